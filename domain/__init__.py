@@ -1,0 +1,1 @@
+"""Plain, Dash-free domain logic: definitions, vocabularies and computations."""

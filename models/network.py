@@ -1,0 +1,35 @@
+"""Partner organisations, their contact persons and school partnerships."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Field, SQLModel
+
+
+class Organisation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=200)
+    type: str = Field(max_length=40, index=True)  # domain.vocab.ORGANISATION_TYPES
+    municipality_id: int | None = Field(default=None, foreign_key="municipality.id", index=True)
+
+
+class Contact(SQLModel, table=True):
+    """A named person ("namen en rugnummers"): personal data."""
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    name: str = Field(max_length=150)
+    role: str = Field(default="", max_length=150)
+    phone: str = Field(default="", max_length=30)
+    email: str = Field(default="", max_length=200)
+
+
+class Partnership(SQLModel, table=True):
+    """An edge school - organisation; ended by an end date, never deleted."""
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    role: str = Field(max_length=30)  # domain.vocab.PARTNERSHIP_ROLES
+    contact_id: int | None = Field(default=None, foreign_key="contact.id")
+    start_on: date
+    end_on: date | None = None
+    agreements: str = Field(default="", max_length=2000)

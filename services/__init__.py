@@ -1,0 +1,1 @@
+"""Application services: database access that feeds the domain layer (no Dash)."""

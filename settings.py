@@ -1,0 +1,29 @@
+"""Run-time settings, read from the environment (never from git).
+
+DATABASE_URL   SQLAlchemy URL; default: SQLite file instance/vios.db next to this file.
+VIOS_INSTANCE  folder for the SQLite file and other local state (default: ./instance).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+
+
+def instance_dir() -> Path:
+    path = Path(os.environ.get("VIOS_INSTANCE", PROJECT_ROOT / "instance"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        # Heroku-style URLs name the driver "postgres"; SQLAlchemy wants psycopg.
+        if url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url[len("postgres://"):]
+        elif url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        return url
+    return f"sqlite:///{instance_dir() / 'vios.db'}"
