@@ -1,1 +1,1 @@
-
+"""Reusable Dash components (no domain logic)."""

@@ -58,7 +58,7 @@ class Event:
     recorded_seq: int | float | datetime = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Certificate:
     issued_on: date
     expires_on: date

@@ -1,0 +1,54 @@
+"""The Dash application: app shell (navigation, global scope bar) and the pages in pages/.
+
+Run with `vios serve` (migrates the database first) or `python app.py`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash
+import dash_bootstrap_components as dbc
+import flask_bootstrap
+from dash import Dash, dcc, html
+from flask import send_from_directory
+
+from components import shell
+
+_BOOTSTRAP_DIR = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5" / "css"
+BOOTSTRAP_URL = "/vendor/bootstrap/bootstrap.min.css"
+
+
+def create_app() -> Dash:
+    app = Dash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(Path(__file__).parent / "pages"),
+        # Served by this app: intranets are offline and no CDN may see the users.
+        external_stylesheets=[BOOTSTRAP_URL],
+        title="Veilig in en om School",
+        update_title=None,
+        suppress_callback_exceptions=True,
+        serve_locally=True,
+    )
+
+    @app.server.route("/vendor/bootstrap/<path:filename>")
+    def _bootstrap(filename: str):
+        return send_from_directory(_BOOTSTRAP_DIR, filename, max_age=86400)
+
+    app.index_string = app.index_string.replace("<html>", '<html lang="nl">')
+    app.layout = lambda: html.Div(
+        [
+            dcc.Location(id="url", refresh="callback-nav"),
+            shell.navbar(dash.page_registry.values()),
+            shell.scope_bar(),
+            dbc.Container(dash.page_container, fluid=True, className="py-3"),
+        ]
+    )
+    return app
+
+
+app = create_app()
+server = app.server
+
+if __name__ == "__main__":
+    app.run(debug=False)

@@ -1,0 +1,148 @@
+"""Handlers of the `vios` subcommands: parse nothing, validate little, call services."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+
+from cli.main import EXIT_OK, EXIT_REFUSED, UsageError
+from models.db import session_scope
+from services.migrate import upgrade
+
+
+def serve(args: argparse.Namespace) -> int:
+    upgrade()
+    from app import app
+
+    app.run(host=args.host, port=args.port, debug=args.debug)
+    return EXIT_OK
+
+
+def db(args: argparse.Namespace) -> int:
+    upgrade()
+    print("Database bijgewerkt tot de nieuwste versie.")
+    return EXIT_OK
+
+
+def seed(args: argparse.Namespace) -> int:
+    upgrade()
+    if args.dataset == "demo":
+        from seed.demo import seed_demo
+        from sqlmodel import select
+        from models import School
+
+        with session_scope() as session:
+            if session.exec(select(School.id).limit(1)).first() is not None:
+                if args.if_empty:
+                    print("Er zijn al gegevens; demo niet opnieuw geladen.")
+                    return EXIT_OK
+                print("De database bevat al scholen; de demo wordt alleen in een lege database geladen.",
+                      file=sys.stderr)
+                return EXIT_REFUSED
+            counts = seed_demo(session, today=args.today)
+    else:
+        from seed.scale import seed_scale
+
+        with session_scope() as session:
+            counts = seed_scale(session, schools=args.schools, seed=args.seed, today=args.today)
+    for table, n in counts.items():
+        print(f"{table:<20} {n:>8}")
+    return EXIT_OK
+
+
+def _report_import(result, args: argparse.Namespace) -> int:
+    for error in result.errors:
+        print(str(error), file=sys.stderr)
+    print(result.summary_nl())
+    if result.errors and not result.committed:
+        return EXIT_REFUSED
+    return EXIT_OK
+
+
+def import_duo(args: argparse.Namespace) -> int:
+    from dataio.duo import import_duo as run
+
+    return _run_import(lambda session: run(session, args.file, args.sector, allow_partial=args.partial,
+                                           rejects_path=args.rejects, dry_run=args.dry_run), args)
+
+
+def import_exchange(args: argparse.Namespace) -> int:
+    from dataio.exchange import import_workbook
+
+    return _run_import(lambda session: import_workbook(session, args.file, allow_partial=args.partial,
+                                                       rejects_path=args.rejects, dry_run=args.dry_run), args)
+
+
+def _run_import(run, args: argparse.Namespace) -> int:
+    from dataio.errors import ImportRefused
+
+    if not args.file.exists():
+        raise UsageError(f"bestand '{args.file}' bestaat niet")
+    if args.partial and not args.rejects:
+        raise UsageError("--deels vraagt ook --afgekeurd BESTAND voor de afgekeurde rijen")
+    upgrade()
+    try:
+        with session_scope() as session:
+            result = run(session)
+            if args.dry_run:
+                session.rollback()
+    except ImportRefused as refused:
+        for error in refused.errors:
+            print(str(error), file=sys.stderr)
+        print(f"Niets geïmporteerd: {len(refused.errors)} fout(en) gevonden.", file=sys.stderr)
+        return EXIT_REFUSED
+    return _report_import(result, args)
+
+
+def export(args: argparse.Namespace) -> int:
+    from dataio.exchange import export_workbook
+
+    upgrade()
+    with session_scope() as session:
+        export_workbook(session, args.file, include_personal=not args.no_personal)
+    print(f"Geëxporteerd naar {args.file}")
+    return EXIT_OK
+
+
+def template(args: argparse.Namespace) -> int:
+    from dataio.exchange import write_template
+
+    write_template(args.file)
+    print(f"Leeg uitwisselbestand geschreven naar {args.file}")
+    return EXIT_OK
+
+
+def report(args: argparse.Namespace) -> int:
+    from domain.scope import Scope, parse_area_key
+    from services.areas import find_area_key
+    from services.report import overview_report
+
+    upgrade()
+    with session_scope() as session:
+        region_id = province_id = None
+        name = args.region or args.province
+        if name:
+            key = find_area_key(session, name)
+            if key is None or (args.region and key[0] != "r") or (args.province and key[0] != "p"):
+                kind = "regio" if args.region else "provincie"
+                raise UsageError(f"onbekende {kind} '{name}'")
+            region_id, province_id = parse_area_key(key)
+        scope = Scope(as_of=args.as_of or date.today(), region_id=region_id, province_id=province_id,
+                      sector=args.sector)
+        data = overview_report(session, scope)
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        _print_table(data)
+    return EXIT_OK
+
+
+def _print_table(data: dict) -> None:
+    header = f"{'gemeente':<28}{'scholen':>8}{'geldig':>8}{'dekking':>9}{'binnenk.':>9}{'verlopen':>9}{'traject':>8}"
+    print(f"{data['scope']['area']} — peildatum {data['as_of']}")
+    print(header)
+    for row in data["municipalities"] + [{"name": "TOTAAL", **data["totals"]}]:
+        cov = f"{row['coverage'] * 100:.1f}%" if row["coverage"] is not None else "-"
+        print(f"{row['name'][:27]:<28}{row['schools']:>8}{row['valid_certificates']:>8}{cov:>9}"
+              f"{row['expiring_soon']:>9}{row['expired']:>9}{row['in_trajectory']:>8}")

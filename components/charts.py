@@ -1,0 +1,54 @@
+"""Plotly figures for the overview; each has a title, axis titles and Dutch labels."""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from components.theme import DISTRIBUTION_COLOURS, DISTRIBUTION_LABELS, DISTRIBUTION_ORDER, FONT
+
+
+def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int = 360) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0.01, "font": {"size": 16}},
+        xaxis_title=x_title, yaxis_title=y_title, height=height,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10}, font={"family": FONT, "size": 12},
+        plot_bgcolor="white", paper_bgcolor="white", separators=",.",
+    )
+    fig.update_xaxes(showgrid=True, gridcolor="#eee", automargin=True)
+    fig.update_yaxes(showgrid=True, gridcolor="#eee", automargin=True)
+    return fig
+
+
+def phase_distribution_chart(distribution: dict[str, int]) -> go.Figure:
+    cats = [c for c in DISTRIBUTION_ORDER if distribution.get(c)]
+    fig = go.Figure(go.Bar(
+        y=[DISTRIBUTION_LABELS[c] for c in cats], x=[distribution[c] for c in cats], orientation="h",
+        marker_color=[DISTRIBUTION_COLOURS[c] for c in cats], text=[distribution[c] for c in cats],
+        textposition="auto", hovertemplate="%{y}: %{x} scholen<extra></extra>",
+    ))
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, "Scholen naar fase en certificaatstatus", "Aantal scholen", "")
+
+
+def expiring_chart(per_quarter: list[dict]) -> go.Figure:
+    fig = go.Figure(go.Bar(
+        x=[q["quarter"] for q in per_quarter], y=[q["count"] for q in per_quarter],
+        marker_color="#f9a825", text=[q["count"] or "" for q in per_quarter], textposition="outside",
+        hovertemplate="%{x}: %{y} certificaten verlopen<extra></extra>",
+    ))
+    fig.update_yaxes(rangemode="tozero", tickformat="d")
+    return _layout(fig, "Certificaten die verlopen, per kwartaal (komende twee jaar)", "Kwartaal",
+                   "Aantal certificaten")
+
+
+def coverage_chart(municipalities: list[dict]) -> go.Figure:
+    rows = sorted((m for m in municipalities if m["schools"]), key=lambda m: (m["coverage"], m["name"]))
+    fig = go.Figure(go.Bar(
+        y=[m["name"] for m in rows], x=[m["coverage"] for m in rows], orientation="h", marker_color="#2e7d32",
+        customdata=[[m["valid_certificates"], m["schools"]] for m in rows],
+        text=[f"{m['coverage'] * 100:.0f}%" for m in rows], textposition="auto",
+        hovertemplate="%{y}: %{customdata[0]} van %{customdata[1]} scholen geldig gecertificeerd<extra></extra>",
+    ))
+    fig.update_xaxes(tickformat=".0%", range=[0, 1])
+    height = max(320, 26 * len(rows) + 90)
+    return _layout(fig, "Dekking per gemeente (geldige certificaten / alle actieve scholen)",
+                   "Dekking", "", height=height)

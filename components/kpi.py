@@ -1,0 +1,13 @@
+"""Key-figure cards."""
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+
+def kpi_card(card_id: str, title: str, value: str, detail: str = "", colour: str = "primary") -> dbc.Col:
+    return dbc.Col(dbc.Card(dbc.CardBody([
+        html.Div(title, className="text-muted small text-uppercase"),
+        html.Div(value, id=card_id, className=f"fs-2 fw-bold text-{colour}"),
+        html.Div(detail, id=f"{card_id}-detail", className="small text-muted"),
+    ]), className="h-100 shadow-sm"), xs=6, md=4, xl=2, className="mb-3")

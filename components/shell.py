@@ -1,0 +1,100 @@
+"""App shell: the navigation bar and the global scope bar (area, sector, as-of date).
+
+The scope lives in the URL query (?gebied=r1&sector=vo&peildatum=2026-11-23) so a
+view can be shared; pages render from those query parameters.
+"""
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import parse_qs, urlencode
+
+import dash_bootstrap_components as dbc
+from components.inputs import dropdown
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+
+from domain.scope import scope_from_params, scope_query
+from domain.vocab import SECTORS
+from models.db import session_scope
+from services.areas import area_options
+
+
+def navbar(pages) -> dbc.Navbar:
+    links = [
+        dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact",
+                                id={"type": "nav-link", "path": page["relative_path"]}))
+        for page in sorted(pages, key=lambda p: p.get("order", 99))
+        if not page.get("hide_from_nav")
+    ]
+    return dbc.Navbar(
+        dbc.Container([
+            dbc.NavbarBrand("Veilig in en om School", href="/", className="fw-semibold"),
+            dbc.Nav(links, navbar=True, className="me-auto"),
+        ], fluid=True),
+        color="primary", dark=True, className="mb-0",
+    )
+
+
+def scope_bar() -> html.Div:
+    with session_scope() as session:
+        options = area_options(session)
+    sector_options = [{"label": "Alle sectoren", "value": "alle"}] + [
+        {"label": f"{label} ({code})", "value": code} for code, label in SECTORS.items()
+    ]
+    return html.Div(
+        dbc.Container(
+            dbc.Row([
+                dbc.Col([dbc.Label("Gebied", html_for="scope-area", className="small mb-0"),
+                         dropdown("scope-area", options, "nl", clearable=False)], md=4),
+                dbc.Col([dbc.Label("Sector", html_for="scope-sector", className="small mb-0"),
+                         dropdown("scope-sector", sector_options, "alle", clearable=False)],
+                        md=3),
+                dbc.Col([dbc.Label("Peildatum", html_for="scope-date", className="small mb-0"),
+                         html.Div(dcc.DatePickerSingle(id="scope-date", date=date.today().isoformat(),
+                                                       display_format="DD-MM-YYYY", first_day_of_week=1,
+                                                       clearable=False))], md=2),
+                dbc.Col(dbc.Button("Vandaag", id="scope-today", color="secondary", outline=True, size="sm"),
+                        md=1, className="d-flex align-items-end"),
+            ], className="g-2 align-items-end"),
+            fluid=True,
+        ),
+        className="bg-light border-bottom py-2",
+    )
+
+
+@callback(
+    Output("scope-area", "value"), Output("scope-sector", "value"), Output("scope-date", "date"),
+    Output("url", "search"),
+    Input("url", "search"), Input("scope-area", "value"), Input("scope-sector", "value"),
+    Input("scope-date", "date"), Input("scope-today", "n_clicks"), State("scope-area", "options"),
+)
+def sync_scope(search, area, sector, as_of, _today_clicks, area_opts):
+    """One callback keeps selectors and URL in step (two would form a cycle)."""
+    today = date.today()
+    url_params = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items()}
+    known = {o["value"] for o in area_opts or []}
+    url_scope, _ = scope_from_params(url_params, today, known_areas=known)
+    if ctx.triggered_id in (None, "url"):
+        return url_scope.area_key, url_scope.sector or "alle", url_scope.as_of.isoformat(), no_update
+    if ctx.triggered_id == "scope-today":
+        as_of = today.isoformat()
+    params = {"gebied": area or "nl", "peildatum": (as_of or today.isoformat())[:10]}
+    if sector and sector != "alle":
+        params["sector"] = sector
+    scope, _ = scope_from_params(params, today, known_areas=known)
+    if scope == url_scope:
+        # Selectors merely echo the URL (also when it held invalid values that
+        # fell back to defaults): leave the URL, so its warnings stay visible.
+        return no_update, no_update, no_update, no_update
+    date_out = scope.as_of.isoformat() if ctx.triggered_id == "scope-today" else no_update
+    return no_update, no_update, date_out, scope_query(scope)
+
+
+@callback(Output({"type": "nav-link", "path": ALL}, "href"), Input("url", "search"),
+          Input({"type": "nav-link", "path": ALL}, "id"))
+def keep_scope_in_nav_links(search, ids):
+    """Navigation keeps the selected scope; only our own page paths end up in href."""
+    query = ""
+    if search:
+        params = {k: v[0] for k, v in parse_qs(search.lstrip("?")).items() if k in ("gebied", "sector", "peildatum")}
+        query = "?" + urlencode(params) if params else ""
+    return [i["path"] + query for i in ids]

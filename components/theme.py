@@ -1,0 +1,40 @@
+"""Colours and labels shared by every chart, so a status looks the same everywhere."""
+from __future__ import annotations
+
+from domain.certification import PHASES, STATUS_LABELS
+
+STATUS_COLOURS = {
+    "valid": "#2e7d32",      # green
+    "expiring": "#f9a825",   # amber
+    "expired": "#c62828",    # red
+    "never": "#9e9e9e",      # grey
+}
+PHASE_COLOURS = {
+    "registered": "#c6dbef",
+    "intake": "#9ecae1",
+    "improvement": "#6baed6",
+    "audit": "#3182bd",
+    "committee": "#08519c",
+    "not_passed": "#8e44ad",
+    "postponed": "#bdbdbd",
+    "withdrawn": "#616161",
+    "certified": STATUS_COLOURS["valid"],
+}
+
+# One category per school in the phase distribution (domain.overview.phase_distribution).
+DISTRIBUTION_ORDER = [
+    "never", "registered", "intake", "improvement", "audit", "committee", "not_passed",
+    "valid", "expiring", "expired", "postponed", "withdrawn",
+]
+DISTRIBUTION_LABELS = {**PHASES, **STATUS_LABELS, "valid": "Gecertificeerd (geldig)",
+                       "expiring": "Gecertificeerd, verloopt binnenkort", "expired": "Certificaat verlopen"}
+DISTRIBUTION_COLOURS = {**PHASE_COLOURS, **STATUS_COLOURS}
+
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+
+
+def pct(value: float | None) -> str:
+    """Dutch percentage notation: 42,5%."""
+    if value is None:
+        return "–"
+    return f"{value * 100:.1f}%".replace(".", ",")

@@ -1,0 +1,141 @@
+"""Per-school status at a date and the overview figures built from it.
+
+Input is plain data (see SchoolFacts); the definitions come from
+domain.certification so that the UI, the CLI report and later pages agree.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Iterable
+
+from domain.certification import (
+    ACTIVE_PHASES, Event, certificate_status, certificates_from_events, current_certificate, phase_at,
+)
+from domain.dates import next_quarters, quarter_label, quarter_of
+
+
+@dataclass
+class SchoolFacts:
+    """What the overview needs to know about one school location."""
+    school_id: int
+    code: str
+    name: str
+    sector: str
+    municipality_code: str
+    municipality_name: str
+    validity_months: int = 24
+    window_months: int = 6
+    # trajectory id -> its phase events
+    trajectories: dict[int, list[Event]] = field(default_factory=dict)
+
+
+@dataclass
+class SchoolStatus:
+    school_id: int
+    code: str
+    name: str
+    sector: str
+    municipality_code: str
+    municipality_name: str
+    certificate_status: str          # valid / expiring / expired / never
+    issued_on: date | None
+    expires_on: date | None
+    phase: str | None                 # phase of the school's current trajectory at as_of
+    in_trajectory: bool
+
+    @property
+    def has_valid_certificate(self) -> bool:
+        return self.certificate_status in ("valid", "expiring")
+
+
+def school_status(facts: SchoolFacts, as_of: date) -> SchoolStatus:
+    certified_dates = [
+        e.on for events in facts.trajectories.values() for e in events if e.phase == "certified" and e.on <= as_of
+    ]
+    certs = certificates_from_events(certified_dates, facts.validity_months)
+    status = certificate_status(certs, as_of, facts.window_months)
+    cert = current_certificate(certs, as_of)
+    active = any(phase_at(events, as_of) in ACTIVE_PHASES for events in facts.trajectories.values())
+    return SchoolStatus(
+        facts.school_id, facts.code, facts.name, facts.sector, facts.municipality_code, facts.municipality_name,
+        status, cert.issued_on if cert else None, cert.expires_on if cert else None,
+        _current_phase(facts.trajectories, as_of), active,
+    )
+
+
+def _current_phase(trajectories: dict[int, list[Event]], as_of: date) -> str | None:
+    """Phase of the trajectory with the most recent event on or before as_of.
+
+    An active trajectory wins over a finished one, so a certified school that
+    started its re-certification shows the re-certification phase.
+    """
+    best_key, best_phase = None, None
+    for events in trajectories.values():
+        phase = phase_at(events, as_of)
+        if phase is None:
+            continue
+        last = max((e.on, e.recorded_seq) for e in events if e.on <= as_of)
+        key = (phase in ACTIVE_PHASES, last)
+        if best_key is None or key > best_key:
+            best_key, best_phase = key, phase
+    return best_phase
+
+
+FIGURE_FIELDS = (
+    "schools", "valid_certificates", "coverage", "expiring_soon", "expired", "never_certified", "in_trajectory",
+)
+
+
+def figures(statuses: Iterable[SchoolStatus]) -> dict:
+    """Key figures of a set of schools (DOMAIN.md: coverage = valid / all active schools)."""
+    statuses = list(statuses)
+    counts = Counter(s.certificate_status for s in statuses)
+    by_phase = Counter(s.phase for s in statuses if s.in_trajectory)
+    n = len(statuses)
+    valid = counts["valid"] + counts["expiring"]
+    return {
+        "schools": n,
+        "valid_certificates": valid,
+        "coverage": round(valid / n, 4) if n else None,
+        "expiring_soon": counts["expiring"],
+        "expired": counts["expired"],
+        "never_certified": counts["never"],
+        "in_trajectory": sum(1 for s in statuses if s.in_trajectory),
+        "in_trajectory_by_phase": {p: by_phase.get(p, 0) for p in ACTIVE_PHASES},
+    }
+
+
+def figures_per_municipality(statuses: Iterable[SchoolStatus]) -> list[dict]:
+    groups: dict[tuple[str, str], list[SchoolStatus]] = defaultdict(list)
+    for s in statuses:
+        groups[(s.municipality_code, s.municipality_name)].append(s)
+    rows = []
+    for (code, name), members in sorted(groups.items(), key=lambda kv: kv[0][1]):
+        rows.append({"cbs_code": code, "name": name, **figures(members)})
+    return rows
+
+
+def expiring_per_quarter(statuses: Iterable[SchoolStatus], as_of: date, quarters: int = 8) -> list[dict]:
+    """Valid certificates at as_of by the quarter they expire in, for the coming quarters."""
+    wanted = next_quarters(as_of, quarters)
+    counts = Counter(quarter_of(s.expires_on) for s in statuses if s.has_valid_certificate and s.expires_on)
+    return [{"quarter": quarter_label(y, q), "count": counts.get((y, q), 0)} for y, q in wanted]
+
+
+def phase_distribution(statuses: Iterable[SchoolStatus]) -> dict[str, int]:
+    """Each school counted once, in the first category that applies: its trajectory
+    phase when in a trajectory, else its certificate (valid, expiring, expired),
+    else postponed or withdrawn, else never certified."""
+    dist: Counter[str] = Counter()
+    for s in statuses:
+        if s.in_trajectory:
+            dist[s.phase] += 1
+        elif s.certificate_status != "never":
+            dist[s.certificate_status] += 1
+        elif s.phase in ("postponed", "withdrawn"):
+            dist[s.phase] += 1
+        else:
+            dist["never"] += 1
+    return dict(dist)

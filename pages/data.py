@@ -1,0 +1,156 @@
+"""Gegevens: import (with a preview of what will change) and export of the exchange format."""
+from __future__ import annotations
+
+from datetime import date
+
+import dash
+import dash_bootstrap_components as dbc
+from components.inputs import dropdown
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from dataio.errors import COUNT_KINDS
+from domain.vocab import SECTORS
+from models.db import session_scope
+from services.uploads import decode_upload, run_upload
+
+dash.register_page(__name__, path="/gegevens", name="Gegevens", order=90,
+                   title="Gegevens – Veilig in en om School")
+
+COUNT_HEADERS = {"created": "Nieuw", "updated": "Gewijzigd", "unchanged": "Ongewijzigd",
+                 "deactivated": "Inactief gemaakt"}
+MAX_ERRORS_SHOWN = 200
+
+
+def layout(**_query):
+    importer = dbc.Card(dbc.CardBody([
+        html.H3("Importeren", className="h5"),
+        dbc.RadioItems(id="data-kind", value="exchange", inline=True, className="mb-2", options=[
+            {"label": "Uitwisselbestand (.xlsx of zip met CSV-bestanden)", "value": "exchange"},
+            {"label": "DUO-register scholen (CSV)", "value": "duo"},
+        ]),
+        html.Div(dbc.Row(dbc.Col([
+            dbc.Label("Sector van het DUO-bestand", html_for="data-sector"),
+            dropdown("data-sector", [{"label": f"{label} ({code})", "value": code} for code, label in SECTORS.items()],
+                     "vo", clearable=False),
+        ], md=4)), id="data-sector-row", style={"display": "none"}, className="mb-2"),
+        dbc.Checklist(id="data-partial", value=[], className="mb-2", options=[{
+            "label": "Bij fouten de geldige rijen wel importeren en de afgekeurde rijen als bestand downloaden",
+            "value": "partial"}]),
+        dcc.Upload(id="data-upload", multiple=False, className="border border-2 rounded p-4 text-center bg-light",
+                   children=html.Div(["Sleep een bestand hierheen of ", html.A("kies een bestand", href="#")])),
+        dcc.Loading(html.Div(id="data-preview", className="mt-3")),
+        dbc.Button("Importeren", id="data-confirm", color="primary", disabled=True, className="mt-2"),
+        dcc.Loading(html.Div(id="data-result", className="mt-3")),
+        dcc.Download(id="data-rejects-download"),
+    ]), className="mb-4 shadow-sm")
+    exporter = dbc.Card(dbc.CardBody([
+        html.H3("Exporteren", className="h5"),
+        html.P("Alle gegevens in het uitwisselformaat: één blad per soort gegeven, met dezelfde kolommen als het "
+               "sjabloon. Een export kan ongewijzigd weer worden geïmporteerd.", className="text-muted"),
+        dbc.Checklist(id="data-export-personal", value=[], className="mb-2", options=[
+            {"label": "Zonder persoonsgegevens (contactpersonen weglaten)", "value": "without"}]),
+        dbc.Button("Download uitwisselbestand (.xlsx)", id="data-export", color="primary", className="me-2"),
+        dbc.Button("Download leeg sjabloon met toelichting", id="data-template", color="secondary", outline=True),
+        dcc.Download(id="data-export-download"),
+        dcc.Download(id="data-template-download"),
+    ]), className="shadow-sm")
+    return html.Div([html.H2("Gegevens", className="h4 mb-3"), importer, exporter])
+
+
+@callback(Output("data-sector-row", "style"), Input("data-kind", "value"))
+def show_sector(kind):
+    return {"display": "block"} if kind == "duo" else {"display": "none"}
+
+
+def _counts_table(counts: dict[str, dict[str, int]]) -> dbc.Table:
+    header = html.Thead(html.Tr([html.Th("Blad")] + [html.Th(COUNT_HEADERS[k]) for k in COUNT_KINDS]))
+    body = html.Tbody([
+        html.Tr([html.Td(sheet)] + [html.Td(values.get(k, 0), className="text-end") for k in COUNT_KINDS])
+        for sheet, values in counts.items()
+    ])
+    return dbc.Table([header, body], bordered=True, size="sm", className="w-auto", id="data-counts")
+
+
+def _errors_table(errors) -> html.Div:
+    shown = errors[:MAX_ERRORS_SHOWN]
+    rows = [html.Tr([html.Td(e.file), html.Td(e.sheet), html.Td(e.line, className="text-end"), html.Td(e.column),
+                     html.Td(e.reason)]) for e in shown]
+    more = f" (de eerste {MAX_ERRORS_SHOWN} getoond)" if len(errors) > MAX_ERRORS_SHOWN else ""
+    return html.Div([
+        html.H4(f"{len(errors)} fout(en){more}", className="h6 text-danger"),
+        dbc.Table([html.Thead(html.Tr([html.Th(h) for h in ("Bestand", "Blad", "Regel", "Kolom", "Reden")])),
+                   html.Tbody(rows)], bordered=True, size="sm", striped=True, id="data-errors"),
+    ])
+
+
+def _outcome_view(outcome, *, preview: bool) -> list:
+    parts = []
+    if outcome.result is not None:
+        parts.append(html.P(outcome.message, id="data-summary"))
+        parts.append(_counts_table(outcome.result.counts))
+        if preview and outcome.result.examples:
+            parts.append(html.Ul([html.Li(x) for x in outcome.result.examples[:10]], className="small"))
+    else:
+        parts.append(dbc.Alert(outcome.message, color="danger", id="data-summary"))
+    if outcome.errors:
+        parts.append(_errors_table(outcome.errors))
+    return parts
+
+
+@callback(
+    Output("data-preview", "children"), Output("data-confirm", "disabled"), Output("data-result", "children"),
+    Input("data-upload", "contents"), Input("data-kind", "value"), Input("data-sector", "value"),
+    Input("data-partial", "value"), State("data-upload", "filename"),
+    prevent_initial_call=True,
+)
+def preview_upload(contents, kind, sector, partial, filename):
+    """Dry run: validate the whole file and show what would change, write nothing."""
+    if not contents:
+        return no_update, True, no_update
+    try:
+        outcome = run_upload(kind, filename or "bestand", decode_upload(contents), sector=sector,
+                             allow_partial="partial" in (partial or []), dry_run=True)
+    except ValueError as exc:
+        return dbc.Alert(str(exc), color="danger", id="data-summary"), True, None
+    title = html.H4(f"Voorbeeld van de import van {filename}: er is nog niets opgeslagen", className="h6")
+    can_import = outcome.result is not None and (not outcome.errors or "partial" in (partial or []))
+    return [title] + _outcome_view(outcome, preview=True), not can_import, None
+
+
+@callback(
+    Output("data-result", "children", allow_duplicate=True), Output("data-rejects-download", "data"),
+    Output("data-confirm", "disabled", allow_duplicate=True),
+    Input("data-confirm", "n_clicks"),
+    State("data-upload", "contents"), State("data-upload", "filename"), State("data-kind", "value"),
+    State("data-sector", "value"), State("data-partial", "value"),
+    prevent_initial_call=True,
+)
+def confirm_upload(n_clicks, contents, filename, kind, sector, partial):
+    if not n_clicks or not contents:
+        return no_update, no_update, no_update
+    try:
+        outcome = run_upload(kind, filename or "bestand", decode_upload(contents), sector=sector,
+                             allow_partial="partial" in (partial or []), dry_run=False)
+    except ValueError as exc:
+        return dbc.Alert(str(exc), color="danger"), None, True
+    colour = "success" if outcome.result is not None and outcome.result.committed else "danger"
+    view = [dbc.Alert(outcome.message, color=colour, id="data-import-done")] + _outcome_view(outcome, preview=False)
+    download = dcc.send_bytes(outcome.rejects, outcome.rejects_name) if outcome.rejects else None
+    return view, download, True
+
+
+@callback(Output("data-export-download", "data"), Input("data-export", "n_clicks"),
+          State("data-export-personal", "value"), prevent_initial_call=True)
+def download_export(n_clicks, personal):
+    from dataio.exchange import export_bytes
+
+    with session_scope() as session:
+        content = export_bytes(session, include_personal="without" not in (personal or []))
+    return dcc.send_bytes(content, f"vios-export-{date.today().isoformat()}.xlsx")
+
+
+@callback(Output("data-template-download", "data"), Input("data-template", "n_clicks"), prevent_initial_call=True)
+def download_template(n_clicks):
+    from dataio.exchange import template_bytes
+
+    return dcc.send_bytes(template_bytes(), "vios-sjabloon.xlsx")

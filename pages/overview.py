@@ -1,0 +1,76 @@
+"""Overzicht: key figures, phase distribution, expiries per quarter and coverage per municipality."""
+from __future__ import annotations
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from components.charts import coverage_chart, expiring_chart, phase_distribution_chart
+from components.kpi import kpi_card
+from components.scope_page import read_scope, scope_heading
+from components.theme import pct
+from models.db import session_scope
+from services.report import overview_report
+
+dash.register_page(__name__, path="/", name="Overzicht", order=0, title="Overzicht – Veilig in en om School")
+
+GRID_COLUMNS = [
+    {"field": "name", "headerName": "Gemeente", "pinned": "left", "minWidth": 200},
+    {"field": "cbs_code", "headerName": "CBS-code", "maxWidth": 110},
+    {"field": "schools", "headerName": "Scholen", "type": "numericColumn"},
+    {"field": "valid_certificates", "headerName": "Geldig gecertificeerd", "type": "numericColumn"},
+    {"field": "coverage_pct", "headerName": "Dekking (%)", "type": "numericColumn"},
+    {"field": "in_trajectory", "headerName": "In traject", "type": "numericColumn"},
+    {"field": "expiring_soon", "headerName": "Verloopt binnenkort", "type": "numericColumn"},
+    {"field": "expired", "headerName": "Verlopen", "type": "numericColumn"},
+    {"field": "never_certified", "headerName": "Nooit gecertificeerd", "type": "numericColumn"},
+]
+
+
+def layout(**query):
+    with session_scope() as session:
+        scope, warnings = read_scope(session, query)
+        report = overview_report(session, scope)
+        heading = scope_heading(session, "Overzicht", scope, warnings)
+    totals = report["totals"]
+    if not totals["schools"]:
+        return html.Div([heading, dbc.Alert(
+            "Er zijn geen actieve scholen in deze selectie op deze peildatum. Kies een ander gebied of een "
+            "andere sector, of laad gegevens via 'Gegevens'.", color="info", id="ov-empty")])
+
+    by_phase = totals["in_trajectory_by_phase"]
+    in_progress = ", ".join(f"{n} {label.lower()}" for label, n in (
+        ("aangemeld", by_phase["registered"]), ("intake", by_phase["intake"]),
+        ("maatwerk", by_phase["improvement"]), ("audit", by_phase["audit"]),
+        ("commissie", by_phase["committee"]), ("niet geslaagd", by_phase["not_passed"])) if n)
+    cards = dbc.Row([
+        kpi_card("ov-kpi-schools", "Scholen", str(totals["schools"]), "actieve schoolvestigingen"),
+        kpi_card("ov-kpi-valid", "Geldig gecertificeerd", str(totals["valid_certificates"]),
+                 "", "success"),
+        kpi_card("ov-kpi-coverage", "Dekking", pct(totals["coverage"]), "van alle actieve scholen", "success"),
+        kpi_card("ov-kpi-in-trajectory", "In traject", str(totals["in_trajectory"]), in_progress or "geen"),
+        kpi_card("ov-kpi-expiring", "Verloopt binnenkort", str(totals["expiring_soon"]),
+                 "binnen de termijn van de regio", "warning"),
+        kpi_card("ov-kpi-expired", "Verlopen", str(totals["expired"]), "heraudit nodig", "danger"),
+    ])
+    rows = [{**m, "coverage_pct": round(m["coverage"] * 100, 1) if m["coverage"] is not None else None}
+            for m in report["municipalities"]]
+    graph_config = {"displaylogo": False, "locale": "nl"}
+    return html.Div([
+        heading,
+        cards,
+        dbc.Row([
+            dbc.Col(dcc.Graph(id="ov-phase-chart", figure=phase_distribution_chart(report["phase_distribution"]),
+                              config=graph_config), lg=6),
+            dbc.Col(dcc.Graph(id="ov-expiry-chart", figure=expiring_chart(report["expiring_per_quarter"]),
+                              config=graph_config), lg=6),
+        ]),
+        dbc.Row(dbc.Col(dcc.Graph(id="ov-coverage-chart", figure=coverage_chart(report["municipalities"]),
+                                  config=graph_config))),
+        html.H3("Per gemeente", className="h5 mt-3"),
+        dag.AgGrid(id="ov-municipality-grid", rowData=rows, columnDefs=GRID_COLUMNS,
+                   defaultColDef={"sortable": True, "filter": True, "resizable": True, "flex": 1},
+                   dashGridOptions={"domLayout": "autoHeight"}, style={"height": None},
+                   csvExportParams={"fileName": f"overzicht-{scope.as_of.isoformat()}.csv"}),
+    ])

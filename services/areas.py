@@ -1,0 +1,29 @@
+"""The areas a user can pick: provinces and regions that have municipalities."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from models import Province, Region
+
+
+def area_options(session: Session) -> list[dict]:
+    """Options for the area selector: the whole country, then provinces, then regions."""
+    options = [{"label": "Heel Nederland", "value": "nl"}]
+    for pid, name in session.execute(select(Province.id, Province.name).order_by(Province.name)).all():
+        options.append({"label": f"Provincie {name}", "value": f"p{pid}"})
+    for rid, name in session.execute(select(Region.id, Region.name).order_by(Region.name)).all():
+        options.append({"label": f"Regio {name}", "value": f"r{rid}"})
+    return options
+
+
+def find_area_key(session: Session, name: str) -> str | None:
+    """Area key for a region or province name (case-insensitive), regions first."""
+    wanted = name.strip().lower()
+    for rid, rname in session.execute(select(Region.id, Region.name)).all():
+        if rname.lower() == wanted:
+            return f"r{rid}"
+    for pid, pname in session.execute(select(Province.id, Province.name)).all():
+        if pname.lower() == wanted:
+            return f"p{pid}"
+    return None

@@ -1,0 +1,109 @@
+"""Imports started from the browser: decode the upload, run the importer, roll back previews.
+
+The upload travels with each request (dcc.Upload contents), so no file is kept on the
+server between the preview and the confirmation: safe with several workers.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from dataio.errors import ImportRefused, ImportResult, RowError
+from models.db import session_scope
+
+MAX_UPLOAD_BYTES = 25 * 1024 * 1024
+
+
+@dataclass
+class UploadOutcome:
+    result: ImportResult | None
+    errors: list[RowError]
+    rejects: bytes | None = None
+    rejects_name: str | None = None
+    message: str = ""
+
+
+def decode_upload(contents: str) -> bytes:
+    """Bytes of a dcc.Upload data URL; refuses what is not base64 or too big."""
+    try:
+        _header, data = contents.split(",", 1)
+        raw = base64.b64decode(data, validate=True)
+    except (ValueError, binascii.Error):
+        raise ValueError("Het bestand kon niet worden gelezen.") from None
+    if len(raw) > MAX_UPLOAD_BYTES:
+        raise ValueError(f"Het bestand is groter dan {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+    return raw
+
+
+def run_upload(kind: str, filename: str, raw: bytes, *, sector: str | None = None,
+               allow_partial: bool = False, dry_run: bool = True) -> UploadOutcome:
+    """Validate (dry_run) or import an uploaded exchange workbook, CSV zip or DUO register."""
+    from dataio.duo import import_duo
+    from dataio.exchange import import_workbook
+
+    suffix = Path(filename).suffix.lower()
+    with tempfile.TemporaryDirectory(prefix="vios-upload-") as tmp:
+        tmp_path = Path(tmp)
+        rejects_path = None
+        if kind == "duo":
+            if suffix not in (".csv", ".txt"):
+                raise ValueError("Een DUO-register is een CSV-bestand (.csv).")
+            if sector is None:
+                raise ValueError("Kies de sector van het DUO-bestand.")
+            source: Path | bytes = raw
+            rejects_path = tmp_path / f"afgekeurd-{Path(filename).stem}.csv"
+            run = lambda s: import_duo(s, source, sector, filename=filename, allow_partial=allow_partial,  # noqa: E731
+                                       rejects_path=rejects_path if allow_partial else None, dry_run=dry_run)
+        else:
+            if suffix == ".zip":
+                source = _unzip_csv_folder(raw, tmp_path / "csv")
+                rejects_path = tmp_path / "afgekeurd"
+            elif suffix == ".xlsx":
+                source = raw
+                rejects_path = tmp_path / "afgekeurd.xlsx"
+            else:
+                raise ValueError("Kies een uitwisselbestand (.xlsx) of een zip met CSV-bestanden.")
+            run = lambda s: import_workbook(s, source, filename=filename, allow_partial=allow_partial,  # noqa: E731
+                                            rejects_path=rejects_path if allow_partial else None, dry_run=dry_run)
+        try:
+            with session_scope() as session:
+                result = run(session)
+                if dry_run:
+                    session.rollback()
+        except ImportRefused as refused:
+            return UploadOutcome(None, list(refused.errors),
+                                 message=f"Niets geïmporteerd: {len(refused.errors)} fout(en) gevonden.")
+        rejects, rejects_name = _read_rejects(rejects_path) if (allow_partial and not dry_run) else (None, None)
+        return UploadOutcome(result, list(result.errors), rejects, rejects_name, result.summary_nl())
+
+
+def _unzip_csv_folder(raw: bytes, target: Path) -> Path:
+    target.mkdir(parents=True)
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            for member in archive.infolist():
+                name = Path(member.filename).name
+                # only flat CSV files; never trust paths inside an archive
+                if member.is_dir() or not name.lower().endswith(".csv"):
+                    continue
+                (target / name).write_bytes(archive.read(member))
+    except zipfile.BadZipFile:
+        raise ValueError("Het zip-bestand is beschadigd.") from None
+    return target
+
+
+def _read_rejects(path: Path | None) -> tuple[bytes | None, str | None]:
+    if path is None or not path.exists():
+        return None, None
+    if path.is_dir():
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for file in sorted(path.glob("*.csv")):
+                archive.write(file, file.name)
+        return buffer.getvalue(), "afgekeurd.zip"
+    return path.read_bytes(), path.name

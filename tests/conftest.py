@@ -1,0 +1,71 @@
+"""Test set-up: a temporary SQLite database per test session, seeded with the demo.
+
+DATABASE_URL is set before anything imports the app, so no test touches the
+user's instance/vios.db. The pages app is built once per process (page
+callbacks attach to the first app created).
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+_TMP = Path(tempfile.mkdtemp(prefix="vios-tests-"))
+os.environ["DATABASE_URL"] = f"sqlite:///{_TMP / 'vios-test.db'}"
+os.environ["VIOS_INSTANCE"] = str(_TMP / "instance")
+
+# The demo is generated relative to this date; browser tests pass it as peildatum.
+DEMO_TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="session")
+def demo_db():
+    """The shared test database, migrated and seeded with the demo once."""
+    from models.db import get_engine, session_scope
+    from seed.demo import seed_demo
+    from services.migrate import upgrade
+
+    engine = get_engine()
+    upgrade(engine)
+    with session_scope(engine) as session:
+        from sqlmodel import select
+        from models import School
+
+        if session.exec(select(School.id).limit(1)).first() is None:
+            seed_demo(session, today=DEMO_TODAY)
+    return engine
+
+
+@pytest.fixture(scope="session")
+def dash_app(demo_db):
+    import app as app_module
+
+    return app_module.app
+
+
+def region_key(name: str) -> str:
+    from models.db import session_scope
+    from services.areas import find_area_key
+
+    with session_scope() as session:
+        key = find_area_key(session, name)
+    assert key, f"area {name} missing from the demo"
+    return key
+
+
+def choose(dash_duo, selector: str, label: str) -> None:
+    """Pick an option of a Dash 4 dropdown by its label: open, search, click."""
+    from selenium.webdriver.common.by import By
+
+    dash_duo.find_element(selector).click()
+    search = dash_duo.wait_for_element(".dash-dropdown-search")
+    search.send_keys(label)
+    for option in dash_duo.find_elements(".dash-dropdown-option"):
+        if option.text == label:
+            dash_duo.driver.execute_script("arguments[0].click();", option)
+            return
+    raise AssertionError(f"no option '{label}' in {selector}: "
+                         f"{[o.text for o in dash_duo.driver.find_elements(By.CSS_SELECTOR, '.dash-dropdown-option')]}")

@@ -1,0 +1,84 @@
+"""Browser tests of the overview page: the figures shown equal the figures computed."""
+from __future__ import annotations
+
+from datetime import date
+
+from conftest import DEMO_TODAY, choose, region_key
+from components.theme import pct
+from domain.scope import Scope, parse_area_key
+from models.db import session_scope
+from services.report import overview_report
+
+KPIS = {
+    "#ov-kpi-schools": lambda t: str(t["schools"]),
+    "#ov-kpi-valid": lambda t: str(t["valid_certificates"]),
+    "#ov-kpi-coverage": lambda t: pct(t["coverage"]),
+    "#ov-kpi-in-trajectory": lambda t: str(t["in_trajectory"]),
+    "#ov-kpi-expiring": lambda t: str(t["expiring_soon"]),
+    "#ov-kpi-expired": lambda t: str(t["expired"]),
+}
+
+
+def _expected(area: str, as_of: date, sector: str | None = None) -> dict:
+    region_id, province_id = parse_area_key(area)
+    with session_scope() as session:
+        return overview_report(session, Scope(as_of=as_of, region_id=region_id, province_id=province_id,
+                                               sector=sector))["totals"]
+
+
+def _assert_kpis(dash_duo, totals: dict) -> None:
+    for selector, shown in KPIS.items():
+        dash_duo.wait_for_text_to_equal(selector, shown(totals), timeout=10)
+
+
+def test_ov001_key_figures_equal_the_database(dash_duo, dash_app):
+    area = region_key("Maastricht-Heuvelland")
+    dash_duo.start_server(dash_app)
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/?gebied={area}&peildatum={DEMO_TODAY.isoformat()}")
+    totals = _expected(area, DEMO_TODAY)
+    assert totals["schools"] > 0 and totals["valid_certificates"] > 0 and totals["expiring_soon"] > 0
+    _assert_kpis(dash_duo, totals)
+    dash_duo.wait_for_contains_text("#scope-description", "Regio Maastricht-Heuvelland")
+    dash_duo.wait_for_contains_text("#scope-description", "23-11-2026")
+    for graph in ("#ov-phase-chart", "#ov-expiry-chart", "#ov-coverage-chart"):
+        dash_duo.wait_for_element(f"{graph} .main-svg")
+    # the municipality grid lists the six municipalities of the region
+    dash_duo.wait_for_contains_text("#ov-municipality-grid", "Eijsden-Margraten")
+    assert dash_duo.get_logs() == []
+
+
+def test_ov002_changing_area_and_date_changes_the_figures(dash_duo, dash_app):
+    area = region_key("Maastricht-Heuvelland")
+    dash_duo.start_server(dash_app)
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/?gebied={area}&peildatum={DEMO_TODAY.isoformat()}")
+    region_totals = _expected(area, DEMO_TODAY)
+    _assert_kpis(dash_duo, region_totals)
+
+    # pick the whole country in the area selector: the URL and the figures follow
+    choose(dash_duo, "#scope-area", "Heel Nederland")
+    national = _expected("nl", DEMO_TODAY)
+    assert national["schools"] > region_totals["schools"]
+    _assert_kpis(dash_duo, national)
+    assert "gebied=nl" in dash_duo.driver.current_url
+
+    # an earlier as-of date (two years back) gives other figures
+    earlier = date(DEMO_TODAY.year - 2, DEMO_TODAY.month, DEMO_TODAY.day)
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/?gebied={area}&peildatum={earlier.isoformat()}")
+    past = _expected(area, earlier)
+    assert past != region_totals
+    _assert_kpis(dash_duo, past)
+    dash_duo.wait_for_contains_text("#scope-description", earlier.strftime("%d-%m-%Y"))
+
+    # a sector filter narrows the denominator
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/?gebied={area}&sector=vo&peildatum={DEMO_TODAY.isoformat()}")
+    _assert_kpis(dash_duo, _expected(area, DEMO_TODAY, "vo"))
+    assert dash_duo.get_logs() == []
+
+
+def test_ov003_bad_query_values_are_refused_with_a_message(dash_duo, dash_app):
+    dash_duo.start_server(dash_app)
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/?gebied=r99999&peildatum=31-02-2026")
+    dash_duo.wait_for_contains_text("#_pages_content", "Onbekend gebied")
+    dash_duo.wait_for_contains_text("#_pages_content", "geen bestaande datum")
+    _assert_kpis(dash_duo, _expected("nl", date.today()))
+    assert dash_duo.get_logs() == []
