@@ -27,24 +27,21 @@ def db(args: argparse.Namespace) -> int:
 
 def seed(args: argparse.Namespace) -> int:
     upgrade()
-    if args.dataset == "demo":
-        from seed.demo import seed_demo
-        from sqlmodel import select
-        from models import School
+    from seed.demo import seed_demo
+    from seed.scale import seed_scale
+    from services.areas import has_schools
 
-        with session_scope() as session:
-            if session.exec(select(School.id).limit(1)).first() is not None:
-                if args.if_empty:
-                    print("Er zijn al gegevens; demo niet opnieuw geladen.")
-                    return EXIT_OK
-                print("De database bevat al scholen; de demo wordt alleen in een lege database geladen.",
-                      file=sys.stderr)
-                return EXIT_REFUSED
+    with session_scope() as session:
+        if has_schools(session):
+            if args.dataset == "demo" and args.if_empty:
+                print("Er zijn al gegevens; demo niet opnieuw geladen.")
+                return EXIT_OK
+            print("De database bevat al scholen; voorbeeldgegevens worden alleen in een lege database geladen.",
+                  file=sys.stderr)
+            return EXIT_REFUSED
+        if args.dataset == "demo":
             counts = seed_demo(session, today=args.today)
-    else:
-        from seed.scale import seed_scale
-
-        with session_scope() as session:
+        else:
             counts = seed_scale(session, schools=args.schools, seed=args.seed, today=args.today)
     for table, n in counts.items():
         print(f"{table:<20} {n:>8}")

@@ -10,7 +10,7 @@ def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int 
     fig.update_layout(
         title={"text": title, "x": 0.01, "font": {"size": 16}},
         xaxis_title=x_title, yaxis_title=y_title, height=height,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10}, font={"family": FONT, "size": 12},
+        margin={"l": 10, "r": 30, "t": 60, "b": 10}, font={"family": FONT, "size": 12},
         plot_bgcolor="white", paper_bgcolor="white", separators=",.",
     )
     fig.update_xaxes(showgrid=True, gridcolor="#eee", automargin=True)
@@ -23,7 +23,7 @@ def phase_distribution_chart(distribution: dict[str, int]) -> go.Figure:
     fig = go.Figure(go.Bar(
         y=[DISTRIBUTION_LABELS[c] for c in cats], x=[distribution[c] for c in cats], orientation="h",
         marker_color=[DISTRIBUTION_COLOURS[c] for c in cats], text=[distribution[c] for c in cats],
-        textposition="auto", hovertemplate="%{y}: %{x} scholen<extra></extra>",
+        textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{x} scholen<extra></extra>",
     ))
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, "Scholen naar fase en certificaatstatus", "Aantal scholen", "")
@@ -45,10 +45,17 @@ def coverage_chart(municipalities: list[dict]) -> go.Figure:
     fig = go.Figure(go.Bar(
         y=[m["name"] for m in rows], x=[m["coverage"] for m in rows], orientation="h", marker_color="#2e7d32",
         customdata=[[m["valid_certificates"], m["schools"]] for m in rows],
-        text=[f"{m['coverage'] * 100:.0f}%" for m in rows], textposition="auto",
+        text=[f"{m['coverage'] * 100:.0f}%" for m in rows], textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: %{customdata[0]} van %{customdata[1]} scholen geldig gecertificeerd<extra></extra>",
     ))
-    fig.update_xaxes(tickformat=".0%", range=[0, 1])
+    fig.update_xaxes(tickformat=".0%", range=[0, 1.08])
     height = max(320, 26 * len(rows) + 90)
     return _layout(fig, "Dekking per gemeente (geldige certificaten / alle actieve scholen)",
                    "Dekking", "", height=height)
+
+
+# Only the PNG download in the mode bar: the other tools confuse more than they help here.
+GRAPH_CONFIG = {"displaylogo": False,
+                "modeBarButtonsToRemove": ["zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d",
+                                           "autoScale2d", "resetScale2d"],
+                "toImageButtonOptions": {"format": "png", "scale": 2}}

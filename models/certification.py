@@ -1,7 +1,7 @@
 """Tranches, trajectories and the append-only phase events."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -33,4 +33,5 @@ class PhaseEvent(SQLModel, table=True):
     on: date = Field(index=True)
     note: str = Field(default="", max_length=2000)
     recorded_by: str = Field(default="", max_length=100)
-    recorded_at: datetime = Field(default_factory=datetime.now)
+    # UTC; SQLModel refuses naive datetimes.
+    recorded_at: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))

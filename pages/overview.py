@@ -6,7 +6,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from components.charts import coverage_chart, expiring_chart, phase_distribution_chart
+from components.charts import GRAPH_CONFIG, coverage_chart, expiring_chart, phase_distribution_chart
 from components.kpi import kpi_card
 from components.scope_page import read_scope, scope_heading
 from components.theme import pct
@@ -56,21 +56,21 @@ def layout(**query):
     ])
     rows = [{**m, "coverage_pct": round(m["coverage"] * 100, 1) if m["coverage"] is not None else None}
             for m in report["municipalities"]]
-    graph_config = {"displaylogo": False, "locale": "nl"}
     return html.Div([
         heading,
         cards,
         dbc.Row([
             dbc.Col(dcc.Graph(id="ov-phase-chart", figure=phase_distribution_chart(report["phase_distribution"]),
-                              config=graph_config), lg=6),
+                              config=GRAPH_CONFIG), lg=6),
             dbc.Col(dcc.Graph(id="ov-expiry-chart", figure=expiring_chart(report["expiring_per_quarter"]),
-                              config=graph_config), lg=6),
+                              config=GRAPH_CONFIG), lg=6),
         ]),
         dbc.Row(dbc.Col(dcc.Graph(id="ov-coverage-chart", figure=coverage_chart(report["municipalities"]),
-                                  config=graph_config))),
+                                  config=GRAPH_CONFIG))),
         html.H3("Per gemeente", className="h5 mt-3"),
         dag.AgGrid(id="ov-municipality-grid", rowData=rows, columnDefs=GRID_COLUMNS,
-                   defaultColDef={"sortable": True, "filter": True, "resizable": True, "flex": 1},
+                   defaultColDef={"sortable": True, "filter": True, "resizable": True, "flex": 1,
+                                  "wrapHeaderText": True, "autoHeaderHeight": True},
                    dashGridOptions={"domLayout": "autoHeight"}, style={"height": None},
                    csvExportParams={"fileName": f"overzicht-{scope.as_of.isoformat()}.csv"}),
     ])

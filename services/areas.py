@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlmodel import Session
 
-from models import Province, Region
+from models import Province, Region, School
 
 
 def area_options(session: Session) -> list[dict]:
@@ -27,3 +27,7 @@ def find_area_key(session: Session, name: str) -> str | None:
         if pname.lower() == wanted:
             return f"p{pid}"
     return None
+
+
+def has_schools(session: Session) -> bool:
+    return session.execute(select(School.id).limit(1)).first() is not None

@@ -26,15 +26,13 @@ def demo_db():
     """The shared test database, migrated and seeded with the demo once."""
     from models.db import get_engine, session_scope
     from seed.demo import seed_demo
+    from services.areas import has_schools
     from services.migrate import upgrade
 
     engine = get_engine()
     upgrade(engine)
     with session_scope(engine) as session:
-        from sqlmodel import select
-        from models import School
-
-        if session.exec(select(School.id).limit(1)).first() is None:
+        if not has_schools(session):
             seed_demo(session, today=DEMO_TODAY)
     return engine
 
@@ -44,6 +42,14 @@ def dash_app(demo_db):
     import app as app_module
 
     return app_module.app
+
+
+@pytest.fixture
+def duo(dash_duo, dash_app):
+    """dash_duo with the app started in a desktop-sized window."""
+    dash_duo.driver.set_window_size(1400, 1000)
+    dash_duo.start_server(dash_app)
+    return dash_duo
 
 
 def region_key(name: str) -> str:
@@ -69,3 +75,26 @@ def choose(dash_duo, selector: str, label: str) -> None:
             return
     raise AssertionError(f"no option '{label}' in {selector}: "
                          f"{[o.text for o in dash_duo.driver.find_elements(By.CSS_SELECTOR, '.dash-dropdown-option')]}")
+
+
+def click(dash_duo, selector: str, timeout: float = 10) -> None:
+    """Click like a user: wait until enabled and in view; retry while the layout still moves."""
+    import time
+
+    from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    deadline = time.monotonic() + timeout
+    while True:
+        element = WebDriverWait(dash_duo.driver, timeout).until(
+            EC.element_to_be_clickable((By.CSS_SELECTOR, selector)))
+        dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+        try:
+            element.click()
+            return
+        except (ElementClickInterceptedException, StaleElementReferenceException):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)

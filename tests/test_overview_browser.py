@@ -1,7 +1,13 @@
 """Browser tests of the overview page: the figures shown equal the figures computed."""
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 from conftest import DEMO_TODAY, choose, region_key
 from components.theme import pct
@@ -26,59 +32,65 @@ def _expected(area: str, as_of: date, sector: str | None = None) -> dict:
                                                sector=sector))["totals"]
 
 
-def _assert_kpis(dash_duo, totals: dict) -> None:
+def _assert_kpis(duo, totals: dict) -> None:
     for selector, shown in KPIS.items():
-        dash_duo.wait_for_text_to_equal(selector, shown(totals), timeout=10)
+        duo.wait_for_text_to_equal(selector, shown(totals), timeout=10)
 
 
-def test_ov001_key_figures_equal_the_database(dash_duo, dash_app):
+def test_ov001_key_figures_equal_the_database(duo):
     area = region_key("Maastricht-Heuvelland")
-    dash_duo.start_server(dash_app)
-    dash_duo.wait_for_page(f"{dash_duo.server_url}/?gebied={area}&peildatum={DEMO_TODAY.isoformat()}")
+    duo.wait_for_page(f"{duo.server_url}/?gebied={area}&peildatum={DEMO_TODAY.isoformat()}")
     totals = _expected(area, DEMO_TODAY)
     assert totals["schools"] > 0 and totals["valid_certificates"] > 0 and totals["expiring_soon"] > 0
-    _assert_kpis(dash_duo, totals)
-    dash_duo.wait_for_contains_text("#scope-description", "Regio Maastricht-Heuvelland")
-    dash_duo.wait_for_contains_text("#scope-description", "23-11-2026")
+    _assert_kpis(duo, totals)
+    duo.wait_for_contains_text("#scope-description", "Regio Maastricht-Heuvelland")
+    duo.wait_for_contains_text("#scope-description", "23-11-2026")
     for graph in ("#ov-phase-chart", "#ov-expiry-chart", "#ov-coverage-chart"):
-        dash_duo.wait_for_element(f"{graph} .main-svg")
+        duo.wait_for_element(f"{graph} .main-svg")
     # the municipality grid lists the six municipalities of the region
-    dash_duo.wait_for_contains_text("#ov-municipality-grid", "Eijsden-Margraten")
-    assert dash_duo.get_logs() == []
+    duo.wait_for_contains_text("#ov-municipality-grid", "Eijsden-Margraten")
+
+    # `vios report --json` for the same scope prints what the page shows
+    cli = subprocess.run([shutil.which("vios") or str(Path(sys.executable).parent / "vios"), "report", "--json",
+                          "--region", "Maastricht-Heuvelland", "--as-of", DEMO_TODAY.isoformat()],
+                         capture_output=True, text=True, env=dict(os.environ), timeout=120)
+    assert cli.returncode == 0, cli.stderr
+    cli_totals = json.loads(cli.stdout)["totals"]
+    for selector, shown in KPIS.items():
+        assert duo.find_element(selector).text == shown(cli_totals)
+    assert duo.get_logs() == []
 
 
-def test_ov002_changing_area_and_date_changes_the_figures(dash_duo, dash_app):
+def test_ov002_changing_area_and_date_changes_the_figures(duo):
     area = region_key("Maastricht-Heuvelland")
-    dash_duo.start_server(dash_app)
-    dash_duo.wait_for_page(f"{dash_duo.server_url}/?gebied={area}&peildatum={DEMO_TODAY.isoformat()}")
+    duo.wait_for_page(f"{duo.server_url}/?gebied={area}&peildatum={DEMO_TODAY.isoformat()}")
     region_totals = _expected(area, DEMO_TODAY)
-    _assert_kpis(dash_duo, region_totals)
+    _assert_kpis(duo, region_totals)
 
     # pick the whole country in the area selector: the URL and the figures follow
-    choose(dash_duo, "#scope-area", "Heel Nederland")
+    choose(duo, "#scope-area", "Heel Nederland")
     national = _expected("nl", DEMO_TODAY)
     assert national["schools"] > region_totals["schools"]
-    _assert_kpis(dash_duo, national)
-    assert "gebied=nl" in dash_duo.driver.current_url
+    _assert_kpis(duo, national)
+    assert "gebied=nl" in duo.driver.current_url
 
     # an earlier as-of date (two years back) gives other figures
     earlier = date(DEMO_TODAY.year - 2, DEMO_TODAY.month, DEMO_TODAY.day)
-    dash_duo.wait_for_page(f"{dash_duo.server_url}/?gebied={area}&peildatum={earlier.isoformat()}")
+    duo.wait_for_page(f"{duo.server_url}/?gebied={area}&peildatum={earlier.isoformat()}")
     past = _expected(area, earlier)
     assert past != region_totals
-    _assert_kpis(dash_duo, past)
-    dash_duo.wait_for_contains_text("#scope-description", earlier.strftime("%d-%m-%Y"))
+    _assert_kpis(duo, past)
+    duo.wait_for_contains_text("#scope-description", earlier.strftime("%d-%m-%Y"))
 
     # a sector filter narrows the denominator
-    dash_duo.wait_for_page(f"{dash_duo.server_url}/?gebied={area}&sector=vo&peildatum={DEMO_TODAY.isoformat()}")
-    _assert_kpis(dash_duo, _expected(area, DEMO_TODAY, "vo"))
-    assert dash_duo.get_logs() == []
+    duo.wait_for_page(f"{duo.server_url}/?gebied={area}&sector=vo&peildatum={DEMO_TODAY.isoformat()}")
+    _assert_kpis(duo, _expected(area, DEMO_TODAY, "vo"))
+    assert duo.get_logs() == []
 
 
-def test_ov003_bad_query_values_are_refused_with_a_message(dash_duo, dash_app):
-    dash_duo.start_server(dash_app)
-    dash_duo.wait_for_page(f"{dash_duo.server_url}/?gebied=r99999&peildatum=31-02-2026")
-    dash_duo.wait_for_contains_text("#_pages_content", "Onbekend gebied")
-    dash_duo.wait_for_contains_text("#_pages_content", "geen bestaande datum")
-    _assert_kpis(dash_duo, _expected("nl", date.today()))
-    assert dash_duo.get_logs() == []
+def test_ov003_bad_query_values_are_refused_with_a_message(duo):
+    duo.wait_for_page(f"{duo.server_url}/?gebied=r99999&peildatum=31-02-2026")
+    duo.wait_for_contains_text("#_pages_content", "Onbekend gebied")
+    duo.wait_for_contains_text("#_pages_content", "geen bestaande datum")
+    _assert_kpis(duo, _expected("nl", date.today()))
+    assert duo.get_logs() == []

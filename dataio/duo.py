@@ -1,0 +1,358 @@
+"""Import of the DUO school register (one CSV per sector) into schools, municipalities and boards.
+
+The whole file is validated before anything is written. Default: any error
+raises ImportRefused and nothing is written. allow_partial=True imports the
+valid rows and reports (and optionally writes) the rejected ones. dry_run=True
+only computes what would change. The caller owns the transaction and commits.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+from sqlalchemy import insert
+from sqlmodel import Session, select
+
+from dataio import values as v
+from dataio.errors import ImportRefused, ImportResult, Rejects, RowError
+from dataio.tabular import is_blank, read_csv
+from domain.vocab import SECTORS
+from models import Board, Municipality, Province, School
+
+SHEET = "scholen"
+ERROR_COLUMN = "FOUT"
+NEW_CODE_COLUMNS = ("INSTELLINGSCODE", "VESTIGINGSCODE")
+OLD_CODE_COLUMNS = ("BRIN NUMMER", "VESTIGINGSNUMMER")
+REQUIRED_COLUMNS = ("VESTIGINGSNAAM", "GEMEENTENUMMER")
+
+# DUO column -> School attribute, for plain text fields.
+TEXT_FIELDS: dict[str, str] = {
+    "VESTIGINGSNAAM": "name",
+    "STRAATNAAM": "street",
+    "HUISNUMMER-TOEVOEGING": "house_number",
+    "POSTCODE": "postcode",
+    "PLAATSNAAM": "city",
+    "TELEFOONNUMMER": "phone",
+    "INTERNETADRES": "website",
+    "DENOMINATIE": "denomination",
+}
+FIELD_LABELS = {
+    "name": "naam", "street": "straat", "house_number": "huisnummer", "postcode": "postcode",
+    "city": "plaats", "phone": "telefoon", "website": "website", "denomination": "denominatie",
+    "sector": "sector", "municipality": "gemeente", "board": "bestuur",
+}
+MAX_EXAMPLES = 5
+# Warn when a file would deactivate more than this share of a sector (wrong or truncated file?).
+DEACTIVATION_WARNING_SHARE = 0.10
+
+
+@dataclass
+class _Row:
+    line: int
+    cells: list[str]
+    code: str = ""
+    fields: dict[str, object] = field(default_factory=dict)  # School attributes + municipality/board codes
+    province: str = ""
+    municipality_name: str = ""
+    errors: list[RowError] = field(default_factory=list)
+
+
+def normalise_header(name: str) -> str:
+    """DUO header names: upper-case, single spaces ('BRIN_NUMMER' and ' brin nummer ' match too)."""
+    return " ".join(name.replace("_", " ").split()).upper()
+
+
+def import_duo(
+    session: Session,
+    path_or_bytes: Path | str | bytes,
+    sector: str,
+    *,
+    filename: str | None = None,
+    today: date | None = None,
+    allow_partial: bool = False,
+    rejects_path: Path | str | None = None,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Import one DUO register file for one sector; see the module docstring for the modes.
+
+    Raises ImportRefused when the file has errors (not in dry_run; with allow_partial
+    only for file-level errors such as missing columns).
+    """
+    if sector not in SECTORS:
+        raise ValueError(f"onbekende sector '{sector}'; kies uit: {', '.join(SECTORS)}")
+    today = today or date.today()
+    if isinstance(path_or_bytes, bytes):
+        data, name = path_or_bytes, filename or "upload.csv"
+    else:
+        data, name = Path(path_or_bytes).read_bytes(), filename or Path(path_or_bytes).name
+    result = ImportResult(file=name, dry_run=dry_run)
+    raw_header, raw_rows = read_csv(data)
+    header = [normalise_header(h) for h in raw_header]
+    columns = {h: i for i, h in reversed(list(enumerate(header)))}  # first occurrence wins
+
+    file_errors = _check_columns(name, columns)
+    if file_errors:
+        result.errors = file_errors
+        if dry_run:
+            return result
+        raise ImportRefused(file_errors, result)
+
+    existing = _Existing(session)
+    rows = _parse_rows(name, columns, raw_rows, existing)
+    present_codes = {r.code for r in rows if r.code}  # rejected rows still prove the school exists
+    valid = []
+    for row in rows:
+        if row.errors:
+            result.errors.extend(row.errors)
+            rejects = result.rejected_rows.setdefault(SHEET, Rejects(list(raw_header) + [ERROR_COLUMN]))
+            reason = "; ".join(f"{e.column}: {e.reason}" for e in row.errors)
+            cells = row.cells[:len(raw_header)]
+            rejects.rows.append(cells + [""] * (len(raw_header) - len(cells)) + [reason])
+        else:
+            valid.append(row)
+    if result.errors and not allow_partial and not dry_run:
+        raise ImportRefused(result.errors, result)
+
+    plan = _plan(valid, existing, sector, present_codes, result)
+    if not dry_run:
+        _apply(session, plan, existing, sector, today)
+        result.committed = True
+        if rejects_path is not None and SHEET in result.rejected_rows:
+            result.write_rejects(rejects_path)
+    return result
+
+
+def _check_columns(name: str, columns: dict[str, int]) -> list[RowError]:
+    errors = []
+    if not all(c in columns for c in NEW_CODE_COLUMNS) and not all(c in columns for c in OLD_CODE_COLUMNS):
+        for new, old in zip(NEW_CODE_COLUMNS, OLD_CODE_COLUMNS):
+            if new not in columns:
+                errors.append(RowError(name, "", 1, new, f"verplichte kolom '{new}' ontbreekt "
+                                                        f"(in oudere bestanden '{old}')"))
+    for column in REQUIRED_COLUMNS:
+        if column not in columns:
+            errors.append(RowError(name, "", 1, column, f"verplichte kolom '{column}' ontbreekt"))
+    return errors
+
+
+class _Existing:
+    """Everything the import compares against, loaded once (no per-row queries)."""
+
+    def __init__(self, session: Session):
+        self.provinces = {v.norm(p.name): p for p in session.exec(select(Province))}
+        self.municipalities = {m.cbs_code: m for m in session.exec(select(Municipality))}
+        self.boards = {b.number: b for b in session.exec(select(Board))}
+        self.schools = {s.code: s for s in session.exec(select(School))}
+        self.municipality_code = {m.id: m.cbs_code for m in self.municipalities.values()}
+        self.board_number = {b.id: b.number for b in self.boards.values()}
+
+
+def _parse_rows(name: str, columns: dict[str, int], raw_rows: list[list[str]], existing: _Existing) -> list[_Row]:
+    rows: list[_Row] = []
+    first_line: dict[str, int] = {}
+    municipality_names = _municipality_names(columns, raw_rows)
+    for index, cells in enumerate(raw_rows):
+        if is_blank(cells):
+            continue
+        row = _parse_row(name, columns, cells, index + 2, existing, municipality_names)
+        if row.code in first_line:
+            column = NEW_CODE_COLUMNS[0] if NEW_CODE_COLUMNS[0] in columns else OLD_CODE_COLUMNS[0]
+            row.errors.append(RowError(name, "", row.line, column,
+                                       f"schoolcode {row.code} staat ook al op regel {first_line[row.code]}"))
+        elif row.code:
+            first_line[row.code] = row.line
+        rows.append(row)
+    return rows
+
+
+def _parse_row(name: str, columns: dict[str, int], cells: list[str], line: int, existing: _Existing,
+               municipality_names: dict[str, str]) -> _Row:
+    row = _Row(line=line, cells=list(cells))
+
+    def cell(column: str) -> str:
+        i = columns.get(column)
+        return cells[i].strip() if i is not None and i < len(cells) else ""
+
+    def error(column: str, reason: str) -> None:
+        row.errors.append(RowError(name, "", line, column, reason))
+
+    old_format = not all(c in columns for c in NEW_CODE_COLUMNS)
+    row.code = _parse_code(cell, error, old_format)
+    for column, attr in TEXT_FIELDS.items():
+        if column not in columns:
+            continue
+        try:
+            value = cell(column)
+            if attr == "postcode":
+                value = v.parse_postcode(value)
+            row.fields[attr] = v.check_length(value, v.max_length(School, attr))
+        except ValueError as exc:
+            error(column, str(exc))
+    if not cell("VESTIGINGSNAAM"):
+        error("VESTIGINGSNAAM", "vestigingsnaam ontbreekt")
+    try:
+        cbs = row.fields["municipality"] = v.parse_cbs_code(cell("GEMEENTENUMMER"))
+    except ValueError as exc:
+        error("GEMEENTENUMMER", str(exc) if cell("GEMEENTENUMMER") else "gemeentenummer ontbreekt")
+    else:
+        row.municipality_name = municipality_names.get(cbs, "")
+        if cbs not in existing.municipalities and not row.municipality_name:
+            error("GEMEENTENAAM", f"gemeente {cbs} is onbekend en de gemeentenaam ontbreekt")
+    if "BEVOEGD GEZAG NUMMER" in columns:
+        number = cell("BEVOEGD GEZAG NUMMER")
+        try:
+            row.fields["board"] = v.parse_board_number(number) if number else None
+        except ValueError as exc:
+            error("BEVOEGD GEZAG NUMMER", str(exc))
+    row.province = cell("PROVINCIE")
+    return row
+
+
+def _municipality_names(columns: dict[str, int], raw_rows: list[list[str]]) -> dict[str, str]:
+    """The first GEMEENTENAAM given for each municipality code in the file."""
+    names: dict[str, str] = {}
+    code_index, name_index = columns.get("GEMEENTENUMMER"), columns.get("GEMEENTENAAM")
+    if name_index is None:
+        return names
+    for cells in raw_rows:
+        if max(code_index, name_index) < len(cells) and cells[name_index].strip():
+            try:
+                names.setdefault(v.parse_cbs_code(cells[code_index]), cells[name_index].strip())
+            except ValueError:
+                pass  # reported with the row itself
+    return names
+
+
+def _parse_code(cell: Callable[[str], str], error: Callable[[str, str], None], old_format: bool) -> str:
+    """The 6-character school code of a row, or '' after reporting an error."""
+    institution_column, location_column = OLD_CODE_COLUMNS if old_format else NEW_CODE_COLUMNS
+    try:
+        institution = v.parse_institution_code(cell(institution_column))
+    except ValueError as exc:
+        error(institution_column, str(exc))
+        return ""
+    location = cell(location_column)
+    if old_format and len(location) == 6:  # old files sometimes repeat the BRIN: 00AA00
+        if location[:4].upper() != institution:
+            error(location_column, f"vestigingsnummer '{location}' hoort niet bij BRIN-nummer '{institution}'")
+            return ""
+        location = location[4:]
+    try:
+        return institution + v.parse_location_number(location)
+    except ValueError as exc:
+        error(location_column, str(exc))
+        return ""
+
+
+@dataclass
+class _Plan:
+    create: list[_Row] = field(default_factory=list)
+    update: list[tuple[School, _Row]] = field(default_factory=list)
+    deactivate: list[School] = field(default_factory=list)
+
+
+def _plan(rows: list[_Row], existing: _Existing, sector: str, present_codes: set[str],
+          result: ImportResult) -> _Plan:
+    """Classify every valid row (created / updated / unchanged) and find vanished schools."""
+    plan = _Plan()
+    result.add(SHEET, "created", 0)
+    examples: dict[str, list[str]] = {"nieuw": [], "gewijzigd": [], "inactief": []}
+    for row in rows:
+        row.fields["sector"] = sector
+        school = existing.schools.get(row.code)
+        if school is None:
+            plan.create.append(row)
+            result.add(SHEET, "created")
+            examples["nieuw"].append(f"{row.code} {row.fields.get('name', '')}")
+            continue
+        changes = _changes(school, row, existing)
+        if changes:
+            plan.update.append((school, row))
+            result.add(SHEET, "updated")
+            examples["gewijzigd"].append(f"{row.code} " + "; ".join(changes))
+        else:
+            result.add(SHEET, "unchanged")
+    active_in_sector = [s for s in existing.schools.values() if s.sector == sector and s.active]
+    plan.deactivate = sorted((s for s in active_in_sector if s.code not in present_codes), key=lambda s: s.code)
+    result.add(SHEET, "deactivated", len(plan.deactivate))
+    examples["inactief"] = [f"{s.code} {s.name}" for s in plan.deactivate]
+    if len(plan.deactivate) > 5 and len(plan.deactivate) > DEACTIVATION_WARNING_SHARE * len(active_in_sector):
+        result.warnings.append(
+            f"Let op: {len(plan.deactivate)} van de {len(active_in_sector)} actieve {sector}-scholen staan niet "
+            "in het bestand en worden inactief. Is dit het volledige DUO-bestand van deze sector?")
+
+    new_municipalities = {r.fields["municipality"] for r in plan.create + [u[1] for u in plan.update]
+                          if r.fields["municipality"] not in existing.municipalities}
+    new_boards = {r.fields.get("board") for r in rows if r.fields.get("board")} - set(existing.boards)
+    if new_municipalities:
+        result.add("gemeenten", "created", len(new_municipalities))
+    if new_boards:
+        result.add("besturen", "created", len(new_boards))
+    for kind, items in examples.items():
+        result.examples.extend(f"{kind}: {item}" for item in items[:MAX_EXAMPLES])
+    return plan
+
+
+def _changes(school: School, row: _Row, existing: _Existing) -> list[str]:
+    """Dutch descriptions of the fields that differ between the database and the row."""
+    current = {attr: getattr(school, attr) for attr in TEXT_FIELDS.values()}
+    current["sector"] = school.sector
+    current["municipality"] = existing.municipality_code.get(school.municipality_id)
+    current["board"] = existing.board_number.get(school.board_id) if school.board_id else None
+    changes = [f"{FIELD_LABELS[attr]} '{current[attr] or ''}' -> '{value or ''}'"
+               for attr, value in row.fields.items() if current[attr] != value]
+    if not school.active:
+        changes.append("weer actief")
+    return changes
+
+
+def _apply(session: Session, plan: _Plan, existing: _Existing, sector: str, today: date) -> None:
+    """Write the plan into the session (flushed, not committed)."""
+    rows = plan.create + [row for _, row in plan.update]
+    for row in rows:  # provinces first: municipalities need their id
+        if row.province and v.norm(row.province) not in existing.provinces:
+            province = Province(name=row.province)
+            session.add(province)
+            existing.provinces[v.norm(row.province)] = province
+    session.flush()
+    for row in rows:
+        province = existing.provinces.get(v.norm(row.province)) if row.province else None
+        cbs = row.fields["municipality"]
+        municipality = existing.municipalities.get(cbs)
+        if municipality is None:
+            municipality = Municipality(cbs_code=cbs, name=row.municipality_name,
+                                        province_id=province.id if province else None)
+            session.add(municipality)
+            existing.municipalities[cbs] = municipality
+        elif municipality.province_id is None and province is not None:
+            municipality.province_id = province.id
+        number = row.fields.get("board")
+        if number and number not in existing.boards:
+            board = Board(number=number)
+            session.add(board)
+            existing.boards[number] = board
+    session.flush()
+
+    def values(row: _Row) -> dict[str, object]:
+        result: dict[str, object] = {"active": True, "inactive_since": None}
+        for attr, value in row.fields.items():
+            if attr == "municipality":
+                result["municipality_id"] = existing.municipalities[value].id
+            elif attr == "board":
+                result["board_id"] = existing.boards[value].id if value else None
+            else:
+                result[attr] = value
+        return result
+
+    if plan.create:
+        # A bulk insert: building thousands of SQLModel objects would take seconds.
+        defaults = {attr: "" for attr in TEXT_FIELDS.values()} | {"board_id": None}
+        session.execute(insert(School), [defaults | values(row) | {"code": row.code} for row in plan.create])
+    for school, row in plan.update:
+        for attr, value in values(row).items():
+            setattr(school, attr, value)
+    for school in plan.deactivate:
+        school.active, school.inactive_since = False, today
+    session.flush()

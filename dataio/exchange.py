@@ -1,0 +1,254 @@
+"""The exchange workbook: export, import and a blank template.
+
+The same data can be an .xlsx workbook (one sheet per entity, plus a
+'toelichting' sheet) or a folder of CSV files (<sheet>.csv, semicolon, UTF-8
+with BOM). Sheets and columns are defined in exchange_schema.
+
+Import modes (as for the DUO import): by default any error raises
+ImportRefused and nothing is written; allow_partial=True imports the valid rows
+(rows that depend on a rejected row are rejected too) and can write the rejected
+rows, with a column 'fout', to rejects_path; dry_run=True only reports what
+would change and never raises for data errors. The caller owns the transaction.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from sqlmodel import Session
+
+from dataio.errors import ImportRefused, ImportResult, Rejects, RowError
+from dataio.exchange_apply import Writer
+from dataio.exchange_import import InSheet, Planner, check_header
+from dataio.exchange_rows import Snapshot, key_of
+from dataio.exchange_schema import ERROR_COLUMN, INFO_SHEET, INFO_WIDTHS, SHEETS, SHEETS_BY_NAME, info_table
+from dataio.tabular import is_blank, is_xlsx, read_csv, read_xlsx, write_tables, xlsx_bytes
+
+Table = tuple[str, list[str], list[list[object]]]  # sheet name, header, rows
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+
+
+# ---------------------------------------------------------------- import
+
+@dataclass
+class _Source:
+    title: str
+    file: str
+    header: list[str]
+    rows: list[list[object]]
+
+
+def import_workbook(
+    session: Session,
+    path_or_bytes: Path | str | bytes,
+    *,
+    filename: str | None = None,
+    allow_partial: bool = False,
+    rejects_path: Path | str | None = None,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Import an exchange workbook (.xlsx), a folder or zip of <sheet>.csv files, or one <sheet>.csv.
+
+    Raises ImportRefused when there are errors (not in dry_run; with allow_partial
+    only for file-level errors such as an unreadable file or missing columns).
+    """
+    if rejects_path is not None and not isinstance(path_or_bytes, bytes) \
+            and Path(rejects_path).resolve() == Path(path_or_bytes).resolve():
+        raise ValueError("het bestand voor afgekeurde rijen mag niet het invoerbestand zijn")
+    label = filename or (Path(path_or_bytes).name if not isinstance(path_or_bytes, bytes) else "upload.xlsx")
+    result = ImportResult(file=label, dry_run=dry_run)
+    try:
+        sources = _read_input(path_or_bytes, label)
+    except ValueError as exc:
+        return _refuse(result, [RowError(label, "", 1, "", str(exc))])
+    sheets, header_errors = _match_sheets(sources, result)
+    if header_errors:
+        return _refuse(result, header_errors)
+
+    snapshot = Snapshot(session)
+    planner = Planner(snapshot, result)
+    valid = planner.plan(sheets)
+    for sheet in sheets.values():
+        _collect_rejects(result, sheet, planner)
+    if result.errors and not allow_partial and not dry_run:
+        raise ImportRefused(result.errors, result)
+    if dry_run:
+        return result
+    Writer(session, snapshot).apply(valid)
+    result.committed = True
+    if rejects_path is not None and result.rejected_rows:
+        result.write_rejects(rejects_path)
+    return result
+
+
+def _refuse(result: ImportResult, errors: list[RowError]) -> ImportResult:
+    result.errors = errors
+    if result.dry_run:
+        return result
+    raise ImportRefused(errors, result)
+
+
+def _read_input(source: Path | str | bytes, label: str) -> list[_Source]:
+    if isinstance(source, bytes):
+        if is_xlsx(source):
+            return _xlsx_sources(source, label)
+        if source.startswith(b"PK"):
+            return _zip_sources(source)
+        if label.lower().endswith(".csv"):
+            return [_csv_source(source, label)]
+        raise ValueError("onbekend bestandsformaat; gebruik .xlsx, een map of zip met .csv-bestanden, of één .csv")
+    path = Path(source)
+    if path.is_dir():
+        return [_csv_source(p.read_bytes(), p.name) for p in sorted(path.iterdir()) if p.suffix.lower() == ".csv"]
+    if not path.exists():
+        raise ValueError(f"bestand '{path}' bestaat niet")
+    return _read_input(path.read_bytes(), path.name if path.suffix.lower() in (".csv", *XLSX_SUFFIXES) else label)
+
+
+def _xlsx_sources(data: bytes, label: str) -> list[_Source]:
+    return [_Source(title, label, header, rows) for title, (header, rows) in read_xlsx(data).items()]
+
+
+def _zip_sources(data: bytes) -> list[_Source]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = sorted(n for n in archive.namelist() if n.lower().endswith(".csv") and "__MACOSX" not in n)
+            return [_csv_source(archive.read(n), Path(n).name) for n in names]
+    except zipfile.BadZipFile:
+        raise ValueError("het zip-bestand is beschadigd") from None
+
+
+def _csv_source(data: bytes, name: str) -> _Source:
+    header, rows = read_csv(data)
+    return _Source(Path(name).stem, name, header, rows)
+
+
+def _sheet_name(title: str) -> str:
+    return "_".join(title.replace("'", "").split()).lower()
+
+
+def _match_sheets(sources: list[_Source], result: ImportResult) -> tuple[dict[str, InSheet], list[RowError]]:
+    sheets: dict[str, InSheet] = {}
+    errors: list[RowError] = []
+    for source in sources:
+        name = _sheet_name(source.title)
+        if name == INFO_SHEET:
+            continue
+        if not any(source.header) and all(is_blank(r) for r in source.rows):
+            continue  # an empty sheet is as good as a missing one
+        if name not in SHEETS_BY_NAME:
+            result.warnings.append(f"blad '{source.title}' is onbekend en is overgeslagen")
+            continue
+        if name in sheets:
+            result.warnings.append(f"blad '{source.title}' komt twee keer voor; alleen het eerste is gelezen")
+            continue
+        sheet = InSheet(SHEETS_BY_NAME[name], source.file, source.title, source.header, source.rows)
+        errors.extend(check_header(sheet))
+        sheets[name] = sheet
+    if not sheets and not errors:
+        result.warnings.append("het bestand bevat geen bladen om in te lezen")
+    return sheets, errors
+
+
+def _collect_rejects(result: ImportResult, sheet: InSheet, planner: Planner) -> None:
+    bad = planner.invalid.get(sheet.spec.name, [])
+    if not bad:
+        return
+    width = len(sheet.header)
+    rejects = result.rejected_rows.setdefault(sheet.title, Rejects(list(sheet.header) + [ERROR_COLUMN]))
+    for row in bad:
+        reason = "; ".join(f"{e.column}: {e.reason}" for e in row.errors)
+        rejects.rows.append(row.cells()[:width] + [reason])
+
+
+# ---------------------------------------------------------------- export
+
+def export_tables(session: Session, *, include_personal: bool = True,
+                  scope_region_ids: Iterable[int] | None = None) -> list[Table]:
+    """The exchange sheets of the database (without 'toelichting'), rows sorted by key."""
+    snapshot = Snapshot(session)
+    keep = _scope(snapshot, scope_region_ids)
+    tables: list[Table] = []
+    for spec in SHEETS:
+        if spec.name == "contactpersonen" and not include_personal:
+            continue
+        pairs = [(obj, row) for obj, row in snapshot.rows(spec.name) if keep(spec.name, obj)]
+        if spec.name == "fasen":  # recording order decides ties between events on one date
+            pairs.sort(key=lambda p: (key_of("fasen", p[1], ("school", "cyclus", "datum")), p[0].id))
+        else:
+            pairs.sort(key=lambda p: (key_of(spec.name, p[1]), p[0].id))
+        rows = []
+        for _, row in pairs:
+            if not include_personal:
+                row.update({c.name: "" for c in spec.cols if c.personal})
+            rows.append([row[c] for c in spec.header])
+        tables.append((spec.name, spec.header, rows))
+    return tables
+
+
+def _scope(snapshot: Snapshot, region_ids: Iterable[int] | None):  # noqa: ANN202
+    """A filter (sheet, object) -> bool for the regions in scope; everything when region_ids is None."""
+    if region_ids is None:
+        return lambda _sheet, _obj: True
+    regions = set(region_ids)
+    municipalities = {m.id for m in snapshot.municipalities if m.region_id in regions}
+    schools = {s.id for s in snapshot.schools if s.municipality_id in municipalities}
+    organisations = {o.id for o in snapshot.organisations if o.municipality_id in municipalities}
+    organisations |= {p.organisation_id for p in snapshot.partnerships if p.school_id in schools}
+    trajectories = {t.id for t in snapshot.trajectories if t.school_id in schools}
+    tests = {
+        "regios": lambda o: o.id in regions,
+        "gemeenten": lambda o: o.id in municipalities,
+        "scholen": lambda o: o.id in schools,
+        "organisaties": lambda o: o.id in organisations,
+        "contactpersonen": lambda o: o.organisation_id in organisations,
+        "samenwerkingen": lambda o: o.school_id in schools,
+        "tranches": lambda o: o.region_id in regions,
+        "trajecten": lambda o: o.id in trajectories,
+        "fasen": lambda o: o.trajectory_id in trajectories,
+    }
+    return lambda sheet, obj: tests[sheet](obj)
+
+
+def export_workbook(session: Session, path: Path | str, *, include_personal: bool = True,
+                    scope_region_ids: Iterable[int] | None = None) -> dict[str, int]:
+    """Write the exchange data to path (.xlsx, otherwise a folder of CSVs); returns rows per sheet.
+
+    include_personal=False leaves out personal data: no 'contactpersonen' sheet and
+    empty 'contactpersoon' / 'vastgelegd_door' columns.
+    """
+    tables = export_tables(session, include_personal=include_personal, scope_region_ids=scope_region_ids)
+    _write_tables(Path(path), [_info_table(), *tables])
+    return {name: len(rows) for name, _, rows in tables}
+
+
+def export_bytes(session: Session, *, include_personal: bool = True,
+                 scope_region_ids: Iterable[int] | None = None) -> bytes:
+    """The export as .xlsx bytes, for a browser download."""
+    tables = export_tables(session, include_personal=include_personal, scope_region_ids=scope_region_ids)
+    return _xlsx([_info_table(), *tables])
+
+
+def write_template(path: Path | str) -> None:
+    """The blank workbook (.xlsx, otherwise a folder of CSVs): 'toelichting' and every sheet's header."""
+    _write_tables(Path(path), [_info_table(), *[(s.name, s.header, []) for s in SHEETS]])
+
+
+def template_bytes() -> bytes:
+    return _xlsx([_info_table(), *[(s.name, s.header, []) for s in SHEETS]])
+
+
+def _info_table() -> Table:
+    header, rows = info_table()
+    return INFO_SHEET, header, rows
+
+
+def _xlsx(tables: list[Table]) -> bytes:
+    return xlsx_bytes(tables, widths={INFO_SHEET: INFO_WIDTHS})
+
+
+def _write_tables(path: Path, tables: list[Table]) -> None:
+    write_tables(path, tables, widths={INFO_SHEET: INFO_WIDTHS}, replace={INFO_SHEET, *SHEETS_BY_NAME})

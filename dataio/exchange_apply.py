@@ -1,0 +1,155 @@
+"""Writing a planned exchange import into the session (flushed, never committed here)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+from sqlmodel import Session
+
+from dataio.exchange_import import InRow
+from dataio.exchange_rows import Snapshot, key_of
+from dataio.exchange_schema import SHEETS
+from dataio.values import from_local, norm
+from models import (
+    Board, Contact, Municipality, Organisation, Partnership, PhaseEvent, Province, Region, School, Tranche, Trajectory,
+)
+
+MODELS = {
+    "regios": Region, "gemeenten": Municipality, "scholen": School, "organisaties": Organisation,
+    "contactpersonen": Contact, "samenwerkingen": Partnership, "tranches": Tranche, "trajecten": Trajectory,
+}
+# Exchange column -> model attribute; None: handled together with another column.
+ATTRS: dict[str, dict[str, str | None]] = {
+    "regios": {
+        "naam": "name", "provincie": "province_id", "geldigheid_maanden": "validity_months",
+        "binnenkort_verlopen_maanden": "expiring_window_months", "verplichte_partnertypen": "required_partner_types",
+        "doorlooptijd_min_maanden": "expected_months_min", "doorlooptijd_max_maanden": "expected_months_max",
+        "auditcapaciteit_per_kwartaal": "audit_capacity_per_quarter",
+    },
+    "gemeenten": {
+        "cbs_code": "cbs_code", "naam": "name", "provincie": "province_id", "regio": "region_id",
+        "aanpakmodel": "approach_model", "aanpakfase": "approach_phase", "aanpakfase_sinds": "approach_phase_since",
+        "elementen": "elements", "bereik": "reach",
+    },
+    "scholen": {
+        "brin_vestiging": "code", "naam": "name", "sector": "sector", "gemeente_cbs": "municipality_id",
+        "bestuur_nummer": "board_id", "bestuur_naam": None, "straat": "street", "huisnummer": "house_number",
+        "postcode": "postcode", "plaats": "city", "telefoon": "phone", "website": "website",
+        "denominatie": "denomination", "breedtegraad": "latitude", "lengtegraad": "longitude",
+        "leerlingen": "pupils", "actief": "active", "inactief_sinds": "inactive_since",
+    },
+    "organisaties": {"naam": "name", "type": "type", "gemeente_cbs": "municipality_id"},
+    "contactpersonen": {"organisatie": "organisation_id", "naam": "name", "functie": "role",
+                        "telefoon": "phone", "email": "email"},
+    "samenwerkingen": {
+        "school": "school_id", "organisatie": "organisation_id", "rol": "role", "contactpersoon": "contact_id",
+        "startdatum": "start_on", "einddatum": "end_on", "afspraken": "agreements",
+    },
+    "tranches": {"regio": "region_id", "naam": "name", "startdatum": "start_on", "capaciteit": "capacity"},
+    "trajecten": {"school": "school_id", "cyclus": "cycle", "tranche_regio": None, "tranche": "tranche_id"},
+}
+
+
+class Writer:
+    """Creates and updates model objects, resolving natural keys to ids as it goes."""
+
+    def __init__(self, session: Session, snapshot: Snapshot):
+        self.session = session
+        self.provinces = {norm(p.name): p for p in snapshot.provinces}
+        self.boards = {b.number: b for b in snapshot.boards}
+        self.objects: dict[str, dict[tuple, Any]] = {}
+        for spec in SHEETS:
+            objects: dict[tuple, Any] = {}
+            for obj, row in snapshot.rows(spec.name):
+                objects.setdefault(key_of(spec.name, row), obj)
+            self.objects[spec.name] = objects
+        self.converters: dict[tuple[str, str], Callable[[object, dict], object]] = {
+            ("regios", "provincie"): self._province_id,
+            ("gemeenten", "provincie"): self._province_id,
+            ("gemeenten", "regio"): self._ref("regios"),
+            ("scholen", "gemeente_cbs"): self._ref("gemeenten"),
+            ("scholen", "bestuur_nummer"): lambda value, _: self.boards[value].id if value else None,
+            ("organisaties", "gemeente_cbs"): self._ref("gemeenten"),
+            ("contactpersonen", "organisatie"): self._ref("organisaties"),
+            ("samenwerkingen", "school"): self._ref("scholen"),
+            ("samenwerkingen", "organisatie"): self._ref("organisaties"),
+            ("samenwerkingen", "contactpersoon"): self._ref("contactpersonen", ("organisatie", "contactpersoon")),
+            ("tranches", "regio"): self._ref("regios"),
+            ("trajecten", "school"): self._ref("scholen"),
+            ("trajecten", "tranche"): self._ref("tranches", ("tranche_regio", "tranche")),
+        }
+
+    def apply(self, valid: dict[str, list[InRow]]) -> None:
+        self._create_provinces(valid)
+        self._create_boards(valid.get("scholen", []))
+        for spec in SHEETS:
+            rows = [r for r in valid.get(spec.name, []) if r.status in ("created", "updated")]
+            if not rows:
+                continue
+            for row in rows:
+                if spec.name == "fasen":
+                    self._add_event(row)
+                else:
+                    self._write(spec.name, row)
+            self.session.flush()  # later sheets need the new ids
+
+    def _write(self, sheet: str, row: InRow) -> None:
+        obj = row.existing if row.status == "updated" else MODELS[sheet]()
+        for name, attr in ATTRS[sheet].items():
+            if attr is None or name not in row.values:
+                continue
+            value = row.values[name]
+            col = row.sheet.spec.col(name)
+            if col.keep_if_empty and value in (None, ""):
+                continue
+            converter = self.converters.get((sheet, name))
+            setattr(obj, attr, converter(value, row.values) if converter else value)
+        if sheet == "scholen" and obj.active:
+            obj.inactive_since = None
+        if row.status == "created":
+            self.session.add(obj)
+            self.objects[sheet][row.key] = obj
+
+    def _add_event(self, row: InRow) -> None:
+        vals = row.values
+        trajectory = self.objects["trajecten"][key_of("fasen", vals, ("school", "cyclus"))]
+        recorded_at = vals.get("vastgelegd_op")
+        self.session.add(PhaseEvent(
+            trajectory_id=trajectory.id, phase=vals["fase"], on=vals["datum"], note=vals.get("notitie", ""),
+            recorded_by=vals.get("vastgelegd_door", ""),
+            recorded_at=from_local(recorded_at) if recorded_at else datetime.now(timezone.utc),
+        ))
+
+    def _ref(self, sheet: str, columns: tuple[str, ...] | None = None) -> Callable[[object, dict], int | None]:
+        def convert(value: object, values: dict) -> int | None:
+            if value in ("", None):
+                return None
+            key = key_of(sheet, values, columns) if columns else (norm(value),)
+            return self.objects[sheet][key].id
+        return convert
+
+    def _province_id(self, value: object, _values: dict) -> int | None:
+        return self.provinces[norm(value)].id if value else None
+
+    def _create_provinces(self, valid: dict[str, list[InRow]]) -> None:
+        for sheet in ("regios", "gemeenten"):
+            for row in valid.get(sheet, []):
+                name = row.values.get("provincie")
+                if name and norm(name) not in self.provinces and row.status != "unchanged":
+                    self.provinces[norm(name)] = province = Province(name=name)
+                    self.session.add(province)
+        self.session.flush()
+
+    def _create_boards(self, rows: list[InRow]) -> None:
+        """Boards are named in the school rows; the first non-empty name per number is used."""
+        for row in rows:
+            number, name = row.values.get("bestuur_nummer"), row.values.get("bestuur_naam")
+            if not number or row.status == "unchanged":
+                continue
+            board = self.boards.get(number)
+            if board is None:
+                self.boards[number] = board = Board(number=number, name=name or "")
+                self.session.add(board)
+            elif name and board.name != name:
+                board.name = name
+        self.session.flush()

@@ -1,0 +1,285 @@
+"""Validation and planning of an exchange import, without writing anything.
+
+Planner.plan() parses every sheet, checks values, keys and references, and
+classifies each valid row as created / updated / unchanged against a Snapshot
+of the database. Rows that refer to a rejected row are rejected too, so that
+allow_partial never imports half a chain.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from dataio import values as v
+from dataio.errors import ImportResult, RowError
+from dataio.exchange_rows import Row, Snapshot, key_of
+from dataio.exchange_schema import SHEETS, Col, SheetSpec
+from dataio.tabular import is_blank
+
+MAX_EXAMPLES = 3
+_EMPTY_TEXT_KINDS = {"text", "email", "school", "cbs", "board", "postcode"}
+
+
+@dataclass
+class InSheet:
+    """One sheet as read from the file, with its spec."""
+    spec: SheetSpec
+    file: str
+    title: str
+    header: list[str]
+    rows: list[list[object]]
+    columns: dict[str, int] = field(default_factory=dict)  # column name -> cell index
+
+
+@dataclass
+class InRow:
+    sheet: InSheet
+    line: int
+    values: Row
+    errors: list[RowError] = field(default_factory=list)
+    key: tuple | None = None
+    status: str = ""  # created / updated / unchanged
+    existing: Any = None  # the model object for updated / unchanged rows
+
+    def error(self, column: str, reason: str) -> None:
+        self.errors.append(RowError(self.sheet.file, self.sheet.title, self.line, column, reason))
+
+    def cells(self) -> list[object]:
+        cells = list(self.sheet.rows[self.line - 2])
+        return cells + [None] * (len(self.sheet.header) - len(cells))
+
+
+def normalise_column(name: str) -> str:
+    return "_".join(name.replace("'", "").replace("-", " ").split()).lower()
+
+
+def check_header(sheet: InSheet) -> list[RowError]:
+    """Map the header to known columns; report missing required columns (line 1)."""
+    for index, name in enumerate(sheet.header):
+        sheet.columns.setdefault(normalise_column(name), index)
+    known = {c.name for c in sheet.spec.cols}
+    sheet.columns = {name: i for name, i in sheet.columns.items() if name in known}
+    return [RowError(sheet.file, sheet.title, 1, c.name, f"verplichte kolom '{c.name}' ontbreekt")
+            for c in sheet.spec.cols if c.required and c.name not in sheet.columns]
+
+
+def parse_value(col: Col, raw: object) -> object:
+    """A cell as the typed value of its column; raises ValueError with a Dutch reason."""
+    text = v.cell_text(raw)
+    if not text:
+        if col.required:
+            raise ValueError("waarde ontbreekt")
+        if col.kind in _EMPTY_TEXT_KINDS:
+            return ""
+        return [] if col.kind == "vocab_list" else None
+    kind = col.kind
+    if kind == "text":
+        return v.check_length(text, col.max_len)
+    if kind == "int":
+        return v.parse_int(raw, minimum=None if col.minimum is None else int(col.minimum))
+    if kind == "float":
+        return v.parse_float(raw, minimum=col.minimum, maximum=col.maximum)
+    if kind == "date":
+        return v.parse_cell_date(raw)
+    if kind == "datetime":
+        return v.parse_datetime(raw)
+    if kind == "bool":
+        return v.parse_bool(raw)
+    if kind == "vocab":
+        return v.parse_vocab(text, col.vocab or {})
+    if kind == "vocab_list":
+        return v.parse_vocab_list(text, col.vocab or {})
+    if kind == "email":
+        return v.check_length(v.parse_email(text), col.max_len)
+    if kind == "school":
+        return v.parse_school_code(text)
+    if kind == "cbs":
+        return v.parse_cbs_code(text)
+    if kind == "board":
+        return v.parse_board_number(text)
+    if kind == "postcode":
+        return v.parse_postcode(text)
+    raise AssertionError(f"unknown column kind {kind}")
+
+
+class Planner:
+    """Validates all sheets in dependency order and classifies the valid rows."""
+
+    def __init__(self, snapshot: Snapshot, result: ImportResult):
+        self.snapshot = snapshot
+        self.result = result
+        self.existing: dict[str, dict[tuple, tuple[Any, Row]]] = {}
+        for spec in SHEETS:
+            rows: dict[tuple, tuple[Any, Row]] = {}
+            for obj, row in snapshot.rows(spec.name):
+                rows.setdefault(key_of(spec.name, row), (obj, row))  # first one wins if the DB has duplicates
+            self.existing[spec.name] = rows
+        self.accepted: dict[str, set[tuple]] = {s.name: set() for s in SHEETS}
+        self.rejected: dict[str, dict[tuple, int]] = {s.name: {} for s in SHEETS}
+        self.invalid: dict[str, list[InRow]] = {}
+
+    def plan(self, sheets: dict[str, InSheet]) -> dict[str, list[InRow]]:
+        """Valid rows per sheet (with status set); errors go to result.errors."""
+        valid: dict[str, list[InRow]] = {}
+        for spec in SHEETS:
+            sheet = sheets.get(spec.name)
+            if sheet is None:
+                continue
+            rows = self._validate_sheet(sheet)
+            for row in rows:
+                if row.errors:
+                    self.result.errors.extend(row.errors)
+                    if row.key is not None:
+                        self.rejected[spec.name].setdefault(row.key, row.line)
+                else:
+                    self.accepted[spec.name].add(row.key)
+            valid[spec.name] = [r for r in rows if not r.errors]
+            self.invalid[spec.name] = [r for r in rows if r.errors]
+            self._classify(spec, valid[spec.name])
+        self._count_side_effects(valid)
+        return valid
+
+    # ------------------------------------------------------------ validation
+
+    def _validate_sheet(self, sheet: InSheet) -> list[InRow]:
+        spec = sheet.spec
+        rows: list[InRow] = []
+        seen: dict[tuple, int] = {}
+        board_names: dict[str, tuple[str, int]] = {}
+        for index, cells in enumerate(sheet.rows):
+            if is_blank(cells):
+                continue
+            row = InRow(sheet, index + 2, {})
+            for name, i in sheet.columns.items():
+                raw = cells[i] if i < len(cells) else None
+                try:
+                    row.values[name] = parse_value(spec.col(name), raw)
+                except ValueError as exc:
+                    row.error(name, str(exc))
+            if all(k in row.values for k in spec.key):
+                row.key = key_of(spec.name, row.values)
+                # Phase events may repeat (a correction can restore an earlier phase on the same day).
+                if spec.name != "fasen":
+                    if row.key in seen:
+                        what = f"'{row.values[spec.key[0]]}'" if len(spec.key) == 1 else \
+                            "deze combinatie van " + ", ".join(spec.key)
+                        row.error(spec.key[0], f"dubbele sleutel: {what} staat ook al op regel {seen[row.key]}")
+                    else:
+                        seen[row.key] = row.line
+            self._check_row(row, board_names)
+            self._check_refs(row)
+            rows.append(row)
+        return rows
+
+    def _check_row(self, row: InRow, board_names: dict[str, tuple[str, int]]) -> None:
+        """Checks across columns of one row."""
+        vals, sheet = row.values, row.sheet.spec.name
+        if sheet == "regios":
+            low, high = vals.get("doorlooptijd_min_maanden"), vals.get("doorlooptijd_max_maanden")
+            if low is not None and high is not None and high < low:
+                row.error("doorlooptijd_max_maanden", f"maximum {high} is kleiner dan minimum {low}")
+        elif sheet == "scholen":
+            if vals.get("actief") is True and vals.get("inactief_sinds"):
+                row.error("inactief_sinds", "alleen invullen als actief 'nee' is")
+            number, name = vals.get("bestuur_nummer"), vals.get("bestuur_naam")
+            if number and name:
+                first = board_names.setdefault(number, (name, row.line))
+                if v.norm(first[0]) != v.norm(name):
+                    row.error("bestuur_naam", f"bestuur {number} heeft op regel {first[1]} de naam '{first[0]}'")
+        elif sheet == "samenwerkingen":
+            start, end = vals.get("startdatum"), vals.get("einddatum")
+            if start and end and end < start:
+                row.error("einddatum", f"einddatum {end:%d-%m-%Y} ligt vóór startdatum {start:%d-%m-%Y}")
+
+    def _check_refs(self, row: InRow) -> None:
+        """Every reference must match a valid row of this file or a row in the database."""
+        spec = row.sheet.spec
+        for ref in spec.refs:
+            if not all(c in row.values for c in ref.columns):
+                continue  # column absent (value kept) or already reported as bad
+            parts = [row.values[c] for c in ref.columns]
+            optional = [row.values[c] for c in ref.columns if not spec.col(c).required]
+            if optional and all(p in ("", None) for p in optional):
+                continue  # no reference given
+            if any(p in ("", None) for p in parts):
+                names = " en ".join(f"'{c}'" for c in ref.columns)
+                row.error(ref.error_column, f"vul {names} allebei in, of laat ze allebei leeg")
+                return
+            key = key_of(spec.name, row.values, ref.columns)
+            if key in self.accepted[ref.sheet] or key in self.existing[ref.sheet]:
+                continue
+            shown = " / ".join(str(p) for p in parts)
+            if key in self.rejected[ref.sheet]:
+                row.error(ref.error_column, f"'{shown}' staat in blad '{ref.sheet}' op regel "
+                                            f"{self.rejected[ref.sheet][key]}, maar die regel is afgekeurd")
+            else:
+                row.error(ref.error_column, f"'{shown}' bestaat niet in blad '{ref.sheet}' en ook niet in de database")
+            return  # later references usually depend on this one
+
+    # ------------------------------------------------------------ classification
+
+    def _classify(self, spec: SheetSpec, rows: list[InRow]) -> None:
+        result, sheet = self.result, spec.name
+        result.add(sheet, "created", 0)
+        if sheet == "fasen":
+            self._classify_events(rows)
+            return
+        examples: dict[str, list[str]] = {"nieuw": [], "gewijzigd": []}
+        for row in rows:
+            found = self.existing[sheet].get(row.key)
+            label = " / ".join(str(row.values[c]) for c in spec.key)
+            if found is None:
+                row.status = "created"
+                examples["nieuw"].append(label)
+            else:
+                row.existing = found[0]
+                changed = self._changed(spec, row, found[1])
+                row.status = "updated" if changed else "unchanged"
+                if changed:
+                    examples["gewijzigd"].append(f"{label} ({', '.join(changed)})")
+            result.add(sheet, row.status)
+        for kind, items in examples.items():
+            result.examples.extend(f"{sheet}, {kind}: {item}" for item in items[:MAX_EXAMPLES])
+
+    def _classify_events(self, rows: list[InRow]) -> None:
+        """Append-only: an event already stored (as often as it occurs in the file) is unchanged."""
+        stored = Counter(self.existing_event_keys())
+        for row in rows:
+            if stored[row.key] > 0:
+                stored[row.key] -= 1
+                row.status = "unchanged"
+            else:
+                row.status = "created"
+            self.result.add("fasen", row.status)
+
+    def existing_event_keys(self) -> list[tuple]:
+        return [key_of("fasen", row) for _, row in self.snapshot.rows("fasen")]
+
+    def _changed(self, spec: SheetSpec, row: InRow, current: Row) -> list[str]:
+        ref_like = {c for ref in spec.refs for c in ref.columns} | {"provincie"}
+        changed = []
+        for name in row.sheet.columns:  # absent columns keep their values
+            new, col = row.values.get(name), spec.col(name)
+            if name not in row.values or (col.keep_if_empty and new in (None, "")):
+                continue
+            old = current[name]
+            if name in ref_like and isinstance(new, str) and isinstance(old, str):
+                same = v.norm(new) == v.norm(old)
+            else:
+                same = new == old
+            if not same:
+                changed.append(name)
+        return changed
+
+    def _count_side_effects(self, valid: dict[str, list[InRow]]) -> None:
+        """Provinces and boards have no sheet of their own; they are created when first named."""
+        known = {v.norm(p.name) for p in self.snapshot.provinces}
+        provinces = {v.norm(r.values["provincie"]) for s in ("regios", "gemeenten") for r in valid.get(s, [])
+                     if r.values.get("provincie") and r.status != "unchanged"}
+        if provinces - known:
+            self.result.add("provincies", "created", len(provinces - known))
+        numbers = {b.number for b in self.snapshot.boards}
+        boards = {r.values["bestuur_nummer"] for r in valid.get("scholen", []) if r.values.get("bestuur_nummer")}
+        if boards - numbers:
+            self.result.add("besturen", "created", len(boards - numbers))

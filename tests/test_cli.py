@@ -1,0 +1,109 @@
+"""The `vios` console script, run as a user runs it (a real subprocess, a real database file)."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from domain.scope import Scope
+from models.db import make_engine
+from services.areas import find_area_key
+from services.report import overview_report
+from sqlmodel import Session
+
+VIOS = shutil.which("vios") or str(Path(sys.executable).parent / "vios")
+
+
+def run(db: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}"}
+    return subprocess.run([VIOS, *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("cli") / "demo.db"
+    result = run(db, "seed", "demo", "--today", "2026-11-23")
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+def test_cli001_report_json_equals_the_domain_computation(demo_file):
+    result = run(demo_file, "report", "--as-of", "2026-11-23", "--region", "Maastricht-Heuvelland", "--json")
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout)
+    with Session(make_engine(f"sqlite:///{demo_file}")) as session:
+        region_id = int(find_area_key(session, "Maastricht-Heuvelland")[1:])
+        expected = overview_report(session, Scope(as_of=date(2026, 11, 23), region_id=region_id))
+    assert shown == json.loads(json.dumps(expected))
+    assert shown["totals"]["schools"] == sum(m["schools"] for m in shown["municipalities"])
+    assert {m["name"] for m in shown["municipalities"]} == {
+        "Maastricht", "Eijsden-Margraten", "Gulpen-Wittem", "Meerssen", "Vaals", "Valkenburg aan de Geul"}
+
+
+def test_cli002_report_accepts_dutch_dates_and_sector(demo_file):
+    iso = json.loads(run(demo_file, "report", "--as-of", "2025-06-30", "--sector", "vo", "--json").stdout)
+    nl = json.loads(run(demo_file, "report", "--as-of", "30-06-2025", "--sector", "vo", "--json").stdout)
+    assert iso == nl and iso["scope"]["sector"] == "vo"
+    table = run(demo_file, "report", "--as-of", "2025-06-30")
+    assert table.returncode == 0 and "TOTAAL" in table.stdout
+
+
+@pytest.mark.parametrize("args", [
+    ("report", "--region", "Atlantis", "--json"),
+    ("report", "--as-of", "31-02-2026"),
+    ("import", "/no/such/file.xlsx"),
+    ("frobnicate",),
+])
+def test_cli003_usage_errors_exit_2(demo_file, args):
+    result = run(demo_file, *args)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert result.stderr.strip()
+
+
+def test_cli004_refused_input_exits_1_with_row_errors(demo_file, tmp_path):
+    bad = tmp_path / "vo.csv"
+    bad.write_text("INSTELLINGSCODE;VESTIGINGSCODE;VESTIGINGSNAAM;POSTCODE;PLAATSNAAM;GEMEENTENUMMER;GEMEENTENAAM;"
+                   "BEVOEGD GEZAG NUMMER;PROVINCIE\n"
+                   "01AB;00;Goede School;6211 AB;MAASTRICHT;0935;Maastricht;12345;Limburg\n"
+                   "XX;00;Foute Code;6211 AB;MAASTRICHT;0935;Maastricht;12345;Limburg\n", encoding="utf-8")
+    result = run(demo_file, "import-duo", str(bad), "--sector", "vo")
+    assert result.returncode == 1
+    assert "regel 3" in result.stderr
+    report = json.loads(run(demo_file, "report", "--json").stdout)
+    with Session(make_engine(f"sqlite:///{demo_file}")) as session:
+        from models import School
+        from sqlmodel import select
+        assert session.exec(select(School).where(School.code == "01AB00")).first() is None  # nothing written
+    assert report["totals"]["schools"] > 0
+
+
+def test_cli005_export_import_round_trip(demo_file, tmp_path):
+    exported = tmp_path / "export.xlsx"
+    assert run(demo_file, "export", str(exported)).returncode == 0
+    empty = tmp_path / "empty.db"
+    assert run(empty, "db", "upgrade").returncode == 0
+    result = run(empty, "import", str(exported))
+    assert result.returncode == 0, result.stderr
+    again = tmp_path / "again.xlsx"
+    assert run(empty, "export", str(again)).returncode == 0
+    import openpyxl
+    first, second = openpyxl.load_workbook(exported), openpyxl.load_workbook(again)
+    assert first.sheetnames == second.sheetnames
+    for name in first.sheetnames:
+        assert list(first[name].values) == list(second[name].values), name
+    before = json.loads(run(demo_file, "report", "--as-of", "2026-11-23", "--json").stdout)
+    after = json.loads(run(empty, "report", "--as-of", "2026-11-23", "--json").stdout)
+    assert before["totals"] == after["totals"]
+
+
+def test_cli006_seed_refuses_a_filled_database(demo_file, tmp_path):
+    assert run(demo_file, "seed", "demo").returncode == 1
+    assert run(demo_file, "seed", "demo", "--if-empty").returncode == 0
+    template = tmp_path / "sjabloon.xlsx"
+    assert run(demo_file, "template", str(template)).returncode == 0 and template.stat().st_size > 0

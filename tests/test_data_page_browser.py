@@ -1,0 +1,86 @@
+"""Browser tests of the Gegevens page: preview, refusal with line numbers, import, export."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import openpyxl
+from sqlmodel import func, select
+
+from conftest import click
+from dataio.exchange import write_template
+from models import School
+from models.db import session_scope
+
+
+def _workbook(path: Path, schools: list[dict]) -> Path:
+    """A real exchange workbook from the template, with rows in the 'scholen' sheet."""
+    write_template(path)
+    wb = openpyxl.load_workbook(path)
+    sheet = wb["scholen"]
+    header = [c.value for c in sheet[1]]
+    for school in schools:
+        sheet.append([school.get(column) for column in header])
+    wb.save(path)
+    return path
+
+
+def _school(code: str, sector: str = "vo") -> dict:
+    return {"brin_vestiging": code, "naam": f"Testschool {code}", "sector": sector, "gemeente_cbs": "GM0935",
+            "postcode": "6211 AB", "plaats": "Maastricht", "actief": "ja"}
+
+
+def _count(code_prefix: str) -> int:
+    with session_scope() as session:
+        return session.exec(select(func.count(School.id)).where(School.code.startswith(code_prefix))).one()
+
+
+def _upload(duo, path: Path) -> None:
+    duo.find_element("#data-upload input[type=file]").send_keys(str(path))
+
+
+def test_dat001_bad_row_is_refused_with_its_line_number(duo, tmp_path):
+    path = _workbook(tmp_path / "fout.xlsx", [_school("98ZZ00"), _school("98ZZ01", sector="universiteit")])
+    duo.wait_for_page(f"{duo.server_url}/gegevens")
+    _upload(duo, path)
+    duo.wait_for_element("#data-errors")
+    errors = duo.find_element("#data-errors").text
+    assert "scholen" in errors and "3" in errors and "sector" in errors
+    row = [r.text for r in duo.driver.find_elements("css selector", "#data-errors tbody tr")]
+    assert len(row) == 1 and " 3 " in f" {row[0]} "
+    assert duo.find_element("#data-confirm").get_attribute("disabled") is not None
+    assert _count("98ZZ") == 0   # the preview wrote nothing, the good row neither
+    assert duo.get_logs() == []
+
+
+def test_dat002_preview_then_import(duo, tmp_path):
+    path = _workbook(tmp_path / "goed.xlsx", [_school("97ZZ00"), _school("97ZZ01", sector="po")])
+    duo.wait_for_page(f"{duo.server_url}/gegevens")
+    _upload(duo, path)
+    duo.wait_for_element("#data-counts")
+    counts = duo.find_element("#data-counts").text
+    assert "scholen 2 0 0 0" in counts.replace("\n", " ")
+    assert _count("97ZZ") == 0   # preview only
+    click(duo, "#data-confirm")
+    duo.wait_for_element("#data-import-done")
+    assert _count("97ZZ") == 2
+    assert duo.get_logs() == []
+
+
+def test_dat003_export_downloads_a_workbook_with_every_school(duo):
+    duo.wait_for_page(f"{duo.server_url}/gegevens")
+    click(duo, "#data-export")
+    target = None
+    for _ in range(60):
+        files = [p for p in Path(duo.download_path).glob("vios-export-*.xlsx")]
+        if files:
+            target = files[0]
+            break
+        time.sleep(0.5)
+    assert target is not None, "no export downloaded"
+    time.sleep(0.5)
+    sheet = openpyxl.load_workbook(target, read_only=True)["scholen"]
+    exported = sum(1 for row in sheet.iter_rows(min_row=2, values_only=True) if row and row[0])
+    with session_scope() as session:
+        assert exported == session.exec(select(func.count(School.id))).one()
+    assert duo.get_logs() == []
