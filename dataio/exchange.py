@@ -180,12 +180,11 @@ def export_tables(session: Session, *, include_personal: bool = True,
             pairs.sort(key=lambda p: (key_of("fasen", p[1], ("school", "cyclus", "datum")), p[0].id))
         else:
             pairs.sort(key=lambda p: (key_of(spec.name, p[1]), p[0].id))
-        rows = []
-        for _, row in pairs:
-            if not include_personal:
-                row.update({c.name: "" for c in spec.cols if c.personal})
-            rows.append([row[c] for c in spec.header])
-        tables.append((spec.name, spec.header, rows))
+        # Personal columns are left out, not blanked: re-importing such an export
+        # then keeps the contacts already in the database (a missing column keeps values).
+        header = [c.name for c in spec.cols if include_personal or not c.personal]
+        rows = [[row[c] for c in header] for _, row in pairs]
+        tables.append((spec.name, header, rows))
     return tables
 
 
@@ -218,7 +217,7 @@ def export_workbook(session: Session, path: Path | str, *, include_personal: boo
     """Write the exchange data to path (.xlsx, otherwise a folder of CSVs); returns rows per sheet.
 
     include_personal=False leaves out personal data: no 'contactpersonen' sheet and
-    empty 'contactpersoon' / 'vastgelegd_door' columns.
+    no 'contactpersoon' / 'vastgelegd_door' columns.
     """
     tables = export_tables(session, include_personal=include_personal, scope_region_ids=scope_region_ids)
     _write_tables(Path(path), [_info_table(), *tables])

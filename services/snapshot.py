@@ -28,7 +28,9 @@ def _school_filters(scope: Scope) -> list:
 def school_facts(session: Session, scope: Scope) -> list[SchoolFacts]:
     """One SchoolFacts per school location active in scope at scope.as_of."""
     filters = _school_filters(scope)
-    school_rows = session.execute(
+    # Core execution on the connection: skips the ORM's per-row loading machinery.
+    conn = session.connection()
+    school_rows = conn.execute(
         select(School.id, School.code, School.name, School.sector, Municipality.cbs_code, Municipality.name,
                Region.validity_months, Region.expiring_window_months)
         .join(Municipality, School.municipality_id == Municipality.id)
@@ -41,7 +43,7 @@ def school_facts(session: Session, scope: Scope) -> list[SchoolFacts]:
                             validity_months=row[6] or 24, window_months=row[7] or 6)
         for row in school_rows
     }
-    event_rows = session.execute(
+    event_rows = conn.execute(
         select(Trajectory.school_id, PhaseEvent.trajectory_id, PhaseEvent.phase, PhaseEvent.on,
                PhaseEvent.recorded_at, PhaseEvent.id)
         .join(Trajectory, PhaseEvent.trajectory_id == Trajectory.id)
