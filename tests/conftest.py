@@ -72,6 +72,10 @@ def choose(dash_duo, selector: str, label: str) -> None:
     for option in dash_duo.find_elements(".dash-dropdown-option"):
         if option.text == label:
             dash_duo.driver.execute_script("arguments[0].click();", option)
+            # close the menu if it stays open, as a user would
+            from selenium.webdriver.common.keys import Keys
+            if dash_duo.driver.find_elements(By.CSS_SELECTOR, ".dash-dropdown-content"):
+                dash_duo.driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
             return
     raise AssertionError(f"no option '{label}' in {selector}: "
                          f"{[o.text for o in dash_duo.driver.find_elements(By.CSS_SELECTOR, '.dash-dropdown-option')]}")

@@ -84,3 +84,40 @@ def test_dat003_export_downloads_a_workbook_with_every_school(duo):
     with session_scope() as session:
         assert exported == session.exec(select(func.count(School.id))).one()
     assert duo.get_logs() == []
+
+
+def test_dat004_duo_register_partial_import_downloads_the_rejected_rows(duo, tmp_path):
+    from conftest import choose
+
+    register = tmp_path / "vestigingen-vo.csv"
+    register.write_bytes((
+        "PROVINCIE;BEVOEGD GEZAG NUMMER;INSTELLINGSCODE;VESTIGINGSCODE;VESTIGINGSNAAM;STRAATNAAM;"
+        "HUISNUMMER-TOEVOEGING;POSTCODE;PLAATSNAAM;GEMEENTENUMMER;GEMEENTENAAM;DENOMINATIE;TELEFOONNUMMER;"
+        "INTERNETADRES\n"
+        "Limburg;41234;96ZZ;00;Duo Testcollege;Markt;1;6211 AB;MAASTRICHT;0935;Maastricht;Openbaar;;\n"
+        "Limburg;41234;96ZZ;01;Duo Testcollege Zuid;Markt;2;62110;MAASTRICHT;0935;Maastricht;Openbaar;;\n"
+    ).encode("cp1252"))
+    duo.wait_for_page(f"{duo.server_url}/gegevens")
+    click(duo, "#data-kind input[value=duo]")
+    choose(duo, "#data-sector", "Voortgezet onderwijs (vo)")
+    click(duo, "#data-partial input")
+    _upload(duo, register)
+    duo.wait_for_element("#data-errors")
+    rows = [r.text for r in duo.driver.find_elements("css selector", "#data-errors tbody tr")]
+    assert len(rows) == 1 and " 3 POSTCODE " in f" {rows[0]} "
+    click(duo, "#data-confirm")
+    duo.wait_for_element("#data-import-done")
+    assert _count("96ZZ") == 1
+    rejects = None
+    for _ in range(40):
+        found = list(Path(duo.download_path).glob("afgekeurd*.csv"))
+        if found:
+            rejects = found[0]
+            break
+        time.sleep(0.5)
+    assert rejects is not None, "no file with rejected rows downloaded"
+    time.sleep(0.3)
+    text = rejects.read_bytes().decode("utf-8-sig")
+    assert "96ZZ" in text and "Duo Testcollege Zuid" in text and "Duo Testcollege;" not in text
+    assert "FOUT" in text.splitlines()[0]
+    assert duo.get_logs() == []
