@@ -80,10 +80,10 @@ def main() -> None:
                 rows.append((dataset, f"overview page render, {label}", n, median, worst))
         engine.dispose()
 
-    print(f"{'dataset':<10}{'operation':<34}{'schools':>9}{'median s':>10}{'max s':>8}")
+    print(f"{'dataset':<10}{'operation':<40}{'schools':>9}{'median s':>10}{'max s':>8}")
     for dataset, op, n, median, worst in rows:
         w = f"{worst:.3f}" if worst is not None else ""
-        print(f"{dataset:<10}{op:<34}{n!s:>9}{median:>10.3f}{w:>8}")
+        print(f"{dataset:<10}{op:<40}{n!s:>9}{median:>10.3f}{w:>8}")
 
 
 if __name__ == "__main__":

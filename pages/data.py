@@ -87,6 +87,7 @@ def _outcome_view(outcome, *, preview: bool) -> list:
     parts = []
     if outcome.result is not None:
         parts.append(html.P(outcome.message, id="data-summary"))
+        parts += [dbc.Alert(w, color="warning", className="py-2") for w in outcome.result.warnings]
         parts.append(_counts_table(outcome.result.counts))
         if preview and outcome.result.examples:
             parts.append(html.Ul([html.Li(x) for x in outcome.result.examples[:10]], className="small"))
