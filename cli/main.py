@@ -68,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
     area.add_argument("--province", help="naam van de provincie")
     rep.add_argument("--sector", choices=["po", "vo", "mbo", "so", "vso", "pro"])
     rep.add_argument("--json", action="store_true", help="als JSON (standaard een tabel)")
+
+    from cli.user_commands import add_parser as add_user_parser
+
+    add_user_parser(sub)
     return p
 
 
@@ -89,12 +93,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    from cli import commands
+    from cli import commands, user_commands
 
     handler = {
         "serve": commands.serve, "db": commands.db, "seed": commands.seed, "import-duo": commands.import_duo,
         "import": commands.import_exchange, "export": commands.export, "template": commands.template,
-        "report": commands.report,
+        "report": commands.report, "user": user_commands.user,
     }[args.command]
     return handler(args)
 

@@ -3,8 +3,9 @@ from models.geography import Municipality, Province, Region
 from models.schools import Board, School
 from models.network import Contact, Organisation, Partnership
 from models.certification import PhaseEvent, Tranche, Trajectory
+from models.users import ROLES, AuditEntry, User, UserScope
 
 __all__ = [
-    "Board", "Contact", "Municipality", "Organisation", "Partnership", "PhaseEvent",
-    "Province", "Region", "School", "Tranche", "Trajectory",
+    "AuditEntry", "Board", "Contact", "Municipality", "Organisation", "Partnership", "PhaseEvent",
+    "Province", "ROLES", "Region", "School", "Tranche", "Trajectory", "User", "UserScope",
 ]

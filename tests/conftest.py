@@ -37,6 +37,18 @@ def demo_db():
     return engine
 
 
+@pytest.fixture
+def engine(tmp_path):
+    """A fresh, migrated SQLite database file for one test."""
+    from models.db import make_engine
+    from services.migrate import upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 't.db'}")
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def dash_app(demo_db):
     import app as app_module

@@ -88,26 +88,35 @@ def test_dat003_export_downloads_a_workbook_with_every_school(duo):
 
 def test_dat004_duo_register_partial_import_downloads_the_rejected_rows(duo, tmp_path):
     from conftest import choose
+    from models import Municipality
 
-    register = tmp_path / "vestigingen-vo.csv"
-    register.write_bytes((
-        "PROVINCIE;BEVOEGD GEZAG NUMMER;INSTELLINGSCODE;VESTIGINGSCODE;VESTIGINGSNAAM;STRAATNAAM;"
-        "HUISNUMMER-TOEVOEGING;POSTCODE;PLAATSNAAM;GEMEENTENUMMER;GEMEENTENAAM;DENOMINATIE;TELEFOONNUMMER;"
-        "INTERNETADRES\n"
-        "Limburg;41234;96ZZ;00;Duo Testcollege;Markt;1;6211 AB;MAASTRICHT;0935;Maastricht;Openbaar;;\n"
-        "Limburg;41234;96ZZ;01;Duo Testcollege Zuid;Markt;2;62110;MAASTRICHT;0935;Maastricht;Openbaar;;\n"
-    ).encode("cp1252"))
+    # A DUO register is the whole sector: the existing so-school must be in it, or it becomes inactive.
+    with session_scope() as session:
+        existing, cbs = session.exec(select(School, Municipality.cbs_code).join(Municipality)
+                                     .where(School.sector == "so", School.active)).first()
+    gm = cbs[2:]
+    header = ("PROVINCIE;BEVOEGD GEZAG NUMMER;INSTELLINGSCODE;VESTIGINGSCODE;VESTIGINGSNAAM;STRAATNAAM;"
+              "HUISNUMMER-TOEVOEGING;POSTCODE;PLAATSNAAM;GEMEENTENUMMER;GEMEENTENAAM;DENOMINATIE;TELEFOONNUMMER;"
+              "INTERNETADRES\n")
+    rows = (f";41234;{existing.code[:4]};{existing.code[4:]};{existing.name};;;{existing.postcode};{existing.city};"
+            f"{gm};;;;\n"
+            f"Limburg;41234;96ZZ;00;Duo Testcollege;Markt;1;6211 AB;MAASTRICHT;{gm};;Openbaar;;\n"
+            f"Limburg;41234;96ZZ;01;Duo Testcollege Zuid;Markt;2;62110;MAASTRICHT;{gm};;Openbaar;;\n")
+    register = tmp_path / "vestigingen-so.csv"
+    register.write_bytes((header + rows).encode("cp1252"))
     duo.wait_for_page(f"{duo.server_url}/gegevens")
     click(duo, "#data-kind input[value=duo]")
-    choose(duo, "#data-sector", "Voortgezet onderwijs (vo)")
+    choose(duo, "#data-sector", "Speciaal onderwijs (so)")
     click(duo, "#data-partial input")
     _upload(duo, register)
     duo.wait_for_element("#data-errors")
-    rows = [r.text for r in duo.driver.find_elements("css selector", "#data-errors tbody tr")]
-    assert len(rows) == 1 and " 3 POSTCODE " in f" {rows[0]} "
+    shown = [r.text for r in duo.driver.find_elements("css selector", "#data-errors tbody tr")]
+    assert len(shown) == 1 and " 4 POSTCODE " in f" {shown[0]} "
     click(duo, "#data-confirm")
     duo.wait_for_element("#data-import-done")
     assert _count("96ZZ") == 1
+    with session_scope() as session:
+        assert session.get(School, existing.id).active   # still in the register, still active
     rejects = None
     for _ in range(40):
         found = list(Path(duo.download_path).glob("afgekeurd*.csv"))

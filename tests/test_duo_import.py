@@ -11,8 +11,6 @@ from sqlmodel import Session, func, select
 from dataio.duo import import_duo
 from dataio.errors import ImportRefused
 from models import Board, Municipality, Province, School
-from models.db import make_engine
-from services.migrate import upgrade
 
 NEW_HEADER = [
     "PROVINCIE", "BEVOEGD GEZAG NUMMER", "INSTELLINGSCODE", "VESTIGINGSCODE", "VESTIGINGSNAAM", "STRAATNAAM",
@@ -33,13 +31,6 @@ def school_row(institution="02QZ", location="00", name="Basisschool De Regenboog
 def duo_bytes(rows: list[list[str]], header: list[str] = NEW_HEADER, encoding: str = "utf-8") -> bytes:
     lines = [";".join(header)] + [";".join(r) for r in rows]
     return ("\r\n".join(lines) + "\r\n").encode(encoding)
-
-
-@pytest.fixture()
-def engine(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 't.db'}")
-    upgrade(engine)
-    return engine
 
 
 def run(engine, data: bytes, sector: str = "po", **kwargs):

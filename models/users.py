@@ -1,0 +1,71 @@
+"""Users, the areas they may see (scopes) and the append-only audit log."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import CheckConstraint, Text, event
+from sqlmodel import Field, SQLModel
+
+ROLES = ("beheerder", "coordinator", "stuurgroeplid", "bestuurder")
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)  # SQLModel refuses naive datetimes
+
+
+class User(SQLModel, table=True):
+    """A person who logs in. Never deleted (the audit log names them): disabled instead."""
+    # "user" is a reserved word in PostgreSQL.
+    __tablename__ = "app_user"
+    __table_args__ = (
+        CheckConstraint("username = lower(username)", name="ck_app_user_username_lower"),
+        CheckConstraint("role IN ('beheerder', 'coordinator', 'stuurgroeplid', 'bestuurder')",
+                        name="ck_app_user_role"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True, max_length=64)
+    display_name: str = Field(default="", max_length=150)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(max_length=20)
+    active: bool = True
+    created_at: datetime = Field(default_factory=_utcnow)
+    failed_attempts: int = 0
+    locked_until: datetime | None = None
+    last_login_at: datetime | None = None
+
+
+class UserScope(SQLModel, table=True):
+    """One area a user may see (and, for a coordinator, edit): exactly one of region, province, board."""
+    __table_args__ = (
+        CheckConstraint(
+            "(CASE WHEN region_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN province_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN board_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="ck_userscope_exactly_one"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    region_id: int | None = Field(default=None, foreign_key="region.id", index=True)
+    province_id: int | None = Field(default=None, foreign_key="province.id", index=True)
+    board_id: int | None = Field(default=None, foreign_key="board.id", index=True)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Append-only: one row per changed field (or one row for an event without fields)."""
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=_utcnow, index=True)
+    username: str = Field(max_length=100, index=True)
+    action: str = Field(max_length=20)  # create, update, end, delete, login, login_failed, lockout, ...
+    entity: str = Field(max_length=50, index=True)  # table name
+    entity_id: str | None = Field(default=None, max_length=100)
+    field: str | None = Field(default=None, max_length=100)
+    old_value: str | None = Field(default=None, sa_type=Text)
+    new_value: str | None = Field(default=None, sa_type=Text)
+    detail: str = Field(default="", sa_type=Text)
+
+
+@event.listens_for(AuditEntry, "before_update")
+@event.listens_for(AuditEntry, "before_delete")
+def _refuse_audit_change(_mapper, _connection, _target) -> None:  # noqa: ANN001
+    # A second line of defence: no code path may rewrite history through the ORM.
+    raise PermissionError("het auditlog kan niet worden gewijzigd of verwijderd")

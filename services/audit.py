@@ -1,0 +1,101 @@
+"""The audit log: who changed what, when, from which value to which.
+
+Append-only: this module only adds and reads rows (models.users also refuses ORM
+updates and deletes of AuditEntry). Services call `record` in the same transaction as
+the change itself, so a change and its audit rows land together or not at all.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any, Mapping
+
+from sqlalchemy import select
+from sqlmodel import Session, SQLModel
+
+from models import AuditEntry
+
+# Never written to the log, whatever a caller passes.
+SENSITIVE_FIELDS = frozenset({"password", "password_hash", "secret_key"})
+HIDDEN = "[verborgen]"
+CSV_HEADER = ["tijdstip (UTC)", "gebruiker", "actie", "tabel", "id", "veld", "oude waarde", "nieuwe waarde",
+              "toelichting"]
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def record(session: Session, *, username: str, action: str, entity: str, entity_id: Any = None,
+           changes: Mapping[str, tuple[Any, Any]] | None = None, detail: str = "",
+           at: datetime | None = None) -> list[AuditEntry]:
+    """Add one row per changed field, or one row without a field when there are no changes."""
+    at = at or datetime.now(timezone.utc)
+    common = dict(at=at, username=username[:100], action=action, entity=entity,
+                  entity_id=_text(entity_id), detail=detail)
+    if not changes:
+        rows = [AuditEntry(**common)]
+    else:
+        rows = []
+        for field, (old, new) in changes.items():
+            if field in SENSITIVE_FIELDS:
+                old, new = (None if old is None else HIDDEN), (None if new is None else HIDDEN)
+            rows.append(AuditEntry(**common, field=field, old_value=_text(old), new_value=_text(new)))
+    session.add_all(rows)
+    return rows
+
+
+def snapshot(obj: SQLModel, fields: list[str] | None = None) -> dict[str, Any]:
+    """The column values of a table object, to compare before and after a change with `diff`."""
+    data = obj.model_dump()
+    return {k: data[k] for k in fields} if fields is not None else data
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """{field: (old, new)} for every field whose value differs; a missing field counts as None."""
+    fields = list(before) + [k for k in after if k not in before]
+    return {f: (before.get(f), after.get(f)) for f in fields if before.get(f) != after.get(f)}
+
+
+def _filtered(stmt, username: str | None, entity: str | None, entity_id: Any):  # noqa: ANN001, ANN202
+    if username is not None:
+        stmt = stmt.where(AuditEntry.username == username)
+    if entity is not None:
+        stmt = stmt.where(AuditEntry.entity == entity)
+    if entity_id is not None:
+        stmt = stmt.where(AuditEntry.entity_id == _text(entity_id))
+    return stmt
+
+
+def list_entries(session: Session, *, limit: int = 100, offset: int = 0, username: str | None = None,
+                 entity: str | None = None, entity_id: Any = None) -> list[AuditEntry]:
+    """Newest first."""
+    limit, offset = max(0, min(int(limit), 10_000)), max(0, int(offset))
+    stmt = _filtered(select(AuditEntry), username, entity, entity_id)
+    stmt = stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit).offset(offset)
+    return list(session.scalars(stmt))
+
+
+def _csv_safe(value: str | None) -> str | None:
+    # Spreadsheet programs run a cell starting with = + - @ as a formula (CSV injection).
+    if value and value[0] in "=+-@\t\r":
+        return "'" + value
+    return value
+
+
+def export_csv(session: Session, *, username: str | None = None, entity: str | None = None) -> bytes:
+    """The whole log (or a filtered part), oldest first: semicolon CSV, UTF-8 with BOM, Dutch headers."""
+    from dataio.tabular import csv_bytes  # here: importing dataio loads openpyxl, which logins do not need
+
+    stmt = _filtered(select(AuditEntry), username, entity, None).order_by(AuditEntry.at, AuditEntry.id)
+    rows = ([e.at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S"), *map(_csv_safe, (
+        e.username, e.action, e.entity, e.entity_id, e.field, e.old_value, e.new_value, e.detail))]
+        for e in session.scalars(stmt))
+    return csv_bytes(CSV_HEADER, rows)

@@ -1,0 +1,245 @@
+"""Who may read and change what. Pure functions on a Principal, plus a few database helpers.
+
+Rules (an unknown role, or a user without areas, may do nothing):
+
+| role          | reads                                               | changes                                  |
+|---------------|-----------------------------------------------------|------------------------------------------|
+| beheerder     | everything, the whole country, the audit log        | everything, users, region settings       |
+| coordinator   | schools and figures of the regions assigned         | schools, partnerships, trajectories and  |
+|               |                                                     | plans (tranches) of those regions        |
+| stuurgroeplid | schools and figures of the assigned regions and of  | nothing                                  |
+|               | every region in the assigned provinces; a province  |                                          |
+|               | overview only for an assigned province              |                                          |
+| bestuurder    | the schools of the assigned boards; the aggregated  | nothing                                  |
+|               | figures of the regions those schools lie in (plus   |                                          |
+|               | regions assigned explicitly), not their schools     |                                          |
+
+"The whole country" (area key 'nl') is the beheerder's only. A school lies in the region
+and province of its municipality. Contact persons' names, phone numbers and e-mail
+addresses are shown to beheerder and coordinator only, and left out of the others'
+exports. Callbacks must check with these functions on the server, whatever the page
+showed: a client can call any callback with any id.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+from sqlalchemy import false, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session
+
+from models import Municipality, Region, School, User, UserScope
+
+
+class PermissionDenied(Exception):
+    """Raised when a user asks for something their role or areas do not allow."""
+
+    def __init__(self, message: str = "Geen toegang: u mag deze gegevens niet bekijken of wijzigen.") -> None:
+        super().__init__(message)
+
+
+READ_DENIED = "Geen toegang: u mag deze gegevens niet bekijken."
+EDIT_DENIED = "Geen toegang: u mag deze gegevens niet wijzigen."
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: int
+    username: str
+    role: str
+    region_ids: frozenset[int] = frozenset()
+    province_ids: frozenset[int] = frozenset()
+    board_ids: frozenset[int] = frozenset()
+    display_name: str = ""
+
+
+# ---------------------------------------------------------------- pure rules
+
+def is_admin(p: Principal) -> bool:
+    return p.role == "beheerder"
+
+
+def can_manage_users(p: Principal) -> bool:
+    return is_admin(p)
+
+
+def can_view_audit_log(p: Principal) -> bool:
+    return is_admin(p)
+
+
+def can_edit_region_settings(p: Principal) -> bool:
+    return is_admin(p)
+
+
+def can_see_personal_data(p: Principal) -> bool:
+    return p.role in ("beheerder", "coordinator")
+
+
+def can_read_country(p: Principal) -> bool:
+    return is_admin(p)
+
+
+def can_read_province(p: Principal, province_id: int | None) -> bool:
+    return is_admin(p) or (p.role == "stuurgroeplid" and province_id in p.province_ids)
+
+
+def can_read_region(p: Principal, region_id: int | None, province_of_region: int | None) -> bool:
+    """May see the region's (aggregated) figures."""
+    if is_admin(p):
+        return True
+    if p.role in ("coordinator", "bestuurder"):
+        return region_id in p.region_ids
+    if p.role == "stuurgroeplid":
+        return region_id in p.region_ids or (province_of_region is not None and province_of_region in p.province_ids)
+    return False
+
+
+def can_read_area(p: Principal, region_id: int | None, province_id: int | None,
+                  province_of_region: int | None = None) -> bool:
+    """For a Scope: a region, a province, or (both None) the whole country."""
+    if region_id is not None:
+        return can_read_region(p, region_id, province_of_region)
+    if province_id is not None:
+        return can_read_province(p, province_id)
+    return can_read_country(p)
+
+
+def can_edit_region(p: Principal, region_id: int | None) -> bool:
+    """May change the region's schools, partnerships, trajectories and plans (not its settings)."""
+    return is_admin(p) or (p.role == "coordinator" and region_id in p.region_ids)
+
+
+def can_read_school(p: Principal, school_region_id: int | None, school_province_id: int | None,
+                    school_board_id: int | None) -> bool:
+    if is_admin(p):
+        return True
+    if p.role == "coordinator":
+        return school_region_id in p.region_ids
+    if p.role == "stuurgroeplid":
+        return school_region_id in p.region_ids or (
+            school_province_id is not None and school_province_id in p.province_ids)
+    if p.role == "bestuurder":
+        return school_board_id is not None and school_board_id in p.board_ids
+    return False
+
+
+def can_edit_school(p: Principal, school_region_id: int | None) -> bool:
+    return can_edit_region(p, school_region_id)
+
+
+def readable_region_ids(p: Principal, region_provinces: Mapping[int, int | None]) -> frozenset[int] | None:
+    """The regions whose figures the user may see; None means all (beheerder)."""
+    if is_admin(p):
+        return None
+    return frozenset(r for r, prov in region_provinces.items() if can_read_region(p, r, prov))
+
+
+def readable_area_keys(p: Principal, region_provinces: Mapping[int, int | None],
+                       province_ids: Iterable[int] = ()) -> list[str]:
+    """Area keys ('nl', 'p<id>', 'r<id>') the user may pick, from all regions (with their
+    province) and all provinces."""
+    provinces = set(province_ids) | {v for v in region_provinces.values() if v is not None}
+    keys = ["nl"] if can_read_country(p) else []
+    keys += [f"p{pid}" for pid in sorted(provinces) if can_read_province(p, pid)]
+    keys += [f"r{rid}" for rid, prov in sorted(region_provinces.items()) if can_read_region(p, rid, prov)]
+    return keys
+
+
+# ---------------------------------------------------------------- SQL
+
+def school_filter_for(p: Principal, *, for_edit: bool = False) -> list[ColumnElement[bool]]:
+    """WHERE clauses that keep only the schools the user may read (or change): `.where(*clauses)`.
+
+    Empty for a beheerder. Uses a subquery on Municipality, so no join is needed.
+    """
+    if is_admin(p):
+        return []
+    if for_edit:
+        if p.role != "coordinator":
+            return [false()]
+        return [School.municipality_id.in_(
+            select(Municipality.id).where(Municipality.region_id.in_(sorted(p.region_ids))))]
+    if p.role == "coordinator":
+        area = Municipality.region_id.in_(sorted(p.region_ids))
+    elif p.role == "stuurgroeplid":
+        area = or_(Municipality.region_id.in_(sorted(p.region_ids)),
+                   Municipality.province_id.in_(sorted(p.province_ids)))
+    elif p.role == "bestuurder":
+        return [School.board_id.in_(sorted(p.board_ids))]
+    else:
+        return [false()]
+    return [School.municipality_id.in_(select(Municipality.id).where(area))]
+
+
+# ---------------------------------------------------------------- database helpers
+
+def principal_for(session: Session, user: User) -> Principal:
+    """The user's rights as plain data; a bestuurder also gets the regions of their boards' schools."""
+    if not user.active:
+        raise PermissionDenied("Dit account is uitgeschakeld.")
+    rows = session.execute(select(UserScope.region_id, UserScope.province_id, UserScope.board_id)
+                           .where(UserScope.user_id == user.id)).all()
+    regions = {r for r, _, _ in rows if r is not None}
+    provinces = {pr for _, pr, _ in rows if pr is not None}
+    boards = {b for _, _, b in rows if b is not None}
+    if user.role == "bestuurder" and boards:
+        regions |= set(session.scalars(
+            select(Municipality.region_id).distinct().join(School, School.municipality_id == Municipality.id)
+            .where(School.board_id.in_(sorted(boards)), Municipality.region_id.is_not(None))))
+    return Principal(user_id=user.id, username=user.username, role=user.role, region_ids=frozenset(regions),
+                     province_ids=frozenset(provinces), board_ids=frozenset(boards),
+                     display_name=user.display_name)
+
+
+def region_provinces(session: Session) -> dict[int, int | None]:
+    return dict(session.execute(select(Region.id, Region.province_id)).all())
+
+
+def school_location(session: Session, school_id: int) -> tuple[int | None, int | None, int | None] | None:
+    """(region_id, province_id, board_id) of a school, or None when it does not exist."""
+    row = session.execute(select(Municipality.region_id, Municipality.province_id, School.board_id)
+                          .join(Municipality, School.municipality_id == Municipality.id)
+                          .where(School.id == school_id)).first()
+    return tuple(row) if row else None
+
+
+def ensure_can_read_school(session: Session, p: Principal, school_id: int) -> None:
+    # An unknown id gets the same answer as a forbidden one: ids reveal nothing.
+    where = school_location(session, school_id)
+    if where is None or not can_read_school(p, *where):
+        raise PermissionDenied(READ_DENIED)
+
+
+def ensure_can_edit_school(session: Session, p: Principal, school_id: int) -> None:
+    where = school_location(session, school_id)
+    if where is None or not can_edit_school(p, where[0]):
+        raise PermissionDenied(EDIT_DENIED)
+
+
+def ensure_can_read_area(session: Session, p: Principal, region_id: int | None, province_id: int | None) -> None:
+    """For a Scope taken from the URL: region, province or (both None) the whole country."""
+    region = session.get(Region, region_id) if region_id is not None else None
+    if region_id is not None and region is None:
+        raise PermissionDenied(READ_DENIED)
+    if not can_read_area(p, region_id, province_id, region.province_id if region else None):
+        raise PermissionDenied(READ_DENIED)
+
+
+def ensure_can_edit_region(p: Principal, region_id: int | None) -> None:
+    if not can_edit_region(p, region_id):
+        raise PermissionDenied(EDIT_DENIED)
+
+
+def readable_area_options(session: Session, p: Principal) -> list[dict]:
+    """services.areas.area_options, limited to the areas the user may pick."""
+    from services.areas import area_options
+
+    allowed = set(readable_area_keys(p, region_provinces(session)))
+    return [o for o in area_options(session) if o["value"] in allowed]
+
+
+def default_area_key(session: Session, p: Principal) -> str | None:
+    """The first area the user may see ('nl' for a beheerder); None when there is none."""
+    options = readable_area_options(session, p)
+    return options[0]["value"] if options else None
