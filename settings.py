@@ -20,10 +20,15 @@ def instance_dir() -> Path:
 def database_url() -> str:
     url = os.environ.get("DATABASE_URL")
     if url:
-        # Heroku-style URLs name the driver "postgres"; SQLAlchemy wants psycopg.
-        if url.startswith("postgres://"):
-            url = "postgresql+psycopg://" + url[len("postgres://"):]
-        elif url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url[len("postgresql://"):]
-        return url
+        return sqlalchemy_url(url)
     return f"sqlite:///{instance_dir() / 'vios.db'}"
+
+
+def sqlalchemy_url(url: str) -> str:
+    """A DATABASE_URL as SQLAlchemy wants it: PostgreSQL URLs get the psycopg (3) driver."""
+    # Heroku-style URLs name the driver "postgres"; SQLAlchemy wants psycopg.
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://"):]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
