@@ -65,22 +65,25 @@ def school_status(facts: SchoolFacts, as_of: date) -> SchoolStatus:
     )
 
 
-def _current_phase(trajectories: dict[int, list[Event]], as_of: date) -> str | None:
-    """Phase of the trajectory with the most recent event on or before as_of.
-
-    An active trajectory wins over a finished one, so a certified school that
-    started its re-certification shows the re-certification phase.
-    """
-    best_key, best_phase = None, None
-    for events in trajectories.values():
+def current_trajectory_id(trajectories: dict[int, list[Event]], as_of: date) -> int | None:
+    """The trajectory whose phase is the school's phase at as_of: the one with the most
+    recent event on or before as_of, an active trajectory winning over a finished one
+    (so a certified school that started its re-certification shows that phase)."""
+    best_key, best = None, None
+    for trajectory_id, events in trajectories.items():
         phase = phase_at(events, as_of)
         if phase is None:
             continue
         last = max((e.on, e.recorded_seq) for e in events if e.on <= as_of)
         key = (phase in ACTIVE_PHASES, last)
         if best_key is None or key > best_key:
-            best_key, best_phase = key, phase
-    return best_phase
+            best_key, best = key, trajectory_id
+    return best
+
+
+def _current_phase(trajectories: dict[int, list[Event]], as_of: date) -> str | None:
+    current = current_trajectory_id(trajectories, as_of)
+    return phase_at(trajectories[current], as_of) if current is not None else None
 
 
 FIGURE_FIELDS = (
