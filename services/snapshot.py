@@ -11,6 +11,7 @@ from domain.certification import Event
 from domain.overview import SchoolFacts
 from domain.scope import Scope
 from models import Municipality, PhaseEvent, Province, Region, School, Trajectory
+from services.permissions import Principal, school_filter_for
 
 
 def _school_filters(scope: Scope) -> list:
@@ -25,9 +26,15 @@ def _school_filters(scope: Scope) -> list:
     return clauses
 
 
-def school_facts(session: Session, scope: Scope) -> list[SchoolFacts]:
-    """One SchoolFacts per school location active in scope at scope.as_of."""
+def school_facts(session: Session, scope: Scope, principal: Principal | None = None) -> list[SchoolFacts]:
+    """One SchoolFacts per school location active in scope at scope.as_of.
+
+    With a principal only the schools that user may read (a bestuurder: their boards' schools);
+    None (the command line) means no restriction.
+    """
     filters = _school_filters(scope)
+    if principal is not None:
+        filters += school_filter_for(principal)
     # Core execution on the connection: skips the ORM's per-row loading machinery.
     conn = session.connection()
     school_rows = conn.execute(
