@@ -24,7 +24,7 @@ ATTRS: dict[str, dict[str, str | None]] = {
         "naam": "name", "provincie": "province_id", "geldigheid_maanden": "validity_months",
         "binnenkort_verlopen_maanden": "expiring_window_months", "verplichte_partnertypen": "required_partner_types",
         "doorlooptijd_min_maanden": "expected_months_min", "doorlooptijd_max_maanden": "expected_months_max",
-        "auditcapaciteit_per_kwartaal": "audit_capacity_per_quarter",
+        "auditcapaciteit_per_kwartaal": "audit_capacity_per_quarter", "fase_max_maanden": "phase_limit_months",
     },
     "gemeenten": {
         "cbs_code": "cbs_code", "naam": "name", "provincie": "province_id", "regio": "region_id",

@@ -73,7 +73,7 @@ class Snapshot:
             "geldigheid_maanden": r.validity_months, "binnenkort_verlopen_maanden": r.expiring_window_months,
             "verplichte_partnertypen": list(r.required_partner_types or []),
             "doorlooptijd_min_maanden": r.expected_months_min, "doorlooptijd_max_maanden": r.expected_months_max,
-            "auditcapaciteit_per_kwartaal": r.audit_capacity_per_quarter,
+            "auditcapaciteit_per_kwartaal": r.audit_capacity_per_quarter, "fase_max_maanden": r.phase_limit_months,
         }
 
     def _row_gemeenten(self, m: Municipality) -> Row:

@@ -83,6 +83,8 @@ SHEETS: tuple[SheetSpec, ...] = (
             Col("doorlooptijd_max_maanden", "int", minimum=1, keep_if_empty=True,
                 help="idem, maximum; niet kleiner dan het minimum (leeg: 8)"),
             Col("auditcapaciteit_per_kwartaal", "int", minimum=1, help="aantal audits per kwartaal; leeg = onbekend"),
+            Col("fase_max_maanden", "int", minimum=1, keep_if_empty=True,
+                help="langer dan dit in één fase geldt als vastgelopen (leeg: 4)"),
         ),
     ),
     SheetSpec(

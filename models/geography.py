@@ -28,6 +28,8 @@ class Region(SQLModel, table=True):
     # detection and projections.
     expected_months_min: int = 6
     expected_months_max: int = 8
+    # A running trajectory longer than this in one phase is flagged as stalled.
+    phase_limit_months: int = 4
     audit_capacity_per_quarter: int | None = None
 
 

@@ -34,9 +34,8 @@ from services.permissions import (
 )
 from services.snapshot import school_facts
 
-# Months a trajectory may stay in one phase before it is flagged. Region has no column
-# for it yet (a migration adding Region.phase_limit_months, default 4, is proposed).
-PHASE_LIMIT_MONTHS = 4
+# Stall limits for schools outside any region (Region's own defaults otherwise).
+DEFAULT_LIMITS = (8, 4)  # (expected_months_max: intake -> certificate, phase_limit_months)
 
 
 # ---------------------------------------------------------------- helpers
@@ -166,15 +165,15 @@ def move_to_tranche(session: Session, principal: Principal, trajectory_id: int, 
 
 # ---------------------------------------------------------------- reads
 
-def _region_settings(session: Session, school_ids: list[int]) -> dict[int, int]:
-    """school id -> Region.expected_months_max (8 when the school has no region)."""
+def _region_settings(session: Session, school_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """school id -> (expected_months_max, phase_limit_months) of its region."""
     if not school_ids:
         return {}
-    rows = session.execute(select(School.id, Region.expected_months_max)
+    rows = session.execute(select(School.id, Region.expected_months_max, Region.phase_limit_months)
                            .join(Municipality, School.municipality_id == Municipality.id)
                            .outerjoin(Region, Municipality.region_id == Region.id)
                            .where(School.id.in_(school_ids))).all()
-    return {sid: (m or 8) for sid, m in rows}
+    return {sid: (total, phase) if total else DEFAULT_LIMITS for sid, total, phase in rows}
 
 
 def _tranche_names(session: Session, trajectory_ids: list[int]) -> dict[int, tuple[int | None, str]]:
@@ -186,8 +185,7 @@ def _tranche_names(session: Session, trajectory_ids: list[int]) -> dict[int, tup
     return {tid: (trid, name or "") for tid, trid, name in rows}
 
 
-def certification_rows(session: Session, scope: Scope, principal: Principal | None = None, *,
-                       phase_limit_months: int = PHASE_LIMIT_MONTHS) -> list[dict]:
+def certification_rows(session: Session, scope: Scope, principal: Principal | None = None) -> list[dict]:
     """One row per school in scope at scope.as_of (ordered by DUO code).
 
     Keys: school_id, code, name, sector, municipality, trajectory_id, tranche_id, tranche, phase,
@@ -204,8 +202,9 @@ def certification_rows(session: Session, scope: Scope, principal: Principal | No
         st = school_status(f, scope.as_of)
         tid = current[f.school_id]
         events = f.trajectories.get(tid, []) if tid is not None else []
-        stalls = stall_flags(events, scope.as_of, phase_limit_months=phase_limit_months,
-                             total_limit_months=limits.get(f.school_id, 8)) if events else []
+        total_limit, phase_limit = limits.get(f.school_id, DEFAULT_LIMITS)
+        stalls = stall_flags(events, scope.as_of, phase_limit_months=phase_limit,
+                             total_limit_months=total_limit) if events else []
         tranche_id, tranche = tranches.get(tid, (None, "")) if tid is not None else (None, "")
         rows.append({
             "school_id": f.school_id, "code": f.code, "name": f.name, "sector": f.sector,
@@ -242,8 +241,8 @@ def _region_trajectories(session: Session, region_id: int, principal: Principal 
     return [(r[0], r[1], r[2], r[3], r[4], events[r[1]]) for r in rows]
 
 
-def tranche_overview(session: Session, region_id: int, as_of: date, principal: Principal | None = None, *,
-                     phase_limit_months: int = PHASE_LIMIT_MONTHS) -> list[dict]:
+def tranche_overview(session: Session, region_id: int, as_of: date,
+                     principal: Principal | None = None) -> list[dict]:
     """Per tranche of the region (by start date): funnel and the schools' Gantt segments at as_of.
 
     Each tranche: tranche_id, name, start_on, capacity, schools_count, funnel [(phase, label, count)],
@@ -257,7 +256,7 @@ def tranche_overview(session: Session, region_id: int, as_of: date, principal: P
         phase = phase_at(events, as_of)
         if phase is None:
             continue
-        stalls = stall_flags(events, as_of, phase_limit_months=phase_limit_months,
+        stalls = stall_flags(events, as_of, phase_limit_months=region.phase_limit_months,
                              total_limit_months=region.expected_months_max)
         by_tranche[tranche_id].append({
             "school_id": sid, "code": code, "name": name, "trajectory_id": tid, "phase": phase,

@@ -185,7 +185,7 @@ def test_round_trip_xlsx(engine, tmp_path):
         "Markt", "12 a", "6211 AB", "Maastricht", "043-1234567", "www.regenboog.example", "Rooms-Katholiek",
         50.8514, 5.691, 312, "ja", None)
     assert first["scholen"][3][-2:] == ("nee", datetime(2025, 8, 1))
-    assert first["regios"][2] == ("Maastricht-Heuvelland", "Limburg", 24, 6, "gemeente, politie, halt", 6, 8, 4)
+    assert first["regios"][2] == ("Maastricht-Heuvelland", "Limburg", 24, 6, "gemeente, politie, halt", 6, 8, 4, 4)
     assert first["samenwerkingen"][2][3] == "Jan Jansen (fictief)"
     assert first["samenwerkingen"][2][6] == "=maandelijks overleg; schoolplein"  # text, not a formula
     assert first["fasen"][1][-1] == datetime(2024, 9, 2, 12, 15, 30)  # Dutch summer time

@@ -267,6 +267,16 @@ def test_certification_rows_tranche_overview_and_forecast(world):
         s.flush()
         assert [r.label for r in svc.forecast(s, world["ra"], TODAY) if r.over_capacity] == list(by)
 
+        # the stall limits are the region's settings
+        region = s.get(Region, world["ra"])
+        region.phase_limit_months, region.expected_months_max = 8, 12
+        s.flush()
+        assert {r["school_id"]: r["stall_reasons"] for r in svc.certification_rows(s, scope)}[s2] == []
+        region.phase_limit_months = 7
+        s.flush()
+        assert svc.tranche_overview(s, world["ra"], TODAY)[1]["schools"][0]["stall_reasons"] == [
+            "al 7 maanden in 'Maatwerktraject'"]
+
 
 def test_demo_rows_agree_with_overview(engine):
     from seed.demo import seed_demo
