@@ -13,6 +13,7 @@ from dash import Dash, dcc, html
 from flask import send_from_directory
 
 from components import shell
+from services import web_auth
 
 _BOOTSTRAP_DIR = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5" / "css"
 BOOTSTRAP_URL = "/vendor/bootstrap/bootstrap.min.css"
@@ -35,16 +36,23 @@ def create_app() -> Dash:
     def _bootstrap(filename: str):
         return send_from_directory(_BOOTSTRAP_DIR, filename, max_age=86400)
 
+    web_auth.install(app.server)
     app.index_string = app.index_string.replace("<html>", '<html lang="nl">')
-    app.layout = lambda: html.Div(
+    app.layout = _layout
+    return app
+
+
+def _layout() -> html.Div:
+    # Built per request: the navigation and the area options depend on who is logged in.
+    principal = web_auth.current_principal()
+    return html.Div(
         [
             dcc.Location(id="url", refresh="callback-nav"),
-            shell.navbar(dash.page_registry.values()),
-            shell.scope_bar(),
+            shell.navbar(dash.page_registry.values(), principal),
+            shell.scope_bar(principal),
             dbc.Container(dash.page_container, fluid=True, className="py-3"),
         ]
     )
-    return app
 
 
 app = create_app()

@@ -35,17 +35,37 @@ def seed(args: argparse.Namespace) -> int:
         if has_schools(session):
             if args.dataset == "demo" and args.if_empty:
                 print("Er zijn al gegevens; demo niet opnieuw geladen.")
+                if not auth_users_exist(session):
+                    print("Er zijn nog geen gebruikers: maak een beheerder met "
+                          "`vios user add NAAM --role beheerder` (het wachtwoord wordt één keer getoond).")
                 return EXIT_OK
             print("De database bevat al scholen; voorbeeldgegevens worden alleen in een lege database geladen.",
                   file=sys.stderr)
             return EXIT_REFUSED
+        users = []
         if args.dataset == "demo":
+            from seed.demo_users import seed_demo_users
+
             counts = seed_demo(session, today=args.today)
+            users = seed_demo_users(session)
         else:
             counts = seed_scale(session, schools=args.schools, seed=args.seed, today=args.today)
     for table, n in counts.items():
         print(f"{table:<20} {n:>8}")
+    if users:
+        print()
+        print("Demo-gebruikers (wachtwoorden worden maar één keer getoond):")
+        for username, role, password in users:
+            print(f"  {username:<16} {role:<14} {password}")
     return EXIT_OK
+
+
+def auth_users_exist(session) -> bool:  # noqa: ANN001
+    from sqlalchemy import select
+
+    from models import User
+
+    return session.execute(select(User.id).limit(1)).first() is not None
 
 
 def _report_import(result, args: argparse.Namespace) -> int:

@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 from components.theme import DISTRIBUTION_COLOURS, DISTRIBUTION_LABELS, DISTRIBUTION_ORDER, FONT
 
 
-def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int = 360) -> go.Figure:
+def chart_layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int = 360) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0.01, "font": {"size": 16}},
         xaxis_title=x_title, yaxis_title=y_title, height=height,
@@ -26,7 +26,7 @@ def phase_distribution_chart(distribution: dict[str, int]) -> go.Figure:
         textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{x} scholen<extra></extra>",
     ))
     fig.update_yaxes(autorange="reversed")
-    return _layout(fig, "Scholen naar fase en certificaatstatus", "Aantal scholen", "")
+    return chart_layout(fig, "Scholen naar fase en certificaatstatus", "Aantal scholen", "")
 
 
 def expiring_chart(per_quarter: list[dict]) -> go.Figure:
@@ -36,7 +36,7 @@ def expiring_chart(per_quarter: list[dict]) -> go.Figure:
         hovertemplate="%{x}: %{y} certificaten verlopen<extra></extra>",
     ))
     fig.update_yaxes(rangemode="tozero", tickformat="d")
-    return _layout(fig, "Certificaten die verlopen, per kwartaal (komende twee jaar)", "Kwartaal",
+    return chart_layout(fig, "Certificaten die verlopen, per kwartaal (komende twee jaar)", "Kwartaal",
                    "Aantal certificaten")
 
 
@@ -50,7 +50,7 @@ def coverage_chart(municipalities: list[dict]) -> go.Figure:
     ))
     fig.update_xaxes(tickformat=".0%", range=[0, 1.08])
     height = max(320, 26 * len(rows) + 90)
-    return _layout(fig, "Dekking per gemeente (geldige certificaten / alle actieve scholen)",
+    return chart_layout(fig, "Dekking per gemeente (geldige certificaten / alle actieve scholen)",
                    "Dekking", "", height=height)
 
 

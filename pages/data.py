@@ -7,10 +7,13 @@ import dash
 import dash_bootstrap_components as dbc
 from components.inputs import dropdown
 from dash import Input, Output, State, callback, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
 from dataio.errors import COUNT_KINDS
 from domain.vocab import SECTORS
 from models.db import session_scope
+from services import permissions, web_auth
+from services.permissions import Principal
 from services.uploads import decode_upload, run_upload
 
 dash.register_page(__name__, path="/gegevens", name="Gegevens", order=90,
@@ -19,10 +22,37 @@ dash.register_page(__name__, path="/gegevens", name="Gegevens", order=90,
 COUNT_HEADERS = {"created": "Nieuw", "updated": "Gewijzigd", "unchanged": "Ongewijzigd",
                  "deactivated": "Inactief gemaakt"}
 MAX_ERRORS_SHOWN = 200
+IMPORT_DENIED = ("Importeren is voorbehouden aan de beheerder: een import kan scholen in elke regio wijzigen. "
+                 "Stuur uw bestand naar de beheerder.")
+EXPORT_DENIED = ("Een schoolbestuurder kan geen uitwisselbestand downloaden: de export bevat alle scholen van "
+                 "de regio's, niet alleen die van uw bestuur.")
+
+
+def may_import(p: Principal | None) -> bool:
+    # Coordinators may change their own regions, but an exchange or DUO file can touch any region;
+    # until imports are checked row by row against the user's regions, only the beheerder imports.
+    return p is not None and permissions.is_admin(p)
+
+
+def may_export(p: Principal | None) -> bool:
+    return p is not None and p.role in ("beheerder", "coordinator", "stuurgroeplid")
+
+
+def _denied(message: str, id_: str) -> dbc.Alert:
+    return dbc.Alert(message, color="danger", id=id_)
 
 
 def layout(**_query):
-    importer = dbc.Card(dbc.CardBody([
+    principal = web_auth.current_principal()
+    if principal is None:
+        return _denied("U bent niet ingelogd.", "access-denied")
+    importer = _importer() if may_import(principal) else dbc.Alert(IMPORT_DENIED, color="info", id="data-no-import")
+    exporter = _exporter(principal)
+    return html.Div([html.H2("Gegevens", className="h4 mb-3"), importer, exporter])
+
+
+def _importer() -> dbc.Card:
+    return dbc.Card(dbc.CardBody([
         html.H3("Importeren", className="h5"),
         dbc.RadioItems(id="data-kind", value="exchange", inline=True, className="mb-2", options=[
             {"label": "Uitwisselbestand (.xlsx of zip met CSV-bestanden)", "value": "exchange"},
@@ -43,18 +73,34 @@ def layout(**_query):
         dcc.Loading(html.Div(id="data-result", className="mt-3")),
         dcc.Download(id="data-rejects-download"),
     ]), className="mb-4 shadow-sm")
-    exporter = dbc.Card(dbc.CardBody([
+
+
+def _exporter(principal: Principal) -> dbc.Card:
+    if not may_export(principal):
+        export_part = [html.P(EXPORT_DENIED, className="text-muted", id="data-no-export")]
+    else:
+        personal = (dbc.Checklist(id="data-export-personal", value=[], className="mb-2", options=[
+            {"label": "Zonder persoonsgegevens (contactpersonen weglaten)", "value": "without"}])
+            if permissions.can_see_personal_data(principal) else
+            html.Div([html.P("Contactpersonen worden weggelaten: uw rol heeft geen toegang tot persoonsgegevens.",
+                             className="small text-muted"),
+                      dbc.Checklist(id="data-export-personal", value=["without"], style={"display": "none"},
+                                    options=[{"label": "Zonder persoonsgegevens", "value": "without"}])]))
+        export_part = [
+            html.P("De gegevens van de gebieden die u mag zien in het uitwisselformaat: één blad per soort gegeven, "
+                   "met dezelfde kolommen als het sjabloon. Een export kan ongewijzigd weer worden geïmporteerd.",
+                   className="text-muted"),
+            personal,
+            dbc.Button("Download uitwisselbestand (.xlsx)", id="data-export", color="primary", className="me-2"),
+        ]
+    return dbc.Card(dbc.CardBody([
         html.H3("Exporteren", className="h5"),
-        html.P("Alle gegevens in het uitwisselformaat: één blad per soort gegeven, met dezelfde kolommen als het "
-               "sjabloon. Een export kan ongewijzigd weer worden geïmporteerd.", className="text-muted"),
-        dbc.Checklist(id="data-export-personal", value=[], className="mb-2", options=[
-            {"label": "Zonder persoonsgegevens (contactpersonen weglaten)", "value": "without"}]),
-        dbc.Button("Download uitwisselbestand (.xlsx)", id="data-export", color="primary", className="me-2"),
+        *export_part,
         dbc.Button("Download leeg sjabloon met toelichting", id="data-template", color="secondary", outline=True),
+        html.Div(id="data-export-message"),
         dcc.Download(id="data-export-download"),
         dcc.Download(id="data-template-download"),
     ]), className="shadow-sm")
-    return html.Div([html.H2("Gegevens", className="h4 mb-3"), importer, exporter])
 
 
 @callback(Output("data-sector-row", "style"), Input("data-kind", "value"))
@@ -106,6 +152,8 @@ def _outcome_view(outcome, *, preview: bool) -> list:
 )
 def preview_upload(contents, kind, sector, partial, filename):
     """Dry run: validate the whole file and show what would change, write nothing."""
+    if not may_import(web_auth.current_principal()):
+        return _denied(IMPORT_DENIED, "data-summary"), True, None
     if not contents:
         return no_update, True, no_update
     try:
@@ -127,11 +175,15 @@ def preview_upload(contents, kind, sector, partial, filename):
     prevent_initial_call=True,
 )
 def confirm_upload(n_clicks, contents, filename, kind, sector, partial):
+    principal = web_auth.current_principal()
+    if not may_import(principal):
+        return _denied(IMPORT_DENIED, "data-import-refused"), None, True
     if not n_clicks or not contents:
         return no_update, no_update, no_update
     try:
         outcome = run_upload(kind, filename or "bestand", decode_upload(contents), sector=sector,
-                             allow_partial="partial" in (partial or []), dry_run=False)
+                             allow_partial="partial" in (partial or []), dry_run=False,
+                             actor=principal.username)
     except ValueError as exc:
         return dbc.Alert(str(exc), color="danger"), None, True
     colour = "success" if outcome.result is not None and outcome.result.committed else "danger"
@@ -140,18 +192,25 @@ def confirm_upload(n_clicks, contents, filename, kind, sector, partial):
     return view, download, True
 
 
-@callback(Output("data-export-download", "data"), Input("data-export", "n_clicks"),
-          State("data-export-personal", "value"), prevent_initial_call=True)
+@callback(Output("data-export-download", "data"), Output("data-export-message", "children"),
+          Input("data-export", "n_clicks"), State("data-export-personal", "value"), prevent_initial_call=True)
 def download_export(n_clicks, personal):
     from dataio.exchange import export_bytes
 
+    principal = web_auth.current_principal()
+    if not may_export(principal):
+        return None, _denied(EXPORT_DENIED, "data-export-refused")
+    include_personal = permissions.can_see_personal_data(principal) and "without" not in (personal or [])
     with session_scope() as session:
-        content = export_bytes(session, include_personal="without" not in (personal or []))
-    return dcc.send_bytes(content, f"vios-export-{date.today().isoformat()}.xlsx")
+        regions = permissions.readable_region_ids(principal, permissions.region_provinces(session))
+        content = export_bytes(session, include_personal=include_personal, scope_region_ids=regions)
+    return dcc.send_bytes(content, f"vios-export-{date.today().isoformat()}.xlsx"), None
 
 
 @callback(Output("data-template-download", "data"), Input("data-template", "n_clicks"), prevent_initial_call=True)
 def download_template(n_clicks):
     from dataio.exchange import template_bytes
 
+    if web_auth.current_principal() is None:
+        raise PreventUpdate
     return dcc.send_bytes(template_bytes(), "vios-sjabloon.xlsx")

@@ -7,8 +7,9 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components.charts import GRAPH_CONFIG, coverage_chart, expiring_chart, phase_distribution_chart
+from components.grid import DEFAULT_COLUMN, grid_options
 from components.kpi import kpi_card
-from components.scope_page import read_scope, scope_heading
+from components.scope_page import PageContext, open_page
 from components.theme import pct
 from models.db import session_scope
 from services.report import overview_report
@@ -30,9 +31,11 @@ GRID_COLUMNS = [
 
 def layout(**query):
     with session_scope() as session:
-        scope, warnings = read_scope(session, query)
-        report = overview_report(session, scope)
-        heading = scope_heading(session, "Overzicht", scope, warnings)
+        page = open_page(session, "Overzicht", query)
+        if not isinstance(page, PageContext):
+            return page
+        scope, heading = page.scope, page.heading
+        report = overview_report(session, scope, page.principal)
     totals = report["totals"]
     if not totals["schools"]:
         return html.Div([heading, dbc.Alert(
@@ -69,8 +72,7 @@ def layout(**query):
                                   config=GRAPH_CONFIG))),
         html.H3("Per gemeente", className="h5 mt-3"),
         dag.AgGrid(id="ov-municipality-grid", rowData=rows, columnDefs=GRID_COLUMNS,
-                   defaultColDef={"sortable": True, "filter": True, "resizable": True, "flex": 1,
-                                  "wrapHeaderText": True, "autoHeaderHeight": True},
-                   dashGridOptions={"domLayout": "autoHeight"}, style={"height": None},
+                   defaultColDef=DEFAULT_COLUMN,
+                   dashGridOptions=grid_options(domLayout="autoHeight"), style={"height": None},
                    csvExportParams={"fileName": f"overzicht-{scope.as_of.isoformat()}.csv"}),
     ])

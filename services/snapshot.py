@@ -26,13 +26,16 @@ def _school_filters(scope: Scope) -> list:
     return clauses
 
 
-def school_facts(session: Session, scope: Scope, principal: Principal | None = None) -> list[SchoolFacts]:
+def school_facts(session: Session, scope: Scope, principal: Principal | None = None, *,
+                 school_id: int | None = None) -> list[SchoolFacts]:
     """One SchoolFacts per school location active in scope at scope.as_of.
 
     With a principal only the schools that user may read (a bestuurder: their boards' schools);
     None (the command line) means no restriction.
     """
     filters = _school_filters(scope)
+    if school_id is not None:
+        filters.append(School.id == school_id)
     if principal is not None:
         filters += school_filter_for(principal)
     # Core execution on the connection: skips the ORM's per-row loading machinery.

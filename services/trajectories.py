@@ -185,7 +185,8 @@ def _tranche_names(session: Session, trajectory_ids: list[int]) -> dict[int, tup
     return {tid: (trid, name or "") for tid, trid, name in rows}
 
 
-def certification_rows(session: Session, scope: Scope, principal: Principal | None = None) -> list[dict]:
+def certification_rows(session: Session, scope: Scope, principal: Principal | None = None, *,
+                       school_id: int | None = None) -> list[dict]:
     """One row per school in scope at scope.as_of (ordered by DUO code).
 
     Keys: school_id, code, name, sector, municipality, trajectory_id, tranche_id, tranche, phase,
@@ -193,7 +194,7 @@ def certification_rows(session: Session, scope: Scope, principal: Principal | No
     phase and status are domain.overview.school_status's; the tranche, days and stalls are of the
     trajectory that phase comes from.
     """
-    facts = school_facts(session, scope, principal)
+    facts = school_facts(session, scope, principal, school_id=school_id)
     current = {f.school_id: current_trajectory_id(f.trajectories, scope.as_of) for f in facts}
     tranches = _tranche_names(session, [t for t in current.values() if t is not None])
     limits = _region_settings(session, [f.school_id for f in facts])
@@ -216,6 +217,15 @@ def certification_rows(session: Session, scope: Scope, principal: Principal | No
             "stall_reasons": stalls, "stalled": bool(stalls),
         })
     return rows
+
+
+def certification_row(session: Session, code: str, as_of: date, principal: Principal | None = None) -> dict | None:
+    """certification_rows' row of one school by DUO code (None when unknown or not readable)."""
+    school_id = session.scalar(select(School.id).where(School.code == code))
+    if school_id is None:
+        return None
+    rows = certification_rows(session, Scope(as_of=as_of), principal, school_id=school_id)
+    return rows[0] if rows else None
 
 
 def _region(session: Session, region_id: int, principal: Principal | None) -> Region:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from dataio.errors import ImportRefused, ImportResult, RowError
 from models.db import session_scope
+from services import audit
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 
@@ -41,8 +42,11 @@ def decode_upload(contents: str) -> bytes:
 
 
 def run_upload(kind: str, filename: str, raw: bytes, *, sector: str | None = None,
-               allow_partial: bool = False, dry_run: bool = True) -> UploadOutcome:
-    """Validate (dry_run) or import an uploaded exchange workbook, CSV zip or DUO register."""
+               allow_partial: bool = False, dry_run: bool = True, actor: str | None = None) -> UploadOutcome:
+    """Validate (dry_run) or import an uploaded exchange workbook, CSV zip or DUO register.
+
+    With an actor, an import that commits is audited in the same transaction.
+    """
     from dataio.duo import import_duo
     from dataio.exchange import import_workbook
 
@@ -75,6 +79,9 @@ def run_upload(kind: str, filename: str, raw: bytes, *, sector: str | None = Non
                 result = run(session)
                 if dry_run:
                     session.rollback()
+                elif actor is not None and result.committed:
+                    audit.record(session, username=actor, action="import", entity="bestand",
+                                 detail=f"{filename}: {result.summary_nl()}"[:2000])
         except ImportRefused as refused:
             return UploadOutcome(None, list(refused.errors),
                                  message=f"Niets geïmporteerd: {len(refused.errors)} fout(en) gevonden.")

@@ -20,6 +20,38 @@ os.environ["VIOS_INSTANCE"] = str(_TMP / "instance")
 # The demo is generated relative to this date; browser tests pass it as peildatum.
 DEMO_TODAY = date(2026, 11, 23)
 
+# One test user per role, with a known password (the demo's own users get random ones).
+PASSWORD = "Kx7m-pQ3w-Rt9v-Hn4a"
+USERS = {  # role -> (username, scope)
+    "beheerder": ("t-admin", {}),
+    "coordinator": ("t-coord", {"region": "Maastricht-Heuvelland"}),
+    "stuurgroeplid": ("t-stuur", {"province": "Limburg"}),
+    "bestuurder": ("t-bestuur", {"board": "first"}),
+}
+
+
+def _create_test_users(session) -> None:
+    from sqlalchemy import select
+
+    from models import Board, Province, Region
+    from seed import demo_data
+    from services import auth
+
+    for role, (username, scope) in USERS.items():
+        if auth.get_user(session, username) is not None:
+            continue
+        auth.create_user(session, username=username, role=role, password=PASSWORD,
+                         display_name=f"Test {role}", actor="tests")
+        if "region" in scope:
+            auth.assign_scope(session, username, actor="tests", region_id=session.scalar(
+                select(Region.id).where(Region.name == scope["region"])))
+        if "province" in scope:
+            auth.assign_scope(session, username, actor="tests", province_id=session.scalar(
+                select(Province.id).where(Province.name == scope["province"])))
+        if "board" in scope:
+            auth.assign_scope(session, username, actor="tests", board_id=session.scalar(
+                select(Board.id).where(Board.number == demo_data.BOARDS[0][0])))
+
 
 @pytest.fixture(scope="session")
 def demo_db():
@@ -34,6 +66,7 @@ def demo_db():
     with session_scope(engine) as session:
         if not has_schools(session):
             seed_demo(session, today=DEMO_TODAY)
+        _create_test_users(session)
     return engine
 
 
@@ -56,12 +89,47 @@ def dash_app(demo_db):
     return app_module.app
 
 
+def start(dash_duo, dash_app):
+    """Start the app without opening '/' (which redirects to /login when nobody is logged in)."""
+    dash_duo.driver.set_window_size(1400, 1000)
+    dash_duo.start_server(dash_app, navigate=False)
+    dash_duo._url = dash_duo.server.url
+    return dash_duo
+
+
+def login(dash_duo, username: str, password: str = PASSWORD, *, expect_success: bool = True) -> None:
+    """Log in through the real login form, like a user."""
+    dash_duo.driver.get(f"{dash_duo.server_url}/login")
+    dash_duo.wait_for_element("#login-username").send_keys(username)
+    dash_duo.find_element("#login-password").send_keys(password)
+    dash_duo.find_element("#login-submit").click()
+    if expect_success:
+        dash_duo.wait_for_element("#nav-user", timeout=15)
+    else:
+        dash_duo.wait_for_element("#login-error")
+
+
 @pytest.fixture
 def duo(dash_duo, dash_app):
-    """dash_duo with the app started in a desktop-sized window."""
-    dash_duo.driver.set_window_size(1400, 1000)
-    dash_duo.start_server(dash_app)
+    """dash_duo with the app started in a desktop-sized window, logged in as beheerder."""
+    start(dash_duo, dash_app)
+    login(dash_duo, USERS["beheerder"][0])
     return dash_duo
+
+
+@pytest.fixture
+def client(dash_app):
+    """A Flask test client of the app (no browser); not logged in."""
+    return dash_app.server.test_client()
+
+
+def client_login(client, username: str, password: str = PASSWORD):
+    """Log a Flask test client in through the real form: GET for the CSRF token, then POST."""
+    import re
+
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    return client.post("/login", data={"csrf_token": token, "username": username, "password": password})
 
 
 def region_key(name: str) -> str:

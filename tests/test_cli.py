@@ -107,3 +107,18 @@ def test_cli006_seed_refuses_a_filled_database(demo_file, tmp_path):
     assert run(demo_file, "seed", "demo", "--if-empty").returncode == 0
     template = tmp_path / "sjabloon.xlsx"
     assert run(demo_file, "template", str(template)).returncode == 0 and template.stat().st_size > 0
+
+
+def test_cli007_seed_demo_prints_one_user_per_role_with_a_working_password(tmp_path):
+    from services import auth
+
+    db = tmp_path / "users.db"
+    result = run(db, "seed", "demo", "--today", "2026-11-23")
+    assert result.returncode == 0, result.stderr
+    assert "Demo-gebruikers (wachtwoorden worden maar één keer getoond):" in result.stdout
+    lines = result.stdout.split("Demo-gebruikers", 1)[1].splitlines()[1:]
+    users = {parts[0]: (parts[1], parts[2]) for parts in (line.split() for line in lines) if len(parts) == 3}
+    assert {role for role, _ in users.values()} == {"beheerder", "coordinator", "stuurgroeplid", "bestuurder"}
+    with Session(make_engine(f"sqlite:///{db}")) as session:
+        for username, (_, password) in users.items():
+            assert auth.authenticate(session, username, password) is not None, username

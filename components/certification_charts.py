@@ -1,0 +1,73 @@
+"""Figures of the certification page: funnel, Gantt per tranche, re-audit forecast."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import plotly.graph_objects as go
+
+from components.charts import chart_layout
+from components.theme import PHASE_COLOURS
+from domain.dates import format_nl
+
+
+def funnel_chart(tranche: dict) -> go.Figure:
+    funnel = [(phase, label, n) for phase, label, n in tranche["funnel"]]
+    fig = go.Figure(go.Bar(
+        x=[label for _, label, _ in funnel], y=[n for _, _, n in funnel],
+        marker_color=[PHASE_COLOURS.get(phase, "#999") for phase, _, _ in funnel],
+        text=[n or "" for _, _, n in funnel], textposition="outside", cliponaxis=False,
+        hovertemplate="%{x}: %{y} scholen<extra></extra>",
+    ))
+    fig.update_yaxes(rangemode="tozero", tickformat="d")
+    return chart_layout(fig, f"Fasen (start {format_nl(tranche['start_on'])})", "Fase", "Aantal scholen",
+                        height=320)
+
+
+def gantt_chart(tranche: dict, as_of: date) -> go.Figure:
+    """One row per school, one bar per phase segment, a line at the as-of date; stalled schools marked."""
+    fig = go.Figure()
+    seen: set[str] = set()
+    for school in tranche["schools"]:
+        row = f"{school['name']} ({school['code']})" + (" ⚠" if school["stall_reasons"] else "")
+        for seg in school["segments"]:
+            end = seg.end if seg.end > seg.start else seg.start + timedelta(days=3)  # show one-day markers
+            fig.add_trace(go.Bar(
+                y=[row], x=[(end - seg.start).days * 86400000], base=[seg.start.isoformat()], orientation="h",
+                marker_color=PHASE_COLOURS.get(seg.phase, "#999"), name=seg.label,
+                legendgroup=seg.phase, showlegend=seg.phase not in seen,
+                hovertemplate=f"{school['name']}<br>{seg.label}: {format_nl(seg.start)} – {format_nl(seg.end)}"
+                              + ("<br>" + "; ".join(school["stall_reasons"]) if school["stall_reasons"] else "")
+                              + "<extra></extra>",
+            ))
+            seen.add(seg.phase)
+    fig.add_vline(x=as_of.isoformat(), line_dash="dash", line_color="#c62828")
+    fig.add_annotation(x=as_of.isoformat(), y=1.02, yref="paper", text="peildatum", showarrow=False,
+                       font={"color": "#c62828", "size": 11})
+    fig.update_xaxes(type="date", tickformat="%m-%Y")  # numeric: plotly's month names are English
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(barmode="overlay", legend={"orientation": "h", "y": -0.25})
+    height = max(260, 32 * len(tranche["schools"]) + 140)
+    return chart_layout(fig, "Tijdlijn per school (⚠ = vastgelopen)", "Maand", "", height=height)
+
+
+def forecast_chart(quarters: list) -> go.Figure:
+    labels = [q.label for q in quarters]
+    fig = go.Figure([
+        go.Bar(x=labels, y=[q.from_expiries for q in quarters], name="Heraudits (verlopende certificaten)",
+               marker_color="#f9a825"),
+        go.Bar(x=labels, y=[q.from_tranches for q in quarters], name="Audits uit tranches", marker_color="#3182bd"),
+    ])
+    capacity = [q.capacity for q in quarters]
+    if any(c is not None for c in capacity):
+        fig.add_trace(go.Scatter(x=labels, y=capacity, name="Auditcapaciteit", mode="lines",
+                                 line={"color": "#c62828", "dash": "dash", "shape": "hv"}))
+    over = [q for q in quarters if q.over_capacity]
+    if over:
+        fig.add_trace(go.Scatter(x=[q.label for q in over], y=[q.total for q in over], mode="markers+text",
+                                 name="Boven capaciteit", text=["boven capaciteit"] * len(over),
+                                 textposition="top center", marker={"color": "#c62828", "size": 10,
+                                                                    "symbol": "triangle-down"}))
+    fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.3})
+    fig.update_yaxes(rangemode="tozero", tickformat="d")
+    return chart_layout(fig, "Auditprognose per kwartaal (komende drie jaar) tegen de auditcapaciteit", "Kwartaal",
+                   "Aantal audits", height=380)

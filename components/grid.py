@@ -1,0 +1,24 @@
+"""dash-ag-grid defaults with Dutch texts (ag-grid's own texts are English)."""
+from __future__ import annotations
+
+LOCALE_NL = {
+    "page": "Pagina", "of": "van", "to": "t/m", "more": "meer", "next": "Volgende", "last": "Laatste",
+    "first": "Eerste", "previous": "Vorige", "pageSizeSelectorLabel": "Rijen per pagina:",
+    "firstPage": "Eerste pagina", "previousPage": "Vorige pagina", "nextPage": "Volgende pagina",
+    "lastPage": "Laatste pagina", "loadingOoo": "Laden...", "noRowsToShow": "Geen rijen",
+    "filterOoo": "Filter...", "equals": "Is gelijk aan", "notEqual": "Is niet gelijk aan",
+    "blank": "Leeg", "notBlank": "Niet leeg", "empty": "Kies...", "lessThan": "Kleiner dan",
+    "greaterThan": "Groter dan", "lessThanOrEqual": "Kleiner dan of gelijk aan",
+    "greaterThanOrEqual": "Groter dan of gelijk aan", "inRange": "Tussen", "inRangeStart": "van",
+    "inRangeEnd": "tot", "contains": "Bevat", "notContains": "Bevat niet", "startsWith": "Begint met",
+    "endsWith": "Eindigt op", "andCondition": "EN", "orCondition": "OF", "applyFilter": "Toepassen",
+    "resetFilter": "Wissen", "clearFilter": "Wissen", "cancelFilter": "Annuleren",
+    "selectAll": "(Alles selecteren)", "searchOoo": "Zoeken...", "ariaFilterValue": "Filterwaarde",
+}
+
+DEFAULT_COLUMN = {"sortable": True, "filter": True, "resizable": True, "flex": 1, "minWidth": 110,
+                  "wrapHeaderText": True, "autoHeaderHeight": True}
+
+
+def grid_options(**extra) -> dict:
+    return {"localeText": LOCALE_NL, **extra}

@@ -1,0 +1,223 @@
+"""Certificering: every school's phase and certificate, recording progress, tranches, expiries, forecast."""
+from __future__ import annotations
+
+from datetime import date
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from components.certification_charts import forecast_chart, funnel_chart, gantt_chart
+from components.charts import GRAPH_CONFIG
+from components.grid import DEFAULT_COLUMN, grid_options
+from components.inputs import dropdown
+from components.scope_page import PageContext, open_page, read_scope
+from domain.certification import PHASES, allowed_next
+from domain.dates import format_nl, parse_date
+from domain.lifecycle import TransitionRefused
+from models import Trajectory
+from models.db import session_scope
+from services import trajectories, web_auth
+from services.permissions import PermissionDenied, ensure_can_edit_school
+
+dash.register_page(__name__, path="/certificering", name="Certificering", order=20,
+                   title="Certificering – Veilig in en om School")
+
+STATUS_STYLE = {
+    "styleConditions": [
+        {"condition": "params.data.status == 'expired'", "style": {"color": "#c62828", "fontWeight": "bold"}},
+        {"condition": "params.data.status == 'expiring'", "style": {"color": "#b26a00", "fontWeight": "bold"}},
+        {"condition": "params.data.status == 'valid'", "style": {"color": "#2e7d32"}},
+    ]
+}
+COLUMNS = [
+    {"field": "code", "headerName": "BRIN", "maxWidth": 100, "pinned": "left"},
+    {"field": "name", "headerName": "School", "minWidth": 260, "pinned": "left"},
+    {"field": "municipality", "headerName": "Gemeente"},
+    {"field": "sector", "headerName": "Sector", "maxWidth": 90},
+    {"field": "phase_label", "headerName": "Fase"},
+    {"field": "tranche", "headerName": "Tranche"},
+    {"field": "days_in_phase", "headerName": "Dagen in fase", "type": "numericColumn", "maxWidth": 130},
+    {"field": "issued", "headerName": "Certificaat sinds"},
+    {"field": "expires", "headerName": "Geldig tot"},
+    {"field": "status_label", "headerName": "Status", "cellStyle": STATUS_STYLE, "minWidth": 170},
+    {"field": "stall", "headerName": "Vastgelopen", "minWidth": 260},
+]
+
+
+def _grid_rows(rows: list[dict]) -> list[dict]:
+    return [{**r, "issued": format_nl(r["issued_on"]), "expires": format_nl(r["expires_on"]),
+             "stall": "; ".join(r["stall_reasons"]), "issued_on": None, "expires_on": None} for r in rows]
+
+
+def _expiry_table(rows: list[dict], table_id: str) -> html.Div:
+    if not rows:
+        return html.P("Geen certificaten die in deze periode verlopen.", className="text-muted", id=table_id)
+    body = [html.Tr([html.Td(r["code"]), html.Td(r["name"]), html.Td(r["municipality"]),
+                     html.Td(format_nl(r["expires_on"])), html.Td(r["days_left"], className="text-end"),
+                     html.Td(r["planned_in"] or "nog niet gepland",
+                             className="text-success" if r["reaudit_planned"] else "text-danger fw-semibold")])
+            for r in rows]
+    head = html.Thead(html.Tr([html.Th(h) for h in ("BRIN", "School", "Gemeente", "Geldig tot", "Dagen",
+                                                    "Heraudit")]))
+    return dbc.Table([head, html.Tbody(body)], size="sm", striped=True, bordered=True, id=table_id)
+
+
+def _tranche_section(session, scope, principal) -> list:
+    if scope.region_id is None:
+        return [dbc.Alert("Kies een regio in de balk bovenaan om de tranches en de auditprognose te zien.",
+                          color="info", id="cert-choose-region")]
+    parts = []
+    for tranche in trajectories.tranche_overview(session, scope.region_id, scope.as_of, principal):
+        if not tranche["schools"]:
+            parts.append(html.P(f"{tranche['name']} (start {format_nl(tranche['start_on'])}, capaciteit "
+                                f"{tranche['capacity']}): nog geen scholen.", className="text-muted"))
+            continue
+        stalled = (dbc.Badge(f"{tranche['stalled_count']} vastgelopen", color="danger", className="ms-2")
+                   if tranche["stalled_count"] else None)
+        parts.append(dbc.Card(dbc.CardBody([
+            html.H4([tranche["name"], stalled], className="h6"),
+            dbc.Row([
+                dbc.Col(dcc.Graph(figure=funnel_chart(tranche), config=GRAPH_CONFIG,
+                                  id={"type": "cert-funnel", "tranche": tranche["tranche_id"]}), lg=4),
+                dbc.Col(dcc.Graph(figure=gantt_chart(tranche, scope.as_of), config=GRAPH_CONFIG), lg=8),
+            ]),
+        ]), className="mb-3 shadow-sm"))
+    quarters = trajectories.forecast(session, scope.region_id, scope.as_of, principal)
+    over = [q.label for q in quarters if q.over_capacity]
+    parts.append(html.H3("Auditprognose", className="h5 mt-3"))
+    parts.append(dcc.Graph(id="cert-forecast", figure=forecast_chart(quarters), config=GRAPH_CONFIG))
+    parts.append(html.P(("Boven de auditcapaciteit: " + ", ".join(over) + ".") if over else
+                        "Geen kwartaal boven de auditcapaciteit.", id="cert-forecast-over",
+                        className="text-danger fw-semibold" if over else "text-muted"))
+    return parts
+
+
+def layout(**query):
+    with session_scope() as session:
+        page = open_page(session, "Certificering", query)
+        if not isinstance(page, PageContext):
+            return page
+        principal, scope, heading = page.principal, page.scope, page.heading
+        rows = trajectories.certification_rows(session, scope, principal)
+        soon = {m: trajectories.expiry_list(session, scope, m, principal) for m in (6, 12)}
+        tranche_parts = _tranche_section(session, scope, principal)
+    recorder = dbc.Card(dbc.CardBody([
+        html.H3("Voortgang vastleggen", className="h6"),
+        html.Div("Kies een school in de tabel.", id="cert-selected", className="mb-2"),
+        dbc.Row([
+            dbc.Col([dbc.Label("Nieuwe fase", html_for="cert-phase"), dropdown("cert-phase", [], None)], md=3),
+            dbc.Col([dbc.Label("Datum", html_for="cert-date"),
+                     dcc.DatePickerSingle(id="cert-date", date=date.today().isoformat(),
+                                          display_format="DD-MM-YYYY", first_day_of_week=1,
+                                          placeholder="dd-mm-jjjj")], md=2),
+            dbc.Col([dbc.Label("Notitie", html_for="cert-note"),
+                     dbc.Input(id="cert-note", maxLength=2000, placeholder="bijv. intakegesprek gevoerd")], md=5),
+            dbc.Col(dbc.Button("Vastleggen", id="cert-record", color="primary", disabled=True), md=2,
+                    className="d-flex align-items-end"),
+        ], className="g-2"),
+        html.Div(id="cert-message", className="mt-2"),
+    ]), className="mb-3 shadow-sm")
+    return html.Div([
+        heading,
+        dcc.Store(id="cert-scope", data={"query": {k: v for k, v in query.items()
+                                                   if k in ("gebied", "sector", "peildatum")}}),
+        recorder,
+        dag.AgGrid(id="cert-grid", rowData=_grid_rows(rows), columnDefs=COLUMNS, getRowId="params.data.code",
+                   defaultColDef=DEFAULT_COLUMN,
+                   dashGridOptions=grid_options(rowSelection={"mode": "singleRow", "checkboxes": False,
+                                                              "enableClickSelection": True},
+                                                pagination=True, paginationPageSize=20),
+                   csvExportParams={"fileName": f"certificering-{scope.as_of.isoformat()}.csv"},
+                   style={"height": "560px"}),
+        dbc.Button("Exporteer tabel (CSV)", id="cert-export", color="secondary", outline=True, size="sm",
+                   className="mt-2"),
+        html.H3("Verloopt binnenkort: heraudit nodig", className="h5 mt-4"),
+        dbc.Tabs([
+            dbc.Tab(_expiry_table(soon[6], "cert-expiry-6"), label=f"Komende 6 maanden ({len(soon[6])})"),
+            dbc.Tab(_expiry_table(soon[12], "cert-expiry-12"), label=f"Komende 12 maanden ({len(soon[12])})"),
+        ]),
+        html.H3("Tranches", className="h5 mt-4"),
+        html.Div(tranche_parts, id="cert-tranches"),
+    ])
+
+
+@callback(Output("cert-grid", "exportDataAsCsv"), Input("cert-export", "n_clicks"), prevent_initial_call=True)
+def export_csv(_n):
+    return True
+
+
+def _selected_trajectory(session, principal, selected: list | None, scope_data: dict | None):
+    """The school's current trajectory, looked up in the database: the browser only names the school."""
+    if not selected:
+        return None, None
+    scope, _ = read_scope(session, (scope_data or {}).get("query", {}), principal)
+    row = trajectories.certification_row(session, str(selected[0].get("code", ""))[:6], scope.as_of, principal)
+    return row, (session.get(Trajectory, row["trajectory_id"]) if row and row["trajectory_id"] else None)
+
+
+@callback(Output("cert-selected", "children"), Output("cert-phase", "options"), Output("cert-phase", "value"),
+          Output("cert-record", "disabled"),
+          Input("cert-grid", "selectedRows"), State("cert-scope", "data"), prevent_initial_call=True)
+def select_school(selected, scope_data):
+    principal = web_auth.current_principal()
+    if principal is None or not selected:
+        return "Kies een school in de tabel.", [], None, True
+    with session_scope() as session:
+        try:
+            row, trajectory = _selected_trajectory(session, principal, selected, scope_data)
+        except PermissionDenied as exc:
+            return str(exc), [], None, True
+        if row is None:
+            return "Deze school is niet gevonden of u mag haar niet zien.", [], None, True
+        try:
+            ensure_can_edit_school(session, principal, row["school_id"])
+        except PermissionDenied as exc:
+            return f"{row['name']}: {exc}", [], None, True
+    current = row["phase"] if trajectory is not None else None
+    options = [{"label": PHASES[p], "value": p} for p in allowed_next(current)] if trajectory is not None else []
+    if not options:
+        text = (f"{row['name']} ({row['code']}) heeft geen lopend traject. Start een traject via de tranche-planning."
+                if trajectory is None or current in ("certified", "withdrawn") else
+                f"{row['name']} ({row['code']}): geen vervolgfase mogelijk.")
+        return text, [], None, True
+    return (f"{row['name']} ({row['code']}), nu: {PHASES.get(current, current)}", options, options[0]["value"],
+            False)
+
+
+@callback(Output("cert-message", "children"), Output("cert-grid", "rowData"), Output("cert-tranches", "children"),
+          Output("cert-selected", "children", allow_duplicate=True),
+          Output("cert-phase", "options", allow_duplicate=True),
+          Input("cert-record", "n_clicks"),
+          State("cert-grid", "selectedRows"), State("cert-phase", "value"), State("cert-date", "date"),
+          State("cert-note", "value"), State("cert-scope", "data"), prevent_initial_call=True)
+def record(_n, selected, phase, on, note, scope_data):
+    principal = web_auth.current_principal()
+    if principal is None:
+        return dbc.Alert("U bent niet ingelogd.", color="danger"), no_update, no_update, no_update, no_update
+    try:
+        on_date = parse_date(on or "")
+    except ValueError as exc:
+        return dbc.Alert(f"Datum: {exc}", color="danger"), no_update, no_update, no_update, no_update
+    with session_scope() as session:
+        try:
+            row, trajectory = _selected_trajectory(session, principal, selected, scope_data)
+        except PermissionDenied as exc:
+            return dbc.Alert(str(exc), color="danger"), no_update, no_update, no_update, no_update
+        if trajectory is None:
+            return (dbc.Alert("Kies eerst een school met een lopend traject.", color="danger"),
+                    no_update, no_update, no_update, no_update)
+        try:
+            trajectories.record_transition(session, principal, trajectory.id, str(phase or ""), on_date,
+                                           str(note or "")[:2000])
+        except (TransitionRefused, PermissionDenied, ValueError) as exc:
+            session.rollback()
+            return (dbc.Alert(str(exc), color="danger", id="cert-error"),
+                    no_update, no_update, no_update, no_update)
+        scope, _ = read_scope(session, (scope_data or {}).get("query", {}), principal)
+        rows = trajectories.certification_rows(session, scope, principal)
+        tranche_parts = _tranche_section(session, scope, principal)
+    message = dbc.Alert(f"{row['name']}: {PHASES[phase]} vastgelegd op {format_nl(on_date)}.", color="success",
+                        id="cert-done")
+    return message, _grid_rows(rows), tranche_parts, "Kies een school in de tabel.", []

@@ -1,0 +1,191 @@
+"""Logging in to the web app: the request guard, /login, /logout and CSRF tokens (Flask only, no Dash).
+
+Every request needs a logged-in user except the login page and the stylesheet it uses.
+Unauthenticated callback and asset requests (/_dash-*, /_reload-hash, /assets/...) get
+401; pages are redirected to /login. The guard puts the user's Principal in flask.g.
+"""
+from __future__ import annotations
+
+import hmac
+import os
+import secrets
+from datetime import timedelta
+from html import escape
+from urllib.parse import urlencode, urlsplit
+
+import flask
+from flask import Flask, g, redirect, request
+from flask.sessions import SecureCookieSessionInterface
+
+from models.db import session_scope
+from services import auth, permissions
+from services.permissions import Principal
+
+CSRF_KEY = "csrf"
+CSRF_FIELD = "csrf_token"
+OPEN_PATHS = frozenset({"/login", "/vendor/bootstrap/bootstrap.min.css"})
+SESSION_LIFETIME = timedelta(hours=8)  # a login lasts a working day, also with the browser left open
+LOGIN_FAILED = "Onbekende gebruikersnaam of onjuist wachtwoord, of het account is (tijdelijk) geblokkeerd."
+CSRF_FAILED = ("Het formulier is verlopen of ongeldig (beveiligingscode ontbreekt of klopt niet). "
+               "Laad de pagina opnieuw en probeer het nog eens.")
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """Secure cookies when configured (VIOS_HTTPS=1) or when this request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:  # noqa: D401
+        return bool(app.config.get("SESSION_COOKIE_SECURE")) or (
+            flask.has_request_context() and request.is_secure)
+
+
+def install(server: Flask) -> None:
+    from services.secret_key import load_secret_key
+
+    server.secret_key = load_secret_key()
+    server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                         SESSION_COOKIE_SECURE=os.environ.get("VIOS_HTTPS") == "1",
+                         PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
+                         # No cookie rewrite on every request: a slow callback answering after a newer
+                         # response would otherwise put an older session back in the browser.
+                         SESSION_REFRESH_EACH_REQUEST=False)
+    server.session_interface = _SessionInterface()
+    server.before_request(_guard)
+    server.add_url_rule("/login", "vios_login", _login, methods=["GET", "POST"])
+    server.add_url_rule("/logout", "vios_logout", _logout, methods=["POST"])
+
+
+# ---------------------------------------------------------------- the guard
+
+def _load_principal() -> Principal | None:
+    uid, fp = flask.session.get("uid"), flask.session.get("fp")
+    if uid is None:
+        return None
+    with session_scope() as session:
+        user = auth.user_for_session(session, uid, fp, flask.current_app.secret_key)
+        if user is None:
+            return None
+        try:
+            return permissions.principal_for(session, user)
+        except permissions.PermissionDenied:
+            return None
+
+
+def _guard():  # noqa: ANN202
+    g.principal = None
+    if request.path in OPEN_PATHS:
+        return None
+    principal = _load_principal()
+    if principal is not None:
+        g.principal = principal
+        return None
+    if "uid" in flask.session:  # a stale login (account disabled or password changed)
+        flask.session.pop("uid", None)
+        flask.session.pop("fp", None)
+    if request.method == "GET" and not request.path.startswith(("/_", "/assets/", "/vendor/")):
+        query = _next_query(request.full_path)
+        return redirect("/login" + (f"?{query}" if query else ""))
+    return flask.Response('{"error": "Niet ingelogd."}', status=401, mimetype="application/json")
+
+
+def _next_query(path: str) -> str:
+    path = path.rstrip("?")
+    return urlencode({"next": path}) if safe_next(path) != "/" else ""
+
+
+def current_principal() -> Principal | None:
+    """The logged-in user of this request (None outside a request or when not logged in)."""
+    if not flask.has_app_context():
+        return None
+    return g.get("principal")
+
+
+def require_principal() -> Principal:
+    principal = current_principal()
+    if principal is None:
+        raise permissions.PermissionDenied("U bent niet ingelogd.")
+    return principal
+
+
+# ---------------------------------------------------------------- CSRF
+
+def csrf_token() -> str:
+    token = flask.session.get(CSRF_KEY)
+    if not isinstance(token, str) or len(token) < 32:
+        token = secrets.token_urlsafe(32)
+        flask.session[CSRF_KEY] = token
+    return token
+
+
+def csrf_valid(sent: object) -> bool:
+    expected = flask.session.get(CSRF_KEY)
+    return (isinstance(sent, str) and isinstance(expected, str) and bool(expected)
+            and hmac.compare_digest(sent.encode(), expected.encode()))
+
+
+def safe_next(target: object) -> str:
+    """A local path starting with a single '/', else '/'."""
+    if not isinstance(target, str) or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    if "\\" in target or any(ord(c) < 32 for c in target):
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return "/"
+    return target
+
+
+# ---------------------------------------------------------------- routes
+
+def _login():  # noqa: ANN202
+    if request.method == "GET":
+        return _login_page(next_path=safe_next(request.args.get("next", "/")))
+    form = request.form
+    next_path = safe_next(form.get("next", "/"))
+    if not csrf_valid(form.get(CSRF_FIELD)):
+        return _login_page(error=CSRF_FAILED, next_path=next_path, status=400)
+    username, password = form.get("username", ""), form.get("password", "")
+    with session_scope() as session:
+        # No exception on failure: the failure counter and the audit rows must be committed.
+        user = auth.authenticate(session, username, password)
+        fingerprint = auth.session_fingerprint(user, flask.current_app.secret_key) if user else None
+        uid = user.id if user else None
+    if uid is None:
+        # 200, not 401: a browser would log a 401 page as a console error.
+        return _login_page(error=LOGIN_FAILED, next_path=next_path, username=username)
+    flask.session.clear()  # a new session (and CSRF token) after login: no session fixation
+    flask.session["uid"], flask.session["fp"] = uid, fingerprint
+    flask.session.permanent = True  # the signed cookie expires after SESSION_LIFETIME
+    csrf_token()  # the session's token from the start: later requests never need to change the cookie
+    return redirect(next_path)
+
+
+def _logout():  # noqa: ANN202
+    if not csrf_valid(request.form.get(CSRF_FIELD)):
+        return flask.Response(f"<p>{escape(CSRF_FAILED)}</p>", status=400, mimetype="text/html")
+    flask.session.clear()
+    return redirect("/login")
+
+
+def _login_page(*, error: str = "", next_path: str = "/", username: str = "", status: int = 200):  # noqa: ANN202
+    alert = f'<div class="alert alert-danger" id="login-error" role="alert">{escape(error)}</div>' if error else ""
+    html = f"""<!DOCTYPE html>
+<html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Inloggen – Veilig in en om School</title><link rel="icon" href="data:,">
+<link rel="stylesheet" href="/vendor/bootstrap/bootstrap.min.css"></head>
+<body class="bg-light"><main class="container" style="max-width: 26rem">
+<h1 class="h4 mt-5 mb-3">Veilig in en om School</h1>
+<form method="post" action="/login" class="card card-body shadow-sm" id="login-form">
+<h2 class="h5">Inloggen</h2>{alert}
+<input type="hidden" name="{CSRF_FIELD}" value="{escape(csrf_token())}">
+<input type="hidden" name="next" value="{escape(next_path)}">
+<label class="form-label" for="login-username">Gebruikersnaam</label>
+<input class="form-control mb-2" id="login-username" name="username" autocomplete="username" required
+ value="{escape(username[:100])}">
+<label class="form-label" for="login-password">Wachtwoord</label>
+<input class="form-control mb-3" id="login-password" name="password" type="password"
+ autocomplete="current-password" required>
+<button class="btn btn-primary" type="submit" id="login-submit">Inloggen</button>
+</form></main></body></html>"""
+    response = flask.Response(html, status=status, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,335 @@
+"""Access control without a browser: every route and callback through Flask's test client.
+
+Unauthenticated requests get no data; logged-in users get only what their role allows,
+also when they craft callback requests by hand.
+"""
+from __future__ import annotations
+
+import base64
+import io
+import json
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import func, select
+
+from conftest import PASSWORD, USERS, client_login, region_key
+from models import AuditEntry, School
+from models.db import session_scope
+
+XSS = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def school_names(demo_db) -> list[str]:
+    with session_scope() as session:
+        return list(session.scalars(select(School.name)))
+
+
+def _routes(app) -> list[tuple[str, str]]:
+    """(method, concrete path) for every registered Flask rule; variables get a dummy value."""
+    app.server.test_client().get("/login")  # Dash registers the pages callback on the first request
+    found = []
+    for rule in app.server.url_map.iter_rules():
+        path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", "x", rule.rule)
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            found.append((method, path))
+    return found
+
+
+def _payload(app, key: str, values: dict | None = None) -> dict:
+    """A minimal /_dash-update-component body for a callback of app.callback_map."""
+    spec = app.callback_map[key]
+    values = values or {}
+
+    def item(d):  # noqa: ANN001, ANN202
+        return {"id": d["id"], "property": d["property"], "value": values.get(f"{d['id']}.{d['property']}")}
+
+    outputs = spec["output"] if isinstance(spec["output"], list) else [spec["output"]]
+    out = [{"id": _plain_id(o.component_id), "property": o.component_property.split("@")[0]} for o in outputs]
+    return {"output": key, "outputs": out if len(out) > 1 else out[0],
+            "inputs": [item(i) for i in spec["inputs"]], "state": [item(s) for s in spec["state"]],
+            "changedPropIds": [f"{spec['inputs'][0]['id']}.{spec['inputs'][0]['property']}"]}
+
+
+def _plain_id(component_id):  # noqa: ANN001, ANN202
+    if isinstance(component_id, dict):  # pattern-matching ids: wildcards become a plain value
+        return {k: v if isinstance(v, (str, int)) else "x" for k, v in component_id.items()}
+    return component_id
+
+
+def _key(app, contains: str) -> str:
+    return next(k for k in app.callback_map if contains in k)
+
+
+def _call(client, app, contains: str, values: dict):
+    key = _key(app, contains)
+    return client.post("/_dash-update-component", json=_payload(app, key, values))
+
+
+def test_every_route_refuses_anonymous_requests(dash_app, client, school_names):
+    open_routes = {"/login", "/vendor/bootstrap/x"}
+    for method, path in _routes(dash_app):
+        response = client.open(path, method=method)
+        body = response.get_data(as_text=True)
+        if path in open_routes:
+            continue
+        assert response.status_code in (401, 302), (method, path, response.status_code)
+        if response.status_code == 302:
+            assert response.headers["Location"].startswith("/login"), (method, path)
+        assert not any(name in body for name in school_names), (method, path)
+    # the open routes: the login form and only the stylesheet it needs
+    assert client.get("/login").status_code == 200
+    assert client.get("/vendor/bootstrap/bootstrap.min.css").status_code == 200
+    assert client.get("/vendor/bootstrap/bootstrap.bundle.min.js").status_code == 401
+
+
+def test_every_callback_refuses_anonymous_requests(dash_app, client, school_names):
+    client.get("/login")
+    assert dash_app.callback_map
+    for key in dash_app.callback_map:
+        response = client.post("/_dash-update-component", json=_payload(dash_app, key))
+        assert response.status_code == 401, key
+        assert not any(name in response.get_data(as_text=True) for name in school_names)
+    for path in ("/_dash-layout", "/_dash-dependencies", "/_reload-hash"):
+        assert client.get(path).status_code == 401, path
+
+
+def test_login_refuses_a_post_without_or_with_a_wrong_csrf_token(client):
+    user = USERS["beheerder"][0]
+    response = client.post("/login", data={"username": user, "password": PASSWORD})
+    assert response.status_code == 400 and "beveiligingscode" in response.get_data(as_text=True)
+    client.get("/login")
+    response = client.post("/login", data={"username": user, "password": PASSWORD, "csrf_token": "x" * 43})
+    assert response.status_code == 400
+    assert client.get("/").status_code == 302   # still not logged in
+
+
+def test_login_sets_a_hardened_cookie_and_redirects_only_locally(client):
+    page = client.get("/login?next=//evil.example/x").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post("/login", data={"csrf_token": token, "username": USERS["beheerder"][0],
+                                           "password": PASSWORD, "next": "//evil.example/x"})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Expires=" in cookie
+    assert "Secure" not in cookie   # plain HTTP without VIOS_HTTPS=1
+    assert client.get("/").status_code == 200
+    # logging out needs the token too
+    assert client.post("/logout").status_code == 400
+    assert client.get("/").status_code == 200
+    layout = client.get("/_dash-layout").get_data(as_text=True)
+    value = re.search(r'"value":\s*"([^"]+)",\s*"type":\s*"hidden",\s*"name":\s*"csrf_token"', layout).group(1)
+    response = client.post("/logout", data={"csrf_token": value})
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    assert client.get("/").status_code == 302
+
+
+def test_secure_cookie_over_https(dash_app):
+    client = dash_app.server.test_client()
+    page = client.get("/login", base_url="https://localhost").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post("/login", base_url="https://localhost",
+                           data={"csrf_token": token, "username": USERS["beheerder"][0], "password": PASSWORD})
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_five_wrong_passwords_lock_the_account(client, demo_db):
+    from services import auth
+
+    with session_scope() as session:
+        auth.create_user(session, username="t-lockout", role="beheerder", password=PASSWORD, actor="tests")
+    for _ in range(5):
+        response = client_login(client, "t-lockout", "Verkeerd-wachtwoord-1")
+        assert response.status_code == 200 and 'id="login-error"' in response.get_data(as_text=True)
+    response = client_login(client, "t-lockout", PASSWORD)
+    assert response.status_code == 200 and "geblokkeerd" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+    with session_scope() as session:
+        actions = set(session.scalars(select(AuditEntry.action).where(AuditEntry.username == "t-lockout")))
+    assert {"login_failed", "lockout"} <= actions
+
+
+def test_coordinator_cannot_read_another_region_through_the_pages_callback(dash_app, client):
+    client_login(client, USERS["coordinator"][0])
+    other = _another_region("Maastricht-Heuvelland")
+    response = _call(client, dash_app, "_pages_content.children", {
+        "_pages_location.pathname": "/", "_pages_location.search": f"?gebied={other}&peildatum=2026-11-23"})
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "Geen toegang" in body and "ov-kpi-schools" not in body and "ov-municipality-grid" not in body
+    # the own region works
+    own = region_key("Maastricht-Heuvelland")
+    body = _call(client, dash_app, "_pages_content.children", {
+        "_pages_location.pathname": "/", "_pages_location.search": f"?gebied={own}&peildatum=2026-11-23"}
+    ).get_data(as_text=True)
+    assert "ov-kpi-schools" in body and "Geen toegang" not in body
+    # the whole country and the admin page are refused as well
+    body = _call(client, dash_app, "_pages_content.children", {
+        "_pages_location.pathname": "/", "_pages_location.search": "?gebied=nl"}).get_data(as_text=True)
+    assert "Geen toegang" in body and "ov-kpi-schools" not in body
+    body = _call(client, dash_app, "_pages_content.children", {
+        "_pages_location.pathname": "/beheer", "_pages_location.search": ""}).get_data(as_text=True)
+    assert "Geen toegang" in body and "admin-users" not in body
+    # the scope bar refuses a forbidden area too (no URL change)
+    response = _call(client, dash_app, "scope-area.value", {"url.search": "", "scope-area.value": other})
+    assert response.status_code == 204 or other not in response.get_data(as_text=True)
+
+
+def _another_region(own: str) -> str:
+    from models import Region
+
+    with session_scope() as session:
+        return f"r{session.scalar(select(Region.id).where(Region.name != own).order_by(Region.id))}"
+
+
+def _workbook_upload(tmp_path: Path, rows: list[dict]) -> str:
+    from dataio.exchange import write_template
+
+    path = tmp_path / "import.xlsx"
+    write_template(path)
+    wb = openpyxl.load_workbook(path)
+    sheet = wb["scholen"]
+    header = [c.value for c in sheet[1]]
+    for row in rows:
+        sheet.append([row.get(column) for column in header])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return "data:application/octet-stream;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def _school_row(code: str, name: str) -> dict:
+    return {"brin_vestiging": code, "naam": name, "sector": "vo", "gemeente_cbs": "GM0935",
+            "postcode": "6211 AB", "plaats": "Maastricht", "actief": "ja"}
+
+
+def _school_count() -> int:
+    with session_scope() as session:
+        return session.scalar(select(func.count(School.id)))
+
+
+def test_stuurgroeplid_and_coordinator_cannot_import(dash_app, tmp_path):
+    contents = _workbook_upload(tmp_path, [_school_row("95ZZ00", "Mag niet erin")])
+    before = _school_count()
+    for role in ("stuurgroeplid", "coordinator", "bestuurder"):
+        client = dash_app.server.test_client()
+        client_login(client, USERS[role][0])
+        values = {"data-confirm.n_clicks": 1, "data-upload.contents": contents, "data-upload.filename": "i.xlsx",
+                  "data-kind.value": "exchange", "data-partial.value": []}
+        response = _call(client, dash_app, "data-rejects-download.data", values)
+        assert response.status_code == 200 and "voorbehouden aan de beheerder" in response.get_data(as_text=True)
+        response = _call(client, dash_app, "data-preview.children", {**values, "data-upload.contents": contents})
+        assert "voorbehouden aan de beheerder" in response.get_data(as_text=True)
+    assert _school_count() == before
+
+
+def test_admin_import_is_audited(dash_app, client, tmp_path):
+    client_login(client, USERS["beheerder"][0])
+    contents = _workbook_upload(tmp_path, [_school_row("94ZZ00", "Auditschool")])
+    response = _call(client, dash_app, "data-rejects-download.data", {
+        "data-confirm.n_clicks": 1, "data-upload.contents": contents, "data-upload.filename": "audit.xlsx",
+        "data-kind.value": "exchange", "data-partial.value": []})
+    assert "data-import-done" in response.get_data(as_text=True)
+    with session_scope() as session:
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "import")
+                                .order_by(AuditEntry.id.desc())).first()
+    assert entry.username == USERS["beheerder"][0] and entry.entity == "bestand" and "audit.xlsx" in entry.detail
+
+
+def test_bestuurder_export_is_refused_and_others_get_their_regions_without_personal_data(dash_app):
+    client = dash_app.server.test_client()
+    client_login(client, USERS["bestuurder"][0])
+    response = _call(client, dash_app, "data-export-download.data",
+                     {"data-export.n_clicks": 1, "data-export-personal.value": []})
+    body = json.loads(response.get_data(as_text=True))["response"]
+    assert body["data-export-download"]["data"] is None
+    assert "Geen" in json.dumps(body["data-export-message"]) or "schoolbestuurder" in json.dumps(body)
+
+    client = dash_app.server.test_client()
+    client_login(client, USERS["stuurgroeplid"][0])
+    response = _call(client, dash_app, "data-export-download.data",
+                     {"data-export.n_clicks": 1, "data-export-personal.value": []})
+    download = json.loads(response.get_data(as_text=True))["response"]["data-export-download"]["data"]
+    workbook = openpyxl.load_workbook(io.BytesIO(base64.b64decode(download["content"])), read_only=True)
+    names = [s.title for s in workbook.worksheets]
+    assert "scholen" in names and "contactpersonen" not in names
+    for sheet in workbook.worksheets:
+        header = next(sheet.iter_rows(max_row=1, values_only=True), ())
+        assert "contactpersoon" not in header and "vastgelegd_door" not in header, sheet.title
+    exported = sum(1 for row in workbook["scholen"].iter_rows(min_row=2, values_only=True) if row and row[0])
+    assert 0 < exported < _school_count()   # only the schools of the readable regions
+
+    client = dash_app.server.test_client()
+    client_login(client, USERS["coordinator"][0])
+    response = _call(client, dash_app, "data-export-download.data",
+                     {"data-export.n_clicks": 1, "data-export-personal.value": []})
+    download = json.loads(response.get_data(as_text=True))["response"]["data-export-download"]["data"]
+    workbook = openpyxl.load_workbook(io.BytesIO(base64.b64decode(download["content"])), read_only=True)
+    assert "contactpersonen" in [s.title for s in workbook.worksheets]
+
+
+def test_non_admins_cannot_use_the_admin_callbacks(dash_app):
+    client = dash_app.server.test_client()
+    client_login(client, USERS["coordinator"][0])
+    response = _call(client, dash_app, "admin-add-result.children", {
+        "admin-add.n_clicks": 1, "admin-new-username.value": "t-sneaky", "admin-new-role.value": "beheerder"})
+    assert "Geen toegang" in response.get_data(as_text=True)
+    response = _call(client, dash_app, "admin-audit.children", {"admin-changed.data": 0})
+    assert "Geen toegang" in response.get_data(as_text=True) and "login" not in response.get_data(as_text=True)
+    from services import auth
+
+    with session_scope() as session:
+        assert auth.get_user(session, "t-sneaky") is None
+
+
+def test_user_text_is_rendered_as_text(dash_app, client):
+    """A name with markup travels as a plain string child, never as HTML."""
+    client_login(client, USERS["beheerder"][0])
+    response = _call(client, dash_app, "admin-add-result.children", {
+        "admin-add.n_clicks": 1, "admin-new-username.value": "t-xss", "admin-new-name.value": XSS,
+        "admin-new-role.value": "coordinator", "admin-new-scope.value": region_key("Maastricht-Heuvelland")})
+    assert "admin-new-password" in response.get_data(as_text=True)
+    body = _call(client, dash_app, "admin-users.children", {"admin-changed.data": 1}).get_data(as_text=True)
+    assert "dangerously_allow_html" not in body
+    cells = [c for c in _strings(json.loads(body)["response"]["admin-users"]["children"]) if "script" in c]
+    assert XSS in cells                         # a table cell whose text is the name, verbatim
+    # no module of the app ever renders HTML from data
+    root = Path(__file__).resolve().parents[1]
+    for file in [root / "app.py", *(root / "pages").glob("*.py"), *(root / "components").glob("*.py")]:
+        assert "dangerously_allow_html" not in file.read_text(encoding="utf-8"), file
+
+
+def _strings(node) -> list[str]:  # noqa: ANN001
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, list):
+        return [s for item in node for s in _strings(item)]
+    if isinstance(node, dict):
+        return _strings(node.get("props", {}).get("children")) if "props" in node else []
+    return []
+
+
+def test_only_local_paths_are_followed_after_login():
+    from services.web_auth import safe_next
+
+    for bad in ("//evil.example", "/\\evil.example", "https://evil.example/", "evil", "", None, "/\x00x",
+                "\\\\evil"):
+        assert safe_next(bad) == "/", bad
+    assert safe_next("/gegevens?gebied=r1") == "/gegevens?gebied=r1"
+
+
+def test_audit_log_export_for_admins_only(dash_app):
+    client = dash_app.server.test_client()
+    client_login(client, USERS["beheerder"][0])
+    response = _call(client, dash_app, "admin-audit-download.data", {"admin-audit-export.n_clicks": 1})
+    download = json.loads(response.get_data(as_text=True))["response"]["admin-audit-download"]["data"]
+    text = base64.b64decode(download["content"]).decode("utf-8-sig")
+    assert text.startswith("tijdstip (UTC);gebruiker;actie") and "login" in text
+
+    client = dash_app.server.test_client()
+    client_login(client, USERS["stuurgroeplid"][0])
+    response = _call(client, dash_app, "admin-audit-download.data", {"admin-audit-export.n_clicks": 1})
+    body = json.loads(response.get_data(as_text=True))["response"]
+    assert body["admin-audit-download"]["data"] is None and "Geen toegang" in json.dumps(body)

@@ -1,0 +1,81 @@
+"""Browser tests of the certification page: the table, recording a transition, refusals."""
+from __future__ import annotations
+
+from sqlmodel import func, select
+
+from conftest import DEMO_TODAY, click, region_key
+from domain.scope import Scope, parse_area_key
+from models import PhaseEvent
+from models.db import session_scope
+from services import trajectories
+
+
+def _rows(area: str) -> list[dict]:
+    region_id, province_id = parse_area_key(area)
+    with session_scope() as session:
+        return trajectories.certification_rows(session, Scope(as_of=DEMO_TODAY, region_id=region_id,
+                                                               province_id=province_id))
+
+
+def _select(duo, code: str) -> None:
+    duo.driver.execute_script(
+        "dash_ag_grid.getApi('cert-grid').getRowNode(arguments[0]).setSelected(true, true);", code)
+
+
+def _events() -> int:
+    with session_scope() as session:
+        return session.exec(select(func.count(PhaseEvent.id))).one()
+
+
+def test_cert001_table_shows_every_school_with_its_status(duo):
+    area = region_key("Maastricht-Heuvelland")
+    duo.wait_for_page(f"{duo.server_url}/certificering?gebied={area}&peildatum={DEMO_TODAY.isoformat()}")
+    rows = _rows(area)
+    duo.wait_for_element("#cert-grid .ag-row")
+    shown = duo.driver.execute_script(
+        "const api = dash_ag_grid.getApi('cert-grid'); const out = [];"
+        "api.forEachNode(n => out.push([n.data.code, n.data.status_label, n.data.phase_label])); return out;")
+    assert sorted(map(tuple, shown)) == sorted((r["code"], r["status_label"], r["phase_label"]) for r in rows)
+    duo.wait_for_element("#cert-forecast .main-svg")
+    duo.wait_for_element("#cert-expiry-6")
+    assert duo.get_logs() == []
+
+
+def test_cert002_record_a_transition_and_see_table_and_funnel_change(duo):
+    area = region_key("Maastricht-Heuvelland")
+    row = next(r for r in _rows(area) if r["phase"] == "intake")
+    before = _events()
+    duo.wait_for_page(f"{duo.server_url}/certificering?gebied={area}&peildatum={DEMO_TODAY.isoformat()}")
+    duo.wait_for_element("#cert-grid .ag-row")
+    _select(duo, row["code"])
+    duo.wait_for_contains_text("#cert-selected", row["name"])
+    duo.find_element("#cert-note").send_keys("Start maatwerk (test)")
+    click(duo, "#cert-record")
+    duo.wait_for_element("#cert-done")
+    assert _events() == before + 1
+    after = next(r for r in _rows(area) if r["code"] == row["code"])
+    assert after["phase"] == "improvement"
+    shown = duo.driver.execute_script(
+        "return dash_ag_grid.getApi('cert-grid').getRowNode(arguments[0]).data.phase_label;", row["code"])
+    assert shown == "Maatwerktraject"
+    assert duo.get_logs() == []
+
+
+def test_cert003_an_illegal_transition_is_refused_and_changes_nothing(duo):
+    area = region_key("Maastricht-Heuvelland")
+    row = next(r for r in _rows(area) if r["phase"] == "improvement")
+    before = _events()
+    duo.wait_for_page(f"{duo.server_url}/certificering?gebied={area}&peildatum={DEMO_TODAY.isoformat()}")
+    duo.wait_for_element("#cert-grid .ag-row")
+    _select(duo, row["code"])
+    duo.wait_for_contains_text("#cert-selected", row["name"])
+    # a date before the previous event is refused on the server
+    from selenium.webdriver.common.keys import Keys
+    date_input = duo.find_element("#cert-date")
+    date_input.send_keys(Keys.CONTROL, "a")
+    date_input.send_keys("01-01-2020", Keys.ENTER)
+    click(duo, "#cert-record")
+    duo.wait_for_element("#cert-error")
+    assert "vóór de vorige fase" in duo.find_element("#cert-error").text
+    assert _events() == before
+    assert duo.get_logs() == []
