@@ -23,7 +23,7 @@ def funnel_chart(tranche: dict) -> go.Figure:
                         height=320)
 
 
-def gantt_chart(tranche: dict, as_of: date) -> go.Figure:
+def gantt_chart(tranche: dict, as_of: date, title: str = "Tijdlijn per school (⚠ = vastgelopen)") -> go.Figure:
     """One row per school, one bar per phase segment, a line at the as-of date; stalled schools marked."""
     fig = go.Figure()
     seen: set[str] = set()
@@ -47,7 +47,7 @@ def gantt_chart(tranche: dict, as_of: date) -> go.Figure:
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(barmode="overlay", legend={"orientation": "h", "y": -0.25})
     height = max(260, 32 * len(tranche["schools"]) + 140)
-    return chart_layout(fig, "Tijdlijn per school (⚠ = vastgelopen)", "Maand", "", height=height)
+    return chart_layout(fig, title, "Maand", "", height=height)
 
 
 def forecast_chart(quarters: list) -> go.Figure:

@@ -20,6 +20,7 @@ from models import Trajectory
 from models.db import session_scope
 from services import trajectories, web_auth
 from services.permissions import PermissionDenied, ensure_can_edit_school
+from services.school_profile import SCHOOL_CODE
 
 dash.register_page(__name__, path="/certificering", name="Certificering", order=20,
                    title="Certificering – Veilig in en om School")
@@ -175,15 +176,18 @@ def select_school(selected, scope_data):
             ensure_can_edit_school(session, principal, row["school_id"])
         except PermissionDenied as exc:
             return f"{row['name']}: {exc}", [], None, True
+    # The code comes from the database row and matches the DUO pattern: safe in a link.
+    school_link = dcc.Link("schoolpagina", href=f"/school/{row['code']}", id="cert-school-link") \
+        if SCHOOL_CODE.match(row["code"]) else ""
     current = row["phase"] if trajectory is not None else None
     options = [{"label": PHASES[p], "value": p} for p in allowed_next(current)] if trajectory is not None else []
     if not options:
         text = (f"{row['name']} ({row['code']}) heeft geen lopend traject. Start een traject via de tranche-planning."
                 if trajectory is None or current in ("certified", "withdrawn") else
                 f"{row['name']} ({row['code']}): geen vervolgfase mogelijk.")
-        return text, [], None, True
-    return (f"{row['name']} ({row['code']}), nu: {PHASES.get(current, current)}", options, options[0]["value"],
-            False)
+        return [text, " ", school_link], [], None, True
+    return ([f"{row['name']} ({row['code']}), nu: {PHASES.get(current, current)} — ", school_link], options,
+            options[0]["value"], False)
 
 
 @callback(Output("cert-message", "children"), Output("cert-grid", "rowData"), Output("cert-tranches", "children"),

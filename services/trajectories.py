@@ -247,7 +247,7 @@ def _region_trajectories(session: Session, region_id: int, principal: Principal 
         .join(Trajectory, Trajectory.tranche_id == Tranche.id)
         .join(School, Trajectory.school_id == School.id)
         .where(*filters).order_by(School.code)).all()
-    events = _events_of(session, [r[1] for r in rows])
+    events = events_of(session, [r[1] for r in rows])
     return [(r[0], r[1], r[2], r[3], r[4], events[r[1]]) for r in rows]
 
 
@@ -284,7 +284,8 @@ def tranche_overview(session: Session, region_id: int, as_of: date,
     return result
 
 
-def _events_of(session: Session, trajectory_ids: list[int]) -> dict[int, list[Event]]:
+def events_of(session: Session, trajectory_ids: list[int]) -> dict[int, list[Event]]:
+    """Domain events per trajectory (ties ordered by recording time, then id)."""
     events: dict[int, list[Event]] = defaultdict(list)
     if trajectory_ids:
         for tid, phase, on, at, eid in session.execute(
@@ -302,7 +303,7 @@ def _planned_reaudits(session: Session, school_ids: list[int], as_of: date) -> d
     rows = session.execute(select(Trajectory.id, Trajectory.school_id, Tranche.name)
                            .join(Tranche, Trajectory.tranche_id == Tranche.id)
                            .where(Trajectory.school_id.in_(school_ids), Tranche.start_on > as_of)).all()
-    events = _events_of(session, [r[0] for r in rows])
+    events = events_of(session, [r[0] for r in rows])
     return {sid: name for tid, sid, name in rows if current_phase(events[tid]) in ACTIVE_PHASES}
 
 

@@ -79,3 +79,36 @@ def test_cert003_an_illegal_transition_is_refused_and_changes_nothing(duo):
     assert "vóór de vorige fase" in duo.find_element("#cert-error").text
     assert _events() == before
     assert duo.get_logs() == []
+
+
+def test_cert004_school_page_shows_data_history_certificate_and_network_gaps(duo):
+    from datetime import date as _date
+
+    from domain.network import completeness, partnership_active
+    from models import Municipality, Organisation, Partnership, Region, School as SchoolRow
+    from sqlmodel import select as _select
+    from components.theme import pct
+
+    area = region_key("Maastricht-Heuvelland")
+    row = next(r for r in _rows(area) if r["status"] == "expiring")
+    with session_scope() as session:
+        school = session.exec(_select(SchoolRow).where(SchoolRow.code == row["code"])).one()
+        region = session.get(Region, session.get(Municipality, school.municipality_id).region_id)
+        types = [o.type for p, o in session.exec(_select(Partnership, Organisation).join(Organisation)
+                                                  .where(Partnership.school_id == school.id))
+                 if partnership_active(p.start_on, p.end_on, DEMO_TODAY)]
+        expected = completeness(region.required_partner_types, types)
+    duo.wait_for_page(f"{duo.server_url}/school/{row['code']}?peildatum={DEMO_TODAY.isoformat()}")
+    duo.wait_for_text_to_equal("#school-name", row["name"])
+    duo.wait_for_text_to_equal("#school-status", "Verloopt binnenkort")
+    assert row["expires_on"].strftime("%d-%m-%Y") in duo.find_element("#school-expiry").text
+    duo.wait_for_text_to_equal("#school-completeness", f"compleet: {pct(expected.share)}")
+    gaps = duo.find_element("#school-gaps").text
+    assert all(f"ontbreekt: {m}" in gaps.lower() for m in expected.missing)
+    assert ("ontbreekt" in gaps) == bool(expected.missing)
+    assert "Gecertificeerd" in duo.find_element("#school-history").text
+    duo.wait_for_element("#school-timeline .main-svg")
+    # an unknown or malformed code gets the refusal, not an error
+    duo.wait_for_page(f"{duo.server_url}/school/..%2Fetc")
+    duo.wait_for_element("#access-denied")
+    assert duo.get_logs() == []
