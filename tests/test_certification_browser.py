@@ -82,7 +82,6 @@ def test_cert003_an_illegal_transition_is_refused_and_changes_nothing(duo):
 
 
 def test_cert004_school_page_shows_data_history_certificate_and_network_gaps(duo):
-    from datetime import date as _date
 
     from domain.network import completeness, partnership_active
     from models import Municipality, Organisation, Partnership, Region, School as SchoolRow
