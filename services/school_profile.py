@@ -7,12 +7,13 @@ from datetime import date
 from sqlalchemy import select
 from sqlmodel import Session
 
-from domain.certification import PHASES
+from domain.certification import PHASES, Event
 from domain.lifecycle import phase_segments
 from domain.network import completeness, partnership_active
 from domain.vocab import DEFAULT_REQUIRED_PARTNER_TYPES, ORGANISATION_TYPES, PARTNERSHIP_ROLES, label
 from models import Board, Contact, Municipality, Organisation, Partnership, PhaseEvent, Region, School, Tranche, Trajectory
 from services import trajectories
+from services.trajectories import naive_utc
 from services.permissions import PermissionDenied, Principal, READ_DENIED, can_see_personal_data, ensure_can_read_school
 
 SCHOOL_CODE = re.compile(r"^[0-9A-Z]{4}[0-9]{2}$")
@@ -50,7 +51,7 @@ def _trajectories(session: Session, school_id: int, as_of: date) -> list[dict]:
         events = session.execute(
             select(PhaseEvent).where(PhaseEvent.trajectory_id == trajectory_id)
             .order_by(PhaseEvent.on, PhaseEvent.recorded_at, PhaseEvent.id)).scalars().all()
-        domain_events = trajectories.events_of(session, [trajectory_id])[trajectory_id]
+        domain_events = [Event(e.phase, e.on, (naive_utc(e.recorded_at), e.id)) for e in events]
         result.append({
             "cycle": cycle, "tranche": tranche or "",
             "events": [{"phase": PHASES.get(e.phase, e.phase), "on": e.on, "note": e.note,

@@ -43,10 +43,10 @@ DEFAULT_LIMITS = (8, 4)  # (expected_months_max: intake -> certificate, phase_li
 def _events(session: Session, trajectory_id: int) -> list[Event]:
     rows = session.execute(select(PhaseEvent.phase, PhaseEvent.on, PhaseEvent.recorded_at, PhaseEvent.id)
                            .where(PhaseEvent.trajectory_id == trajectory_id)).all()
-    return [Event(phase, on, (_naive(at), eid)) for phase, on, at, eid in rows]
+    return [Event(phase, on, (naive_utc(at), eid)) for phase, on, at, eid in rows]
 
 
-def _naive(at):  # noqa: ANN001, ANN202
+def naive_utc(at):  # noqa: ANN001, ANN202
     # SQLite gives naive values back, PostgreSQL aware ones: compare them one way.
     return at.replace(tzinfo=None) if at is not None and at.tzinfo is not None else at
 
@@ -291,7 +291,7 @@ def events_of(session: Session, trajectory_ids: list[int]) -> dict[int, list[Eve
         for tid, phase, on, at, eid in session.execute(
                 select(PhaseEvent.trajectory_id, PhaseEvent.phase, PhaseEvent.on, PhaseEvent.recorded_at,
                        PhaseEvent.id).where(PhaseEvent.trajectory_id.in_(trajectory_ids))).all():
-            events[tid].append(Event(phase, on, (_naive(at), eid)))
+            events[tid].append(Event(phase, on, (naive_utc(at), eid)))
     return events
 
 

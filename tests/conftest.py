@@ -182,3 +182,19 @@ def click(dash_duo, selector: str, timeout: float = 10) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.3)
+
+
+def schools_workbook(path, schools: list[dict]):
+    """A real exchange workbook (from the template) with the given rows in the 'scholen' sheet."""
+    import openpyxl
+
+    from dataio.exchange import write_template
+
+    write_template(path)
+    wb = openpyxl.load_workbook(path)
+    sheet = wb["scholen"]
+    header = [c.value for c in sheet[1]]
+    for school in schools:
+        sheet.append([school.get(column) for column in header])
+    wb.save(path)
+    return path

@@ -186,18 +186,10 @@ def _another_region(own: str) -> str:
 
 
 def _workbook_upload(tmp_path: Path, rows: list[dict]) -> str:
-    from dataio.exchange import write_template
+    from conftest import schools_workbook
 
-    path = tmp_path / "import.xlsx"
-    write_template(path)
-    wb = openpyxl.load_workbook(path)
-    sheet = wb["scholen"]
-    header = [c.value for c in sheet[1]]
-    for row in rows:
-        sheet.append([row.get(column) for column in header])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return "data:application/octet-stream;base64," + base64.b64encode(buffer.getvalue()).decode()
+    content = schools_workbook(tmp_path / "import.xlsx", rows).read_bytes()
+    return "data:application/octet-stream;base64," + base64.b64encode(content).decode()
 
 
 def _school_row(code: str, name: str) -> dict:

@@ -7,22 +7,9 @@ from pathlib import Path
 import openpyxl
 from sqlmodel import func, select
 
-from conftest import click
-from dataio.exchange import write_template
+from conftest import click, schools_workbook
 from models import School
 from models.db import session_scope
-
-
-def _workbook(path: Path, schools: list[dict]) -> Path:
-    """A real exchange workbook from the template, with rows in the 'scholen' sheet."""
-    write_template(path)
-    wb = openpyxl.load_workbook(path)
-    sheet = wb["scholen"]
-    header = [c.value for c in sheet[1]]
-    for school in schools:
-        sheet.append([school.get(column) for column in header])
-    wb.save(path)
-    return path
 
 
 def _school(code: str, sector: str = "vo") -> dict:
@@ -40,7 +27,7 @@ def _upload(duo, path: Path) -> None:
 
 
 def test_dat001_bad_row_is_refused_with_its_line_number(duo, tmp_path):
-    path = _workbook(tmp_path / "fout.xlsx", [_school("98ZZ00"), _school("98ZZ01", sector="universiteit")])
+    path = schools_workbook(tmp_path / "fout.xlsx", [_school("98ZZ00"), _school("98ZZ01", sector="universiteit")])
     duo.wait_for_page(f"{duo.server_url}/gegevens")
     _upload(duo, path)
     duo.wait_for_element("#data-errors")
@@ -54,7 +41,7 @@ def test_dat001_bad_row_is_refused_with_its_line_number(duo, tmp_path):
 
 
 def test_dat002_preview_then_import(duo, tmp_path):
-    path = _workbook(tmp_path / "goed.xlsx", [_school("97ZZ00"), _school("97ZZ01", sector="po")])
+    path = schools_workbook(tmp_path / "goed.xlsx", [_school("97ZZ00"), _school("97ZZ01", sector="po")])
     duo.wait_for_page(f"{duo.server_url}/gegevens")
     _upload(duo, path)
     duo.wait_for_element("#data-counts")
