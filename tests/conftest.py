@@ -89,10 +89,21 @@ def dash_app(demo_db):
     return app_module.app
 
 
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def start(dash_duo, dash_app):
-    """Start the app without opening '/' (which redirects to /login when nobody is logged in)."""
+    """Start the app without opening '/' (which redirects to /login when nobody is logged in).
+
+    On a free port, so two test runs on one machine do not collide on 8050.
+    """
     dash_duo.driver.set_window_size(1400, 1000)
-    dash_duo.start_server(dash_app, navigate=False)
+    dash_duo.start_server(dash_app, navigate=False, port=_free_port())
     dash_duo._url = dash_duo.server.url
     return dash_duo
 
