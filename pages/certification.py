@@ -13,13 +13,12 @@ from components.charts import GRAPH_CONFIG
 from components.grid import DEFAULT_COLUMN, grid_options
 from components.inputs import dropdown
 from components.scope_page import PageContext, open_page, read_scope
-from domain.certification import PHASES, allowed_next
+from domain.certification import PHASES
 from domain.dates import format_nl, parse_date
 from domain.lifecycle import TransitionRefused
-from models import Trajectory
 from models.db import session_scope
-from services import trajectories, web_auth
-from services.permissions import PermissionDenied, ensure_can_edit_school
+from services import trajectories, trajectory_actions, web_auth
+from services.permissions import PermissionDenied
 from services.school_profile import SCHOOL_CODE
 
 dash.register_page(__name__, path="/certificering", name="Certificering", order=20,
@@ -95,20 +94,17 @@ def _tranche_section(session, scope, principal) -> list:
     return parts
 
 
-def layout(**query):
-    with session_scope() as session:
-        page = open_page(session, "Certificering", query)
-        if not isinstance(page, PageContext):
-            return page
-        principal, scope, heading = page.principal, page.scope, page.heading
-        rows = trajectories.certification_rows(session, scope, principal)
-        soon = {m: trajectories.expiry_list(session, scope, m, principal) for m in (6, 12)}
-        tranche_parts = _tranche_section(session, scope, principal)
-    recorder = dbc.Card(dbc.CardBody([
+def _recorder() -> dbc.Card:
+    hidden = {"display": "none"}
+    return dbc.Card(dbc.CardBody([
         html.H3("Voortgang vastleggen", className="h6"),
         html.Div("Kies een school in de tabel.", id="cert-selected", className="mb-2"),
+        dbc.RadioItems(id="cert-action", options=[], value=None, inline=True, className="mb-2"),
         dbc.Row([
-            dbc.Col([dbc.Label("Nieuwe fase", html_for="cert-phase"), dropdown("cert-phase", [], None)], md=3),
+            dbc.Col([dbc.Label("Nieuwe fase", html_for="cert-phase"), dropdown("cert-phase", [], None)],
+                    md=3, id="cert-phase-col"),
+            dbc.Col([dbc.Label("Tranche", html_for="cert-tranche"), dropdown("cert-tranche", [], None)],
+                    md=3, id="cert-tranche-col", style=hidden),
             dbc.Col([dbc.Label("Datum", html_for="cert-date"),
                      dcc.DatePickerSingle(id="cert-date", date=date.today().isoformat(),
                                           display_format="DD-MM-YYYY", first_day_of_week=1,
@@ -120,6 +116,18 @@ def layout(**query):
         ], className="g-2"),
         html.Div(id="cert-message", className="mt-2"),
     ]), className="mb-3 shadow-sm")
+
+
+def layout(**query):
+    with session_scope() as session:
+        page = open_page(session, "Certificering", query)
+        if not isinstance(page, PageContext):
+            return page
+        principal, scope, heading = page.principal, page.scope, page.heading
+        rows = trajectories.certification_rows(session, scope, principal)
+        soon = {m: trajectories.expiry_list(session, scope, m, principal) for m in (6, 12)}
+        tranche_parts = _tranche_section(session, scope, principal)
+    recorder = _recorder()
     return html.Div([
         heading,
         dcc.Store(id="cert-scope", data={"query": {k: v for k, v in query.items()
@@ -149,16 +157,22 @@ def export_csv(_n):
     return True
 
 
-def _selected_trajectory(session, principal, selected: list | None, scope_data: dict | None):
-    """The school's current trajectory, looked up in the database: the browser only names the school."""
+def _school_actions(session, principal, selected: list | None, scope_data: dict | None):
+    """(certification row, actions) of the selected school, looked up on the server: the browser
+    only names the school. Raises PermissionDenied when the user may not read or change it."""
     if not selected:
         return None, None
     scope, _ = read_scope(session, (scope_data or {}).get("query", {}), principal)
     row = trajectories.certification_row(session, str(selected[0].get("code", ""))[:6], scope.as_of, principal)
-    return row, (session.get(Trajectory, row["trajectory_id"]) if row and row["trajectory_id"] else None)
+    if row is None:
+        raise PermissionDenied("Deze school is niet gevonden of u mag haar niet zien.")
+    try:
+        return row, trajectory_actions.school_actions(session, principal, row["school_id"])
+    except PermissionDenied as exc:
+        raise PermissionDenied(f"{row['name']}: {exc}") from None
 
 
-@callback(Output("cert-selected", "children"), Output("cert-phase", "options"), Output("cert-phase", "value"),
+@callback(Output("cert-selected", "children"), Output("cert-action", "options"), Output("cert-action", "value"),
           Output("cert-record", "disabled"),
           Input("cert-grid", "selectedRows"), State("cert-scope", "data"), prevent_initial_call=True)
 def select_school(selected, scope_data):
@@ -167,61 +181,92 @@ def select_school(selected, scope_data):
         return "Kies een school in de tabel.", [], None, True
     with session_scope() as session:
         try:
-            row, trajectory = _selected_trajectory(session, principal, selected, scope_data)
+            row, actions = _school_actions(session, principal, selected, scope_data)
         except PermissionDenied as exc:
             return str(exc), [], None, True
-        if row is None:
-            return "Deze school is niet gevonden of u mag haar niet zien.", [], None, True
-        try:
-            ensure_can_edit_school(session, principal, row["school_id"])
-        except PermissionDenied as exc:
-            return f"{row['name']}: {exc}", [], None, True
     # The code comes from the database row and matches the DUO pattern: safe in a link.
     school_link = dcc.Link("schoolpagina", href=f"/school/{row['code']}", id="cert-school-link") \
         if SCHOOL_CODE.match(row["code"]) else ""
-    current = row["phase"] if trajectory is not None else None
-    options = [{"label": PHASES[p], "value": p} for p in allowed_next(current)] if trajectory is not None else []
+    options = actions.options()
+    now = f"nu: {PHASES[actions.phase]}" if actions.phase else "nog geen traject"
     if not options:
-        text = (f"{row['name']} ({row['code']}) heeft geen lopend traject. Start een traject via de tranche-planning."
-                if trajectory is None or current in ("certified", "withdrawn") else
-                f"{row['name']} ({row['code']}): geen vervolgfase mogelijk.")
-        return [text, " ", school_link], [], None, True
-    return ([f"{row['name']} ({row['code']}), nu: {PHASES.get(current, current)} — ", school_link], options,
-            options[0]["value"], False)
+        reason = ("er is geen tranche in de regio om het traject in te starten" if actions.start_label
+                  else "geen vervolgstap mogelijk")
+        return [f"{row['name']} ({row['code']}), {now}: {reason}. ", school_link], [], None, True
+    return [f"{row['name']} ({row['code']}), {now} — ", school_link], options, options[0]["value"], False
+
+
+@callback(Output("cert-phase", "options"), Output("cert-phase", "value"),
+          Output("cert-tranche", "options"), Output("cert-tranche", "value"),
+          Output("cert-phase-col", "style"), Output("cert-tranche-col", "style"),
+          Input("cert-action", "value"), State("cert-grid", "selectedRows"), State("cert-scope", "data"),
+          prevent_initial_call=True)
+def choose_action(action, selected, scope_data):
+    hidden, shown = {"display": "none"}, {}
+    principal = web_auth.current_principal()
+    if principal is None or not action or not selected:
+        return [], None, [], None, shown, hidden
+    with session_scope() as session:
+        try:
+            _row, actions = _school_actions(session, principal, selected, scope_data)
+        except PermissionDenied:
+            return [], None, [], None, shown, hidden
+    if action == trajectory_actions.NEXT:
+        phases = [{"label": PHASES[p], "value": p} for p in actions.next_phases]
+        return phases, phases[0]["value"] if phases else None, [], None, shown, hidden
+    tranches = [{"label": name, "value": tid} for tid, name in actions.tranche_choices(action)]
+    if tranches:
+        return [], None, tranches, tranches[-1]["value"], hidden, shown
+    return [], None, [], None, hidden, hidden  # a correction needs only a date and a reason
+
+
+def _apply(session, principal, actions, action: str, phase, tranche, on_date: date, note: str) -> str:
+    """Carry out one action through the trajectory service; the Dutch confirmation."""
+    trajectory_actions.require_action(actions, action)
+    if action == trajectory_actions.NEXT:
+        trajectories.record_transition(session, principal, actions.trajectory_id, str(phase or ""), on_date, note)
+        return f"{PHASES.get(phase, phase)} vastgelegd op {format_nl(on_date)}."
+    if action == trajectory_actions.CORRECT:
+        trajectories.correct_to(session, principal, actions.trajectory_id, actions.correction_to, on_date, note)
+        return f"gecorrigeerd naar {PHASES[actions.correction_to]} op {format_nl(on_date)}."
+    choices = dict(actions.tranche_choices(action))
+    if not isinstance(tranche, int) or tranche not in choices:
+        raise TransitionRefused("Kies een tranche.")
+    if action == trajectory_actions.MOVE:
+        trajectories.move_to_tranche(session, principal, actions.trajectory_id, tranche, on_date, note)
+        return f"uitgesteld en aangemeld in {choices[tranche]}."
+    trajectories.start_trajectory(session, principal, actions.school_id, tranche, on_date, note)
+    return f"aangemeld in {choices[tranche]} op {format_nl(on_date)}."
 
 
 @callback(Output("cert-message", "children"), Output("cert-grid", "rowData"), Output("cert-tranches", "children"),
           Output("cert-selected", "children", allow_duplicate=True),
-          Output("cert-phase", "options", allow_duplicate=True),
+          Output("cert-action", "options", allow_duplicate=True), Output("cert-record", "disabled", allow_duplicate=True),
           Input("cert-record", "n_clicks"),
-          State("cert-grid", "selectedRows"), State("cert-phase", "value"), State("cert-date", "date"),
-          State("cert-note", "value"), State("cert-scope", "data"), prevent_initial_call=True)
-def record(_n, selected, phase, on, note, scope_data):
+          State("cert-grid", "selectedRows"), State("cert-action", "value"), State("cert-phase", "value"),
+          State("cert-tranche", "value"), State("cert-date", "date"), State("cert-note", "value"),
+          State("cert-scope", "data"), prevent_initial_call=True)
+def record(_n, selected, action, phase, tranche, on, note, scope_data):
+    unchanged = (no_update,) * 5
     principal = web_auth.current_principal()
     if principal is None:
-        return dbc.Alert("U bent niet ingelogd.", color="danger"), no_update, no_update, no_update, no_update
+        return (dbc.Alert("U bent niet ingelogd.", color="danger"), *unchanged)
     try:
         on_date = parse_date(on or "")
     except ValueError as exc:
-        return dbc.Alert(f"Datum: {exc}", color="danger"), no_update, no_update, no_update, no_update
+        return (dbc.Alert(f"Datum: {exc}", color="danger", id="cert-error"), *unchanged)
     with session_scope() as session:
         try:
-            row, trajectory = _selected_trajectory(session, principal, selected, scope_data)
-        except PermissionDenied as exc:
-            return dbc.Alert(str(exc), color="danger"), no_update, no_update, no_update, no_update
-        if trajectory is None:
-            return (dbc.Alert("Kies eerst een school met een lopend traject.", color="danger"),
-                    no_update, no_update, no_update, no_update)
-        try:
-            trajectories.record_transition(session, principal, trajectory.id, str(phase or ""), on_date,
-                                           str(note or "")[:2000])
+            row, actions = _school_actions(session, principal, selected, scope_data)
+            if actions is None:
+                raise TransitionRefused("Kies eerst een school in de tabel.")
+            done = _apply(session, principal, actions, str(action or ""), phase, tranche, on_date,
+                          str(note or "")[:2000])
         except (TransitionRefused, PermissionDenied, ValueError) as exc:
             session.rollback()
-            return (dbc.Alert(str(exc), color="danger", id="cert-error"),
-                    no_update, no_update, no_update, no_update)
+            return (dbc.Alert(str(exc), color="danger", id="cert-error"), *unchanged)
         scope, _ = read_scope(session, (scope_data or {}).get("query", {}), principal)
         rows = trajectories.certification_rows(session, scope, principal)
         tranche_parts = _tranche_section(session, scope, principal)
-    message = dbc.Alert(f"{row['name']}: {PHASES[phase]} vastgelegd op {format_nl(on_date)}.", color="success",
-                        id="cert-done")
-    return message, _grid_rows(rows), tranche_parts, "Kies een school in de tabel.", []
+    message = dbc.Alert(f"{row['name']}: {done}", color="success", id="cert-done")
+    return message, _grid_rows(rows), tranche_parts, "Kies een school in de tabel.", [], True

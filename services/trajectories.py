@@ -122,6 +122,8 @@ def correct_to(session: Session, principal: Principal, trajectory_id: int, previ
     _trajectory_for_edit(session, principal, trajectory_id)
     check_correction(_events(session, trajectory_id), previous_phase, on, today=today)
     text = (note or "").strip()
+    if not text.removeprefix(CORRECTION_PREFIX).strip():
+        raise TransitionRefused("Geef bij een correctie in de notitie de reden op.")
     if not text.startswith(CORRECTION_PREFIX):
         text = f"{CORRECTION_PREFIX} {text}".strip()
     return _add_event(session, principal, trajectory_id, previous_phase, on, text)

@@ -195,6 +195,17 @@ def click(dash_duo, selector: str, timeout: float = 10) -> None:
             time.sleep(0.3)
 
 
+def wait_until(condition, timeout: float = 10, interval: float = 0.2) -> None:
+    """Poll a condition (e.g. a value read from the page) until it holds; fail after timeout."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met within the timeout")
+        time.sleep(interval)
+
+
 def schools_workbook(path, schools: list[dict]):
     """A real exchange workbook (from the template) with the given rows in the 'scholen' sheet."""
     import openpyxl

@@ -1,11 +1,13 @@
 """Browser tests of the certification page: the table, recording a transition, refusals."""
 from __future__ import annotations
 
+import json
+
 from sqlmodel import func, select
 
-from conftest import DEMO_TODAY, click, region_key
+from conftest import DEMO_TODAY, click, region_key, wait_until
 from domain.scope import Scope, parse_area_key
-from models import PhaseEvent
+from models import PhaseEvent, School, Trajectory
 from models.db import session_scope
 from services import trajectories
 
@@ -20,6 +22,13 @@ def _rows(area: str) -> list[dict]:
 def _select(duo, code: str) -> None:
     duo.driver.execute_script(
         "dash_ag_grid.getApi('cert-grid').getRowNode(arguments[0]).setSelected(true, true);", code)
+
+
+def _open_and_select(duo, area: str, row: dict) -> None:
+    duo.wait_for_page(f"{duo.server_url}/certificering?gebied={area}&peildatum={DEMO_TODAY.isoformat()}")
+    duo.wait_for_element("#cert-grid .ag-row")
+    _select(duo, row["code"])
+    duo.wait_for_contains_text("#cert-selected", row["name"])
 
 
 def _events() -> int:
@@ -45,10 +54,7 @@ def test_cert002_record_a_transition_and_see_table_and_funnel_change(duo):
     area = region_key("Maastricht-Heuvelland")
     row = next(r for r in _rows(area) if r["phase"] == "intake")
     before = _events()
-    duo.wait_for_page(f"{duo.server_url}/certificering?gebied={area}&peildatum={DEMO_TODAY.isoformat()}")
-    duo.wait_for_element("#cert-grid .ag-row")
-    _select(duo, row["code"])
-    duo.wait_for_contains_text("#cert-selected", row["name"])
+    _open_and_select(duo, area, row)
     duo.find_element("#cert-note").send_keys("Start maatwerk (test)")
     click(duo, "#cert-record")
     duo.wait_for_element("#cert-done")
@@ -58,6 +64,99 @@ def test_cert002_record_a_transition_and_see_table_and_funnel_change(duo):
     shown = duo.driver.execute_script(
         "return dash_ag_grid.getApi('cert-grid').getRowNode(arguments[0]).data.phase_label;", row["code"])
     assert shown == "Maatwerktraject"
+    # the tranche's funnel is redrawn with the new counts
+    tranche = next(t for t in _tranches(area) if t["tranche_id"] == row["tranche_id"])
+    expected = {label: n for _phase, label, n in tranche["funnel"]}
+    wait_until(lambda: _funnel(duo, row["tranche_id"]) == expected)
+    # and the school page shows the new phase
+    duo.wait_for_page(f"{duo.server_url}/school/{row['code']}?peildatum={DEMO_TODAY.isoformat()}")
+    duo.wait_for_text_to_equal("#school-phase", "Fase: Maatwerktraject")
+    assert "Start maatwerk (test)" in duo.find_element("#school-history").text
+    assert duo.get_logs() == []
+
+
+def _tranches(area: str) -> list[dict]:
+    region_id, _ = parse_area_key(area)
+    with session_scope() as session:
+        return trajectories.tranche_overview(session, region_id, DEMO_TODAY)
+
+
+def _funnel(duo, tranche_id: int) -> dict:
+    """The bars of a tranche's funnel as drawn in the browser: {phase label: count}."""
+    data = duo.driver.execute_script(
+        "const el = document.getElementById(arguments[0]);"
+        "const plot = el && el.querySelector('.js-plotly-plot');"
+        "return plot && plot.data ? [plot.data[0].x, plot.data[0].y] : null;",
+        json.dumps({"tranche": tranche_id, "type": "cert-funnel"}, separators=(",", ":")))
+    return dict(zip(*data)) if data else {}
+
+
+def _choose_action(duo, label_start: str) -> None:
+    for option in duo.find_elements("#cert-action label"):
+        if option.text.startswith(label_start):
+            option.click()
+            return
+    raise AssertionError(f"no action '{label_start}': {[o.text for o in duo.find_elements('#cert-action label')]}")
+
+
+def _trajectories_of(code: str) -> list[tuple[int, int | None]]:
+    with session_scope() as session:
+        return [(t.cycle, t.tranche_id) for t in session.exec(
+            select(Trajectory).join(School).where(School.code == code).order_by(Trajectory.cycle))]
+
+
+def test_cert005_start_a_recertification_for_an_expiring_school(duo):
+    area = region_key("Maastricht-Heuvelland")
+    row = next(r for r in _rows(area) if r["status"] == "expiring" and r["phase"] == "certified")
+    before = _trajectories_of(row["code"])
+    _open_and_select(duo, area, row)
+    _choose_action(duo, "Hercertificering starten")
+    duo.wait_for_element("#cert-tranche-col .dash-dropdown")
+    duo.find_element("#cert-note").send_keys("Heraudit gepland (test)")
+    click(duo, "#cert-record")
+    duo.wait_for_element("#cert-done")
+    after = _trajectories_of(row["code"])
+    assert len(after) == len(before) + 1 and after[-1][0] == before[-1][0] + 1
+    # the certificate stays valid while the new trajectory runs; the table shows the new phase
+    new = next(r for r in _rows(area) if r["code"] == row["code"])
+    assert new["phase"] == "registered" and new["status"] == "expiring"
+    wait_until(lambda: duo.driver.execute_script(
+        "return dash_ag_grid.getApi('cert-grid').getRowNode(arguments[0]).data.phase_label;",
+        row["code"]) == "Aangemeld")
+    assert duo.get_logs() == []
+
+
+def test_cert006_move_a_school_to_another_tranche_keeps_its_history(duo):
+    area = region_key("Maastricht-Heuvelland")
+    row = next(r for r in _rows(area) if r["phase"] == "registered" and r["tranche_id"])
+    before = _trajectories_of(row["code"])
+    events_before = _events()
+    _open_and_select(duo, area, row)
+    _choose_action(duo, "Naar andere tranche")
+    duo.wait_for_element("#cert-tranche-col .dash-dropdown")
+    click(duo, "#cert-record")
+    duo.wait_for_element("#cert-done")
+    after = _trajectories_of(row["code"])
+    assert after[:-1] == before and after[-1][1] != row["tranche_id"]
+    assert _events() == events_before + 2  # 'postponed' on the old trajectory, 'registered' on the new
+    assert duo.get_logs() == []
+
+
+def test_cert007_a_correction_needs_a_reason(duo):
+    area = region_key("Maastricht-Heuvelland")
+    row = next(r for r in _rows(area) if r["phase"] == "audit")
+    before = _events()
+    _open_and_select(duo, area, row)
+    _choose_action(duo, "Correctie")
+    click(duo, "#cert-record")
+    duo.wait_for_element("#cert-error")
+    assert "reden" in duo.find_element("#cert-error").text
+    assert _events() == before
+    duo.find_element("#cert-note").send_keys("audit te vroeg ingevoerd")
+    click(duo, "#cert-record")
+    duo.wait_for_element("#cert-done")
+    assert _events() == before + 1
+    assert next(r for r in _rows(area) if r["code"] == row["code"])["phase"] == "improvement"
     assert duo.get_logs() == []
 
 
@@ -65,10 +164,7 @@ def test_cert003_an_illegal_transition_is_refused_and_changes_nothing(duo):
     area = region_key("Maastricht-Heuvelland")
     row = next(r for r in _rows(area) if r["phase"] == "improvement")
     before = _events()
-    duo.wait_for_page(f"{duo.server_url}/certificering?gebied={area}&peildatum={DEMO_TODAY.isoformat()}")
-    duo.wait_for_element("#cert-grid .ag-row")
-    _select(duo, row["code"])
-    duo.wait_for_contains_text("#cert-selected", row["name"])
+    _open_and_select(duo, area, row)
     # a date before the previous event is refused on the server
     from selenium.webdriver.common.keys import Keys
     date_input = duo.find_element("#cert-date")

@@ -182,6 +182,8 @@ def test_correction_is_a_new_event(world):
         assert event.note == "Correctie: te vroeg ingevoerd" and event.phase == "intake"
         with pytest.raises(TransitionRefused, match="vorige fase 'Maatwerktraject'"):
             svc.correct_to(s, ADMIN, t.id, "registered", date(2026, 4, 2), "", today=TODAY)
+        with pytest.raises(TransitionRefused, match="reden"):
+            svc.correct_to(s, ADMIN, t.id, "improvement", date(2026, 4, 3), "Correctie: ", today=TODAY)
         # a correction can itself be corrected (again a new event)
         svc.correct_to(s, ADMIN, t.id, "improvement", date(2026, 4, 3), "Correctie: toch wel", today=TODAY)
         assert s.scalars(select(PhaseEvent.phase).where(PhaseEvent.trajectory_id == t.id)
