@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from dataio import values as v
+from dataio.exchange_events import check_event_rows
 from dataio.errors import ImportResult, RowError
 from dataio.exchange_rows import Row, Snapshot, key_of
 from dataio.exchange_schema import SHEETS, Col, SheetSpec
 from dataio.tabular import is_blank
+from domain.certification import Event
 
 MAX_EXAMPLES = 3
 _EMPTY_TEXT_KINDS = {"text", "email", "school", "cbs", "board", "postcode"}
@@ -106,8 +109,9 @@ def parse_value(col: Col, raw: object) -> object:
 class Planner:
     """Validates all sheets in dependency order and classifies the valid rows."""
 
-    def __init__(self, snapshot: Snapshot, result: ImportResult):
+    def __init__(self, snapshot: Snapshot, result: ImportResult, *, today: date | None = None):
         self.snapshot = snapshot
+        self.today = today or date.today()
         self.result = result
         self.existing: dict[str, dict[tuple, tuple[Any, Row]]] = {}
         for spec in SHEETS:
@@ -127,6 +131,9 @@ class Planner:
             if sheet is None:
                 continue
             rows = self._validate_sheet(sheet)
+            if spec.name == "fasen":
+                self._event_status(rows)
+                check_event_rows(rows, self._stored_events(), self.today)
             for row in rows:
                 if row.errors:
                     self.result.errors.extend(row.errors)
@@ -243,15 +250,26 @@ class Planner:
             result.examples.extend(f"{sheet}, {kind}: {item}" for item in items[:MAX_EXAMPLES])
 
     def _classify_events(self, rows: list[InRow]) -> None:
+        for row in rows:
+            self.result.add("fasen", row.status)
+
+    def _event_status(self, rows: list[InRow]) -> None:
         """Append-only: an event already stored (as often as it occurs in the file) is unchanged."""
         stored = Counter(self.existing_event_keys())
         for row in rows:
-            if stored[row.key] > 0:
+            if row.key is not None and stored[row.key] > 0:
                 stored[row.key] -= 1
                 row.status = "unchanged"
             else:
                 row.status = "created"
-            self.result.add("fasen", row.status)
+
+    def _stored_events(self) -> dict[tuple, list[Event]]:
+        """Stored events per (school code, cycle), ordered as the app orders them."""
+        events: dict[tuple, list[Event]] = {}
+        for obj, row in self.snapshot.rows("fasen"):
+            at = obj.recorded_at.replace(tzinfo=None) if obj.recorded_at.tzinfo else obj.recorded_at
+            events.setdefault((row["school"].upper(), row["cyclus"]), []).append(Event(obj.phase, obj.on, (at, obj.id)))
+        return events
 
     def existing_event_keys(self) -> list[tuple]:
         return [key_of("fasen", row) for _, row in self.snapshot.rows("fasen")]

@@ -200,8 +200,9 @@ SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec(
         "fasen",
         "Fasewisselingen van een traject. Alleen toevoegen: een fase die al bestaat (zelfde school, cyclus, "
-        "fase, datum en notitie) wordt overgeslagen; fasen worden nooit gewijzigd of verwijderd. Een correctie "
-        "is een nieuwe regel.",
+        "fase, datum en notitie) wordt overgeslagen; fasen worden nooit gewijzigd of verwijderd. Een nieuwe fase "
+        "moet een toegestane overgang zijn vanaf de vorige fase van het traject (op datumvolgorde), of een "
+        "correctie terug naar de fase daarvoor; een correctie is een nieuwe regel.",
         ("school", "cyclus", "fase", "datum", "notitie"),
         (
             Col("school", "school", required=True, help="DUO-code van de school"),

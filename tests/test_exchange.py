@@ -512,3 +512,62 @@ def test_reimporting_an_export_without_personal_data_keeps_the_contacts(engine, 
         s.commit()
         export_workbook(s, tmp_path / "weer.xlsx")
     assert read_xlsx(tmp_path / "met.xlsx") == read_xlsx(tmp_path / "weer.xlsx")
+
+
+# ---------------------------------------------------------------- imported phase events follow the lifecycle
+
+def _with_events(engine, tmp_path, rows: list[str]) -> Path:
+    """The demo exported as CSV files, with extra rows appended to fasen.csv."""
+    with Session(engine) as s:
+        export_workbook(s, tmp_path / "x")
+    fasen = tmp_path / "x" / "fasen.csv"
+    text = fasen.read_bytes().decode("utf-8-sig")
+    fasen.write_bytes((text + "".join(r + "\r\n" for r in rows)).encode("utf-8-sig"))
+    return tmp_path / "x"
+
+
+def test_an_imported_event_must_be_an_allowed_transition(engine, tmp_path):
+    make_demo(engine)
+    # 05VO00 cycle 1 is 'registered' since 01-02-2025 (line 11 is the first added row)
+    folder = _with_events(engine, tmp_path, ["05VO00;1;audit;01-03-2025;;;"])
+    with pytest.raises(ImportRefused) as refused:
+        run_import(engine, folder)
+    [error] = refused.value.errors
+    assert (error.sheet, error.line, error.column) == ("fasen", 11, "fase")
+    assert error.reason == "Van 'Aangemeld' kan alleen naar 'Intake', 'Uitgesteld' of 'Teruggetrokken'."
+    assert count(engine, PhaseEvent) == 9
+
+
+def test_an_imported_event_may_not_lie_before_the_stored_history(engine, tmp_path):
+    make_demo(engine)
+    folder = _with_events(engine, tmp_path, ["05VO00;1;intake;01-01-2025;;;"])
+    with pytest.raises(ImportRefused) as refused:
+        run_import(engine, folder)
+    assert "ligt vóór de vorige fase (01-02-2025)" in refused.value.errors[0].reason
+
+
+def test_imported_events_are_taken_in_date_order_and_corrections_are_allowed(engine, tmp_path):
+    make_demo(engine)
+    folder = _with_events(engine, tmp_path, [
+        "05VO00;1;improvement;01-04-2025;;;",
+        "05VO00;1;intake;01-03-2025;eerste gesprek;;",            # earlier date, later line: fine
+        "05VO00;1;intake;02-04-2025;Correctie: te vroeg;;",       # back to the phase before
+    ])
+    result = run_import(engine, folder)
+    assert result.count("fasen", "created") == 3
+    assert count(engine, PhaseEvent) == 12
+
+
+def test_partial_import_rejects_the_events_after_a_refused_one(engine, tmp_path):
+    make_demo(engine)
+    folder = _with_events(engine, tmp_path, [
+        "05VO00;1;intake;01-03-2025;;;",          # line 11: fine
+        "05VO00;1;certified;01-04-2025;;;",       # line 12: not allowed after intake
+        "05VO00;1;improvement;01-05-2025;;;",     # line 13: follows the refused one
+    ])
+    result = run_import(engine, folder, allow_partial=True)
+    assert [(e.line, e.reason) for e in result.errors] == [
+        (12, "Van 'Intake' kan alleen naar 'Maatwerktraject', 'Uitgesteld' of 'Teruggetrokken'."),
+        (13, "volgt op de afgekeurde fase van regel 12"),
+    ]
+    assert count(engine, PhaseEvent) == 10

@@ -1,0 +1,59 @@
+"""Imported phase events follow the lifecycle rules, like events recorded in the app.
+
+Per trajectory (school, cycle), the new events of the file are taken in date order (ties in
+file order) after the events already stored, and each must be an allowed transition
+(domain.lifecycle.check_transition) or an allowed correction, a return to the phase before
+(check_correction; spreadsheets kept outside the app rarely mark corrections as the app does). A refused event rejects the later new events of the same
+trajectory too, so that partial imports never store half a history.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+from typing import Iterable, Protocol
+
+from domain.certification import Event
+from domain.lifecycle import TransitionRefused, check_correction, check_transition
+
+
+class EventRow(Protocol):  # dataio.exchange_import.InRow
+    line: int
+    values: dict
+    status: str
+    errors: list
+
+    def error(self, column: str, reason: str) -> None: ...
+
+
+def check_event_rows(rows: Iterable[EventRow], stored: dict[tuple, list[Event]], today: date) -> None:
+    """Add a row error to every new ('created') event the lifecycle does not allow."""
+    new: dict[tuple, list[EventRow]] = defaultdict(list)
+    for row in rows:
+        if row.status == "created" and not row.errors:
+            new[(row.values["school"].upper(), row.values["cyclus"])].append(row)
+    for trajectory, trajectory_rows in new.items():
+        history = list(stored.get(trajectory, []))
+        refused_at: int | None = None
+        for row in sorted(trajectory_rows, key=lambda r: (r.values["datum"], r.line)):
+            if refused_at is not None:
+                row.error("fase", f"volgt op de afgekeurde fase van regel {refused_at}")
+                continue
+            phase, on = row.values["fase"], row.values["datum"]
+            try:
+                _check(history, phase, on, today)
+            except TransitionRefused as exc:
+                row.error("fase", str(exc))
+                refused_at = row.line
+                continue
+            # after every stored event: recorded later than all of them
+            history.append(Event(phase, on, (datetime.max, row.line)))
+
+
+def _check(history: list[Event], phase: str, on: date, today: date) -> None:
+    try:
+        check_transition(history, phase, on, today=today)
+    except TransitionRefused as refused:
+        try:
+            check_correction(history, phase, on, today=today)
+        except TransitionRefused:
+            raise refused from None  # the transition's reason tells the user more
