@@ -91,8 +91,20 @@ def import_exchange(args: argparse.Namespace) -> int:
                                                        rejects_path=args.rejects, dry_run=args.dry_run), args)
 
 
+def cli_user() -> str:
+    """Who ran a command, for the audit log: 'cli:<operating-system user>'."""
+    import getpass
+
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):  # no user name in the environment or passwd (some containers)
+        name = "onbekend"
+    return f"cli:{name}"[:100]
+
+
 def _run_import(run, args: argparse.Namespace) -> int:
     from dataio.errors import ImportRefused
+    from services.uploads import audited_import
 
     if not args.file.exists():
         raise UsageError(f"bestand '{args.file}' bestaat niet")
@@ -101,9 +113,11 @@ def _run_import(run, args: argparse.Namespace) -> int:
     upgrade()
     try:
         with session_scope() as session:
-            result = run(session)
             if args.dry_run:
+                result = run(session)
                 session.rollback()
+            else:
+                result = audited_import(session, run, username=cli_user(), filename=args.file.name)
     except ImportRefused as refused:
         for error in refused.errors:
             print(str(error), file=sys.stderr)

@@ -6,9 +6,9 @@ under the name "cli:<operating-system user>".
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 
+from cli.commands import cli_user
 from cli.main import EXIT_OK, EXIT_REFUSED, UsageError
 
 # The database modules are imported by the handlers: building the parser (`vios --help`) stays fast.
@@ -45,13 +45,6 @@ def user(args: argparse.Namespace) -> int:
         return EXIT_REFUSED
 
 
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except Exception:  # no user name in some containers
-        return "cli"
-
-
 def _password(args: argparse.Namespace) -> tuple[str, bool]:
     """(password, generated)."""
     from services.passwords import generate_password
@@ -80,7 +73,7 @@ def _add(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     password, generated = _password(args)
-    actor = _actor()
+    actor = cli_user()
     with session_scope() as session:
         scopes = ([{"region_id": _find(session, Region, Region.name, n, "regio")} for n in args.region]
                   + [{"province_id": _find(session, Province, Province.name, n, "provincie")} for n in args.province]
@@ -125,7 +118,7 @@ def _disable(args: argparse.Namespace) -> int:
 
     with session_scope() as session:
         name = _existing(session, args.username)
-        auth.disable_user(session, name, actor=_actor())
+        auth.disable_user(session, name, actor=cli_user())
     print(f"Gebruiker '{name}' uitgeschakeld.")
     return EXIT_OK
 
@@ -137,7 +130,7 @@ def _set_password(args: argparse.Namespace) -> int:
     with session_scope() as session:
         name = _existing(session, args.username)
         password, generated = _password(args)
-        auth.set_password(session, name, password, actor=_actor())
+        auth.set_password(session, name, password, actor=cli_user())
     print(f"Wachtwoord van '{name}' ingesteld.")
     if generated:
         print(f"Wachtwoord (wordt niet opnieuw getoond): {password}")

@@ -49,11 +49,14 @@ def import_workbook(
     allow_partial: bool = False,
     rejects_path: Path | str | None = None,
     dry_run: bool = False,
+    edit_regions: frozenset[int] | None = None,
 ) -> ImportResult:
     """Import an exchange workbook (.xlsx), a folder or zip of <sheet>.csv files, or one <sheet>.csv.
 
     Raises ImportRefused when there are errors (not in dry_run; with allow_partial
     only for file-level errors such as an unreadable file or missing columns).
+    edit_regions limits the rows that may change something to those regions (a coordinator's
+    import; dataio.exchange_scope).
     """
     if rejects_path is not None and not isinstance(path_or_bytes, bytes) \
             and Path(rejects_path).resolve() == Path(path_or_bytes).resolve():
@@ -69,7 +72,7 @@ def import_workbook(
         return _refuse(result, header_errors)
 
     snapshot = Snapshot(session)
-    planner = Planner(snapshot, result)
+    planner = Planner(snapshot, result, edit_regions=edit_regions)
     valid = planner.plan(sheets)
     for sheet in sheets.values():
         _collect_rejects(result, sheet, planner)

@@ -17,6 +17,7 @@ from dataio.exchange_events import check_event_rows
 from dataio.errors import ImportResult, RowError
 from dataio.exchange_rows import Row, Snapshot, key_of
 from dataio.exchange_schema import SHEETS, Col, SheetSpec
+from dataio.exchange_scope import RegionGuard
 from dataio.tabular import is_blank
 from domain.certification import Event
 
@@ -109,9 +110,12 @@ def parse_value(col: Col, raw: object) -> object:
 class Planner:
     """Validates all sheets in dependency order and classifies the valid rows."""
 
-    def __init__(self, snapshot: Snapshot, result: ImportResult, *, today: date | None = None):
+    def __init__(self, snapshot: Snapshot, result: ImportResult, *, today: date | None = None,
+                 edit_regions: frozenset[int] | None = None):
         self.snapshot = snapshot
         self.today = today or date.today()
+        # None: the user may change every region (beheerder); else only these (coordinator)
+        self.guard = RegionGuard(snapshot, edit_regions) if edit_regions is not None else None
         self.result = result
         self.existing: dict[str, dict[tuple, tuple[Any, Row]]] = {}
         for spec in SHEETS:
@@ -134,6 +138,8 @@ class Planner:
             if spec.name == "fasen":
                 self._event_status(rows)
                 check_event_rows(rows, self._stored_events(), self.today)
+            if self.guard is not None:
+                self._check_regions(spec, rows)
             for row in rows:
                 if row.errors:
                     self.result.errors.extend(row.errors)
@@ -223,6 +229,19 @@ class Planner:
             else:
                 row.error(ref.error_column, f"'{shown}' bestaat niet in blad '{ref.sheet}' en ook niet in de database")
             return  # later references usually depend on this one
+
+    def _check_regions(self, spec: SheetSpec, rows: list[InRow]) -> None:
+        """Rows that would change something must lie in the user's regions (dataio.exchange_scope)."""
+        for row in rows:
+            if row.errors:
+                continue
+            if spec.name == "fasen":
+                if row.status == "created":
+                    self.guard.check(spec.name, row, exists=False)
+                continue
+            found = self.existing[spec.name].get(row.key)
+            if found is None or self._changed(spec, row, found[1]):
+                self.guard.check(spec.name, row, exists=found is not None)
 
     # ------------------------------------------------------------ classification
 

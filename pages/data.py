@@ -13,7 +13,7 @@ from dataio.errors import COUNT_KINDS
 from domain.vocab import SECTORS
 from models.db import session_scope
 from services import permissions, web_auth
-from services.permissions import Principal
+from services.permissions import PermissionDenied, Principal
 from services.uploads import decode_upload, run_upload
 
 dash.register_page(__name__, path="/gegevens", name="Gegevens", order=90,
@@ -22,16 +22,14 @@ dash.register_page(__name__, path="/gegevens", name="Gegevens", order=90,
 COUNT_HEADERS = {"created": "Nieuw", "updated": "Gewijzigd", "unchanged": "Ongewijzigd",
                  "deactivated": "Inactief gemaakt"}
 MAX_ERRORS_SHOWN = 200
-IMPORT_DENIED = ("Importeren is voorbehouden aan de beheerder: een import kan scholen in elke regio wijzigen. "
-                 "Stuur uw bestand naar de beheerder.")
+IMPORT_DENIED = permissions.IMPORT_DENIED
 EXPORT_DENIED = ("Een schoolbestuurder kan geen uitwisselbestand downloaden: de export bevat alle scholen van "
                  "de regio's, niet alleen die van uw bestuur.")
 
 
 def may_import(p: Principal | None) -> bool:
-    # Coordinators may change their own regions, but an exchange or DUO file can touch any region;
-    # until imports are checked row by row against the user's regions, only the beheerder imports.
-    return p is not None and permissions.is_admin(p)
+    """Beheerder: every file; coordinator: exchange files, rows checked against their regions."""
+    return p is not None and (permissions.is_admin(p) or (p.role == "coordinator" and bool(p.region_ids)))
 
 
 def may_export(p: Principal | None) -> bool:
@@ -46,18 +44,23 @@ def layout(**_query):
     principal = web_auth.current_principal()
     if principal is None:
         return _denied("U bent niet ingelogd.", "access-denied")
-    importer = _importer() if may_import(principal) else dbc.Alert(IMPORT_DENIED, color="info", id="data-no-import")
+    importer = _importer(principal) if may_import(principal) else dbc.Alert(IMPORT_DENIED, color="info",
+                                                                            id="data-no-import")
     exporter = _exporter(principal)
     return html.Div([html.H2("Gegevens", className="h4 mb-3"), importer, exporter])
 
 
-def _importer() -> dbc.Card:
+def _importer(principal: Principal) -> dbc.Card:
+    kinds = [{"label": "Uitwisselbestand (.xlsx of zip met CSV-bestanden)", "value": "exchange"}]
+    if permissions.is_admin(principal):
+        kinds.append({"label": "DUO-register scholen (CSV)", "value": "duo"})
+    limited = [] if permissions.is_admin(principal) else [dbc.Alert(
+        "U kunt gegevens van uw eigen regio importeren. Rijen die iets buiten uw regio zouden wijzigen, "
+        "worden met hun regelnummer geweigerd. Het DUO-register importeert de beheerder.",
+        color="info", className="py-2", id="data-import-limited")]
     return dbc.Card(dbc.CardBody([
-        html.H3("Importeren", className="h5"),
-        dbc.RadioItems(id="data-kind", value="exchange", inline=True, className="mb-2", options=[
-            {"label": "Uitwisselbestand (.xlsx of zip met CSV-bestanden)", "value": "exchange"},
-            {"label": "DUO-register scholen (CSV)", "value": "duo"},
-        ]),
+        html.H3("Importeren", className="h5"), *limited,
+        dbc.RadioItems(id="data-kind", value="exchange", inline=True, className="mb-2", options=kinds),
         html.Div(dbc.Row(dbc.Col([
             dbc.Label("Sector van het DUO-bestand", html_for="data-sector"),
             dropdown("data-sector", [{"label": f"{label} ({code})", "value": code} for code, label in SECTORS.items()],
@@ -152,14 +155,15 @@ def _outcome_view(outcome, *, preview: bool) -> list:
 )
 def preview_upload(contents, kind, sector, partial, filename):
     """Dry run: validate the whole file and show what would change, write nothing."""
-    if not may_import(web_auth.current_principal()):
+    principal = web_auth.current_principal()
+    if not may_import(principal):
         return _denied(IMPORT_DENIED, "data-summary"), True, None
     if not contents:
         return no_update, True, no_update
     try:
-        outcome = run_upload(kind, filename or "bestand", decode_upload(contents), sector=sector,
-                             allow_partial="partial" in (partial or []), dry_run=True)
-    except ValueError as exc:
+        outcome = run_upload(kind, filename or "bestand", decode_upload(contents), principal=principal,
+                             sector=sector, allow_partial="partial" in (partial or []), dry_run=True)
+    except (ValueError, PermissionDenied) as exc:
         return dbc.Alert(str(exc), color="danger", id="data-summary"), True, None
     title = html.H4(f"Voorbeeld van de import van {filename}: er is nog niets opgeslagen", className="h6")
     can_import = outcome.result is not None and (not outcome.errors or "partial" in (partial or []))
@@ -181,11 +185,10 @@ def confirm_upload(n_clicks, contents, filename, kind, sector, partial):
     if not n_clicks or not contents:
         return no_update, no_update, no_update
     try:
-        outcome = run_upload(kind, filename or "bestand", decode_upload(contents), sector=sector,
-                             allow_partial="partial" in (partial or []), dry_run=False,
-                             actor=principal.username)
-    except ValueError as exc:
-        return dbc.Alert(str(exc), color="danger"), None, True
+        outcome = run_upload(kind, filename or "bestand", decode_upload(contents), principal=principal,
+                             sector=sector, allow_partial="partial" in (partial or []), dry_run=False)
+    except (ValueError, PermissionDenied) as exc:
+        return dbc.Alert(str(exc), color="danger", id="data-import-refused"), None, True
     colour = "success" if outcome.result is not None and outcome.result.committed else "danger"
     view = [dbc.Alert(outcome.message, color=colour, id="data-import-done")] + _outcome_view(outcome, preview=False)
     download = dcc.send_bytes(outcome.rejects, outcome.rejects_name) if outcome.rejects else None

@@ -6,10 +6,11 @@ the change itself, so a change and its audit rows land together or not at all.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
-from sqlalchemy import select
+from sqlalchemy import event, inspect, select
 from sqlmodel import Session, SQLModel
 
 from models import AuditEntry
@@ -50,6 +51,54 @@ def record(session: Session, *, username: str, action: str, entity: str, entity_
             rows.append(AuditEntry(**common, field=field, old_value=_text(old), new_value=_text(new)))
     session.add_all(rows)
     return rows
+
+
+@contextmanager
+def changes_recorded(session: Session, *, username: str, detail: str = "") -> Iterator[None]:
+    """Audit, field by field, every object the block adds to or changes in the session.
+
+    For writers that change many rows through the ORM (imports): the flushes are watched,
+    old and new values come from SQLAlchemy's attribute history, and the audit rows are
+    added at the end of the block, in the same transaction. Bulk (Core) statements are not
+    seen; writers that use them must call `record` themselves.
+    """
+    at = datetime.now(timezone.utc)
+    pending: list[tuple[str, SQLModel, dict[str, tuple[Any, Any]]]] = []
+
+    def after_flush(sess, _context) -> None:  # noqa: ANN001
+        # new / dirty and the attribute history still show the state before this flush
+        for action, objects in (("create", sess.new), ("update", sess.dirty)):
+            for obj in objects:
+                if isinstance(obj, AuditEntry):
+                    continue
+                changes = _history(obj, created=action == "create")
+                if changes:
+                    pending.append((action, obj, changes))
+
+    event.listen(session, "after_flush", after_flush)
+    try:
+        yield
+        session.flush()
+    finally:
+        event.remove(session, "after_flush", after_flush)
+    for action, obj, changes in pending:  # ids of new objects are known after their flush
+        record(session, username=username, action=action, entity=obj.__tablename__,
+               entity_id=inspect(obj).mapper.primary_key_from_instance(obj)[0], changes=changes,
+               detail=detail, at=at)
+
+
+def _history(obj: SQLModel, *, created: bool) -> dict[str, tuple[Any, Any]]:
+    state = inspect(obj)
+    changes = {}
+    for attr in state.mapper.column_attrs:
+        history = state.attrs[attr.key].history
+        if not history.has_changes():
+            continue
+        old = None if created or not history.deleted else history.deleted[0]
+        new = history.added[0] if history.added else None
+        if old != new and not (created and new in (None, "", [])):
+            changes[attr.key] = (old, new)
+    return changes
 
 
 def snapshot(obj: SQLModel, fields: list[str] | None = None) -> dict[str, Any]:

@@ -76,6 +76,24 @@ def can_see_personal_data(p: Principal) -> bool:
     return p.role in ("beheerder", "coordinator")
 
 
+def import_regions(p: Principal, kind: str) -> frozenset[int] | None:
+    """The regions an import by this user may change: None = all (beheerder).
+
+    Coordinators import exchange files for their own regions (checked row by row); the DUO
+    register is national and deactivates schools everywhere, so it is the beheerder's only.
+    """
+    if is_admin(p):
+        return None
+    if p.role == "coordinator" and kind == "exchange" and p.region_ids:
+        return p.region_ids
+    raise PermissionDenied(IMPORT_DENIED_DUO if p.role == "coordinator" else IMPORT_DENIED)
+
+
+IMPORT_DENIED = "Importeren is voorbehouden aan de beheerder en de coördinatoren."
+IMPORT_DENIED_DUO = ("Het DUO-register geldt voor het hele land en kan scholen in elke regio inactief maken; "
+                     "alleen de beheerder importeert het.")
+
+
 def can_read_country(p: Principal) -> bool:
     return is_admin(p)
 

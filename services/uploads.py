@@ -15,7 +15,8 @@ from pathlib import Path
 
 from dataio.errors import ImportRefused, ImportResult, RowError
 from models.db import session_scope
-from services import audit
+from services import audit, permissions
+from services.permissions import Principal
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 
@@ -41,12 +42,15 @@ def decode_upload(contents: str) -> bytes:
     return raw
 
 
-def run_upload(kind: str, filename: str, raw: bytes, *, sector: str | None = None,
-               allow_partial: bool = False, dry_run: bool = True, actor: str | None = None) -> UploadOutcome:
+def run_upload(kind: str, filename: str, raw: bytes, *, principal: Principal, sector: str | None = None,
+               allow_partial: bool = False, dry_run: bool = True) -> UploadOutcome:
     """Validate (dry_run) or import an uploaded exchange workbook, CSV zip or DUO register.
 
-    With an actor, an import that commits is audited in the same transaction.
+    Raises PermissionDenied when the user may not import this kind of file; a coordinator's
+    exchange rows outside their regions are refused row by row. An import that commits is
+    audited field by field in the same transaction.
     """
+    edit_regions = permissions.import_regions(principal, kind)
     from dataio.duo import import_duo
     from dataio.exchange import import_workbook
 
@@ -73,20 +77,30 @@ def run_upload(kind: str, filename: str, raw: bytes, *, sector: str | None = Non
             else:
                 raise ValueError("Kies een uitwisselbestand (.xlsx) of een zip met CSV-bestanden.")
             run = lambda s: import_workbook(s, source, filename=filename, allow_partial=allow_partial,  # noqa: E731
-                                            rejects_path=rejects_path if allow_partial else None, dry_run=dry_run)
+                                            rejects_path=rejects_path if allow_partial else None, dry_run=dry_run,
+                                            edit_regions=edit_regions)
         try:
             with session_scope() as session:
-                result = run(session)
                 if dry_run:
+                    result = run(session)
                     session.rollback()
-                elif actor is not None and result.committed:
-                    audit.record(session, username=actor, action="import", entity="bestand",
-                                 detail=f"{filename}: {result.summary_nl()}"[:2000])
+                else:
+                    result = audited_import(session, run, username=principal.username, filename=filename)
         except ImportRefused as refused:
             return UploadOutcome(None, list(refused.errors),
                                  message=f"Niets geïmporteerd: {len(refused.errors)} fout(en) gevonden.")
         rejects, rejects_name = _read_rejects(rejects_path) if (allow_partial and not dry_run) else (None, None)
         return UploadOutcome(result, list(result.errors), rejects, rejects_name, result.summary_nl())
+
+
+def audited_import(session, run, *, username: str, filename: str) -> ImportResult:  # noqa: ANN001
+    """Run an importer with every created or changed field in the audit log, plus one summary row."""
+    with audit.changes_recorded(session, username=username, detail=f"import {filename}"[:2000]):
+        result = run(session)
+    if result.committed:
+        audit.record(session, username=username, action="import", entity="bestand",
+                     detail=f"{filename}: {result.summary_nl()}"[:2000])
+    return result
 
 
 def _unzip_csv_folder(raw: bytes, target: Path) -> Path:

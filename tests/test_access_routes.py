@@ -202,19 +202,55 @@ def _school_count() -> int:
         return session.scalar(select(func.count(School.id)))
 
 
-def test_stuurgroeplid_and_coordinator_cannot_import(dash_app, tmp_path):
+def _import_values(contents: str, kind: str = "exchange") -> dict:
+    return {"data-confirm.n_clicks": 1, "data-upload.contents": contents, "data-upload.filename": "i.xlsx",
+            "data-kind.value": kind, "data-sector.value": "vo", "data-partial.value": []}
+
+
+def test_stuurgroeplid_and_bestuurder_cannot_import(dash_app, tmp_path):
     contents = _workbook_upload(tmp_path, [_school_row("95ZZ00", "Mag niet erin")])
     before = _school_count()
-    for role in ("stuurgroeplid", "coordinator", "bestuurder"):
+    for role in ("stuurgroeplid", "bestuurder"):
         client = dash_app.server.test_client()
         client_login(client, USERS[role][0])
-        values = {"data-confirm.n_clicks": 1, "data-upload.contents": contents, "data-upload.filename": "i.xlsx",
-                  "data-kind.value": "exchange", "data-partial.value": []}
-        response = _call(client, dash_app, "data-rejects-download.data", values)
+        response = _call(client, dash_app, "data-rejects-download.data", _import_values(contents))
         assert response.status_code == 200 and "voorbehouden aan de beheerder" in response.get_data(as_text=True)
-        response = _call(client, dash_app, "data-preview.children", {**values, "data-upload.contents": contents})
+        response = _call(client, dash_app, "data-preview.children", _import_values(contents))
         assert "voorbehouden aan de beheerder" in response.get_data(as_text=True)
     assert _school_count() == before
+
+
+def _municipality_outside(region: str) -> str:
+    from models import Municipality, Region
+
+    with session_scope() as session:
+        return session.scalar(select(Municipality.cbs_code).join(Region, Municipality.region_id == Region.id)
+                              .where(Region.name != region).order_by(Municipality.id))
+
+
+def test_coordinator_imports_only_rows_of_their_own_region(dash_app, client, tmp_path):
+    client_login(client, USERS["coordinator"][0])
+    outside = {**_school_row("93ZZ01", "Buiten de regio"), "gemeente_cbs": _municipality_outside(
+        "Maastricht-Heuvelland")}
+    contents = _workbook_upload(tmp_path, [_school_row("93ZZ00", "Eigen regio"), outside])
+    before = _school_count()
+    body = _call(client, dash_app, "data-rejects-download.data", _import_values(contents)).get_data(as_text=True)
+    assert "uw eigen regio" in body and re.search(r'"children":\s*3,', body)  # refused with its line
+    assert _school_count() == before  # all or nothing
+    # the own region's row alone is imported and audited field by field
+    contents = _workbook_upload(tmp_path, [_school_row("93ZZ00", "Eigen regio")])
+    body = _call(client, dash_app, "data-rejects-download.data", _import_values(contents)).get_data(as_text=True)
+    assert "data-import-done" in body and _school_count() == before + 1
+    with session_scope() as session:
+        school_id = session.scalar(select(School.id).where(School.code == "93ZZ00"))
+        fields = dict(session.execute(select(AuditEntry.field, AuditEntry.new_value).where(
+            AuditEntry.entity == "school", AuditEntry.entity_id == str(school_id),
+            AuditEntry.username == USERS["coordinator"][0])).all())
+    assert fields["name"] == "Eigen regio" and fields["code"] == "93ZZ00"
+    # the national DUO register stays the beheerder's, even through a crafted request
+    duo = "data:text/csv;base64," + base64.b64encode(b"x").decode()
+    body = _call(client, dash_app, "data-rejects-download.data", _import_values(duo, "duo")).get_data(as_text=True)
+    assert "alleen de beheerder" in body and "data-import-done" not in body
 
 
 def test_admin_import_is_audited(dash_app, client, tmp_path):
@@ -227,7 +263,11 @@ def test_admin_import_is_audited(dash_app, client, tmp_path):
     with session_scope() as session:
         entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "import")
                                 .order_by(AuditEntry.id.desc())).first()
+        created = session.scalars(select(AuditEntry).where(AuditEntry.entity == "school",
+                                                            AuditEntry.field == "name",
+                                                            AuditEntry.new_value == "Auditschool")).one()
     assert entry.username == USERS["beheerder"][0] and entry.entity == "bestand" and "audit.xlsx" in entry.detail
+    assert created.action == "create" and created.old_value is None
 
 
 def test_bestuurder_export_is_refused_and_others_get_their_regions_without_personal_data(dash_app):

@@ -117,3 +117,27 @@ def test_dat004_duo_register_partial_import_downloads_the_rejected_rows(duo, tmp
     assert "96ZZ" in text and "Duo Testcollege Zuid" in text and "Duo Testcollege;" not in text
     assert "FOUT" in text.splitlines()[0]
     assert duo.get_logs() == []
+
+
+def test_dat005_coordinator_import_refuses_a_row_outside_the_region(dash_duo, dash_app, tmp_path):
+    from sqlmodel import select as _select
+
+    from conftest import USERS, login, start
+    from models import Municipality, Region
+
+    with session_scope() as session:
+        other = session.exec(_select(Municipality.cbs_code).join(Region, Municipality.region_id == Region.id)
+                             .where(Region.name != "Maastricht-Heuvelland").order_by(Municipality.id)).first()
+    path = schools_workbook(tmp_path / "coord.xlsx", [_school("91QQ00"), {**_school("91QQ01"), "gemeente_cbs": other}])
+    start(dash_duo, dash_app)
+    login(dash_duo, USERS["coordinator"][0])
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/gegevens")
+    _upload(dash_duo, path)
+    dash_duo.wait_for_element("#data-errors")
+    rows = [r.text for r in dash_duo.driver.find_elements("css selector", "#data-errors tbody tr")]
+    assert len(rows) == 1, rows
+    row = rows[0]
+    assert " 3 " in f" {row} " and "uw eigen regio" in row
+    assert dash_duo.find_element("#data-confirm").get_attribute("disabled") is not None
+    assert _count("91QQ") == 0
+    assert dash_duo.get_logs() == []

@@ -571,3 +571,69 @@ def test_partial_import_rejects_the_events_after_a_refused_one(engine, tmp_path)
         (13, "volgt op de afgekeurde fase van regel 12"),
     ]
     assert count(engine, PhaseEvent) == 10
+
+
+# ---------------------------------------------------------------- a coordinator's import: own regions only
+
+def _region_ids(engine) -> dict[str, int]:
+    with Session(engine) as s:
+        return {r.name: r.id for r in s.exec(select(Region))}
+
+
+def test_a_coordinator_may_reimport_a_full_export_unchanged(engine, tmp_path):
+    make_demo(engine)
+    with Session(engine) as s:
+        data = export_bytes(s)
+    heuvelland = frozenset({_region_ids(engine)["Maastricht-Heuvelland"]})
+    with Session(engine) as s:
+        result = import_workbook(s, data, filename="export.xlsx", edit_regions=heuvelland)
+    assert result.errors == []
+
+
+def test_a_coordinator_import_is_refused_row_by_row_outside_their_region(engine, tmp_path):
+    make_demo(engine)
+    heuvelland = frozenset({_region_ids(engine)["Maastricht-Heuvelland"]})
+    book = write_book(tmp_path / "coord.xlsx", {
+        "regios": [["naam", "geldigheid_maanden"], ["Maastricht-Heuvelland", 36]],                 # 2: never
+        "scholen": [
+            ["brin_vestiging", "naam", "sector", "gemeente_cbs"],
+            ["08AB00", "Nieuwe school (fictief)", "po", "GM0935"],                                   # 2: own
+            ["07XY01", "Andere naam", "so", "GM0518"],                                               # 3: other
+            ["02QZ00", "Basisschool De Regenboog (fictief)", "po", "GM0518"],                        # 4: moves out
+        ],
+        "organisaties": [
+            ["naam", "type", "gemeente_cbs"],
+            ["Halt Limburg", "ggd", ""],            # 2: works for a school in the region: may change
+            ["Haagse GGD", "ggd", "GM0518"],         # 3: new, in another region
+        ],
+        "tranches": [["regio", "naam", "startdatum", "capaciteit"],
+                     ["Haaglanden (fictief)", "Tranche H", "01-01-2027", 5],                         # 2: other
+                     ["Maastricht-Heuvelland", "Tranche 2027-1", "01-01-2027", 5]],                  # 3: own
+    })
+    with Session(engine) as s, pytest.raises(ImportRefused) as refused:
+        import_workbook(s, book, edit_regions=heuvelland)
+    errors = [(e.sheet, e.line, e.column) for e in refused.value.errors]
+    assert errors == [("regios", 2, "naam"), ("scholen", 3, "brin_vestiging"), ("scholen", 4, "gemeente_cbs"),
+                      ("organisaties", 3, "gemeente_cbs"), ("tranches", 2, "regio")]
+    reasons = {(e.sheet, e.line): e.reason for e in refused.value.errors}
+    assert reasons[("scholen", 3)] == ("school 07XY01 ligt in regio Haaglanden (fictief); u mag alleen gegevens "
+                                       "van uw eigen regio (Maastricht-Heuvelland) wijzigen")
+    # the beheerder (no limit) may import the same file
+    with Session(engine) as s:
+        assert import_workbook(s, book, dry_run=True).errors == []
+
+
+def test_import_changes_are_audited_field_by_field(engine, tmp_path):
+    from services import audit
+    from models import AuditEntry
+
+    make_demo(engine)
+    book = write_book(tmp_path / "a.xlsx", {"scholen": [["brin_vestiging", "naam", "sector", "gemeente_cbs"],
+                                                        ["05VO00", "Stella Maris (nieuwe naam)", "vo", "GM0994"]]})
+    with Session(engine) as s:
+        with audit.changes_recorded(s, username="anna", detail="import a.xlsx"):
+            import_workbook(s, book)
+        s.commit()
+        entries = list(s.exec(select(AuditEntry)))
+    assert [(e.action, e.entity, e.field, e.old_value, e.new_value, e.username) for e in entries] == [
+        ("update", "school", "name", "Stella Maris College (fictief)", "Stella Maris (nieuwe naam)", "anna")]

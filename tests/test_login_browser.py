@@ -114,8 +114,11 @@ def test_auth004_forbidden_area_in_the_url_is_refused(dash_duo, dash_app):
     assert not dash_duo.driver.find_elements(By.CSS_SELECTOR, "#ov-kpi-schools")
     dash_duo.wait_for_page(f"{dash_duo.server_url}/beheer")
     dash_duo.wait_for_contains_text("#access-denied", "Geen toegang")
+    # a coordinator imports for the own region only, and never the national DUO register
     dash_duo.wait_for_page(f"{dash_duo.server_url}/gegevens")
-    dash_duo.wait_for_element("#data-no-import")
+    dash_duo.wait_for_element("#data-import-limited")
+    assert [o.text for o in dash_duo.find_elements("#data-kind label")] == [
+        "Uitwisselbestand (.xlsx of zip met CSV-bestanden)"]
     assert dash_duo.get_logs() == []
 
 
