@@ -24,22 +24,30 @@ def funnel_chart(tranche: dict) -> go.Figure:
 
 
 def gantt_chart(tranche: dict, as_of: date, title: str = "Tijdlijn per school (⚠ = vastgelopen)") -> go.Figure:
-    """One row per school, one bar per phase segment, a line at the as-of date; stalled schools marked."""
-    fig = go.Figure()
-    seen: set[str] = set()
+    """One row per school, one bar per phase segment, a line at the as-of date; stalled schools marked.
+
+    One trace per phase (not per segment): a tranche of hundreds of schools stays one small figure.
+    """
+    bars: dict[str, dict[str, list]] = {}
     for school in tranche["schools"]:
         row = f"{school['name']} ({school['code']})" + (" ⚠" if school["stall_reasons"] else "")
+        stalls = "<br>" + "; ".join(school["stall_reasons"]) if school["stall_reasons"] else ""
         for seg in school["segments"]:
             end = seg.end if seg.end > seg.start else seg.start + timedelta(days=3)  # show one-day markers
-            fig.add_trace(go.Bar(
-                y=[row], x=[(end - seg.start).days * 86400000], base=[seg.start.isoformat()], orientation="h",
-                marker_color=PHASE_COLOURS.get(seg.phase, "#999"), name=seg.label,
-                legendgroup=seg.phase, showlegend=seg.phase not in seen,
-                hovertemplate=f"{school['name']}<br>{seg.label}: {format_nl(seg.start)} – {format_nl(seg.end)}"
-                              + ("<br>" + "; ".join(school["stall_reasons"]) if school["stall_reasons"] else "")
-                              + "<extra></extra>",
-            ))
-            seen.add(seg.phase)
+            bar = bars.setdefault(seg.phase, {"label": seg.label, "y": [], "x": [], "base": [], "hover": []})
+            bar["y"].append(row)
+            bar["x"].append((end - seg.start).days * 86400000)
+            bar["base"].append(seg.start.isoformat())
+            bar["hover"].append(f"{school['name']}<br>{seg.label}: {format_nl(seg.start)} – {format_nl(seg.end)}"
+                                + stalls)
+    rows = [f"{s['name']} ({s['code']})" + (" ⚠" if s["stall_reasons"] else "") for s in tranche["schools"]]
+    fig = go.Figure([
+        go.Bar(y=bar["y"], x=bar["x"], base=bar["base"], orientation="h", name=bar["label"],
+               marker_color=PHASE_COLOURS.get(phase, "#999"), customdata=bar["hover"],
+               hovertemplate="%{customdata}<extra></extra>")
+        for phase, bar in bars.items()
+    ])
+    fig.update_yaxes(categoryorder="array", categoryarray=rows)
     fig.add_vline(x=as_of.isoformat(), line_dash="dash", line_color="#c62828")
     fig.add_annotation(x=as_of.isoformat(), y=1.02, yref="paper", text="peildatum", showarrow=False,
                        font={"color": "#c62828", "size": 11})

@@ -1,0 +1,47 @@
+"""Benchmark: the certification page (layout and callbacks) at demo and national scale.
+
+    python bench/certification_timing.py [--schools 8000] [--repeat 3]
+
+Times, as a logged-in beheerder: the page for the largest region and its province, the
+table rows up to the whole country, tranches and forecast of the region, and the callbacks
+of the form (select a school, choose an action, record a transition). Nothing is asserted.
+"""
+from __future__ import annotations
+
+from common import TODAY, largest_region, run
+
+
+def measure(session, add) -> None:  # noqa: ANN001
+    from domain.certification import allowed_next
+    from domain.scope import Scope
+    from pages import certification as page
+    from services import trajectories
+
+    region_id, province_id = largest_region(session)
+    region = Scope(as_of=TODAY, region_id=region_id)
+    for label, scope in (("regio", region), ("provincie", Scope(as_of=TODAY, province_id=province_id)),
+                         ("heel Nederland", Scope(as_of=TODAY))):
+        n = len(trajectories.certification_rows(session, scope))
+        add(f"table rows, {label}", n, lambda: trajectories.certification_rows(session, scope))  # noqa: B023
+        if label != "heel Nederland":
+            query = {"gebied": scope.area_key, "peildatum": TODAY.isoformat()}
+            add(f"page render, {label}", n, lambda: page.layout(**query))  # noqa: B023
+    table = trajectories.certification_rows(session, region)
+    n = len(table)
+    add("tranches (funnel, Gantt), regio", n, lambda: trajectories.tranche_overview(session, region_id, TODAY))
+    add("audit forecast, regio", n, lambda: trajectories.forecast(session, region_id, TODAY))
+    add("expiry lists 6 + 12 months, regio", n,
+        lambda: [trajectories.expiry_list(session, region, m) for m in (6, 12)])
+    # the form's callbacks, for a school with a running trajectory
+    running = next(r for r in table if r["phase"] in ("registered", "intake", "improvement", "audit"))
+    selected = [{"code": running["code"]}]
+    scope_data = {"query": {"gebied": region.area_key, "peildatum": TODAY.isoformat()}}
+    add("callback: select a school", 1, lambda: page.select_school(selected, scope_data))
+    add("callback: choose an action", 1, lambda: page.choose_action("next", selected, scope_data))
+    phase = allowed_next(running["phase"])[0]
+    add("callback: record a transition (+ refresh)", n,
+        lambda: page.record(1, selected, "next", phase, None, TODAY.isoformat(), "bench", scope_data), repeat=1)
+
+
+if __name__ == "__main__":
+    run(measure)

@@ -1,0 +1,125 @@
+"""Shared set-up of the benchmark scripts: datasets, timing, running pages as a user, the table.
+
+Each script seeds the demo and the national-scale dataset into temporary SQLite files,
+times plain service functions and the pages' layout and callback functions (called as
+a logged-in beheerder inside a Flask request context, as Dash would), and prints a table.
+Nothing is asserted: rerun after a change and compare.
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Callable, Iterator
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+TODAY = date(2026, 11, 23)
+ADMIN_NAME = "bench-admin"
+# Everything the benchmarks write (databases, the instance folder) goes to a temporary folder.
+TMP = Path(tempfile.mkdtemp(prefix="vios-bench-"))
+os.environ["VIOS_INSTANCE"] = str(TMP)
+os.environ["DATABASE_URL"] = f"sqlite:///{TMP / 'app.db'}"
+
+
+def load_app():  # noqa: ANN201
+    """The Dash app: page modules can be imported (and their callbacks called) only after it exists."""
+    import app
+
+    return app.app
+
+
+def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """(median, worst) seconds of repeat calls."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), max(times)
+
+
+def datasets(schools: int) -> Iterator[tuple[str, object, float]]:
+    """(name, engine, seconds to seed) for 'demo' and 'national'; DATABASE_URL points at each in turn."""
+    tmp = TMP
+    from models.db import make_engine, session_scope
+    from seed.demo import seed_demo
+    from seed.scale import seed_scale
+    from services.migrate import upgrade
+
+    for name in ("demo", "national"):
+        url = f"sqlite:///{tmp / (name + '.db')}"
+        engine = make_engine(url)
+        upgrade(engine)
+        start = time.perf_counter()
+        with session_scope(engine) as session:
+            if name == "demo":
+                seed_demo(session, today=TODAY)
+            else:
+                seed_scale(session, schools=schools, seed=1, today=TODAY)
+        seconds = time.perf_counter() - start
+        os.environ["DATABASE_URL"] = url
+        yield name, engine, seconds
+        engine.dispose()
+
+
+def largest_region(session) -> tuple[int, int | None]:  # noqa: ANN001
+    """(region id, province id) of the region with the most schools: a steering group's usual scope."""
+    from sqlalchemy import func, select
+
+    from models import Municipality, Region, School
+
+    region_id = session.execute(
+        select(Municipality.region_id, func.count(School.id)).join(School)
+        .where(Municipality.region_id.is_not(None)).group_by(Municipality.region_id)
+        .order_by(func.count(School.id).desc())).first()[0]
+    return region_id, session.get(Region, region_id).province_id
+
+
+@contextmanager
+def as_admin() -> Iterator[None]:
+    """A Flask request of a logged-in beheerder: pages and callbacks see a principal, as in the app."""
+    import flask
+
+    from services.permissions import Principal
+
+    with load_app().server.test_request_context("/"):
+        flask.g.principal = Principal(user_id=0, username=ADMIN_NAME, role="beheerder")
+        yield
+
+
+def print_table(rows: list[tuple[str, str, object, float, float | None]]) -> None:
+    print(f"{'dataset':<10}{'operation':<52}{'schools':>9}{'median s':>10}{'max s':>8}")
+    for dataset, op, n, median, worst in rows:
+        w = f"{worst:.3f}" if worst is not None else ""
+        print(f"{dataset:<10}{op:<52}{n!s:>9}{median:>10.3f}{w:>8}")
+
+
+def run(measure: Callable[[object, Callable[..., None]], None], *, repeat: int = 3) -> None:
+    """Parse --schools/--repeat, then for each dataset call measure(session, add) as a beheerder;
+    add(operation, schools, fn, repeat=None) times fn and adds a row to the printed table."""
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--schools", type=int, default=8000, help="schools in the national dataset")
+    parser.add_argument("--repeat", type=int, default=repeat, help="calls per operation")
+    args = parser.parse_args()
+    load_app()
+    from models.db import session_scope
+
+    rows: list = []
+    for dataset, engine, seed_seconds in datasets(args.schools):
+        rows.append((dataset, "seed", "-", seed_seconds, None))
+
+        def add(operation: str, schools: object, fn: Callable[[], object], repeat: int | None = None) -> None:
+            median, worst = timed(fn, repeat or args.repeat)
+            rows.append((dataset, operation, schools, median, worst))  # noqa: B023
+
+        with session_scope(engine) as session, as_admin():
+            measure(session, add)
+    print_table(rows)
