@@ -3,6 +3,12 @@
 Every request needs a logged-in user except the login page and the stylesheet it uses.
 Unauthenticated callback and asset requests (/_dash-*, /_reload-hash, /assets/...) get
 401; pages are redirected to /login. The guard puts the user's Principal in flask.g.
+
+CSRF: the login and logout forms carry the session's token in a hidden field. Dash callbacks
+(POST /_dash-*) use the double-submit pattern Dash's renderer supports: the token is also in a
+readable cookie `_csrf_token`, the renderer copies it into the X-CSRFToken header, and the guard
+compares that header with the session's token (another site can send the cookie, not read it).
+Every response also gets headers that forbid framing and MIME sniffing.
 """
 from __future__ import annotations
 
@@ -23,6 +29,11 @@ from services.permissions import Principal
 
 CSRF_KEY = "csrf"
 CSRF_FIELD = "csrf_token"
+CSRF_COOKIE, CSRF_HEADER = "_csrf_token", "X-CSRFToken"  # Dash's renderer defaults
+SECURITY_HEADERS = {
+    "X-Frame-Options": "DENY", "Content-Security-Policy": "frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
+}
 OPEN_PATHS = frozenset({"/login", "/vendor/bootstrap/bootstrap.min.css"})
 SESSION_LIFETIME = timedelta(hours=8)  # a login lasts a working day, also with the browser left open
 LOGIN_FAILED = "Onbekende gebruikersnaam of onjuist wachtwoord, of het account is (tijdelijk) geblokkeerd."
@@ -50,6 +61,7 @@ def install(server: Flask) -> None:
                          SESSION_REFRESH_EACH_REQUEST=False)
     server.session_interface = _SessionInterface()
     server.before_request(_guard)
+    server.after_request(_after)
     server.add_url_rule("/login", "vios_login", _login, methods=["GET", "POST"])
     server.add_url_rule("/logout", "vios_logout", _logout, methods=["POST"])
 
@@ -76,6 +88,10 @@ def _guard():  # noqa: ANN202
         return None
     principal = _load_principal()
     if principal is not None:
+        if request.method == "POST" and request.path.startswith("/_dash-") \
+                and not csrf_valid(request.headers.get(CSRF_HEADER)):
+            return flask.Response('{"error": "Beveiligingscode ontbreekt of klopt niet; laad de pagina opnieuw."}',
+                                  status=403, mimetype="application/json")
         g.principal = principal
         return None
     if "uid" in flask.session:  # a stale login (account disabled or password changed)
@@ -85,6 +101,15 @@ def _guard():  # noqa: ANN202
         query = _next_query(request.full_path)
         return redirect("/login" + (f"?{query}" if query else ""))
     return flask.Response('{"error": "Niet ingelogd."}', status=401, mimetype="application/json")
+
+
+def _after(response: flask.Response) -> flask.Response:
+    response.headers.update(SECURITY_HEADERS)
+    token = flask.session.get(CSRF_KEY)
+    if "uid" in flask.session and isinstance(token, str) and request.cookies.get(CSRF_COOKIE) != token:
+        response.set_cookie(CSRF_COOKIE, token, httponly=False, samesite="Lax",  # the renderer must read it
+                            secure=flask.current_app.session_interface.get_cookie_secure(flask.current_app))
+    return response
 
 
 def _next_query(path: str) -> str:

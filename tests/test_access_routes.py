@@ -65,8 +65,11 @@ def _key(app, contains: str) -> str:
 
 
 def _call(client, app, contains: str, values: dict):
+    """POST a callback like Dash's renderer: with the CSRF cookie's value in the X-CSRFToken header."""
     key = _key(app, contains)
-    return client.post("/_dash-update-component", json=_payload(app, key, values))
+    cookie = client.get_cookie("_csrf_token")
+    return client.post("/_dash-update-component", json=_payload(app, key, values),
+                       headers={"X-CSRFToken": cookie.value if cookie else ""})
 
 
 def test_every_route_refuses_anonymous_requests(dash_app, client, school_names):
@@ -107,13 +110,36 @@ def test_login_refuses_a_post_without_or_with_a_wrong_csrf_token(client):
     assert client.get("/").status_code == 302   # still not logged in
 
 
+def test_callbacks_need_the_csrf_header(dash_app, client):
+    client_login(client, USERS["beheerder"][0])
+    key = _key(dash_app, "data-export-download.data")
+    payload = _payload(dash_app, key, {"data-export.n_clicks": 1, "data-export-personal.value": []})
+    for headers in ({}, {"X-CSRFToken": "x" * 43}):
+        response = client.post("/_dash-update-component", json=payload, headers=headers)
+        assert response.status_code == 403 and "Beveiligingscode" in response.get_data(as_text=True)
+    cookie = client.get_cookie("_csrf_token")
+    assert cookie is not None and not cookie.http_only and cookie.same_site == "Lax"
+    response = client.post("/_dash-update-component", json=payload, headers={"X-CSRFToken": cookie.value})
+    assert response.status_code == 200
+
+
+def test_responses_forbid_framing_and_sniffing(client):
+    headers = client.get("/login").headers
+    assert headers["X-Frame-Options"] == "DENY" and "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def _session_cookie(response) -> str:
+    return next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
+
+
 def test_login_sets_a_hardened_cookie_and_redirects_only_locally(client):
     page = client.get("/login?next=//evil.example/x").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     response = client.post("/login", data={"csrf_token": token, "username": USERS["beheerder"][0],
                                            "password": PASSWORD, "next": "//evil.example/x"})
     assert response.status_code == 302 and response.headers["Location"] == "/"
-    cookie = response.headers["Set-Cookie"]
+    cookie = _session_cookie(response)
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Expires=" in cookie
     assert "Secure" not in cookie   # plain HTTP without VIOS_HTTPS=1
     assert client.get("/").status_code == 200
@@ -133,7 +159,8 @@ def test_secure_cookie_over_https(dash_app):
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     response = client.post("/login", base_url="https://localhost",
                            data={"csrf_token": token, "username": USERS["beheerder"][0], "password": PASSWORD})
-    assert "Secure" in response.headers["Set-Cookie"]
+    assert "Secure" in _session_cookie(response)
+    assert all("Secure" in c for c in response.headers.getlist("Set-Cookie"))  # the CSRF cookie too
 
 
 def test_five_wrong_passwords_lock_the_account(client, demo_db):
