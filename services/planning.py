@@ -14,11 +14,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from domain.certification import ACTIVE_PHASES, Certificate
-from domain.dates import format_nl, next_quarters, quarter_end, quarter_label, quarter_of
+from domain.dates import format_nl, quarter_label, quarter_of
 from domain.lifecycle import QuarterDemand, audit_forecast, current_phase
 from domain.network import completeness, partnership_active
 from domain.overview import figures_per_municipality, school_status
@@ -485,6 +485,8 @@ def compare_plans(session: Session, p: Principal, plan_a: object, plan_b: object
                                     audit_capacity=plan["audit_capacity"])
         ctxs.append(ctx)
         projections.append(proj)
+    if ctxs[0].region.id != ctxs[1].region.id:
+        raise PlanRefused("Vergelijk twee plannen van dezelfde regio.")
     only_a, only_b, both = plan_difference(included(a["items"]), included(b["items"]))
     names = {sid: (s.code, s.name, s.municipality_name) for ctx in ctxs for sid, s in ctx.data.statuses.items()}
     result.update(only_a=[names[s] for s in only_a if s in names], only_b=[names[s] for s in only_b if s in names],
