@@ -196,7 +196,7 @@ def candidates(data: RegionData, region: Region, tranche: Tranche) -> list[Candi
 
 # ---------------------------------------------------------------- working plans (from the browser)
 
-def _clean_items(raw: object) -> list[dict]:
+def clean_items(raw: object) -> list[dict]:
     """[{school_id, source, reason}] from untrusted input; PlanRefused for a bad row."""
     items, seen = [], set()
     for row in raw if isinstance(raw, list) else []:
@@ -248,7 +248,7 @@ def make_proposal(session: Session, p: Principal, tranche_id: object, as_of: dat
     """New plan items: the hand-made overrides kept, the rest filled by domain.planning.propose."""
     ctx = context(session, p, tranche_id, as_of, edit=True)
     w, q = Weights.from_dict(weights), clean_quotas(quotas, SECTORS)
-    overrides = [i for i in _clean_items(items) if i["source"] != "proposal"]
+    overrides = [i for i in clean_items(items) if i["source"] != "proposal"]
     fixed = [i["school_id"] for i in overrides if i["source"] == "added"]
     removed = [i["school_id"] for i in overrides if i["source"] == "removed"]
     proposal = propose(ctx.candidates, w, capacity=ctx.free, quotas=q, coverage=ctx.data.coverage, as_of=as_of,
@@ -263,7 +263,7 @@ def add_school(session: Session, p: Principal, tranche_id: object, as_of: date, 
                items: object, school_id: object, reason: str) -> list[dict]:
     """Add a candidate by hand (reason required); refused when the tranche or the quota is full."""
     ctx = context(session, p, tranche_id, as_of, edit=True)
-    current = _clean_items(items)
+    current = clean_items(items)
     reason = (reason or "").strip()[:1000]
     if not reason:
         raise PlanRefused("Geef een reden om deze school handmatig toe te voegen.")
@@ -281,7 +281,7 @@ def remove_school(session: Session, p: Principal, tranche_id: object, as_of: dat
                   school_id: object, reason: str) -> list[dict]:
     """Take a school out of the plan (reason required); a new proposal will not pick it again."""
     _tranche(session, p, tranche_id, edit=True)
-    current = _clean_items(items)
+    current = clean_items(items)
     reason = (reason or "").strip()[:1000]
     if not reason:
         raise PlanRefused("Geef een reden om deze school uit het plan te halen.")
@@ -333,7 +333,7 @@ def save_plan(session: Session, p: Principal, tranche_id: object, name: str, as_
         raise PlanRefused("Geef het concept een naam (hoogstens 100 tekens).")
     w, q = Weights.from_dict(weights), clean_quotas(quotas, SECTORS)
     cap = _audit_capacity(audit_capacity)
-    clean = _clean_items(items)
+    clean = clean_items(items)
     _validate(ctx, clean, q)
     scores = {s.candidate.school_id: s.score for s in score_against(
         ctx.candidates, w, coverage=ctx.data.coverage, as_of=as_of, planned_ids=included(clean))}
@@ -468,7 +468,7 @@ def projection(session: Session, ctx: Context, as_of: date, school_ids: list[int
 def plan_projection(session: Session, p: Principal, tranche_id: object, as_of: date, *, items: object,
                     audit_capacity: object) -> tuple[Context, Projection]:
     ctx = context(session, p, tranche_id, as_of)
-    clean = _clean_items(items)
+    clean = clean_items(items)
     known = {c.school_id for c in ctx.candidates}
     cap = _audit_capacity(audit_capacity)
     return ctx, projection(session, ctx, as_of, [s for s in included(clean) if s in known], cap)
