@@ -30,17 +30,20 @@ dash.register_page(__name__, path="/planning", name="Planning", order=50, roles=
 WEIGHT_IDS = {k: f"plan-w-{k}" for k in COMPONENT_LABELS}
 QUOTA_IDS = {s: f"plan-q-{s}" for s in SECTORS}
 SOURCE_LABELS = {"proposal": "Voorstel", "added": "Handmatig toegevoegd", "removed": "Handmatig verwijderd"}
+# Short column / field labels; the full label is the tooltip.
+SHORT_LABELS = {"recert": "Hercertificering", "coverage": "Dekkingsgat", "readiness": "Gereedheid",
+                "waiting": "Wachttijd", "learning": "Leereffect"}
 ERRORS = (PlanRefused, PermissionDenied, TransitionRefused, ValueError)
 
 COLUMNS = [
     {"field": "code", "headerName": "BRIN", "maxWidth": 95, "pinned": "left"},
-    {"field": "name", "headerName": "School", "minWidth": 220, "pinned": "left"},
+    {"field": "name", "headerName": "School", "minWidth": 240, "pinned": "left"},
     {"field": "municipality", "headerName": "Gemeente", "minWidth": 130},
     {"field": "sector", "headerName": "Sector", "maxWidth": 85},
-    {"field": "kind", "headerName": "Certificaat", "minWidth": 150},
+    {"field": "kind", "headerName": "Certificaat", "minWidth": 190},
     {"field": "score", "headerName": "Prioriteit (0-100)", "type": "numericColumn", "maxWidth": 120,
      "sort": "desc"},
-    *[{"field": f"p_{k}", "headerName": label, "type": "numericColumn", "maxWidth": 135,
+    *[{"field": f"p_{k}", "headerName": SHORT_LABELS[k], "type": "numericColumn", "minWidth": 105, "maxWidth": 125,
        "headerTooltip": f"Punten voor: {label}"} for k, label in COMPONENT_LABELS.items()],
 ]
 PLAN_COLUMNS = COLUMNS + [{"field": "source", "headerName": "Bron", "minWidth": 130},
@@ -109,7 +112,7 @@ def layout(**query):
         html.H3("2. Prioriteiten en quota", className="h6"),
         html.P("Gewichten (0 tot 10) bepalen hoe zwaar elk onderdeel telt in de prioriteit; quota zijn het "
                "maximum aantal plaatsen per sector (leeg: geen quotum).", className="small text-muted mb-2"),
-        dbc.Row([dbc.Col([dbc.Label(label, html_for=WEIGHT_IDS[k], className="small"),
+        dbc.Row([dbc.Col([dbc.Label(f"Gewicht {SHORT_LABELS[k].lower()}", html_for=WEIGHT_IDS[k], className="small"),
                           _number(WEIGHT_IDS[k], getattr(weights, k), step=0.5, disabled=not editable)], md=2)
                  for k, label in COMPONENT_LABELS.items()]
                 + [dbc.Col([dbc.Label("Auditcapaciteit per kwartaal", html_for="plan-audit-cap", className="small"),
@@ -123,6 +126,10 @@ def layout(**query):
     plan_card = dbc.Card(dbc.CardBody([
         html.H3("3. Plan", className="h6"),
         html.Div(id="plan-summary", className="mb-2"),
+        html.P("Prioriteit 0-100 = som van de punten per onderdeel (gewicht × score van de school). Hercertificering: "
+               "verlopen 1, nodig 0,75; dekkingsgat: 1 − dekking van de gemeente; gereedheid: gemiddelde van "
+               "netwerkcompleetheid en aanpakfase van de gemeente; wachttijd: maanden sinds eerste aanmelding / 36; "
+               "leereffect: deel van de partners gedeeld met scholen in het plan.", className="small text-muted"),
         _grid("plan-grid", PLAN_COLUMNS, "330px"),
         dbc.Row([
             dbc.Col([dbc.Label("Reden (verplicht bij handmatig toevoegen of verwijderen)", html_for="plan-reason"),
