@@ -32,6 +32,7 @@ Rules (issue 7; definitions from DOMAIN.md via domain.certification / domain.lif
 """
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from datetime import date
@@ -239,12 +240,16 @@ def propose(candidates: Sequence[Candidate], weights: Weights, *, capacity: int,
     planned_orgs: set[int] = set()
     shared = [0] * len(pool)
 
-    def plan_orgs(partners: frozenset[int]) -> None:
+    def plan_orgs(partners: frozenset[int]) -> set[int]:
+        """Add the organisations to the plan; the pool positions whose shared count grew."""
+        changed = set()
         for org in partners:
             if org not in planned_orgs:
                 planned_orgs.add(org)
                 for i in org_index.get(org, ()):
                     shared[i] += 1
+                    changed.add(i)
+        return changed
 
     counts: dict[str, int] = defaultdict(int)
     chosen: list[Scored] = []
@@ -254,23 +259,30 @@ def propose(candidates: Sequence[Candidate], weights: Weights, *, capacity: int,
                               learning_component(c.partners, planned_orgs), weights))
         counts[c.sector] += 1
         plan_orgs(c.partners)
+    # Greedy fill with a heap: a candidate's value only grows (its learning effect) as the
+    # tranche fills, so each change pushes a fresh entry and outdated entries are skipped.
+    # Key: (-value rounded to 9 decimals, position in the code-sorted pool): ties by DUO code.
+    def value(i: int) -> float:
+        c = pool[i]
+        return round(static_total[i] + (w["learning"] * shared[i] / len(c.partners) if c.partners else 0.0), 9)
+
+    version = [0] * len(pool)
+    heap = [(-value(i), i, 0) for i in range(len(pool))]
+    heapq.heapify(heap)
     taken = [False] * len(pool)
-    while len(chosen) < capacity:
-        best, best_value = -1, -1.0
-        for i, c in enumerate(pool):   # pool is sorted by code: the first of equal values wins
-            if taken[i] or (c.sector in quotas and counts[c.sector] >= quotas[c.sector]):
-                continue
-            value = static_total[i] + (w["learning"] * shared[i] / len(c.partners) if c.partners else 0.0)
-            if value > best_value + 1e-12:
-                best, best_value = i, value
-        if best < 0:
-            break
-        c = pool[best]
-        taken[best] = True
+    while len(chosen) < capacity and heap:
+        _, i, v = heapq.heappop(heap)
+        c = pool[i]
+        if taken[i] or v != version[i] or (c.sector in quotas and counts[c.sector] >= quotas[c.sector]):
+            continue
+        taken[i] = True
         chosen.append(_scored(c, static_components(c, coverage.get(c.municipality_code), as_of),
                               learning_component(c.partners, planned_orgs), weights))
         counts[c.sector] += 1
-        plan_orgs(c.partners)
+        for j in plan_orgs(c.partners):
+            if not taken[j]:
+                version[j] += 1
+                heapq.heappush(heap, (-value(j), j, version[j]))
     warnings = []
     if len(chosen) < capacity:
         warnings.append(f"Er zijn te weinig kandidaten (binnen de quota) om alle {capacity} plaatsen te vullen: "

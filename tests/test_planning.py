@@ -141,3 +141,25 @@ def test_pln009_helpers():
     d1, d2 = date(2027, 1, 1), date(2027, 6, 1)
     assert remove_dates([d1, d1, d2], [d1]) == [d1, d2]
     assert plan_difference([1, 2, 3], [3, 4]) == ([1, 2], [4], [3])
+
+
+def test_pln010_proposal_equals_the_naive_greedy_definition():
+    """Each step picks the highest score given the schools planned so far (ties: lowest code),
+    skipping full sectors: recomputed from scratch with score_against at every step."""
+    rng = random.Random(11)
+    cands = [_cand(i, kind=rng.choice(["never", "expired", "due"]), sector=rng.choice(["po", "vo"]),
+                   muni=rng.choice(["GM1", "GM2"]), completeness=rng.choice([0.0, 0.5, 1.0]),
+                   approach=rng.choice(["geen", "uitvoering"]), partners=tuple(rng.sample(range(12), 2)))
+             for i in range(1, 41)]
+    coverage = {"GM1": 0.3, "GM2": 0.7}
+    quotas = {"vo": 3}
+    chosen: list[int] = []
+    while len(chosen) < 10:
+        full = {"vo"} if sum(c.sector == "vo" for c in cands if c.school_id in chosen) >= 3 else set()
+        ranked = [s for s in score_against(cands, Weights(), coverage=coverage, as_of=AS_OF, planned_ids=chosen)
+                  if s.candidate.school_id not in chosen and s.candidate.sector not in full]
+        best = max(round(s.score, 6) for s in ranked)
+        chosen.append(min((s.candidate.code, s.candidate.school_id) for s in ranked
+                          if round(s.score, 6) == best)[1])
+    proposal = propose(cands, Weights(), capacity=10, quotas=quotas, coverage=coverage, as_of=AS_OF)
+    assert [s.candidate.school_id for s in proposal.chosen] == chosen
