@@ -2,6 +2,7 @@
 confirmation (one transaction, through start_trajectory), projection and comparison."""
 from __future__ import annotations
 
+import os
 from datetime import date
 
 import pytest
@@ -19,11 +20,23 @@ from services import planning, trajectories
 from services.permissions import PermissionDenied, Principal
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory):
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def db(request, tmp_path_factory):
+    """A freshly seeded demo database: SQLite, and PostgreSQL when VIOS_TEST_POSTGRES_URL is set."""
     from models.db import make_engine
     from services.migrate import upgrade
 
+    if request.param == "postgresql":
+        if not os.environ.get("VIOS_TEST_POSTGRES_URL"):
+            pytest.skip("VIOS_TEST_POSTGRES_URL is not set")
+        from test_postgres import fresh_pg_database
+
+        with fresh_pg_database("planning") as (_url, engine):
+            upgrade(engine)
+            with session_scope(engine) as session:
+                seed_demo(session, today=DEMO_TODAY)
+            yield engine
+        return
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('plan') / 'p.db'}")
     upgrade(engine)
     with session_scope(engine) as session:
