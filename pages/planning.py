@@ -241,6 +241,7 @@ def _settings(values: list) -> tuple[dict, dict, object]:
     return weights, quotas, values[-1]
 
 
+EDIT_BUTTONS = ("plan-propose", "plan-add", "plan-remove", "plan-save")
 SETTING_STATES = ([State(i, "value") for i in WEIGHT_IDS.values()] + [State(i, "value") for i in QUOTA_IDS.values()]
                   + [State("plan-audit-cap", "value")])
 SETTING_OUTPUTS = ([Output(i, "value") for i in WEIGHT_IDS.values()] + [Output(i, "value") for i in QUOTA_IDS.values()]
@@ -352,15 +353,15 @@ def ask_confirmation(_n, _work):
 @callback(Output("plan-grid", "rowData"), Output("plan-cand-grid", "rowData"), Output("plan-removed", "children"),
           Output("plan-summary", "children"), Output("plan-coverage-chart", "figure"),
           Output("plan-audit-chart", "figure"), Output("plan-over", "children"), Output("plan-over", "className"),
-          Output("plan-confirm", "disabled"),
+          Output("plan-confirm", "disabled"), *[Output(i, "disabled") for i in EDIT_BUTTONS],
           Input("plan-work", "data"), State("plan-scope", "data"), *SETTING_STATES)
 def render(work, scope_data, *setting_values):
     principal = web_auth.current_principal()
     work = work if isinstance(work, dict) else {}
     weights, _quotas, audit_cap = _settings(list(setting_values))
-    empty = ([], [], None, "Kies een tranche.", {}, {}, "", "", True)
+    locked = [True] * len(EDIT_BUTTONS)
     if principal is None or work.get("tranche_id") is None:
-        return empty
+        return [], [], None, "Kies een tranche.", {}, {}, "", "", True, *locked
     try:
         with session_scope() as session:
             as_of = _as_of(session, principal, scope_data)
@@ -370,10 +371,9 @@ def render(work, scope_data, *setting_values):
             in_plan, others, removed = planning.scored_view(context, as_of, weights, list(items.values()))
             editable = can_edit_region(principal, context.region.id)
     except ERRORS as exc:
-        return [], [], None, _error(exc), {}, {}, "", "", True
-    confirmed = work.get("status") == "confirmed"
-    if confirmed:
-        return _confirmed_view(context, items, proj, work)
+        return [], [], None, _error(exc), {}, {}, "", "", True, *locked
+    if work.get("status") == "confirmed":
+        return *_confirmed_view(context, items, proj, work), *locked
     summary = [html.Span(f"{len(in_plan)} van {context.free} vrije plaatsen gevuld", id="plan-count",
                          className="fw-semibold")]
     if len(in_plan) < len([i for i in items.values() if i["source"] != "removed"]):
@@ -400,7 +400,7 @@ def render(work, scope_data, *setting_values):
     can_confirm = editable and bool(work.get("plan_id"))
     return ([_row(s, items.get(s.candidate.school_id)) for s in in_plan], [_row(s) for s in others], removed_part,
             summary, coverage_projection_chart(proj), forecast_chart(proj.audits), over_text, over_class,
-            not can_confirm)
+            not can_confirm, *[not editable] * len(EDIT_BUTTONS))
 
 
 def _over(proj) -> tuple[str, str]:

@@ -137,6 +137,8 @@ def test_pln101_propose_remove_save_compare_confirm(duo):
     click(duo, "#plan-confirm-yes")
     duo.wait_for_contains_text("#plan-message", "4 trajecten aangemaakt")
     duo.wait_for_element("#plan-readonly")
+    for button in ("#plan-propose", "#plan-add", "#plan-remove", "#plan-save", "#plan-confirm"):
+        assert duo.find_element(button).get_attribute("disabled") is not None, button
 
     area = region_key("Maastricht-Heuvelland")
     duo.wait_for_page(f"{duo.server_url}/certificering?gebied={area}&peildatum={date.today().isoformat()}")
