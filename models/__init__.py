@@ -3,9 +3,11 @@ from models.geography import Municipality, Province, Region
 from models.schools import Board, School
 from models.network import Contact, Organisation, Partnership
 from models.certification import PhaseEvent, Tranche, Trajectory
+from models.planning import TranchePlan, TranchePlanItem
 from models.users import ROLES, AuditEntry, User, UserScope
 
 __all__ = [
     "AuditEntry", "Board", "Contact", "Municipality", "Organisation", "Partnership", "PhaseEvent",
-    "Province", "ROLES", "Region", "School", "Tranche", "Trajectory", "User", "UserScope",
+    "Province", "ROLES", "Region", "School", "Tranche", "TranchePlan", "TranchePlanItem", "Trajectory", "User",
+    "UserScope",
 ]

@@ -392,3 +392,88 @@ def test_audit_log_export_for_admins_only(dash_app):
     response = _call(client, dash_app, "admin-audit-download.data", {"admin-audit-export.n_clicks": 1})
     body = json.loads(response.get_data(as_text=True))["response"]
     assert body["admin-audit-download"]["data"] is None and "Geen toegang" in json.dumps(body)
+
+
+def _plan_call(client, app, contains: str, values: dict, trigger: str):
+    key = _key(app, contains)
+    payload = _payload(app, key, values)
+    payload["changedPropIds"] = [trigger]
+    return client.post("/_dash-update-component", json=payload)
+
+
+def test_planning_callbacks_refuse_other_regions_and_read_only_roles(dash_app):
+    """A coordinator of Maastricht-Heuvelland cannot plan another region's tranche by crafting
+    requests; a stuurgroeplid cannot save; a bestuurder sees nothing."""
+    from datetime import date
+
+    from domain.dates import add_months
+    from domain.scope import parse_area_key
+    from models import Municipality, Tranche
+    from services import planning
+    from services.permissions import Principal
+
+    admin = Principal(0, "t-admin", "beheerder")
+    own_key, other_key = region_key("Maastricht-Heuvelland"), _another_region("Maastricht-Heuvelland")
+    with session_scope() as session:
+        tranches = {}
+        for key in (own_key, other_key):
+            region_id = parse_area_key(key)[0]
+            tranches[key] = planning.create_tranche(session, admin, region_id, f"Toegangstest {key}",
+                                                    add_months(date.today(), 10), 3).id
+        other_school = session.scalar(select(School.id).join(Municipality).where(
+            Municipality.region_id == parse_area_key(other_key)[0]))
+    plans_before = _count_plans()
+    scope = {"query": {"gebied": own_key, "peildatum": "2026-11-23"}}
+
+    client = dash_app.server.test_client()
+    client_login(client, USERS["coordinator"][0])
+    for trigger in ("plan-propose.n_clicks", "plan-save.n_clicks"):
+        body = _plan_call(client, dash_app, "plan-work.data", {
+            "plan-tranche.value": tranches[other_key], "plan-scope.data": scope, "plan-save-name.value": "sneaky",
+            "plan-work.data": {"tranche_id": tranches[other_key], "items": []}}, trigger).get_data(as_text=True)
+        assert "Geen toegang" in body, trigger
+    # the own tranche with a forged school of another region is refused too
+    body = _plan_call(client, dash_app, "plan-work.data", {
+        "plan-tranche.value": tranches[own_key], "plan-scope.data": scope, "plan-save-name.value": "vervalst",
+        "plan-work.data": {"tranche_id": tranches[own_key],
+                           "items": [{"school_id": other_school, "source": "proposal", "reason": ""}]}},
+        "plan-save.n_clicks").get_data(as_text=True)
+    assert "geen kandidaat" in body
+    # creating a tranche in another region through a forged scope
+    body = _plan_call(client, dash_app, "plan-tranche.options", {
+        "plan-new-name.value": "sneaky", "plan-new-start.date": add_months(date.today(), 6).isoformat(),
+        "plan-new-capacity.value": 3, "plan-scope.data": {"query": {"gebied": other_key}}},
+        "plan-new-create.n_clicks").get_data(as_text=True)
+    assert "Geen toegang" in body
+    # reading another region's tranche
+    body = _plan_call(client, dash_app, "plan-grid.rowData", {
+        "plan-work.data": {"tranche_id": tranches[other_key], "items": []}, "plan-scope.data": scope},
+        "plan-work.data").get_data(as_text=True)
+    assert "Geen toegang" in body
+
+    client = dash_app.server.test_client()
+    client_login(client, USERS["stuurgroeplid"][0])
+    body = _plan_call(client, dash_app, "plan-work.data", {
+        "plan-tranche.value": tranches[own_key], "plan-scope.data": scope, "plan-save-name.value": "stuur",
+        "plan-work.data": {"tranche_id": tranches[own_key], "items": []}}, "plan-save.n_clicks").get_data(as_text=True)
+    assert "Geen toegang" in body
+
+    client = dash_app.server.test_client()
+    client_login(client, USERS["bestuurder"][0])
+    body = _plan_call(client, dash_app, "plan-grid.rowData", {
+        "plan-work.data": {"tranche_id": tranches[own_key], "items": []}, "plan-scope.data": scope},
+        "plan-work.data").get_data(as_text=True)
+    assert "Geen toegang" in body and "plan-count" not in body
+    body = _call(client, dash_app, "_pages_content.children", {
+        "_pages_location.pathname": "/planning", "_pages_location.search": f"?gebied={own_key}"}).get_data(as_text=True)
+    assert "Geen toegang" in body and "plan-propose" not in body
+    assert _count_plans() == plans_before
+    with session_scope() as session:
+        assert session.scalar(select(func.count(Tranche.id)).where(Tranche.name == "sneaky")) == 0
+
+
+def _count_plans() -> int:
+    from models import TranchePlan
+
+    with session_scope() as session:
+        return session.scalar(select(func.count(TranchePlan.id)))

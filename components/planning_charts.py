@@ -1,0 +1,36 @@
+"""Figures of the planning page: expected coverage per municipality per quarter.
+The audit wave uses components.certification_charts.forecast_chart."""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from components.charts import chart_layout
+
+# Readable, distinguishable line colours (colour-blind friendly order).
+LINE_COLOURS = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#999999"]
+
+
+def coverage_projection_chart(projection, title: str = "Verwachte dekking per gemeente per kwartaal") -> go.Figure:
+    """One line per municipality, the whole region as a thick dark line; the quarter in which
+    the plan's schools are expected to be certified is marked."""
+    fig = go.Figure()
+    for i, row in enumerate(projection.municipalities):
+        fig.add_trace(go.Scatter(
+            x=projection.quarters, y=row.coverage, mode="lines+markers", name=row.name,
+            line={"color": LINE_COLOURS[i % len(LINE_COLOURS)], "width": 2}, marker={"size": 5},
+            customdata=[[c, row.schools] for c in row.covered],
+            hovertemplate=f"{row.name}, " + "%{x}: %{y:.0%} (%{customdata[0]} van %{customdata[1]})<extra></extra>"))
+    total = projection.total
+    fig.add_trace(go.Scatter(
+        x=projection.quarters, y=total.coverage, mode="lines", name="Hele regio",
+        line={"color": "#212121", "width": 4},
+        customdata=[[c, total.schools] for c in total.covered],
+        hovertemplate="Hele regio, %{x}: %{y:.0%} (%{customdata[0]} van %{customdata[1]})<extra></extra>"))
+    if projection.certified_quarter in projection.quarters:
+        fig.add_vline(x=projection.quarters.index(projection.certified_quarter), line_dash="dot",
+                      line_color="#2e7d32")
+        fig.add_annotation(x=projection.certified_quarter, y=1.04, yref="paper", showarrow=False,
+                           text="verwachte certificering tranche", font={"color": "#2e7d32", "size": 11})
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
+    fig.update_layout(legend={"orientation": "h", "y": -0.25})
+    return chart_layout(fig, title, "Kwartaal (dekking op de laatste dag)", "Dekking", height=420)
