@@ -64,11 +64,15 @@ def _key(app, contains: str) -> str:
     return next(k for k in app.callback_map if contains in k)
 
 
-def _call(client, app, contains: str, values: dict):
-    """POST a callback like Dash's renderer: with the CSRF cookie's value in the X-CSRFToken header."""
+def _call(client, app, contains: str, values: dict, trigger: str | None = None):
+    """POST a callback like Dash's renderer: with the CSRF cookie's value in the X-CSRFToken header.
+    trigger names the input that changed (default: the callback's first input)."""
     key = _key(app, contains)
+    payload = _payload(app, key, values)
+    if trigger is not None:
+        payload["changedPropIds"] = [trigger]
     cookie = client.get_cookie("_csrf_token")
-    return client.post("/_dash-update-component", json=_payload(app, key, values),
+    return client.post("/_dash-update-component", json=payload,
                        headers={"X-CSRFToken": cookie.value if cookie else ""})
 
 
@@ -394,13 +398,6 @@ def test_audit_log_export_for_admins_only(dash_app):
     assert body["admin-audit-download"]["data"] is None and "Geen toegang" in json.dumps(body)
 
 
-def _plan_call(client, app, contains: str, values: dict, trigger: str):
-    key = _key(app, contains)
-    payload = _payload(app, key, values)
-    payload["changedPropIds"] = [trigger]
-    return client.post("/_dash-update-component", json=payload)
-
-
 def test_planning_callbacks_refuse_other_regions_and_read_only_roles(dash_app):
     """A coordinator of Maastricht-Heuvelland cannot plan another region's tranche by crafting
     requests; a stuurgroeplid cannot save; a bestuurder sees nothing."""
@@ -428,39 +425,39 @@ def test_planning_callbacks_refuse_other_regions_and_read_only_roles(dash_app):
     client = dash_app.server.test_client()
     client_login(client, USERS["coordinator"][0])
     for trigger in ("plan-propose.n_clicks", "plan-save.n_clicks"):
-        body = _plan_call(client, dash_app, "plan-work.data", {
+        body = _call(client, dash_app, "plan-work.data", {
             "plan-tranche.value": tranches[other_key], "plan-scope.data": scope, "plan-save-name.value": "sneaky",
             "plan-work.data": {"tranche_id": tranches[other_key], "items": []}}, trigger).get_data(as_text=True)
         assert "Geen toegang" in body, trigger
     # the own tranche with a forged school of another region is refused too
-    body = _plan_call(client, dash_app, "plan-work.data", {
+    body = _call(client, dash_app, "plan-work.data", {
         "plan-tranche.value": tranches[own_key], "plan-scope.data": scope, "plan-save-name.value": "vervalst",
         "plan-work.data": {"tranche_id": tranches[own_key],
                            "items": [{"school_id": other_school, "source": "proposal", "reason": ""}]}},
         "plan-save.n_clicks").get_data(as_text=True)
     assert "geen kandidaat" in body
     # creating a tranche in another region through a forged scope
-    body = _plan_call(client, dash_app, "plan-tranche.options", {
+    body = _call(client, dash_app, "plan-tranche.options", {
         "plan-new-name.value": "sneaky", "plan-new-start.date": add_months(date.today(), 6).isoformat(),
         "plan-new-capacity.value": 3, "plan-scope.data": {"query": {"gebied": other_key}}},
         "plan-new-create.n_clicks").get_data(as_text=True)
     assert "Geen toegang" in body
     # reading another region's tranche
-    body = _plan_call(client, dash_app, "plan-grid.rowData", {
+    body = _call(client, dash_app, "plan-grid.rowData", {
         "plan-work.data": {"tranche_id": tranches[other_key], "items": []}, "plan-scope.data": scope},
         "plan-work.data").get_data(as_text=True)
     assert "Geen toegang" in body
 
     client = dash_app.server.test_client()
     client_login(client, USERS["stuurgroeplid"][0])
-    body = _plan_call(client, dash_app, "plan-work.data", {
+    body = _call(client, dash_app, "plan-work.data", {
         "plan-tranche.value": tranches[own_key], "plan-scope.data": scope, "plan-save-name.value": "stuur",
         "plan-work.data": {"tranche_id": tranches[own_key], "items": []}}, "plan-save.n_clicks").get_data(as_text=True)
     assert "Geen toegang" in body
 
     client = dash_app.server.test_client()
     client_login(client, USERS["bestuurder"][0])
-    body = _plan_call(client, dash_app, "plan-grid.rowData", {
+    body = _call(client, dash_app, "plan-grid.rowData", {
         "plan-work.data": {"tranche_id": tranches[own_key], "items": []}, "plan-scope.data": scope},
         "plan-work.data").get_data(as_text=True)
     assert "Geen toegang" in body and "plan-count" not in body
