@@ -51,11 +51,15 @@ def gantt_chart(tranche: dict, as_of: date, title: str = "Tijdlijn per school (â
     fig.add_vline(x=as_of.isoformat(), line_dash="dash", line_color="#c62828")
     fig.add_annotation(x=as_of.isoformat(), y=1.02, yref="paper", text="peildatum", showarrow=False,
                        font={"color": "#c62828", "size": 11})
-    fig.update_xaxes(type="date", tickformat="%m-%Y")  # numeric: plotly's month names are English
+    # numeric dates (plotly's month names are English); days when the axis spans only weeks
+    fig.update_xaxes(type="date", tickformatstops=[
+        {"dtickrange": [None, 20 * 86400000], "value": "%d-%m-%Y"},
+        {"dtickrange": [20 * 86400000, None], "value": "%m-%Y"},
+    ])
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(barmode="overlay", legend={"orientation": "h", "y": -0.25})
     height = max(260, 32 * len(tranche["schools"]) + 140)
-    return chart_layout(fig, title, "Maand", "", height=height)
+    return chart_layout(fig, title, "Datum", "", height=height)
 
 
 def forecast_chart(quarters: list) -> go.Figure:
