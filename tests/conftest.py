@@ -103,6 +103,9 @@ def start(dash_duo, dash_app):
     On a free port, so two test runs on one machine do not collide on 8050.
     """
     dash_duo.driver.set_window_size(1400, 1000)
+    # Generous waits: on a loaded 2-core CI machine a national-size page can take seconds to render.
+    # A wait only ends early when the element appears, so passing tests do not get slower.
+    dash_duo.wait_timeout = 30
     dash_duo.start_server(dash_app, navigate=False, port=_free_port())
     dash_duo._url = dash_duo.server.url
     return dash_duo
@@ -115,7 +118,7 @@ def login(dash_duo, username: str, password: str = PASSWORD, *, expect_success: 
     dash_duo.find_element("#login-password").send_keys(password)
     dash_duo.find_element("#login-submit").click()
     if expect_success:
-        dash_duo.wait_for_element("#nav-user", timeout=15)
+        dash_duo.wait_for_element("#nav-user", timeout=30)
     else:
         dash_duo.wait_for_element("#login-error")
 
@@ -172,7 +175,7 @@ def choose(dash_duo, selector: str, label: str) -> None:
                          f"{[o.text for o in dash_duo.driver.find_elements(By.CSS_SELECTOR, '.dash-dropdown-option')]}")
 
 
-def click(dash_duo, selector: str, timeout: float = 10) -> None:
+def click(dash_duo, selector: str, timeout: float = 20) -> None:
     """Click like a user: wait until enabled and in view; retry while the layout still moves."""
     import time
 
@@ -195,7 +198,7 @@ def click(dash_duo, selector: str, timeout: float = 10) -> None:
             time.sleep(0.3)
 
 
-def wait_until(condition, timeout: float = 10, interval: float = 0.2) -> None:
+def wait_until(condition, timeout: float = 20, interval: float = 0.2) -> None:
     """Poll a condition (e.g. a value read from the page) until it holds; fail after timeout."""
     import time
 
