@@ -160,7 +160,11 @@ def choose(dash_duo, selector: str, label: str) -> None:
     """Pick an option of a Dash 4 dropdown by its label: open, search, click."""
     from selenium.webdriver.common.by import By
 
-    dash_duo.find_element(selector).click()
+    # Opened with a script click: a real click can be intercepted while charts around it re-render.
+    element = dash_duo.wait_for_element(selector)
+    trigger = element if element.tag_name == "button" else (
+        element.find_elements(By.CSS_SELECTOR, "button") or [element])[0]
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", trigger)
     search = dash_duo.wait_for_element(".dash-dropdown-search")
     search.send_keys(label)
     for option in dash_duo.find_elements(".dash-dropdown-option"):

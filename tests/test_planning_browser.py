@@ -48,28 +48,11 @@ def _select(duo, grid: str, code: str) -> None:
         "dash_ag_grid.getApi(arguments[0]).getRowNode(arguments[1]).setSelected(true, true);", grid, code)
 
 
-def _choose(duo, selector: str, label: str) -> None:
-    """conftest.choose on a dropdown scrolled into the middle of the window (the page is long)."""
-    import time
-
-    from selenium.common.exceptions import ElementClickInterceptedException
-
-    for attempt in range(5):
-        duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", duo.find_element(selector))
-        try:
-            choose(duo, selector, label)
-            return
-        except ElementClickInterceptedException:   # the charts above may still be re-rendering
-            if attempt == 4:
-                raise
-            time.sleep(0.5)
-
-
 def _open(duo, tranche: dict) -> None:
     area = region_key("Maastricht-Heuvelland")
     duo.wait_for_page(f"{duo.server_url}/planning?gebied={area}&peildatum={DEMO_TODAY.isoformat()}")
     duo.wait_for_element("#plan-tranche")
-    _choose(duo, "#plan-tranche", tranche["label"])
+    choose(duo, "#plan-tranche", tranche["label"])
     duo.wait_for_contains_text("#plan-tranche-info", "kandidaten")
 
 
@@ -122,8 +105,8 @@ def test_pln101_propose_remove_save_compare_confirm(duo):
     click(duo, "#plan-save")
     duo.wait_for_contains_text("#plan-message", "Concept 'Scenario B' opgeslagen")
 
-    _choose(duo, "#plan-cmp-a", "Scenario A (concept, 3 scholen)")
-    _choose(duo, "#plan-cmp-b", "Scenario B (concept, 4 scholen)")
+    choose(duo, "#plan-cmp-a", "Scenario A (concept, 3 scholen)")
+    choose(duo, "#plan-cmp-b", "Scenario B (concept, 4 scholen)")
     click(duo, "#plan-compare")
     duo.wait_for_text_to_equal("#plan-cmp-both", "3 scholen staan in beide plannen.")
     (new_code,) = in_b - expected_codes
