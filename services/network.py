@@ -9,6 +9,7 @@ phones and e-mails only for roles with permissions.can_see_personal_data.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
@@ -45,15 +46,16 @@ def _required(region: Region | None) -> list[str]:
 def school_options(session: Session, principal: Principal, scope: Scope, search: str = "",
                    *, limit: int = SCHOOL_OPTIONS_LIMIT) -> list[dict]:
     """Dropdown options {'label': 'Naam (CODE, Plaats)', 'value': code} for readable schools in scope
-    whose name, code or town contains `search` (case-insensitive), at most `limit`."""
+    where every word of `search` occurs in the name, code or town (case-insensitive), at most `limit`."""
     filters = _school_filters(scope) + school_filter_for(principal)
-    term = (search or "").strip()[:100]
+    # every word must occur in the name, the code or the town (so a whole option label finds itself)
+    words = [w for w in re.split(r"[\s(),–]+", (search or "").lower()[:100]) if w][:8]
     stmt = (select(School.code, School.name, School.city).join(Municipality, School.municipality_id == Municipality.id)
             .where(*filters))
-    if term:
-        like = f"%{term.lower()}%"
-        stmt = stmt.where(or_(func.lower(School.name).like(like), func.lower(School.code).like(like),
-                              func.lower(School.city).like(like)))
+    text = func.lower(School.name + " " + School.code + " " + func.coalesce(School.city, ""))
+    for word in words:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(text.like(f"%{escaped}%", escape="\\"))
     rows = session.execute(stmt.order_by(School.name, School.code).limit(limit)).all()
     return [{"label": f"{name} ({code}, {city or '–'})", "value": code} for code, name, city in rows]
 
