@@ -13,6 +13,7 @@ from dash import html
 
 from components.charts import chart_layout
 from components.theme import pct
+from domain.dates import format_nl
 from domain.network_analysis import organisation_node, ring_positions, school_node
 from domain.vocab import ORGANISATION_TYPES, PARTNERSHIP_ROLES, label
 
@@ -122,10 +123,13 @@ def scope_elements(net, positions: dict[str, tuple[float, float]]) -> list[dict]
         elements.append({"data": {"id": school_node(sid), "label": s["name"], "kind": "school", "code": s["code"],
                                   "colour": completeness_colour(share), "share": pct(share)},
                          "position": {"x": x, "y": y}, "classes": "school small"})
+    load = {}
+    for link in net.links:
+        load.setdefault(link.organisation_id, set()).add(link.school_id)
     for oid, o in net.organisations.items():
         x, y = positions.get(organisation_node(oid), (0, 0))
         elements.append({"data": {"id": organisation_node(oid), "label": _org_label(o["name"], 16),
-                                  "kind": "organisation", "type": o["type"]},
+                                  "kind": "organisation", "type": o["type"], "load": len(load.get(oid, ()))},
                          "position": {"x": x, "y": y}, "classes": f"org small t-{o['type']}"})
     seen = set()
     for link in net.links:
@@ -149,10 +153,12 @@ def stylesheet() -> list[dict]:
         {"selector": "node.school", "style": {"background-color": SCHOOL_COLOUR, "shape": "round-rectangle",
                                               "width": 60, "height": 60, "font-weight": "bold", "font-size": 13,
                                               "border-width": 3, "border-color": "#5d4037"}},
-        {"selector": "node.school.small", "style": {"background-color": "data(colour)", "width": 18, "height": 18,
-                                                    "font-size": 7, "border-width": 1, "font-weight": "normal",
+        {"selector": "node.school.small", "style": {"background-color": "data(colour)", "width": 12, "height": 12,
+                                                    "font-size": 9, "border-width": 1, "font-weight": "normal",
                                                     "label": ""}},
-        {"selector": "node.org.small", "style": {"width": 14, "height": 14, "font-size": 7, "label": ""}},
+        {"selector": "node.org.small", "style": {"width": "mapData(load, 1, 40, 16, 44)",
+                                                 "height": "mapData(load, 1, 40, 16, 44)", "font-size": 9,
+                                                 "text-max-width": 110, "border-color": "#333333"}},
         {"selector": "node.small:selected", "style": {"label": "data(label)", "font-size": 10}},
         {"selector": "node.gap", "style": {"background-color": "#ffffff", "border-width": 3,
                                            "border-style": "dashed", "border-color": GAP_COLOUR,
@@ -235,3 +241,49 @@ def heatmap_figure(rows: list[str], types: list[str], matrix: list[list[float | 
              else "Completeheid per school en kernpartnertype")
     return chart_layout(fig, title, "Kernpartnertype", "Gemeente" if aggregated else "School",
                         height=max(320, 22 * len(rows) + 160))
+
+
+def _detail_rows(items: list[tuple[str, object]]) -> html.Dl:
+    return html.Dl([x for k, v in items for x in (
+        html.Dt(k, className="col-5"), html.Dd(str(v) if v not in (None, "") else "–", className="col-7"))],
+        className="row mb-1")
+
+
+def node_details(net, node_id: str) -> tuple[list, list] | None:
+    """What the detail panel shows for a clicked node of a school graph (services.network.SchoolNetwork),
+    and the partnerships it concerns; None for an unknown node. Personal data only as the
+    service filled it in (it leaves names, phones and e-mails empty for other roles)."""
+    if node_id.startswith("g-"):
+        t = node_id[2:]
+        if t not in net.missing:
+            return None
+        return [html.Div(f"Ontbreekt: {label(ORGANISATION_TYPES, t)}", className="fw-bold text-danger"),
+                html.P(f"De regio {net.region} vraagt een actieve samenwerking met een partner van dit type; deze "
+                       "school heeft die niet op de peildatum.", className="mb-0", id="net-detail-gap")], []
+    if node_id == school_node(net.school_id):
+        return [html.Div(net.name, className="fw-bold"),
+                _detail_rows([("BRIN", net.code), ("Regio", net.region),
+                              ("Partners", len({p.organisation_id for p in net.partners})),
+                              ("Compleet", pct(net.share))])], []
+    if node_id.startswith("c") and node_id[1:].isdigit():
+        items = [p for p in net.partners if p.contact_id == int(node_id[1:])]
+    elif node_id.startswith("o") and node_id[1:].isdigit():
+        items = [p for p in net.partners if p.organisation_id == int(node_id[1:])]
+    else:
+        return None
+    if not items:
+        return None
+    first = items[0]
+    parts = [html.Div(first.organisation, className="fw-bold", id="net-detail-org"),
+             _detail_rows([("Type", label(ORGANISATION_TYPES, first.type))])]
+    for p in items:
+        contact = (f"{p.contact} ({p.contact_role})" if p.contact else
+                   (f"{p.contact_role or 'contactpersoon'} (naam alleen zichtbaar voor coördinator en beheerder)"
+                    if p.contact_id else "–"))
+        rows = [("Rol in het netwerk", label(PARTNERSHIP_ROLES, p.role)), ("Sinds", format_nl(p.start_on)),
+                ("Tot en met", format_nl(p.end_on) if p.end_on else "loopt"), ("Contactpersoon", contact)]
+        if net.personal:
+            rows += [("Telefoon", p.phone), ("E-mail", p.email)]
+        rows.append(("Afspraken", p.agreements))
+        parts.append(html.Div(_detail_rows(rows), className="border-top pt-1", id=f"net-detail-p{p.partnership_id}"))
+    return parts, items

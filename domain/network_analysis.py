@@ -220,7 +220,7 @@ def spring_positions(g: nx.Graph, *, seed: int = 1, size: float = 1000.0) -> dic
     """Seeded force-directed positions scaled to a size x size pixel box (for a preset layout)."""
     if g.number_of_nodes() == 0:
         return {}
-    k = 1.5 / math.sqrt(g.number_of_nodes())
+    k = 2.5 / math.sqrt(g.number_of_nodes())
     pos = nx.spring_layout(g, seed=seed, k=k, iterations=60)
     half = size / 2
     return {n: (round(float(x) * half + half, 1), round(float(y) * half + half, 1)) for n, (x, y) in pos.items()}

@@ -231,12 +231,6 @@ def show_school(code, contacts, _changed, scope_data):
             f"Compleet: {pct(net.share)}", gaps, intro, None)
 
 
-def _detail_rows(items: list[tuple[str, object]]) -> html.Dl:
-    return html.Dl([x for k, v in items for x in (html.Dt(k, className="col-5"), html.Dd(str(v) if v not in (None, "")
-                                                                                        else "–", className="col-7"))],
-                   className="row mb-1")
-
-
 @callback(Output("net-detail", "children", allow_duplicate=True), Output("net-selected", "data", allow_duplicate=True),
           Input("net-graph", "tapNodeData"), State("net-school", "value"), State("net-scope", "data"),
           prevent_initial_call=True)
@@ -245,52 +239,21 @@ def node_detail(node, code, scope_data):
     principal = web_auth.current_principal()
     if not node or not code:
         raise PreventUpdate
-    node_id = str(node.get("id", ""))[:40]
     with session_scope() as session:
         try:
             scope, _ = read_scope(session, _query(scope_data), principal)
             net = network.school_network(session, principal, str(code), scope.as_of)
         except PermissionDenied as exc:
             return _alert(str(exc)), None
-    if node_id.startswith("g-"):
-        t = node_id[2:]
-        if t not in net.missing:
-            raise PreventUpdate
-        return html.Div([html.Div(f"Ontbreekt: {label(ORGANISATION_TYPES, t)}", className="fw-bold text-danger"),
-                         html.P(f"De regio {net.region or ''} vraagt een actieve samenwerking met een partner van dit "
-                                "type; deze school heeft die niet op de peildatum.", className="mb-0")],
-                        id="net-detail-gap"), None
-    if node_id.startswith("s"):
-        return html.Div([html.Div(net.name, className="fw-bold"),
-                         _detail_rows([("BRIN", net.code), ("Regio", net.region),
-                                       ("Partners", len({p.organisation_id for p in net.partners})),
-                                       ("Compleet", pct(net.share))])]), None
-    if node_id.startswith("c") and node_id[1:].isdigit():
-        items = [p for p in net.partners if p.contact_id == int(node_id[1:])]
-        org_id = items[0].organisation_id if items else None
-    elif node_id.startswith("o") and node_id[1:].isdigit():
-        org_id = int(node_id[1:])
-        items = [p for p in net.partners if p.organisation_id == org_id]
-    else:
+    found = ng.node_details(net, str(node.get("id", ""))[:40])
+    if found is None:
         raise PreventUpdate
-    if not items:
-        raise PreventUpdate
-    first = items[0]
-    parts = [html.Div(first.organisation, className="fw-bold", id="net-detail-org"),
-             _detail_rows([("Type", label(ORGANISATION_TYPES, first.type))])]
-    for p in items:
-        contact = (f"{p.contact} ({p.contact_role})" if p.contact else
-                   (f"({p.contact_role}; naam alleen zichtbaar voor coördinator en beheerder)" if p.contact_id else "–"))
-        rows = [("Rol in het netwerk", label(PARTNERSHIP_ROLES, p.role)), ("Sinds", format_nl(p.start_on)),
-                ("Tot en met", format_nl(p.end_on) if p.end_on else "loopt"), ("Contactpersoon", contact)]
-        if net.personal:
-            rows += [("Telefoon", p.phone), ("E-mail", p.email)]
-        rows.append(("Afspraken", p.agreements))
-        parts.append(html.Div(_detail_rows(rows), className="border-top pt-1", id=f"net-detail-p{p.partnership_id}"))
-    if net.editable:
+    parts, items = found
+    if net.editable and items:
         parts.append(_edit_form(items, net.personal, scope.as_of))
-    return html.Div(parts, id="net-detail-body"), {"organisation_id": org_id,
-                                                   "partnerships": [p.partnership_id for p in items]}
+    selected = {"organisation_id": items[0].organisation_id, "partnerships": [p.partnership_id for p in items]} \
+        if items else None
+    return html.Div(parts, id="net-detail-body"), selected
 
 
 def _edit_form(items, personal: bool, as_of: date) -> html.Div:

@@ -135,15 +135,6 @@ def school_network(session: Session, principal: Principal, code: str, as_of: dat
                          bool(where) and can_edit_school(principal, where[0]), ended)
 
 
-def partner_rows(net: SchoolNetwork) -> list[dict]:
-    """The school's active partners as plain rows with Dutch labels (for tables and the school profile)."""
-    return [{"organisation": p.organisation, "type": label(ORGANISATION_TYPES, p.type),
-             "role": label(PARTNERSHIP_ROLES, p.role), "since": p.start_on, "until": p.end_on,
-             "agreements": p.agreements,
-             "contact": (f"{p.contact} ({p.contact_role})" if p.contact else ""),
-             "phone": p.phone, "email": p.email} for p in net.partners]
-
-
 # ---------------------------------------------------------------- a scope
 
 @dataclass
@@ -288,7 +279,7 @@ def scope_positions(net: ScopeNetwork, key: tuple) -> dict[str, tuple[float, flo
         _POSITIONS.move_to_end(full)
         return _POSITIONS[full]
     g = na.bipartite_graph(net.links, net.schools)
-    size = 300 + 60 * (g.number_of_nodes() ** 0.5) * 4
+    size = max(600.0, 120 * g.number_of_nodes() ** 0.5)
     positions = na.spring_positions(g, seed=1, size=size)
     _POSITIONS[full] = positions
     if len(_POSITIONS) > _POSITIONS_MAX:

@@ -179,3 +179,18 @@ def test_net005_steering_member_sees_no_personal_data_and_no_editor(dash_duo, da
     assert partner.contact not in detail and partner.phone not in detail
     assert not dash_duo.driver.find_elements("css selector", "#net-editor, #net-end-save")
     assert dash_duo.get_logs() == []
+
+
+def test_net006_school_page_shows_the_compact_graph(duo):
+    school, net = _pick(lambda n: n.partners and n.missing)
+    partner = net.partners[0]
+    duo.wait_for_page(f"{duo.server_url}/school/{school.code}?peildatum={DEMO_TODAY.isoformat()}")
+    graph = _wait_graph(duo, lambda g: len(g["nodes"]) > 1, "school-net-graph")
+    assert {f"o{p.organisation_id}" for p in net.partners} | {f"g-{t}" for t in net.missing} | {
+        f"s{net.school_id}"} == {n for n, _ in graph["nodes"]}
+    duo.wait_for_text_to_equal("#school-completeness", f"compleet: {pct(net.share)}")
+    _tap(duo, f"o{partner.organisation_id}", "school-net-graph")
+    duo.wait_for_text_to_equal("#net-detail-org", partner.organisation)
+    if SHOTS:
+        duo.driver.save_screenshot(f"{SHOTS}/net-schoolpage.png")
+    assert duo.get_logs() == []
