@@ -226,6 +226,21 @@ def spring_positions(g: nx.Graph, *, seed: int = 1, size: float = 1000.0) -> dic
     return {n: (round(float(x) * half + half, 1), round(float(y) * half + half, 1)) for n, (x, y) in pos.items()}
 
 
+def anchored_positions(g: nx.Graph, *, seed: int = 1, size: float = 1000.0) -> dict[str, tuple[float, float]]:
+    """Organisations fixed on a ring (grouped by type), schools placed among their partners by a
+    seeded spring layout: readable even when a few partners serve every school. Pixel box size x size."""
+    orgs = sorted((n for n, d in g.nodes(data=True) if d.get("kind") == "organisation"),
+                  key=lambda n: (g.nodes[n].get("type", ""), g.nodes[n]["id"]))
+    if not orgs:
+        return spring_positions(g, seed=seed, size=size)
+    ring = {n: (x / 1000, y / 1000) for n, (x, y) in zip(orgs, ring_positions(len(orgs), 1000.0))}
+    k = 1.0 / math.sqrt(max(1, g.number_of_nodes()))
+    pos = nx.spring_layout(g, pos=ring, fixed=orgs, seed=seed, k=k, iterations=60, scale=None)
+    half = size / 2
+    return {n: (round(float(x) * half * 0.95 + half, 1), round(float(y) * half * 0.95 + half, 1))
+            for n, (x, y) in pos.items()}
+
+
 def ring_positions(count: int, radius: float, *, start_angle: float = -math.pi / 2,
                    centre: tuple[float, float] = (0.0, 0.0)) -> list[tuple[float, float]]:
     """`count` points evenly on a circle, the first at the top, clockwise."""

@@ -280,7 +280,7 @@ def scope_positions(net: ScopeNetwork, key: tuple) -> dict[str, tuple[float, flo
         return _POSITIONS[full]
     g = na.bipartite_graph(net.links, net.schools)
     size = max(600.0, 120 * g.number_of_nodes() ** 0.5)
-    positions = na.spring_positions(g, seed=1, size=size)
+    positions = na.anchored_positions(g, seed=1, size=size)
     _POSITIONS[full] = positions
     if len(_POSITIONS) > _POSITIONS_MAX:
         _POSITIONS.popitem(last=False)

@@ -6,7 +6,7 @@ import pytest
 from domain.network_analysis import (
     Failure, Link, communities, completeness_matrix, group_completeness, partner_load, ring_positions,
     school_networks, school_projection, single_points_of_failure, spring_positions, weak_networks,
-    bipartite_graph,
+    anchored_positions, bipartite_graph,
 )
 
 REQ = ["politie", "halt"]
@@ -109,3 +109,14 @@ def test_net_a08_positions_are_seeded_and_rings_even():
     assert ring_positions(4, 100) == [pytest.approx((0, -100)), pytest.approx((100, 0)), pytest.approx((0, 100)),
                                       pytest.approx((-100, 0))]
     assert ring_positions(0, 100) == []
+
+
+def test_net_a09_anchored_positions_keep_organisations_on_the_ring():
+    g = bipartite_graph(_triangles())
+    pos = anchored_positions(g, size=200)
+    assert pos == anchored_positions(g, size=200)
+    # organisations sorted by (type, id): halt o300 first at the top of the ring (centre 100, radius 95)
+    assert pos["o300"] == pytest.approx((100, 5), abs=0.2)
+    for n in ("o100", "o101", "o200", "o201", "o300"):
+        x, y = pos[n]
+        assert ((x - 100) ** 2 + (y - 100) ** 2) ** 0.5 == pytest.approx(95, abs=0.2)
