@@ -472,10 +472,10 @@ def _area_view(net, scope, municipality_id) -> list:
         ]), className="shadow-sm mb-3")
     else:
         graph_part = html.Div([
-            dbc.Alert(f"Dit gebied heeft {n} scholen. Boven {network.MAX_DRAWN_SCHOOLS} scholen tekenen we het "
-                      "netwerk niet als geheel: dat wordt onleesbaar en traag. Kies hierboven een gemeente om het "
-                      "netwerk te zien. De analyses hieronder gelden wel voor alle scholen.", color="info",
-                      id="net-area-too-large"),
+            dbc.Alert(f"Dit netwerk heeft {n} scholen en {len(net.organisations)} organisaties. Boven "
+                      f"{network.MAX_DRAWN_NODES} scholen en organisaties samen tekenen we het netwerk niet als "
+                      "geheel: dat wordt onleesbaar en traag. Kies hierboven een gemeente om het netwerk te zien. "
+                      "De analyses hieronder gelden wel voor alle scholen.", color="info", id="net-area-too-large"),
             ng.graph("net-area-graph", [], height="10px"),
         ])
     load_cols = [{"field": "organisation", "headerName": "Organisatie", "minWidth": 240},

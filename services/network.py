@@ -28,9 +28,11 @@ from services.permissions import (
 )
 from services.snapshot import _school_filters
 
-# Above this many schools the regional graph is not drawn as a whole (measured with
-# bench/network_timing.py: layout + rendering stay under about a second up to here).
-MAX_DRAWN_SCHOOLS = 250
+# Above this many nodes (schools + organisations) the area graph is not drawn as a whole:
+# measured with bench/network_timing.py (the dense force layout grows with the square of the
+# nodes; networkx needs scipy from 500 nodes on, which is not a dependency), and a drawing
+# of more nodes is unreadable anyway.
+MAX_DRAWN_NODES = 450
 # Partners serving more schools than this do not define learning groups (they tie everyone).
 COMMUNITY_MAX_LOAD = 40
 WEAK_THRESHOLD = 0.5
@@ -218,7 +220,7 @@ class Analysis:
     failures: list[dict]
     communities: list[dict]
     weak: list[dict]
-    drawn: bool                     # False when the scope is above MAX_DRAWN_SCHOOLS
+    drawn: bool                     # False when the graph has more than MAX_DRAWN_NODES nodes
 
 
 def analyse(net: ScopeNetwork) -> Analysis:
@@ -259,7 +261,7 @@ def analyse(net: ScopeNetwork) -> Analysis:
              "municipality": net.schools[n.school_id]["municipality"], "partners": n.partners,
              "share": n.share, "missing": ", ".join(label(ORGANISATION_TYPES, t) for t in n.missing)}
             for n in na.weak_networks(net.networks, WEAK_THRESHOLD)]
-    return Analysis(load, failures, communities, weak, len(net.schools) <= MAX_DRAWN_SCHOOLS)
+    return Analysis(load, failures, communities, weak, len(net.schools) + len(net.organisations) <= MAX_DRAWN_NODES)
 
 
 # ---------------------------------------------------------------- positions (cached)
