@@ -250,22 +250,28 @@ def node_detail(node, code, scope_data):
         raise PreventUpdate
     parts, items = found
     if net.editable and items:
-        parts.append(_edit_form(items, net.personal, scope.as_of))
+        with session_scope() as session:
+            contacts = partnerships.contact_choices(session, principal, items[0].organisation_id)
+        parts.append(_edit_form(items, contacts, scope.as_of))
     selected = {"organisation_id": items[0].organisation_id, "partnerships": [p.partnership_id for p in items]} \
         if items else None
     return html.Div(parts, id="net-detail-body"), selected
 
 
-def _edit_form(items, personal: bool, as_of: date) -> html.Div:
+def _edit_form(items, contacts: list[dict], as_of: date) -> html.Div:
+    first = items[0]
+    small = {"className": "small mb-0 mt-1"}
     return html.Div([
         html.Div("Samenwerking wijzigen of beëindigen", className="fw-semibold mt-2"),
         dropdown("net-edit-partnership", [{"label": f"{label(PARTNERSHIP_ROLES, p.role)} sinds {format_nl(p.start_on)}",
                                            "value": p.partnership_id} for p in items],
-                 items[0].partnership_id, clearable=False),
-        dbc.Label("Rol", html_for="net-edit-role", className="small mb-0 mt-1"),
-        dropdown("net-edit-role", ROLE_OPTIONS, items[0].role, clearable=False),
-        dbc.Label("Afspraken", html_for="net-edit-agreements", className="small mb-0 mt-1"),
-        dbc.Textarea(id="net-edit-agreements", value=items[0].agreements, maxLength=2000, rows=2, size="sm"),
+                 first.partnership_id, clearable=False),
+        dbc.Label("Rol", html_for="net-edit-role", **small),
+        dropdown("net-edit-role", ROLE_OPTIONS, first.role, clearable=False),
+        dbc.Label("Contactpersoon", html_for="net-edit-contact", **small),
+        dropdown("net-edit-contact", contacts, first.contact_id, placeholder="(geen)"),
+        dbc.Label("Afspraken", html_for="net-edit-agreements", **small),
+        dbc.Textarea(id="net-edit-agreements", value=first.agreements, maxLength=2000, rows=2, size="sm"),
         dbc.Button("Wijziging opslaan", id="net-edit-save", size="sm", color="primary", className="mt-1"),
         html.Div([*_date_input("net-end-date", as_of - timedelta(days=1), "Laatste dag van de samenwerking")],
                  className="mt-2"),
@@ -275,6 +281,26 @@ def _edit_form(items, personal: bool, as_of: date) -> html.Div:
                    className="mt-1 me-1"),
         dbc.Button("Organisatie beëindigen (alle scholen)", id="net-org-end", size="sm", color="danger",
                    outline=True, className="mt-1"),
+        html.Details([
+            html.Summary("Organisatie of contactpersoon wijzigen", className="small fw-semibold"),
+            dbc.Label("Naam organisatie", html_for="net-edit-org-name", **small),
+            dbc.Input(id="net-edit-org-name", value=first.organisation, maxLength=200, size="sm"),
+            dbc.Label("Soort", html_for="net-edit-org-type", **small),
+            dropdown("net-edit-org-type", TYPE_OPTIONS, first.type, clearable=False),
+            dbc.Button("Organisatie opslaan", id="net-edit-org-save", size="sm", color="secondary",
+                       className="mt-1"),
+            html.Div("Contactpersoon van de gekozen samenwerking:", className="small mt-2"),
+            dbc.Label("Naam", html_for="net-edit-c-name", **small),
+            dbc.Input(id="net-edit-c-name", value=first.contact, maxLength=150, size="sm"),
+            dbc.Label("Functie", html_for="net-edit-c-role", **small),
+            dbc.Input(id="net-edit-c-role", value=first.contact_role, maxLength=150, size="sm"),
+            dbc.Label("Telefoon", html_for="net-edit-c-phone", **small),
+            dbc.Input(id="net-edit-c-phone", value=first.phone, maxLength=30, size="sm"),
+            dbc.Label("E-mail", html_for="net-edit-c-email", **small),
+            dbc.Input(id="net-edit-c-email", value=first.email, maxLength=200, size="sm"),
+            dbc.Button("Contactpersoon opslaan", id="net-edit-c-save", size="sm", color="secondary",
+                       className="mt-1"),
+        ], className="mt-3"),
     ], id="net-edit-form")
 
 
@@ -363,6 +389,8 @@ def save_new(_a, _b, _c, code, org_id, role, contact_id, start, agreements, org_
 
 
 @callback(Output("net-edit-role", "value"), Output("net-edit-agreements", "value"),
+          Output("net-edit-contact", "value"), Output("net-edit-c-name", "value"), Output("net-edit-c-role", "value"),
+          Output("net-edit-c-phone", "value"), Output("net-edit-c-email", "value"),
           Input("net-edit-partnership", "value"), State("net-school", "value"), State("net-scope", "data"),
           prevent_initial_call=True)
 def pick_partnership(pid, code, scope_data):
@@ -376,15 +404,19 @@ def pick_partnership(pid, code, scope_data):
     found = next((p for p in net.partners if p.partnership_id == pid), None)
     if found is None:
         raise PreventUpdate
-    return found.role, found.agreements
+    return found.role, found.agreements, found.contact_id, found.contact, found.contact_role, found.phone, found.email
 
 
 @callback(Output("net-detail", "children", allow_duplicate=True), Output("net-changed", "data", allow_duplicate=True),
           Input("net-edit-save", "n_clicks"), Input("net-end-save", "n_clicks"), Input("net-org-end", "n_clicks"),
-          State("net-edit-partnership", "value"), State("net-edit-role", "value"),
+          Input("net-edit-org-save", "n_clicks"), Input("net-edit-c-save", "n_clicks"),
+          State("net-edit-partnership", "value"), State("net-edit-role", "value"), State("net-edit-contact", "value"),
           State("net-edit-agreements", "value"), State("net-end-date", "value"), State("net-selected", "data"),
-          State("net-changed", "data"), prevent_initial_call=True)
-def save_selected(_a, _b, _c, pid, role, agreements, end, selected, changed):
+          State("net-edit-org-name", "value"), State("net-edit-org-type", "value"),
+          State("net-edit-c-name", "value"), State("net-edit-c-role", "value"), State("net-edit-c-phone", "value"),
+          State("net-edit-c-email", "value"), State("net-changed", "data"), prevent_initial_call=True)
+def save_selected(_a, _b, _c, _d, _e, pid, role, contact_id, agreements, end, selected, org_name, org_type,
+                  c_name, c_role, c_phone, c_email, changed):
     """Change or end the selected partnership, or end its organisation; ids are checked on the server."""
     principal = web_auth.current_principal()
     if principal is None:
@@ -396,8 +428,19 @@ def save_selected(_a, _b, _c, pid, role, agreements, end, selected, changed):
         try:
             if trigger == "net-edit-save":
                 partnerships.change_partnership(session, principal, _int(pid) or 0, role=str(role or ""),
-                                                agreements=str(agreements or "")[:2000])
+                                                contact_id=_int(contact_id), agreements=str(agreements or "")[:2000])
                 text = "Wijziging opgeslagen."
+            elif trigger == "net-edit-org-save":
+                org = partnerships.change_organisation(session, principal,
+                                                       _int((selected or {}).get("organisation_id")) or 0,
+                                                       name=str(org_name or ""), type=str(org_type or ""))
+                text = f"Organisatie {org.name} opgeslagen."
+            elif trigger == "net-edit-c-save":
+                contact = partnerships.partnership_contact(session, principal, _int(pid) or 0)
+                partnerships.change_contact(session, principal, contact.id, name=str(c_name or ""),
+                                            role=str(c_role or ""), phone=str(c_phone or ""),
+                                            email=str(c_email or ""))
+                text = "Contactpersoon opgeslagen."
             elif trigger == "net-end-save":
                 on = _date(end, "einddatum")
                 partnerships.end_partnership(session, principal, _int(pid) or 0, on)

@@ -184,7 +184,9 @@ def _check_organisation(session: Session, principal: Principal, values: dict, ex
     mid = values.get("municipality_id")
     if mid is not None and session.get(Municipality, mid) is None:
         errors["gemeente"] = "kies een bestaande gemeente"
-    elif not is_admin(principal) and not can_edit_region(principal, _municipality_region(session, mid)):
+    elif not is_admin(principal) and not can_edit_region(principal, _municipality_region(session, mid)) \
+            and not (exclude_id is not None and mid == session.get(Organisation, exclude_id).municipality_id):
+        # a new organisation goes in the user's region; an existing one may keep its municipality
         errors["gemeente"] = "kies een gemeente in uw regio"
     if "naam" not in errors:
         same = session.scalar(select(Organisation.id).where(func.lower(Organisation.name) == values["name"].lower()))
@@ -207,10 +209,16 @@ def add_organisation(session: Session, principal: Principal, *, name: str, type:
     return org
 
 
+_KEEP: Any = object()
+
+
 def change_organisation(session: Session, principal: Principal, organisation_id: int, *, name: str,
-                        type: str | None, municipality_id: int | None) -> Organisation:
+                        type: str | None, municipality_id: int | None = _KEEP) -> Organisation:
+    """Change name, type and (when given) municipality; leaving municipality_id out keeps it."""
     org = _organisation_for_edit(session, principal, organisation_id)
     before = audit.snapshot(org, ORGANISATION_FIELDS)
+    if municipality_id is _KEEP:
+        municipality_id = org.municipality_id
     values = _check_organisation(session, principal, {"name": name, "type": type, "municipality_id": municipality_id},
                                  exclude_id=org.id)
     for f in ORGANISATION_FIELDS:
@@ -277,6 +285,15 @@ def add_contact(session: Session, principal: Principal, *, organisation_id: int,
     session.add(contact)
     session.flush()
     _log(session, principal, "create", "contactpersoon", contact.id, {f: (None, values[f]) for f in CONTACT_FIELDS})
+    return contact
+
+
+def partnership_contact(session: Session, principal: Principal, partnership_id: int) -> Contact:
+    """The contact person named on a partnership the user may edit; FormError when there is none."""
+    partnership = _partnership_for_edit(session, principal, partnership_id)
+    contact = session.get(Contact, partnership.contact_id) if partnership.contact_id else None
+    if contact is None:
+        raise FormError({"contactpersoon": "deze samenwerking heeft geen contactpersoon; kies er eerst een"})
     return contact
 
 

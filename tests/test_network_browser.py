@@ -76,6 +76,21 @@ def _tap(duo, node_id: str, graph_id: str = "net-graph") -> None:
     actions.perform()
 
 
+def _choose_below_fold(duo, selector: str, label: str) -> None:
+    """conftest.choose for a dropdown further down the page: scroll it into view first."""
+    from selenium.webdriver.common.keys import Keys
+
+    click(duo, selector)
+    duo.wait_for_element(".dash-dropdown-search").send_keys(label)
+    for option in duo.find_elements(".dash-dropdown-option"):
+        if option.text == label:
+            duo.driver.execute_script("arguments[0].click();", option)
+            if duo.driver.find_elements("css selector", ".dash-dropdown-content"):
+                duo.driver.find_element("tag name", "body").send_keys(Keys.ESCAPE)
+            return
+    raise AssertionError(f"no option {label!r} in {selector}")
+
+
 def _open(duo, school: School) -> None:
     area = region_key("Maastricht-Heuvelland")
     duo.wait_for_page(f"{duo.server_url}/netwerk?gebied={area}&peildatum={DEMO_TODAY.isoformat()}")
@@ -193,4 +208,41 @@ def test_net006_school_page_shows_the_compact_graph(duo):
     duo.wait_for_text_to_equal("#net-detail-org", partner.organisation)
     if SHOTS:
         duo.driver.save_screenshot(f"{SHOTS}/net-schoolpage.png")
+    assert duo.get_logs() == []
+
+
+def test_net007_add_a_partnership_with_validation_and_see_it_at_once(duo):
+    from models import Organisation, Partnership
+
+    school, net = _pick(lambda n: n.missing)
+    with session_scope() as session:
+        admin = principal_for(session, get_user(session, USERS["beheerder"][0]))
+        from services import partnerships
+        options = partnerships.organisation_choices(session, admin, net.school_id)
+        org = next(session.get(Organisation, o["value"]) for o in options
+                   if session.get(Organisation, o["value"]).type in net.missing)
+        option = next(o["label"] for o in options if o["value"] == org.id)
+    _open(duo, school)
+    _wait_graph(duo, lambda g: f"g-{org.type}" in {n for n, _ in g["nodes"]})
+    _choose_below_fold(duo, "#net-add-org", option)
+    start_input = duo.find_element("#net-add-start")
+    start_input.clear()
+    start_input.send_keys("31-02-2026")
+    click(duo, "#net-add-save")
+    duo.wait_for_contains_text("#net-form-error", "startdatum")
+    assert "geen bestaande datum" in duo.find_element("#net-form-error").text
+    start_input = duo.find_element("#net-add-start")
+    start_input.clear()
+    start_input.send_keys("01-11-2026")
+    click(duo, "#net-add-save")
+    duo.wait_for_element("#net-saved")
+    with session_scope() as session:
+        new = session.scalar(select(Partnership).where(Partnership.school_id == net.school_id,
+                                                       Partnership.organisation_id == org.id)
+                             .order_by(Partnership.id.desc()))
+    graph = _wait_graph(duo, lambda g: f"p{new.id}" in g["edges"])
+    assert f"g-{org.type}" not in {n for n, _ in graph["nodes"]}
+    after = _admin_network(school.code)
+    duo.wait_for_text_to_equal("#net-completeness", f"Compleet: {pct(after.share)}")
+    assert after.share > net.share
     assert duo.get_logs() == []

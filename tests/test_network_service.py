@@ -206,6 +206,14 @@ def test_net_s07_add_organisation_and_contact_then_end_the_organisation(demo_db)
                                     phone="06 12345678", email="a.tester@example.org")
         link = partnerships.add_partnership(session, coord, school_id=school.id, organisation_id=org.id,
                                             role="advies", start_on=date(2025, 1, 1), contact_id=contact.id)
+        assert partnerships.partnership_contact(session, coord, link.id).id == contact.id
+        partnerships.change_organisation(session, coord, org.id, name="Testbureau Netwerk BV", type="overig")
+        assert org.municipality_id == school.municipality_id        # kept when not given
+        renamed = session.scalars(select(AuditEntry).where(AuditEntry.entity == "organisatie",
+                                                           AuditEntry.action == "update",
+                                                           AuditEntry.entity_id == str(org.id))).all()
+        assert [(e.field, e.old_value, e.new_value) for e in renamed] == [
+            ("name", "Testbureau Netwerk", "Testbureau Netwerk BV")]
         ended = partnerships.end_organisation(session, coord, org.id, date(2026, 6, 30), "opgeheven")
         assert [p.id for p in ended] == [link.id] and link.end_on == date(2026, 6, 30)
         assert session.get(Organisation, org.id) is not None      # kept, never deleted
