@@ -71,7 +71,7 @@ def main() -> None:
                 rows.append((dataset, f"area analyses, {label}", n, median, worst))
 
                 def area_callback():
-                    network._POSITIONS.clear()   # uncached: the first view of a scope and date
+                    network.clear_caches()   # uncached: the first view of a scope and date
                     return network_page._area_view(network.scope_network(session, admin, scope), scope, None)
 
                 median, worst = _time(area_callback, min(args.repeat, 3))

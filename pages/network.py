@@ -471,10 +471,15 @@ def download_png(_n, code):
 
 # ---------------------------------------------------------------- the whole area
 
-def _grid(grid_id: str, rows: list[dict], columns: list[dict], height: str = "320px") -> dag.AgGrid:
-    return dag.AgGrid(id=grid_id, rowData=rows, columnDefs=columns, defaultColDef=DEFAULT_COLUMN,
+def _grid(grid_id: str, rows: list[dict], columns: list[dict], height: str = "320px") -> html.Div:
+    """A table of the first ROWS_SHOWN rows (the list is ranked), saying so when there are more."""
+    grid = dag.AgGrid(id=grid_id, rowData=rows[:ROWS_SHOWN], columnDefs=columns, defaultColDef=DEFAULT_COLUMN,
                       dashGridOptions=grid_options(pagination=len(rows) > 10, paginationPageSize=10),
                       style={"height": height})
+    if len(rows) <= ROWS_SHOWN:
+        return grid
+    return html.Div([grid, html.Div(f"De eerste {ROWS_SHOWN} van {len(rows)} getoond; kies een kleiner gebied of een "
+                                    "gemeente voor de rest.", className="small text-muted", id=f"{grid_id}-more")])
 
 
 @callback(Output("net-area", "children"), Output("net-muni", "options"),
@@ -497,8 +502,12 @@ def show_area(tab, municipality_id, _changed, scope_data):
     return _area_view(net, scope, mid), options
 
 
+ROWS_SHOWN = 200
+
+
 def _area_view(net, scope, municipality_id) -> list:
-    analysis = network.analyse(net)
+    key = (scope.area_key, scope.sector, scope.as_of, municipality_id)
+    analysis = network.cached_analysis(net, key)
     n = len(net.schools)
     no_partners = sum(1 for x in net.networks.values() if x.partners == 0)
     shares = [x.share for x in net.networks.values() if x.share is not None]
@@ -506,7 +515,7 @@ def _area_view(net, scope, municipality_id) -> list:
                     f"samenwerkingen; gemiddeld compleet {pct(sum(shares) / len(shares) if shares else None)}; "
                     f"{no_partners} scholen zonder partners.", id="net-area-summary", className="mb-2")
     if analysis.drawn:
-        positions = network.scope_positions(net, (scope.area_key, scope.sector, scope.as_of, municipality_id))
+        positions = network.scope_positions(net, key)
         graph_part = dbc.Card(dbc.CardBody([
             ng.graph("net-area-graph", ng.scope_elements(net, positions), height="600px"),
             html.Div("Scholen zijn gekleurd naar completeheid (rood: minder dan een derde, oranje, lichtgroen, "
@@ -555,7 +564,10 @@ def _area_view(net, scope, municipality_id) -> list:
         html.P("Groepen berekend met Louvain-communitydetectie op gedeelde partners (partners van meer dan "
                f"{network.COMMUNITY_MAX_LOAD} scholen tellen niet mee). Een voorstel voor leergroepen in de "
                "volgende tranche.", className="small text-muted mb-1"),
-        _grid("net-communities", analysis.communities, comm_cols),
+        _grid("net-communities", analysis.communities, comm_cols) if analysis.communities_computed else
+        dbc.Alert(f"Dit gebied heeft meer dan {network.COMMUNITY_MAX_SCHOOLS} scholen: leergroepen worden dan niet "
+                  "berekend (dat duurt te lang). Kies een regio, provincie of gemeente.", color="info",
+                  id="net-communities-skipped"),
         html.H3(f"Scholen zonder of met een zeer onvolledig netwerk (minder dan {pct(network.WEAK_THRESHOLD)})",
                 className="h6 mt-4"),
         _grid("net-weak", weak_rows, weak_cols),

@@ -35,6 +35,9 @@ from services.snapshot import _school_filters
 MAX_DRAWN_NODES = 450
 # Partners serving more schools than this do not define learning groups (they tie everyone).
 COMMUNITY_MAX_LOAD = 40
+# Louvain on the school projection takes seconds above this many schools (bench/network_timing.py):
+# larger scopes get no learning groups, and the page asks to pick a region or a municipality.
+COMMUNITY_MAX_SCHOOLS = 2000
 WEAK_THRESHOLD = 0.5
 SCHOOL_OPTIONS_LIMIT = 50
 
@@ -153,10 +156,13 @@ class ScopeNetwork:
 
     @property
     def fingerprint(self) -> str:
-        """Changes whenever a school, partnership or organisation in the graph changes."""
+        """Changes whenever anything the graph or the analyses show changes: schools, active
+        partnerships (with role and contact), organisations' names and types, contacts."""
         h = hashlib.sha1()
-        h.update(repr(sorted(self.schools)).encode())
-        h.update(repr(sorted((l.school_id, l.organisation_id) for l in self.links)).encode())
+        for part in (sorted(self.schools.items()), sorted(self.links, key=lambda l: (l.school_id, l.organisation_id,
+                                                                                       l.role, l.contact_id or 0)),
+                     sorted(self.organisations.items()), sorted(self.contacts.items()), sorted(self.required.items())):
+            h.update(repr(part).encode())
         return h.hexdigest()
 
 
@@ -221,6 +227,7 @@ class Analysis:
     communities: list[dict]
     weak: list[dict]
     drawn: bool                     # False when the graph has more than MAX_DRAWN_NODES nodes
+    communities_computed: bool      # False above COMMUNITY_MAX_SCHOOLS schools
 
 
 def analyse(net: ScopeNetwork) -> Analysis:
@@ -246,7 +253,14 @@ def analyse(net: ScopeNetwork) -> Analysis:
                          "types": ", ".join(sorted({label(ORGANISATION_TYPES, t) for _, t in f.exposed})),
                          "school_names": "; ".join(school_label(s) for s in f.schools[:8])
                          + (f" en {len(f.schools) - 8} meer" if len(f.schools) > 8 else "")})
-    groups = na.communities(net.links, max_load=COMMUNITY_MAX_LOAD)
+    # learning groups are for a region's next tranche: computed within each region (also cheaper
+    # than one Louvain run over a whole province or the country)
+    by_region: dict[object, list[na.Link]] = {}
+    for link in net.links:
+        by_region.setdefault(net.schools[link.school_id]["region_id"], []).append(link)
+    computed = len(net.schools) <= COMMUNITY_MAX_SCHOOLS
+    groups = sorted((g for links in by_region.values() for g in na.communities(links, max_load=COMMUNITY_MAX_LOAD)),
+                    key=lambda c: (-len(c), c)) if computed else []
     shared = {}
     for l in net.links:
         shared.setdefault(l.school_id, set()).add(l.organisation_id)
@@ -261,32 +275,46 @@ def analyse(net: ScopeNetwork) -> Analysis:
              "municipality": net.schools[n.school_id]["municipality"], "partners": n.partners,
              "share": n.share, "missing": ", ".join(label(ORGANISATION_TYPES, t) for t in n.missing)}
             for n in na.weak_networks(net.networks, WEAK_THRESHOLD)]
-    return Analysis(load, failures, communities, weak, len(net.schools) + len(net.organisations) <= MAX_DRAWN_NODES)
+    return Analysis(load, failures, communities, weak, len(net.schools) + len(net.organisations) <= MAX_DRAWN_NODES,
+                    computed)
 
 
-# ---------------------------------------------------------------- positions (cached)
+# ---------------------------------------------------------------- caches
 
-_POSITIONS: "OrderedDict[tuple, dict]" = OrderedDict()
-_POSITIONS_MAX = 32
+# Small per-process LRU caches keyed by content: a stale entry can never be served, because any
+# change to the graph changes the fingerprint in the key (so several workers are no problem).
+_CACHE: "OrderedDict[tuple, object]" = OrderedDict()
+_CACHE_MAX = 48
+
+
+def _cached(key: tuple, compute):  # noqa: ANN001, ANN202
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    value = compute()
+    _CACHE[key] = value
+    if len(_CACHE) > _CACHE_MAX:
+        _CACHE.popitem(last=False)
+    return value
+
+
+def clear_caches() -> None:
+    _CACHE.clear()
+
+
+def cached_analysis(net: ScopeNetwork, key: tuple) -> Analysis:
+    """analyse(net), cached per (scope, date, graph content, personal data or not)."""
+    return _cached(("analysis", *key, net.personal, net.fingerprint), lambda: analyse(net))
 
 
 def scope_positions(net: ScopeNetwork, key: tuple) -> dict[str, tuple[float, float]]:
-    """Seeded spring-layout positions of the scope graph, cached per (scope, date, graph content).
+    """Seeded positions of the scope graph (organisations on a ring, schools among their partners),
+    cached per (scope, date, graph content)."""
+    def compute() -> dict[str, tuple[float, float]]:
+        g = na.bipartite_graph(net.links, net.schools)
+        return na.anchored_positions(g, seed=1, size=max(600.0, 120 * g.number_of_nodes() ** 0.5))
 
-    The cache is a small per-process LRU keyed by content: a stale entry can never be served,
-    because any change to the graph changes the fingerprint in the key.
-    """
-    full = (*key, net.fingerprint)
-    if full in _POSITIONS:
-        _POSITIONS.move_to_end(full)
-        return _POSITIONS[full]
-    g = na.bipartite_graph(net.links, net.schools)
-    size = max(600.0, 120 * g.number_of_nodes() ** 0.5)
-    positions = na.anchored_positions(g, seed=1, size=size)
-    _POSITIONS[full] = positions
-    if len(_POSITIONS) > _POSITIONS_MAX:
-        _POSITIONS.popitem(last=False)
-    return positions
+    return _cached(("positions", *key, net.fingerprint), compute)
 
 
 # ---------------------------------------------------------------- export

@@ -106,6 +106,11 @@ def test_net_s03_scope_network_and_analysis(demo_db):
         pos = network.scope_positions(net, ("r", DEMO_TODAY))
         assert len(pos) == len(net.schools) + len(net.organisations)
         assert network.scope_positions(net, ("r", DEMO_TODAY)) is pos
+        assert network.cached_analysis(net, ("r", DEMO_TODAY)).load == result.load
+        # a change to the graph changes the key: the cache never serves a stale answer
+        fewer = network.ScopeNetwork(net.scope, net.schools, net.organisations, net.contacts, net.links[1:],
+                                     net.required, net.types, net.networks, net.personal)
+        assert fewer.fingerprint != net.fingerprint
 
 
 def test_net_s04_add_change_and_end_a_partnership_with_audit(demo_db):
