@@ -227,8 +227,10 @@ def show_school(code, contacts, _changed, scope_data):
                                                 className="text-success"))
     title = f"{net.name} ({net.code}) — {len({p.organisation_id for p in net.partners})} partners op " \
             f"{format_nl(scope.as_of)}"
+    # after a save the detail panel keeps its confirmation; a new school or view resets it
+    keep = ctx.triggered_id == "net-changed"
     return (elements, title, ng.completeness_figure(net.share, len(net.present), len(net.required)),
-            f"Compleet: {pct(net.share)}", gaps, intro, None)
+            f"Compleet: {pct(net.share)}", gaps, no_update if keep else intro, no_update if keep else None)
 
 
 @callback(Output("net-detail", "children", allow_duplicate=True), Output("net-selected", "data", allow_duplicate=True),
