@@ -77,9 +77,10 @@ def main() -> None:
                 median, worst = _time(area_callback, min(args.repeat, 3))
                 rows.append((dataset, f"area callback (uncached), {label}", n, median, worst))
             if dataset == "national":
-                whole = network.scope_network(session, admin, Scope(as_of=TODAY))
-                ids = list(whole.schools)
-                for size in (50, 100, 200, 300):
+                # positions for growing graphs: schools of the province, municipality by municipality
+                whole = network.scope_network(session, admin, scopes["provincie"])
+                ids = sorted(whole.schools, key=lambda sid: (whole.schools[sid]["municipality"], sid))
+                for size in (100, 200, 300, 400, 500):
                     keep = set(ids[:size])
                     links = [link for link in whole.links if link.school_id in keep]
                     g = na.bipartite_graph(links, keep)

@@ -19,14 +19,12 @@ from components.grid import DEFAULT_COLUMN, grid_options
 from components.inputs import dropdown
 from components.scope_page import PageContext, open_page, read_scope
 from components.theme import pct
-from domain import network_analysis as na
 from domain.dates import format_nl, parse_date
 from domain.vocab import ORGANISATION_TYPES, PARTNERSHIP_ROLES, label
-from models import Municipality, Organisation
 from models.db import session_scope
 from services import network, partnerships, web_auth
 from services.partnerships import FormError
-from services.permissions import PermissionDenied, can_edit_region, is_admin
+from services.permissions import PermissionDenied
 
 dash.register_page(__name__, path="/netwerk", name="Netwerk", order=30, title="Netwerk – Veilig in en om School")
 
@@ -65,7 +63,7 @@ def layout(**query):
             wanted = None
             options = network.school_options(session, principal, scope)
         editor = principal.role in ("beheerder", "coordinator")
-        municipalities = _editable_municipalities(session, principal) if editor else []
+        municipalities = partnerships.municipality_choices(session, principal) if editor else []
     scope_query = {k: v for k, v in query.items() if k in SCOPE_KEYS}
     school_tab = html.Div([
         dbc.Row([
@@ -124,15 +122,6 @@ def layout(**query):
                   dbc.Tab(area_tab, label="Heel het gebied: analyse", tab_id="area")],
                  id="net-tabs", active_tab="school", className="mb-3"),
     ])
-
-
-def _editable_municipalities(session, principal) -> list[dict]:
-    from sqlalchemy import select
-
-    rows = session.execute(select(Municipality.id, Municipality.name, Municipality.region_id)
-                           .order_by(Municipality.name)).all()
-    return [{"label": name, "value": mid} for mid, name, rid in rows
-            if is_admin(principal) or can_edit_region(principal, rid)]
 
 
 def _editor(municipalities: list[dict]) -> dbc.Card:
@@ -369,7 +358,7 @@ def save_new(_a, _b, _c, code, org_id, role, contact_id, start, agreements, org_
                     session, principal, school_id=school.id, organisation_id=_int(org_id), role=str(role or ""),
                     contact_id=_int(contact_id), start_on=_date(start, "startdatum"),
                     agreements=str(agreements or "")[:2000])
-                text = f"Samenwerking met {session.get(Organisation, p.organisation_id).name} toegevoegd."
+                text = f"Samenwerking toegevoegd ({label(PARTNERSHIP_ROLES, p.role).lower()}, vanaf {format_nl(p.start_on)})."
             elif trigger == "net-org-save":
                 org = partnerships.add_organisation(session, principal, name=str(org_name or ""),
                                                     type=str(org_type or ""), municipality_id=_int(org_muni))
@@ -577,20 +566,11 @@ def _area_view(net, scope, municipality_id) -> list:
     ]
 
 
-def _heatmap(net) -> dcc.Graph:
-    networks = net.networks
-    matrix = na.completeness_matrix(networks, net.required, net.types)
-    if len(networks) <= HEATMAP_MAX_SCHOOLS:
-        order = sorted(networks, key=lambda s: (net.schools[s]["name"], net.schools[s]["code"]))
-        rows = [f"{net.schools[s]['name']} ({net.schools[s]['code']})" for s in order]
-        fig = ng.heatmap_figure(rows, net.types, [matrix[s] for s in order], aggregated=False)
-    else:
-        groups = {s: net.schools[s]["municipality"] for s in networks}
-        shares = na.group_completeness(matrix, groups, len(net.types))
-        order = sorted(shares)
-        fig = ng.heatmap_figure(order, net.types, [shares[g] for g in order], aggregated=True)
-    note = ("" if len(networks) <= HEATMAP_MAX_SCHOOLS else
-            f"Meer dan {HEATMAP_MAX_SCHOOLS} scholen: samengevat per gemeente (aandeel scholen met de partner).")
+def _heatmap(net) -> html.Div:
+    heat = network.heatmap(net, HEATMAP_MAX_SCHOOLS)
+    fig = ng.heatmap_figure(heat["rows"], heat["types"], heat["matrix"], aggregated=heat["aggregated"])
+    note = (f"Meer dan {HEATMAP_MAX_SCHOOLS} scholen: samengevat per gemeente (aandeel scholen met de partner)."
+            if heat["aggregated"] else "")
     return html.Div([html.H3("Completeheid: scholen x kernpartnertypen", className="h6 mt-4"),
                      html.P(note, className="small text-muted mb-1", id="net-heatmap-note"),
                      dcc.Graph(id="net-heatmap", figure=fig, config=GRAPH_CONFIG)])

@@ -20,7 +20,7 @@ from sqlmodel import Session
 from domain import network_analysis as na
 from domain.network import completeness, partnership_active
 from domain.scope import Scope
-from domain.vocab import DEFAULT_REQUIRED_PARTNER_TYPES, ORGANISATION_TYPES, PARTNERSHIP_ROLES, label
+from domain.vocab import DEFAULT_REQUIRED_PARTNER_TYPES, ORGANISATION_TYPES, label
 from models import Contact, Municipality, Organisation, Partnership, Region, School
 from services.permissions import (
     PermissionDenied, Principal, READ_DENIED, can_edit_school, can_see_personal_data, ensure_can_read_school,
@@ -277,6 +277,19 @@ def analyse(net: ScopeNetwork) -> Analysis:
             for n in na.weak_networks(net.networks, WEAK_THRESHOLD)]
     return Analysis(load, failures, communities, weak, len(net.schools) + len(net.organisations) <= MAX_DRAWN_NODES,
                     computed)
+
+
+def heatmap(net: ScopeNetwork, max_schools: int) -> dict:
+    """Schools x required types (1 present, 0 missing, None not required); above max_schools
+    aggregated per municipality (share of its schools that have the type)."""
+    matrix = na.completeness_matrix(net.networks, net.required, net.types)
+    if len(net.networks) <= max_schools:
+        order = sorted(net.networks, key=lambda s: (net.schools[s]["name"], net.schools[s]["code"]))
+        return {"rows": [f"{net.schools[s]['name']} ({net.schools[s]['code']})" for s in order], "types": net.types,
+                "matrix": [matrix[s] for s in order], "aggregated": False}
+    shares = na.group_completeness(matrix, {s: net.schools[s]["municipality"] for s in net.networks}, len(net.types))
+    order = sorted(shares)
+    return {"rows": order, "types": net.types, "matrix": [shares[g] for g in order], "aggregated": True}
 
 
 # ---------------------------------------------------------------- caches

@@ -329,6 +329,14 @@ def organisation_choices(session: Session, principal: Principal, school_id: int)
     return [{"label": f"{name} ({ORGANISATION_TYPES.get(t, t)})", "value": oid} for oid, name, t in rows]
 
 
+def municipality_choices(session: Session, principal: Principal) -> list[dict]:
+    """Municipalities where the user may place a new organisation."""
+    rows = session.execute(select(Municipality.id, Municipality.name, Municipality.region_id)
+                           .order_by(Municipality.name)).all()
+    return [{"label": name, "value": mid} for mid, name, rid in rows
+            if is_admin(principal) or can_edit_region(principal, rid)]
+
+
 def contact_choices(session: Session, principal: Principal, organisation_id: int | None) -> list[dict]:
     """Contacts of an organisation; names only for roles that may see personal data."""
     from services.permissions import can_see_personal_data
