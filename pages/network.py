@@ -175,7 +175,13 @@ def _editor(municipalities: list[dict]) -> dbc.Card:
 # ---------------------------------------------------------------- per school
 
 def _query(scope_data) -> dict:
-    return dict((scope_data or {}).get("query") or {})
+    """The URL scope stored in the page (untrusted: anything else than a dict counts as empty)."""
+    query = scope_data.get("query") if isinstance(scope_data, dict) else None
+    return dict(query) if isinstance(query, dict) else {}
+
+
+def _dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
 
 
 @callback(Output("net-school", "options"), Input("net-school", "search_value"),
@@ -228,7 +234,7 @@ def show_school(code, contacts, _changed, scope_data):
 def node_detail(node, code, scope_data):
     """The details of a clicked node, looked up again on the server: the browser only names the node."""
     principal = web_auth.current_principal()
-    if not node or not code:
+    if not isinstance(node, dict) or not code:
         raise PreventUpdate
     with session_scope() as session:
         try:
@@ -423,7 +429,7 @@ def save_selected(_a, _b, _c, _d, _e, pid, role, contact_id, agreements, end, se
                 text = "Wijziging opgeslagen."
             elif trigger == "net-edit-org-save":
                 org = partnerships.change_organisation(session, principal,
-                                                       _int((selected or {}).get("organisation_id")) or 0,
+                                                       _int(_dict(selected).get("organisation_id")) or 0,
                                                        name=str(org_name or ""), type=str(org_type or ""))
                 text = f"Organisatie {org.name} opgeslagen."
             elif trigger == "net-edit-c-save":
@@ -438,7 +444,7 @@ def save_selected(_a, _b, _c, _d, _e, pid, role, contact_id, agreements, end, se
                 text = f"Samenwerking beëindigd; laatste dag {format_nl(on)}."
             elif trigger == "net-org-end":
                 on = _date(end, "einddatum")
-                org_id = _int((selected or {}).get("organisation_id")) or 0
+                org_id = _int(_dict(selected).get("organisation_id")) or 0
                 ended = partnerships.end_organisation(session, principal, org_id, on)
                 text = f"Organisatie beëindigd: {len(ended)} samenwerking(en) beëindigd, laatste dag {format_nl(on)}."
             else:

@@ -86,7 +86,7 @@ def _network(profile: dict, as_of) -> dbc.Card:
 def school_node_detail(node, code, search):
     """Details of a clicked node, read again on the server with the user's permissions."""
     principal = web_auth.current_principal()
-    if not node or principal is None:
+    if not isinstance(node, dict) or principal is None:
         raise PreventUpdate
     query = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items()}
     scope, _ = scope_from_params(query, date.today())

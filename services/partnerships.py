@@ -318,8 +318,7 @@ def change_contact(session: Session, principal: Principal, contact_id: int, *, n
 # ---------------------------------------------------------------- choices for forms
 
 def organisation_choices(session: Session, principal: Principal, school_id: int) -> list[dict]:
-    """Organisations a coordinator can link to this school: those in the school's region or without a
-    municipality, plus any already serving a school of that region."""
+    """Organisations to link to this school: those in the school's region or without a municipality."""
     region_id = (school_location(session, school_id) or (None,))[0]
     stmt = select(Organisation.id, Organisation.name, Organisation.type)
     if region_id is not None:
@@ -341,8 +340,10 @@ def contact_choices(session: Session, principal: Principal, organisation_id: int
     """Contacts of an organisation; names only for roles that may see personal data."""
     from services.permissions import can_see_personal_data
 
-    if not organisation_id:
-        return []
+    org = session.get(Organisation, organisation_id) if isinstance(organisation_id, int) else None
+    if org is None or not (is_admin(principal) or org.municipality_id is None
+                           or can_edit_region(principal, _municipality_region(session, org.municipality_id))):
+        return []   # only organisations the user can link in their own regions
     rows = session.execute(select(Contact.id, Contact.name, Contact.role)
                            .where(Contact.organisation_id == organisation_id).order_by(Contact.name)).all()
     personal = can_see_personal_data(principal)

@@ -193,6 +193,12 @@ def test_net_s06_coordinator_cannot_change_another_region(demo_db):
                                          role="advies", start_on=DEMO_TODAY)
         with pytest.raises(PermissionDenied):
             partnerships.change_partnership(session, coord, 10 ** 9, agreements="x")
+        # contacts (personal data) of an organisation elsewhere are not offered
+        foreign = session.scalar(select(Organisation.id).join(Municipality, Organisation.municipality_id ==
+                                                              Municipality.id).where(Municipality.region_id != region_id)
+                                 .where(Organisation.id.in_(select(Contact.organisation_id))))
+        assert partnerships.contact_choices(session, coord, foreign) == []
+        assert partnerships.contact_choices(session, _principal(session, "beheerder"), foreign)
         mine = network.school_network(session, coord, own.code, DEMO_TODAY).partners[0]
         with pytest.raises(PermissionDenied):
             partnerships.end_partnership(session, stuur, mine.partnership_id, DEMO_TODAY)
