@@ -6,6 +6,7 @@ checks the user on the server through the services, and turns plain results into
 from __future__ import annotations
 
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 import dash
 import dash_ag_grid as dag
@@ -19,12 +20,13 @@ from components.grid import DEFAULT_COLUMN, grid_options
 from components.inputs import dropdown
 from components.scope_page import PageContext, open_page, read_scope
 from components.theme import pct
-from domain.dates import format_nl, parse_date
+from domain.dates import format_nl, parse_date, quarter_of, quarter_start
 from domain.vocab import ORGANISATION_TYPES, PARTNERSHIP_ROLES, label
 from models.db import session_scope
 from services import network, partnerships, web_auth
 from services.partnerships import FormError
 from services.permissions import PermissionDenied
+from services.school_profile import SCHOOL_CODE
 
 dash.register_page(__name__, path="/netwerk", name="Netwerk", order=30, title="Netwerk – Veilig in en om School")
 
@@ -76,6 +78,7 @@ def layout(**query):
             dbc.Col(dbc.Button("Download als PNG", id="net-png", color="secondary", outline=True, size="sm"),
                     md=2, className="d-flex align-items-end justify-content-end"),
         ], className="g-2 mb-2"),
+        html.Div(dcc.Link("", href="/netwerk", id="net-previous"), className="small mb-2"),
         dbc.Row([
             dbc.Col(dbc.Card(dbc.CardBody([
                 html.Div(id="net-school-title", className="fw-semibold"),
@@ -202,6 +205,7 @@ def search_schools(search, current, scope_data):
 @callback(Output("net-graph", "elements"), Output("net-school-title", "children"),
           Output("net-completeness-figure", "figure"), Output("net-completeness", "children"),
           Output("net-gaps", "children"), Output("net-detail", "children"), Output("net-selected", "data"),
+          Output("net-previous", "children"), Output("net-previous", "href"),
           Input("net-school", "value"), Input("net-show-contacts", "value"), Input("net-changed", "data"),
           State("net-scope", "data"))
 def show_school(code, contacts, _changed, scope_data):
@@ -209,13 +213,20 @@ def show_school(code, contacts, _changed, scope_data):
     empty = ng.completeness_figure(None, 0, 0)
     intro = "Klik op een organisatie, contactpersoon of ontbrekende partner in het netwerk."
     if not code:
-        return [], "Kies een school.", empty, "", "", intro, None
+        return [], "Kies een school.", empty, "", "", intro, None, "", "/netwerk"
     with session_scope() as session:
         try:
             scope, _ = read_scope(session, _query(scope_data), principal)
             net = network.school_network(session, principal, str(code), scope.as_of)
         except PermissionDenied as exc:
-            return [], _alert(str(exc), id_="net-denied"), empty, "", "", intro, None
+            return [], _alert(str(exc), id_="net-denied"), empty, "", "", intro, None, "", "/netwerk"
+    # the network as it was at the end of the previous quarter (the last steering meeting);
+    # the link holds only a validated area key, sector, date and DUO code
+    previous = quarter_start(*quarter_of(scope.as_of)) - timedelta(days=1)
+    params = {"gebied": scope.area_key, **({"sector": scope.sector} if scope.sector else {}),
+              "peildatum": previous.isoformat(), **({"school": net.code} if SCHOOL_CODE.match(net.code) else {})}
+    previous_link = (f"Bekijk dit netwerk zoals het was aan het eind van het vorige kwartaal ({format_nl(previous)})",
+                     "/netwerk?" + urlencode(params))
     elements = ng.school_elements(net, show_contacts=bool(contacts))
     gaps = ([html.Span(f"ontbreekt: {label(ORGANISATION_TYPES, t).lower()}", className="badge bg-danger me-1")
              for t in net.missing] or html.Span("Alle kernpartners van de regio zijn aanwezig.",
@@ -225,7 +236,8 @@ def show_school(code, contacts, _changed, scope_data):
     # after a save the detail panel keeps its confirmation; a new school or view resets it
     keep = ctx.triggered_id == "net-changed"
     return (elements, title, ng.completeness_figure(net.share, len(net.present), len(net.required)),
-            f"Compleet: {pct(net.share)}", gaps, no_update if keep else intro, no_update if keep else None)
+            f"Compleet: {pct(net.share)}", gaps, no_update if keep else intro, no_update if keep else None,
+            *previous_link)
 
 
 @callback(Output("net-detail", "children", allow_duplicate=True), Output("net-selected", "data", allow_duplicate=True),

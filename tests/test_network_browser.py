@@ -112,12 +112,25 @@ def test_net001_pick_a_school_and_see_its_partners_and_gaps(duo):
     duo.wait_for_text_to_equal("#net-completeness", f"Compleet: {pct(net.share)}")
     gaps = duo.find_element("#net-gaps").text.lower()
     assert all(f"ontbreekt: {nodes[f'g-{t}'][len('ontbreekt: '):]}" in gaps for t in net.missing)
+    # one click to the network as it was at the end of the previous quarter
+    href = duo.find_element("#net-previous").get_attribute("href")
+    assert href.endswith(f"peildatum=2026-09-30&school={school.code}")
     # contact persons on demand
     click(duo, "#net-show-contacts input")
     named = {p.contact_id for p in net.partners if p.contact_id}
     _wait_graph(duo, lambda g: {f"c{c}" for c in named} <= {n for n, _ in g["nodes"]})
     if SHOTS:
         duo.driver.save_screenshot(f"{SHOTS}/net-school.png")
+    # the previous quarter: the same school preselected, the network at that date
+    from datetime import date
+    with session_scope() as session:
+        admin = principal_for(session, get_user(session, USERS["beheerder"][0]))
+        then = network.school_network(session, admin, school.code, date(2026, 9, 30))
+    duo.wait_for_page(href)
+    duo.wait_for_contains_text("#net-school-title", "30-09-2026")
+    duo.wait_for_text_to_equal("#net-completeness", f"Compleet: {pct(then.share)}")
+    _wait_graph(duo, lambda g: set(g["edges"]) == {f"p{p.partnership_id}" for p in then.partners} | {
+        f"ge-{t}" for t in then.missing})
     assert duo.get_logs() == []
 
 
