@@ -3,9 +3,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from urllib.parse import parse_qs
+
 import dash
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import Input, Output, State, callback, dcc, html
+from dash.exceptions import PreventUpdate
+
+from components import network_graph as ng
 
 from components.certification_charts import gantt_chart
 from components.charts import GRAPH_CONFIG
@@ -14,9 +19,10 @@ from components.theme import pct
 from domain.dates import format_nl
 from domain.scope import scope_from_params
 from models.db import session_scope
-from services import web_auth
+from domain.vocab import ORGANISATION_TYPES, label
+from services import network, web_auth
 from services.permissions import PermissionDenied
-from services.school_profile import school_profile
+from services.school_profile import SCHOOL_CODE, school_profile
 
 dash.register_page(__name__, path_template="/school/<code>", name="School", order=95, hide_from_nav=True,
                    title="School – Veilig in en om School")
@@ -49,22 +55,50 @@ def _certificate(profile: dict) -> dbc.Card:
     return dbc.Card(dbc.CardBody(body), className="h-100 shadow-sm")
 
 
-def _network(profile: dict) -> dbc.Card:
+def _network(profile: dict, as_of) -> dbc.Card:
+    """The partner network as a compact graph (components.network_graph), gaps and completeness."""
     net = profile["network"]
-    rows = [html.Tr([html.Td(p["organisation"]), html.Td(p["type"]), html.Td(p["role"]),
-                     html.Td(p["contact"] or "–"), html.Td(p["phone"] or ""), html.Td(p["email"] or ""),
-                     html.Td(format_nl(p["since"]))]) for p in net["partners"]]
-    gaps = [dbc.Badge(f"ontbreekt: {m.lower()}", color="danger", className="me-1") for m in net["missing"]]
+    gaps = [dbc.Badge(f"ontbreekt: {label(ORGANISATION_TYPES, t).lower()}", color="danger", className="me-1")
+            for t in net.missing]
+    # the code comes from the database and matches the DUO pattern: safe in a link
+    link = dcc.Link("Details, contactpersonen en bijwerken op de pagina Netwerk",
+                    href=f"/netwerk?school={net.code}&peildatum={as_of.isoformat()}", id="school-network-link") \
+        if SCHOOL_CODE.match(net.code) else ""
     return dbc.Card(dbc.CardBody([
-        html.H3(["Partnernetwerk ", html.Span(f"compleet: {pct(net['completeness'])}", id="school-completeness",
+        html.H3(["Partnernetwerk ", html.Span(f"compleet: {pct(net.share)}", id="school-completeness",
                                               className="badge bg-secondary")], className="h6"),
         html.Div(gaps or html.Span("Alle kernpartners van de regio zijn aanwezig.", className="text-success"),
                  id="school-gaps", className="mb-2"),
-        dbc.Table([html.Thead(html.Tr([html.Th(h) for h in ("Organisatie", "Type", "Rol", "Contactpersoon",
-                                                            "Telefoon", "E-mail", "Sinds")])),
-                   html.Tbody(rows)], size="sm", striped=True, bordered=True, id="school-partners")
-        if rows else html.P("Geen actieve samenwerkingen op de peildatum.", className="text-muted"),
+        dcc.Store(id="school-code", data=net.code),
+        dbc.Row([
+            dbc.Col([ng.graph("school-net-graph", ng.school_elements(net), height="380px"),
+                     ng.legend(sorted({p.type for p in net.partners}), gaps=bool(net.missing))], lg=8),
+            dbc.Col(html.Div("Klik op een partner in het netwerk voor de contactpersoon en de afspraken.",
+                             id="school-net-detail", className="small"), lg=4),
+        ]) if net.partners or net.missing else
+        html.P("Geen actieve samenwerkingen op de peildatum.", className="text-muted", id="school-partners"),
+        html.Div(link, className="small mt-2"),
     ]), className="shadow-sm")
+
+
+@callback(Output("school-net-detail", "children"), Input("school-net-graph", "tapNodeData"),
+          State("school-code", "data"), State("url", "search"), prevent_initial_call=True)
+def school_node_detail(node, code, search):
+    """Details of a clicked node, read again on the server with the user's permissions."""
+    principal = web_auth.current_principal()
+    if not isinstance(node, dict) or principal is None:
+        raise PreventUpdate
+    query = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items()}
+    scope, _ = scope_from_params(query, date.today())
+    with session_scope() as session:
+        try:
+            net = network.school_network(session, principal, str(code or ""), scope.as_of)
+        except PermissionDenied as exc:
+            return refusal(exc)
+    found = ng.node_details(net, str(node.get("id", ""))[:40])
+    if found is None:
+        raise PreventUpdate
+    return found[0]
 
 
 def _history(profile: dict, as_of) -> list:
@@ -103,6 +137,6 @@ def layout(code: str | None = None, **query):
         *[dbc.Alert(w, color="warning", className="py-1") for w in warnings],
         dbc.Row([dbc.Col(_facts(profile), lg=6, className="mb-3"), dbc.Col(_certificate(profile), lg=6,
                                                                            className="mb-3")]),
-        _network(profile),
+        _network(profile, scope.as_of),
         *_history(profile, scope.as_of),
     ])

@@ -474,3 +474,85 @@ def _count_plans() -> int:
 
     with session_scope() as session:
         return session.scalar(select(func.count(TranchePlan.id)))
+
+def _partnership_in(region: str, *, inside: bool) -> int:
+    from models import Municipality, Partnership, Region
+
+    with session_scope() as session:
+        rid = session.scalar(select(Region.id).where(Region.name == region))
+        cond = Municipality.region_id == rid if inside else Municipality.region_id != rid
+        return session.scalar(select(Partnership.id).join(School).join(Municipality)
+                              .where(cond, Partnership.end_on.is_(None)).order_by(Partnership.id))
+
+
+def _call_by_input(client, app, output: str, input_id: str, values: dict, changed: str | None = None):
+    """Call the callback with this output whose first input is input_id (several share an output);
+    `changed` names the input that fired (default: the first)."""
+    key = next(k for k in app.callback_map if output in k and app.callback_map[k]["inputs"][0]["id"] == input_id)
+    payload = _payload(app, key, values)
+    if changed:
+        payload["changedPropIds"] = [changed]
+    return client.post("/_dash-update-component", json=payload)
+
+
+def test_network_callbacks_refuse_crafted_requests(dash_app):
+    """A coordinator of one region cannot end, change or add partnerships elsewhere, nor read other schools."""
+    from models import Partnership
+
+    client = dash_app.server.test_client()
+    client_login(client, USERS["coordinator"][0])
+    other = _partnership_in("Maastricht-Heuvelland", inside=False)
+    with session_scope() as session:
+        before = session.get(Partnership, other)
+        other_code = session.get(School, before.school_id).code
+        org_id, end_before = before.organisation_id, before.end_on
+    body = _call_by_input(client, dash_app, "net-detail.children@", "net-edit-save", {
+        "net-end-save.n_clicks": 1, "net-edit-partnership.value": other, "net-end-date.value": "01-01-2026",
+        "net-selected.data": {"organisation_id": org_id}}, "net-end-save.n_clicks").get_data(as_text=True)
+    assert "Geen toegang" in body
+    body = _call_by_input(client, dash_app, "net-detail.children@", "net-edit-save", {
+        "net-org-end.n_clicks": 1, "net-end-date.value": "01-01-2026",
+        "net-selected.data": {"organisation_id": org_id}}, "net-org-end.n_clicks").get_data(as_text=True)
+    assert "Geen toegang" in body
+    body = _call_by_input(client, dash_app, "net-detail.children@", "net-edit-save", {
+        "net-edit-save.n_clicks": 1, "net-edit-partnership.value": other, "net-edit-role.value": "advies",
+        "net-edit-agreements.value": "gehackt"}).get_data(as_text=True)
+    assert "Geen toegang" in body
+    body = _call(client, dash_app, "net-message.children", {
+        "net-add-save.n_clicks": 1, "net-school.value": other_code, "net-add-org.value": org_id,
+        "net-add-role.value": "advies", "net-add-start.value": "01-01-2026"}).get_data(as_text=True)
+    assert "Geen toegang" in body
+    with session_scope() as session:
+        after = session.get(Partnership, other)
+        assert after.end_on == end_before and after.agreements != "gehackt" and after.role == before.role
+    # reading: the graph, the node details and the school search of another region
+    body = _call(client, dash_app, "net-graph.elements", {"net-school.value": other_code}).get_data(as_text=True)
+    assert "Geen toegang" in body and f"o{org_id}" not in body
+    body = _call(client, dash_app, "school-net-detail.children", {
+        "school-net-graph.tapNodeData": {"id": f"o{org_id}"}, "school-code.data": other_code}).get_data(as_text=True)
+    assert "Geen toegang" in body
+    body = _call(client, dash_app, "net-school.options", {"net-school.search_value": other_code}).get_data(
+        as_text=True)
+    assert other_code not in body
+
+
+def test_network_personal_data_only_for_coordinator_and_admin(dash_app):
+    from models import Contact, Partnership
+
+    pid = _partnership_in("Maastricht-Heuvelland", inside=True)
+    with session_scope() as session:
+        p = session.get(Partnership, pid)
+        if p.contact_id is None:
+            p = session.scalar(select(Partnership).where(Partnership.contact_id.is_not(None),
+                                                         Partnership.end_on.is_(None)))
+        code, org_id = session.get(School, p.school_id).code, p.organisation_id
+        contact = session.get(Contact, p.contact_id)
+    for role, visible in (("stuurgroeplid", False), ("coordinator", True)):
+        client = dash_app.server.test_client()
+        client_login(client, USERS[role][0])
+        body = _call_by_input(client, dash_app, "net-detail.children@", "net-graph", {
+            "net-graph.tapNodeData": {"id": f"o{org_id}"}, "net-school.value": code,
+            "net-scope.data": {"query": {"peildatum": "2026-11-23"}}}).get_data(as_text=True)
+        if role == "stuurgroeplid" and "Geen toegang" in body:
+            continue   # a steering member of another province may not read the school at all
+        assert (contact.name in body) == visible and (contact.phone in body) == visible, role

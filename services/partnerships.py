@@ -1,0 +1,352 @@
+"""Editing the partner network: partnerships, organisations and contact persons.
+
+Who: users who may edit the school (permissions.can_edit_school: beheerder, or a coordinator
+of the school's region). An organisation may be changed by a beheerder, or by a coordinator
+when it works in one of their municipalities or only with schools they may edit.
+Ending keeps history: a partnership gets an end date (never a delete); ending an
+organisation ends all its running partnerships. Contacts have no end date in the schema
+and are changed, not ended.
+
+Every write is checked here, logged with services.audit (old and new values) in the same
+transaction, and never committed here: the caller's session_scope commits or rolls back.
+Invalid input raises FormError with a Dutch message per field, before anything is written.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from dataio.values import max_length, parse_email
+from domain.vocab import ORGANISATION_TYPES, PARTNERSHIP_ROLES
+from models import Contact, Municipality, Organisation, Partnership
+from services import audit
+from services.permissions import (
+    EDIT_DENIED, PermissionDenied, Principal, can_edit_region, ensure_can_edit_school, is_admin, school_location,
+)
+
+
+class FormError(ValueError):
+    """Invalid form input: {field: Dutch message}."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+
+
+def _text(value: Any, model: type, attr: str, errors: dict, field: str, *, required: bool = False) -> str:
+    text = str(value or "").strip()
+    limit = max_length(model, attr)
+    if required and not text:
+        errors[field] = "dit veld is verplicht"
+    elif limit is not None and len(text) > limit:
+        errors[field] = f"te lang ({len(text)} tekens, maximaal {limit})"
+    return text
+
+
+def _log(session: Session, principal: Principal, action: str, entity: str, entity_id: Any,
+         changes: dict, detail: str = "") -> None:
+    audit.record(session, username=principal.username, action=action, entity=entity, entity_id=entity_id,
+                 changes=changes, detail=detail)
+
+
+# ---------------------------------------------------------------- partnerships
+
+PARTNERSHIP_FIELDS = ["school_id", "organisation_id", "role", "contact_id", "start_on", "end_on", "agreements"]
+
+
+def _check_partnership(session: Session, values: dict, *, exclude_id: int | None = None) -> dict:
+    errors: dict[str, str] = {}
+    org = session.get(Organisation, values.get("organisation_id")) if values.get("organisation_id") else None
+    if org is None:
+        errors["organisatie"] = "kies een bestaande organisatie"
+    if values.get("role") not in PARTNERSHIP_ROLES:
+        errors["rol"] = f"kies een rol: {', '.join(PARTNERSHIP_ROLES.values())}"
+    contact_id = values.get("contact_id")
+    if contact_id is not None:
+        contact = session.get(Contact, contact_id)
+        if contact is None or org is None or contact.organisation_id != org.id:
+            errors["contactpersoon"] = "deze contactpersoon werkt niet bij de gekozen organisatie"
+    start, end = values.get("start_on"), values.get("end_on")
+    if not isinstance(start, date):
+        errors["startdatum"] = "vul een startdatum in (dd-mm-jjjj)"
+    if end is not None and isinstance(start, date) and end < start:
+        errors["einddatum"] = "de einddatum ligt vóór de startdatum"
+    values["agreements"] = _text(values.get("agreements"), Partnership, "agreements", errors, "afspraken")
+    if not errors:
+        # no two overlapping partnerships of one school with one organisation in one role
+        others = session.scalars(select(Partnership).where(
+            Partnership.school_id == values["school_id"], Partnership.organisation_id == org.id,
+            Partnership.role == values["role"])).all()
+        for other in others:
+            if other.id == exclude_id:
+                continue
+            if other.start_on <= (end or date.max) and start <= (other.end_on or date.max):
+                errors["startdatum"] = (f"er is al een samenwerking met {org.name} als "
+                                        f"{PARTNERSHIP_ROLES[values['role']].lower()} in deze periode")
+                break
+    if errors:
+        raise FormError(errors)
+    return values
+
+
+def add_partnership(session: Session, principal: Principal, *, school_id: int, organisation_id: int | None,
+                    role: str | None, start_on: date | None, end_on: date | None = None,
+                    contact_id: int | None = None, agreements: str = "") -> Partnership:
+    ensure_can_edit_school(session, principal, school_id)
+    values = _check_partnership(session, {
+        "school_id": school_id, "organisation_id": organisation_id, "role": role, "contact_id": contact_id,
+        "start_on": start_on, "end_on": end_on, "agreements": agreements})
+    partnership = Partnership(**values)
+    session.add(partnership)
+    session.flush()
+    _log(session, principal, "create", "samenwerking", partnership.id,
+         {f: (None, values[f]) for f in PARTNERSHIP_FIELDS})
+    return partnership
+
+
+def _partnership_for_edit(session: Session, principal: Principal, partnership_id: int) -> Partnership:
+    partnership = session.get(Partnership, partnership_id) if partnership_id else None
+    if partnership is None:   # unknown and forbidden ids get the same answer
+        raise PermissionDenied(EDIT_DENIED)
+    ensure_can_edit_school(session, principal, partnership.school_id)
+    return partnership
+
+
+def change_partnership(session: Session, principal: Principal, partnership_id: int, **changes: Any) -> Partnership:
+    """Change role, contact, dates or agreements (not the school or the organisation: end and add instead)."""
+    partnership = _partnership_for_edit(session, principal, partnership_id)
+    allowed = {"role", "contact_id", "start_on", "end_on", "agreements"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise FormError({k: "dit veld kan niet worden gewijzigd" for k in sorted(unknown)})
+    before = audit.snapshot(partnership, PARTNERSHIP_FIELDS)
+    values = _check_partnership(session, {**before, **changes}, exclude_id=partnership.id)
+    for f in allowed:
+        setattr(partnership, f, values[f])
+    session.add(partnership)
+    diff = audit.diff(before, audit.snapshot(partnership, PARTNERSHIP_FIELDS))
+    if diff:
+        _log(session, principal, "update", "samenwerking", partnership.id, diff)
+    return partnership
+
+
+def end_partnership(session: Session, principal: Principal, partnership_id: int, end_on: date | None,
+                    reason: str = "") -> Partnership:
+    """Set the last day of the partnership; history stays (the row is kept)."""
+    partnership = _partnership_for_edit(session, principal, partnership_id)
+    if not isinstance(end_on, date):
+        raise FormError({"einddatum": "vul een einddatum in (dd-mm-jjjj)"})
+    if partnership.end_on is not None and partnership.end_on <= end_on:
+        raise FormError({"einddatum": f"deze samenwerking is al beëindigd op {partnership.end_on:%d-%m-%Y}"})
+    if end_on < partnership.start_on:
+        raise FormError({"einddatum": f"de einddatum ligt vóór de startdatum ({partnership.start_on:%d-%m-%Y})"})
+    old = partnership.end_on
+    partnership.end_on = end_on
+    session.add(partnership)
+    _log(session, principal, "end", "samenwerking", partnership.id, {"end_on": (old, end_on)}, reason[:500])
+    return partnership
+
+
+# ---------------------------------------------------------------- organisations
+
+ORGANISATION_FIELDS = ["name", "type", "municipality_id"]
+
+
+def _municipality_region(session: Session, municipality_id: int | None) -> int | None:
+    m = session.get(Municipality, municipality_id) if municipality_id is not None else None
+    return m.region_id if m else None
+
+
+def can_edit_organisation(session: Session, principal: Principal, org: Organisation) -> bool:
+    if is_admin(principal):
+        return True
+    if org.municipality_id is not None and can_edit_region(principal, _municipality_region(session, org.municipality_id)):
+        return True
+    served = session.scalars(select(Partnership.school_id).where(Partnership.organisation_id == org.id).distinct()).all()
+    return bool(served) and all(can_edit_region(principal, (school_location(session, s) or (None,))[0]) for s in served)
+
+
+def _organisation_for_edit(session: Session, principal: Principal, organisation_id: int) -> Organisation:
+    org = session.get(Organisation, organisation_id) if organisation_id else None
+    if org is None or not can_edit_organisation(session, principal, org):
+        raise PermissionDenied(EDIT_DENIED)
+    return org
+
+
+def _check_organisation(session: Session, principal: Principal, values: dict, exclude_id: int | None = None) -> dict:
+    errors: dict[str, str] = {}
+    values["name"] = _text(values.get("name"), Organisation, "name", errors, "naam", required=True)
+    if values.get("type") not in ORGANISATION_TYPES:
+        errors["type"] = "kies een soort organisatie uit de lijst"
+    mid = values.get("municipality_id")
+    if mid is not None and session.get(Municipality, mid) is None:
+        errors["gemeente"] = "kies een bestaande gemeente"
+    elif not is_admin(principal) and not can_edit_region(principal, _municipality_region(session, mid)) \
+            and not (exclude_id is not None and mid == session.get(Organisation, exclude_id).municipality_id):
+        # a new organisation goes in the user's region; an existing one may keep its municipality
+        errors["gemeente"] = "kies een gemeente in uw regio"
+    if "naam" not in errors:
+        same = session.scalar(select(Organisation.id).where(func.lower(Organisation.name) == values["name"].lower()))
+        if same is not None and same != exclude_id:
+            errors["naam"] = f"er bestaat al een organisatie met de naam '{values['name']}'"
+    if errors:
+        raise FormError(errors)
+    return values
+
+
+def add_organisation(session: Session, principal: Principal, *, name: str, type: str | None,
+                     municipality_id: int | None) -> Organisation:
+    if principal.role not in ("beheerder", "coordinator"):
+        raise PermissionDenied(EDIT_DENIED)
+    values = _check_organisation(session, principal, {"name": name, "type": type, "municipality_id": municipality_id})
+    org = Organisation(**values)
+    session.add(org)
+    session.flush()
+    _log(session, principal, "create", "organisatie", org.id, {f: (None, values[f]) for f in ORGANISATION_FIELDS})
+    return org
+
+
+_KEEP: Any = object()
+
+
+def change_organisation(session: Session, principal: Principal, organisation_id: int, *, name: str,
+                        type: str | None, municipality_id: int | None = _KEEP) -> Organisation:
+    """Change name, type and (when given) municipality; leaving municipality_id out keeps it."""
+    org = _organisation_for_edit(session, principal, organisation_id)
+    before = audit.snapshot(org, ORGANISATION_FIELDS)
+    if municipality_id is _KEEP:
+        municipality_id = org.municipality_id
+    values = _check_organisation(session, principal, {"name": name, "type": type, "municipality_id": municipality_id},
+                                 exclude_id=org.id)
+    for f in ORGANISATION_FIELDS:
+        setattr(org, f, values[f])
+    session.add(org)
+    diff = audit.diff(before, audit.snapshot(org, ORGANISATION_FIELDS))
+    if diff:
+        _log(session, principal, "update", "organisatie", org.id, diff)
+    return org
+
+
+def end_organisation(session: Session, principal: Principal, organisation_id: int, end_on: date | None,
+                     reason: str = "") -> list[Partnership]:
+    """End every partnership of the organisation that runs past end_on; returns the ended ones.
+
+    All its schools must be editable by the user, and none of its partnerships may start after
+    end_on; otherwise nothing changes."""
+    org = _organisation_for_edit(session, principal, organisation_id)
+    if not isinstance(end_on, date):
+        raise FormError({"einddatum": "vul een einddatum in (dd-mm-jjjj)"})
+    running = [p for p in session.scalars(select(Partnership).where(Partnership.organisation_id == org.id))
+               if p.end_on is None or p.end_on > end_on]
+    later = [p for p in running if p.start_on > end_on]
+    if later:
+        raise FormError({"einddatum": f"{len(later)} samenwerking(en) beginnen pas na deze datum; "
+                                      "kies een latere einddatum"})
+    for p in running:
+        ensure_can_edit_school(session, principal, p.school_id)
+    ended = []
+    for p in running:
+        ended.append(end_partnership(session, principal, p.id, end_on, reason or f"organisatie {org.name} beëindigd"))
+    _log(session, principal, "end", "organisatie", org.id, {}, f"{len(ended)} samenwerking(en) beëindigd per "
+                                                                f"{end_on:%d-%m-%Y}. {reason}".strip())
+    return ended
+
+
+# ---------------------------------------------------------------- contacts
+
+CONTACT_FIELDS = ["organisation_id", "name", "role", "phone", "email"]
+
+
+def _check_contact(values: dict) -> dict:
+    errors: dict[str, str] = {}
+    values["name"] = _text(values.get("name"), Contact, "name", errors, "naam", required=True)
+    values["role"] = _text(values.get("role"), Contact, "role", errors, "functie")
+    values["phone"] = _text(values.get("phone"), Contact, "phone", errors, "telefoon")
+    if values["phone"] and not all(ch.isdigit() or ch in " +-()" for ch in values["phone"]):
+        errors["telefoon"] = "alleen cijfers, spaties en + - ( ) zijn toegestaan"
+    values["email"] = _text(values.get("email"), Contact, "email", errors, "e-mail")
+    try:
+        values["email"] = parse_email(values["email"])
+    except ValueError as exc:
+        errors["e-mail"] = str(exc)
+    if errors:
+        raise FormError(errors)
+    return values
+
+
+def add_contact(session: Session, principal: Principal, *, organisation_id: int, name: str, role: str = "",
+                phone: str = "", email: str = "") -> Contact:
+    org = _organisation_for_edit(session, principal, organisation_id)
+    values = _check_contact({"organisation_id": org.id, "name": name, "role": role, "phone": phone, "email": email})
+    contact = Contact(**values)
+    session.add(contact)
+    session.flush()
+    _log(session, principal, "create", "contactpersoon", contact.id, {f: (None, values[f]) for f in CONTACT_FIELDS})
+    return contact
+
+
+def partnership_contact(session: Session, principal: Principal, partnership_id: int) -> Contact:
+    """The contact person named on a partnership the user may edit; FormError when there is none."""
+    partnership = _partnership_for_edit(session, principal, partnership_id)
+    contact = session.get(Contact, partnership.contact_id) if partnership.contact_id else None
+    if contact is None:
+        raise FormError({"contactpersoon": "deze samenwerking heeft geen contactpersoon; kies er eerst een"})
+    return contact
+
+
+def change_contact(session: Session, principal: Principal, contact_id: int, *, name: str, role: str = "",
+                   phone: str = "", email: str = "") -> Contact:
+    contact = session.get(Contact, contact_id) if contact_id else None
+    if contact is None:
+        raise PermissionDenied(EDIT_DENIED)
+    _organisation_for_edit(session, principal, contact.organisation_id)
+    before = audit.snapshot(contact, CONTACT_FIELDS)
+    values = _check_contact({"organisation_id": contact.organisation_id, "name": name, "role": role,
+                             "phone": phone, "email": email})
+    for f in CONTACT_FIELDS:
+        setattr(contact, f, values[f])
+    session.add(contact)
+    diff = audit.diff(before, audit.snapshot(contact, CONTACT_FIELDS))
+    if diff:
+        _log(session, principal, "update", "contactpersoon", contact.id, diff)
+    return contact
+
+
+# ---------------------------------------------------------------- choices for forms
+
+def organisation_choices(session: Session, principal: Principal, school_id: int) -> list[dict]:
+    """Organisations to link to this school: those in the school's region or without a municipality."""
+    region_id = (school_location(session, school_id) or (None,))[0]
+    stmt = select(Organisation.id, Organisation.name, Organisation.type)
+    if region_id is not None:
+        stmt = stmt.outerjoin(Municipality, Organisation.municipality_id == Municipality.id).where(
+            (Organisation.municipality_id.is_(None)) | (Municipality.region_id == region_id))
+    rows = session.execute(stmt.order_by(Organisation.name).limit(2000)).all()
+    return [{"label": f"{name} ({ORGANISATION_TYPES.get(t, t)})", "value": oid} for oid, name, t in rows]
+
+
+def municipality_choices(session: Session, principal: Principal) -> list[dict]:
+    """Municipalities where the user may place a new organisation."""
+    rows = session.execute(select(Municipality.id, Municipality.name, Municipality.region_id)
+                           .order_by(Municipality.name)).all()
+    return [{"label": name, "value": mid} for mid, name, rid in rows
+            if is_admin(principal) or can_edit_region(principal, rid)]
+
+
+def contact_choices(session: Session, principal: Principal, organisation_id: int | None) -> list[dict]:
+    """Contacts of an organisation; names only for roles that may see personal data."""
+    from services.permissions import can_see_personal_data
+
+    org = session.get(Organisation, organisation_id) if isinstance(organisation_id, int) else None
+    if org is None or not (is_admin(principal) or org.municipality_id is None
+                           or can_edit_region(principal, _municipality_region(session, org.municipality_id))):
+        return []   # only organisations the user can link in their own regions
+    rows = session.execute(select(Contact.id, Contact.name, Contact.role)
+                           .where(Contact.organisation_id == organisation_id).order_by(Contact.name)).all()
+    personal = can_see_personal_data(principal)
+    return [{"label": f"{name} ({role})" if personal else (role or f"contactpersoon {cid}"), "value": cid}
+            for cid, name, role in rows]
+
