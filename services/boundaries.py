@@ -150,7 +150,10 @@ def load(path: Path | None = None, codes: Iterable[str] | None = None) -> dict |
 
 def summary(collection: dict | None) -> str:
     """A short text for the audit log: how many municipalities."""
-    return f"{len(collection['features'])} gemeenten" if collection else "geen"
+    if not collection:
+        return "geen"
+    n = len(collection["features"])
+    return f"{n} gemeente" if n == 1 else f"{n} gemeenten"
 
 
 def _fetch(url: str, timeout: float) -> dict:
