@@ -12,7 +12,7 @@ from typing import Iterable, Mapping, Sequence
 
 from domain.certification import Event, certificate_status, certificates_from_events
 from domain.dates import add_months, quarter_end, quarter_label, quarter_of
-from domain.overview import SchoolFacts
+from domain.overview import SchoolFacts, SchoolStatus
 
 DEFAULT_COMPARE_MONTHS = 3
 # Numeric figures whose change is shown (coverage as a share, the others as counts).
@@ -26,6 +26,12 @@ def default_compare_date(as_of: date) -> date:
 
 
 # ---------------------------------------------------------------- changes of figures
+
+def taking_part(statuses: Iterable[SchoolStatus]) -> int:
+    """Schools taking part at the as-of date: in a trajectory or holding a valid certificate
+    (a school whose certificate expired without a new trajectory, or that withdrew, no longer does)."""
+    return sum(1 for s in statuses if s.in_trajectory or s.has_valid_certificate)
+
 
 def delta(now: float | int | None, then: float | int | None) -> float | int | None:
     """now - then; None when either is unknown (a coverage of an area without schools)."""

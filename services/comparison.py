@@ -14,8 +14,8 @@ from sqlalchemy import and_, or_, select
 from sqlmodel import Session
 
 from domain.comparison import (
-    MunicipalityInfo, PartnershipFact, change_summary, changes_between, coverage_series, distribution_deltas,
-    figure_deltas, municipality_deltas, quarter_points,
+    MunicipalityInfo, PartnershipFact, change_summary, delta, changes_between, coverage_series, distribution_deltas,
+    figure_deltas, municipality_deltas, quarter_points, taking_part,
 )
 from domain.overview import SchoolStatus, figures, figures_per_municipality, phase_distribution, school_status
 from domain.scope import Scope
@@ -94,9 +94,8 @@ def comparison(session: Session, scope: Scope, compare_with: date, principal: Pr
     rows_then = figures_per_municipality(statuses_then)
     changes_per_municipality = municipality_deltas(rows_now, rows_then)
 
-    groups: dict[str, list[SchoolStatus]] = defaultdict(list)
-    for s in statuses_now:
-        groups[s.municipality_code].append(s)
+    groups = _by_municipality(statuses_now)
+    groups_then = _by_municipality(statuses_then)
     counts = {code: len(members) for code, members in groups.items()}
     infos = municipality_infos(session, set(counts), counts)
     info_by_code = {m.cbs_code: m for m in infos}
@@ -105,7 +104,9 @@ def comparison(session: Session, scope: Scope, compare_with: date, principal: Pr
         info = info_by_code.get(m["cbs_code"])
         rows.append({**m, "approach_model": info.approach_model if info else "geen",
                      "approach_phase": info.approach_phase if info else "geen",
-                     "changes": changes_per_municipality[m["cbs_code"]],
+                     "taking_part": taking_part(groups[m["cbs_code"]]),
+                     "changes": {**changes_per_municipality[m["cbs_code"]], "taking_part": delta(
+                         taking_part(groups[m["cbs_code"]]), taking_part(groups_then.get(m["cbs_code"], [])))},
                      "distribution": phase_distribution(groups[m["cbs_code"]])})
 
     # the events between the two dates: from the later date's facts (they hold every event up to it)
@@ -120,7 +121,9 @@ def comparison(session: Session, scope: Scope, compare_with: date, principal: Pr
         "compare_with": compare_with,
         "totals": totals_now,
         "totals_then": totals_then,
-        "total_changes": figure_deltas(totals_now, totals_then),
+        "total_changes": {**figure_deltas(totals_now, totals_then),
+                          "taking_part": taking_part(statuses_now) - taking_part(statuses_then)},
+        "taking_part": taking_part(statuses_now),
         "municipalities": rows,
         "infos": infos,
         "changes": changes,
@@ -128,6 +131,13 @@ def comparison(session: Session, scope: Scope, compare_with: date, principal: Pr
         "series": quarterly_coverage(session, scope, principal, quarters) if quarters else {},
         "points": school_points(session, statuses_now) if with_points else [],
     }
+
+
+def _by_municipality(statuses: list[SchoolStatus]) -> dict[str, list[SchoolStatus]]:
+    groups: dict[str, list[SchoolStatus]] = defaultdict(list)
+    for s in statuses:
+        groups[s.municipality_code].append(s)
+    return groups
 
 
 def quarterly_coverage(session: Session, scope: Scope, principal: Principal | None, quarters: int) -> dict:

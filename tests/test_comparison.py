@@ -167,3 +167,12 @@ def test_cmp011_coverage_series_from_per_quarter_rows(history):
     late = coverage_series([(points[0], []), (points[1], [{"cbs_code": "GM9", "name": "Zz", "coverage": 1.0,
                                                           "valid_certificates": 1, "schools": 1}])])
     assert late["GM9"]["points"] == [("2026 K2", None, 0, 0), ("2026 K3", 1.0, 1, 1)]
+
+
+def test_cmp012_taking_part_means_in_trajectory_or_valid_certificate(history):
+    from domain.comparison import taking_part
+
+    # 1-7-2026: A valid, B expired (not taking part any more), C in intake
+    assert taking_part(school_status(f, D(2026, 7, 1)) for f in history) == 2
+    # 1-1-2025: B valid, A not yet registered, C nothing
+    assert taking_part(school_status(f, D(2025, 1, 1)) for f in history) == 1
