@@ -28,16 +28,6 @@ def compare_picker(page: str, compare_with: date, as_of: date) -> html.Div:
     ], className="d-flex align-items-center flex-wrap gap-1 mb-3")
 
 
-def signed(value: int | float | None, percent: bool = False) -> str:
-    """'+3', '−2', '0'; a share as percentage points '+2,5 pp'; '–' when unknown."""
-    if value is None:
-        return "–"
-    if percent:
-        text = f"{abs(value) * 100:.1f}".replace(".", ",") + " pp"
-        return ("+" if value > 0 else "−" if value < 0 else "±") + text
-    return f"+{value}" if value > 0 else (f"−{abs(value)}" if value < 0 else "0")
-
-
 @callback(Output("url", "search", allow_duplicate=True),
           Input({"type": "compare-date", "page": ALL}, "date"), State("url", "search"),
           prevent_initial_call=True)

@@ -8,9 +8,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from components.charts import chart_layout
-from components.compare import signed
-from components.theme import DISTRIBUTION_COLOURS, DISTRIBUTION_LABELS, DISTRIBUTION_ORDER, FONT
+from components.charts import chart_layout, coverage_chart
+from components.theme import DISTRIBUTION_COLOURS, DISTRIBUTION_LABELS, DISTRIBUTION_ORDER, FONT, signed
 from domain.vocab import APPROACH_ELEMENTS
 
 TARGET_COLOUR = "#0d47a1"
@@ -36,23 +35,14 @@ def _label(name: str, role: str) -> str:
 
 
 def coverage_bars(rows: list[dict], target: str | None = None, peer_codes: set[str] = frozenset()) -> go.Figure:
-    """Coverage per municipality, with the change since the compare date in the bar text."""
-    rows = sorted((m for m in rows if m["schools"]), key=lambda m: (m["coverage"], m["name"]))
-    roles = [role_of(m["cbs_code"], target, peer_codes) for m in rows]
-    fig = go.Figure(go.Bar(
-        y=[_label(m["name"], r) for m, r in zip(rows, roles)], x=[m["coverage"] for m in rows], orientation="h",
-        marker_color=[_colour(r) for r in roles], ids=[m["cbs_code"] for m in rows],
-        customdata=[[m["valid_certificates"], m["schools"], signed(m["changes"]["coverage"], percent=True)]
-                    for m in rows],
-        text=[f"{m['coverage'] * 100:.0f}% ({signed(m['changes']['coverage'], percent=True)})" for m in rows],
-        textposition="outside", cliponaxis=False,
-        hovertemplate="%{y}: %{customdata[0]} van %{customdata[1]} scholen geldig gecertificeerd; "
-                      "verandering %{customdata[2]}<extra></extra>",
-    ))
-    fig.update_xaxes(tickformat=".0%", range=[0, 1.25])
-    return chart_layout(fig, "Dekking per gemeente (tussen haakjes: verandering sinds de vergelijkdatum)",
-                        "Dekking (geldige certificaten / alle actieve scholen)", "",
-                        height=max(320, 24 * len(rows) + 100))
+    """The overview's coverage chart, with each change since the compare date and the highlight."""
+    fig = coverage_chart([{**m, "coverage_change": m["changes"]["coverage"]} for m in rows])
+    bars = fig.data[0]
+    roles = [role_of(code, target, peer_codes) for code in bars.ids]
+    bars.marker.color = [_colour(r) for r in roles]
+    bars.y = [_label(name, r) for name, r in zip(bars.y, roles)]
+    fig.update_layout(title_text="Dekking per gemeente (tussen haakjes: verandering sinds de vergelijkdatum)")
+    return fig
 
 
 def phase_bars(rows: list[dict], percent: bool = False, target: str | None = None,

@@ -8,14 +8,14 @@ from dash import Input, Output, State, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
 from components.charts import GRAPH_CONFIG
-from components.compare import compare_picker, signed
+from components.compare import compare_picker
 from components.comparison_charts import approach_heatmap, coverage_bars, coverage_lines, phase_bars, role_of
-from components.grid import DEFAULT_COLUMN, grid_options
+from components.grid import DEFAULT_COLUMN, change_column, grid_options
 from components.inputs import dropdown
 from components.kpi import kpi_card
 from components.map import MAP_STYLES, school_map
 from components.scope_page import PageContext, open_page, read_scope
-from components.theme import pct
+from components.theme import pct, signed
 from domain.certification import ACTIVE_PHASES, PHASES
 from domain.comparison import CHANGE_KINDS, PEER_KINDS, MunicipalityInfo, peers
 from domain.dates import format_nl
@@ -31,17 +31,10 @@ dash.register_page(__name__, path="/gemeenten", name="Gemeenten", order=40,
                    title="Gemeenten – Veilig in en om School")
 
 QUARTERS = 8
-SIGNED = {"function": "params.value == null ? '–' : (params.value > 0 ? '+' + params.value : "
-                      "(params.value < 0 ? '−' + Math.abs(params.value) : '0'))"}
 ROW_STYLE = {"styleConditions": [
     {"condition": "params.data.role == 'target'", "style": {"backgroundColor": "#e3f2fd", "fontWeight": "bold"}},
     {"condition": "params.data.role == 'peer'", "style": {"backgroundColor": "#fff3e0"}},
 ]}
-
-
-def _delta_column(field: str, header: str = "Δ") -> dict:
-    return {"field": field, "headerName": header, "type": "numericColumn", "valueFormatter": SIGNED,
-            "minWidth": 72, "maxWidth": 90, "headerTooltip": "Verandering sinds de vergelijkdatum"}
 
 
 def _columns(sector: str | None) -> list[dict]:
@@ -49,21 +42,21 @@ def _columns(sector: str | None) -> list[dict]:
     return [
         {"field": "name", "headerName": "Gemeente", "pinned": "left", "minWidth": 190},
         {"field": "cbs_code", "headerName": "CBS-code", "maxWidth": 105},
-        {"field": "schools", "headerName": schools, "type": "numericColumn"}, _delta_column("schools_delta"),
+        {"field": "schools", "headerName": schools, "type": "numericColumn"}, change_column("schools_delta"),
         {"field": "taking_part", "headerName": "Deelnemend", "type": "numericColumn",
-         "headerTooltip": "In traject of met een geldig certificaat"}, _delta_column("taking_part_delta"),
+         "headerTooltip": "In traject of met een geldig certificaat"}, change_column("taking_part_delta"),
         {"field": "valid_certificates", "headerName": "Geldig gecertificeerd", "type": "numericColumn"},
-        _delta_column("valid_certificates_delta"),
+        change_column("valid_certificates_delta"),
         {"field": "coverage_pct", "headerName": "Dekking (%)", "type": "numericColumn"},
-        _delta_column("coverage_delta_pp", "Δ (pp)"),
+        change_column("coverage_delta_pp", "Δ (pp)"),
         {"field": "in_trajectory", "headerName": "In traject", "type": "numericColumn"},
-        _delta_column("in_trajectory_delta"),
+        change_column("in_trajectory_delta"),
         {"headerName": "In traject per fase", "children": [
             {"field": f"phase_{p}", "headerName": PHASES[p], "type": "numericColumn", "minWidth": 100}
             for p in ACTIVE_PHASES]},
         {"field": "expiring_soon", "headerName": "Verloopt binnenkort", "type": "numericColumn"},
-        _delta_column("expiring_soon_delta"),
-        {"field": "expired", "headerName": "Verlopen", "type": "numericColumn"}, _delta_column("expired_delta"),
+        change_column("expiring_soon_delta"),
+        {"field": "expired", "headerName": "Verlopen", "type": "numericColumn"}, change_column("expired_delta"),
         {"field": "approach_model_label", "headerName": "Aanpakmodel", "minWidth": 170},
         {"field": "approach_phase_label", "headerName": "Aanpakfase", "minWidth": 130},
     ]
@@ -111,7 +104,7 @@ CHANGE_COLUMNS = [
 
 
 def _kpi(card_id: str, title: str, value: str, change: str, colour: str = "primary") -> dbc.Col:
-    return kpi_card(card_id, title, value, f"{change} sinds vergelijkdatum", colour)
+    return kpi_card(card_id, title, value, "", colour, change=f"{change} sinds vergelijkdatum")
 
 
 def _summary_sentence(summary: dict) -> str:
