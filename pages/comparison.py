@@ -202,7 +202,7 @@ def layout(**query):
                f"{format_nl(compare_with)}.", className="small text-muted"),
         dag.AgGrid(id="cmp-grid", rowData=grid_rows(data["municipalities"]), columnDefs=_columns(scope.sector),
                    defaultColDef=DEFAULT_COLUMN, getRowId="params.data.cbs_code", getRowStyle=ROW_STYLE,
-                   dashGridOptions=grid_options(domLayout="autoHeight"), style={"height": None},
+                   dashGridOptions=grid_options(domLayout="autoHeight", suppressColumnVirtualisation=True), style={"height": None},
                    csvExportParams={"fileName": f"gemeenten-{scope.as_of.isoformat()}.csv"}),
     ])
     map_note = (f"Gemeentegrenzen geladen ({boundaries.summary(stored)} in dit gebied). {boundaries.ATTRIBUTION}."
