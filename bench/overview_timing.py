@@ -9,25 +9,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
-import time
-from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-TODAY = date(2026, 11, 23)
-
-
-def _time(fn, repeat: int) -> tuple[float, float]:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), max(times)
+from bench.common import TODAY, seeded_datasets, timed  # noqa: E402
 
 
 def main() -> None:
@@ -38,47 +26,22 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="vios-bench-"))
     os.environ["VIOS_INSTANCE"] = str(tmp)
-    from sqlalchemy import func, select
-    from domain.scope import Scope
-    from models import Municipality, Region, School
-    from models.db import make_engine, session_scope
-    from seed.demo import seed_demo
-    from seed.scale import seed_scale
-    from services.migrate import upgrade
+    from models.db import session_scope
     from services.report import overview_report
     import app  # noqa: F401  (pages register against the app)
     from pages import overview as overview_page
 
     rows = []
-    for dataset in ("demo", "national"):
-        engine = make_engine(f"sqlite:///{tmp / (dataset + '.db')}")
-        upgrade(engine)
-        start = time.perf_counter()
+    for dataset, engine, seed_seconds, scopes in seeded_datasets(tmp, args.schools):
+        rows.append((dataset, "seed", "-", seed_seconds, None))
         with session_scope(engine) as session:
-            if dataset == "demo":
-                seed_demo(session, today=TODAY)
-            else:
-                seed_scale(session, schools=args.schools, seed=1, today=TODAY)
-        rows.append((dataset, "seed", "-", time.perf_counter() - start, None))
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp / (dataset + '.db')}"
-        with session_scope(engine) as session:
-            # the largest region and its province: the usual scopes of a steering group
-            region_id = session.execute(
-                select(Municipality.region_id, func.count(School.id)).join(School)
-                .where(Municipality.region_id.is_not(None)).group_by(Municipality.region_id)
-                .order_by(func.count(School.id).desc())).first()[0]
-            province_id = session.get(Region, region_id).province_id
-            scopes = {"heel Nederland": Scope(as_of=TODAY), "provincie": Scope(as_of=TODAY, province_id=province_id),
-                      "regio": Scope(as_of=TODAY, region_id=region_id),
-                      "regio, vo": Scope(as_of=TODAY, region_id=region_id, sector="vo")}
             for label, scope in scopes.items():
                 n = overview_report(session, scope)["totals"]["schools"]
-                median, worst = _time(lambda: overview_report(session, scope), args.repeat)
+                median, worst = timed(lambda: overview_report(session, scope), args.repeat)
                 rows.append((dataset, f"overview report, {label}", n, median, worst))
                 query = {"gebied": scope.area_key, "peildatum": TODAY.isoformat(), "sector": scope.sector}
-                median, worst = _time(lambda: overview_page.layout(**query), args.repeat)
+                median, worst = timed(lambda: overview_page.layout(**query), args.repeat)
                 rows.append((dataset, f"overview page render, {label}", n, median, worst))
-        engine.dispose()
 
     print(f"{'dataset':<10}{'operation':<40}{'schools':>9}{'median s':>10}{'max s':>8}")
     for dataset, op, n, median, worst in rows:

@@ -20,9 +20,9 @@ def compare_picker(page: str, compare_with: date, as_of: date) -> html.Div:
     """A date picker plus the sentence that says what the changes are measured against."""
     return html.Div([
         dbc.Label("Vergelijk met", html_for=f"{page}-compare-date", className="small mb-0 me-2"),
-        dcc.DatePickerSingle(id={"type": "compare-date", "page": page}, date=compare_with.isoformat(),
-                             display_format="DD-MM-YYYY", first_day_of_week=1, clearable=False,
-                             placeholder="dd-mm-jjjj"),
+        html.Div(dcc.DatePickerSingle(id={"type": "compare-date", "page": page}, date=compare_with.isoformat(),
+                                      display_format="DD-MM-YYYY", first_day_of_week=1, clearable=False,
+                                      placeholder="dd-mm-jjjj"), style={"width": "11rem"}),
         html.Span(f"Veranderingen sinds {format_nl(compare_with)} (peildatum {format_nl(as_of)}).",
                   id=f"{page}-compare-text", className="small text-muted ms-2"),
     ], className="d-flex align-items-center flex-wrap gap-1 mb-3")

@@ -89,8 +89,8 @@ def approach_heatmap(infos: list, target: str | None = None, peer_codes: set[str
     fig.update_xaxes(side="top", tickangle=-35, showgrid=False)
     fig.update_yaxes(showgrid=False)
     chart_layout(fig, "Aanpak: onderdelen in gebruik per gemeente (blauw = in gebruik)", "", "",
-                 height=max(340, 22 * len(infos) + 230))
-    fig.update_layout(margin={"t": 200}, title={"y": 0.98, "yanchor": "top"})
+                 height=max(320, 22 * len(infos) + 205))
+    fig.update_layout(margin={"t": 175}, title={"y": 0.99, "yanchor": "top"})
     return fig
 
 

@@ -31,7 +31,7 @@ def _view(points: list[dict], boundaries: dict | None) -> tuple[dict, float]:
     if not lats:
         return NETHERLANDS_CENTRE, 6.0
     span = max(max(lats) - min(lats), (max(lons) - min(lons)) * 0.6, 0.02)
-    zoom = 10.5 if span < 0.1 else 9.5 if span < 0.25 else 8.5 if span < 0.5 else 7.5 if span < 1 else 6.2
+    zoom = 11 if span < 0.1 else 10 if span < 0.25 else 9 if span < 0.5 else 8 if span < 1 else 6.5
     return {"lat": (max(lats) + min(lats)) / 2, "lon": (max(lons) + min(lons)) / 2}, zoom
 
 

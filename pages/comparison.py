@@ -205,10 +205,6 @@ def layout(**query):
                    dashGridOptions=grid_options(domLayout="autoHeight", suppressColumnVirtualisation=True), style={"height": None},
                    csvExportParams={"fileName": f"gemeenten-{scope.as_of.isoformat()}.csv"}),
     ])
-    map_note = (f"Gemeentegrenzen geladen ({boundaries.summary(stored)} in dit gebied). {boundaries.ATTRIBUTION}."
-                if stored and stored["features"] else
-                "Geen gemeentegrenzen geladen: de kaart toont alleen de scholen. Laad de grenzen met "
-                "`vios boundaries download` (internet nodig) of upload hieronder een GeoJSON-bestand.")
     admin = is_admin(principal)
     upload = dcc.Upload(id="cmp-boundaries-upload", multiple=False, accept=".geojson,.json", disabled=not admin,
                         className="border border-2 rounded p-2 text-center bg-light small",
@@ -223,7 +219,7 @@ def layout(**query):
             dbc.Col(html.Div("Zonder internet laadt de OpenStreetMap-achtergrond niet; de scholen en grenzen "
                              "blijven zichtbaar.", className="small text-muted"), md=5),
         ]),
-        html.P(map_note, id="cmp-map-note", className="small mt-2 mb-1"),
+        html.P(_map_note(stored), id="cmp-map-note", className="small mt-2 mb-1"),
         dcc.Loading(dcc.Graph(id="cmp-map", config=GRAPH_CONFIG)),
         html.Div(upload, className="mt-2"),
         html.Div(id="cmp-boundaries-result", className="small mt-1"),
@@ -247,6 +243,13 @@ def layout(**query):
         html.H3("Kaart", className="h5 mt-3"),
         geo,
     ])
+
+
+def _map_note(stored: dict | None) -> str:
+    if stored and stored["features"]:
+        return f"Gemeentegrenzen geladen ({boundaries.summary(stored)} in dit gebied). {boundaries.ATTRIBUTION}."
+    return ("Geen gemeentegrenzen geladen: de kaart toont alleen de scholen. Laad de grenzen met "
+            "`vios boundaries download` (internet nodig) of upload hieronder een GeoJSON-bestand (beheerder).")
 
 
 def _peer_set(infos: list[MunicipalityInfo], target: str | None, kind: str | None) -> set[str]:
@@ -285,7 +288,7 @@ def highlight(target, kind, mode, data):
             coverage_lines(data["series"], data.get("groups"), target, peer_codes), text)
 
 
-@callback(Output("cmp-map", "figure"), Input("cmp-target", "value"), Input("cmp-peer-kind", "value"),
+@callback(Output("cmp-map", "figure"), Output("cmp-map-note", "children"), Input("cmp-target", "value"), Input("cmp-peer-kind", "value"),
           Input("cmp-map-style", "value"), Input("cmp-boundaries-result", "children"), State("cmp-query", "data"))
 def draw_map(target, kind, style, _uploaded, query):
     """The map, from the database: re-reads the scope and re-checks that the user may read it."""
@@ -309,9 +312,10 @@ def draw_map(target, kind, style, _uploaded, query):
     target = target if target in coverage else None
     peer_codes = _peer_set(infos, target, kind)
     stored = boundaries.load(codes=set(coverage))
-    return school_map(points, stored if stored and stored["features"] else None, coverage,
-                      style if style in MAP_STYLES else "white-bg", target, peer_codes,
-                      coverage[target][0] if target else None, {coverage[c][0] for c in peer_codes})
+    figure = school_map(points, stored if stored and stored["features"] else None, coverage,
+                        style if style in MAP_STYLES else "white-bg", target, peer_codes,
+                        coverage[target][0] if target else None, {coverage[c][0] for c in peer_codes})
+    return figure, _map_note(stored)
 
 
 @callback(Output("cmp-grid", "exportDataAsCsv"), Input("cmp-export", "n_clicks"), prevent_initial_call=True)

@@ -176,3 +176,35 @@ def test_cmp103_changing_the_compare_date_changes_the_deltas(duo):
     duo.wait_for_text_to_equal("#ov-kpi-expired-change", f"{signed(overview['expired'])} sinds {since}")
     assert f"vergelijk={earlier.isoformat()}" in duo.driver.current_url
     assert duo.get_logs() == []
+
+
+def test_cmp104_uploaded_boundaries_shade_the_map(duo, tmp_path):
+    from services import boundaries
+
+    area = region_key("Maastricht-Heuvelland")
+    with session_scope() as session:
+        data = comparison(session, _scope(area, DEMO_TODAY), default_compare_date(DEMO_TODAY), None, quarters=0)
+    maastricht = next(m for m in data["municipalities"] if m["name"] == "Maastricht")
+    lons = [p["lon"] for p in data["points"] if p["municipality"] == "Maastricht"]
+    lats = [p["lat"] for p in data["points"] if p["municipality"] == "Maastricht"]
+    ring = [[min(lons) - 0.01, min(lats) - 0.01], [max(lons) + 0.01, min(lats) - 0.01],
+            [max(lons) + 0.01, max(lats) + 0.01], [min(lons) - 0.01, max(lats) + 0.01],
+            [min(lons) - 0.01, min(lats) - 0.01]]
+    source = tmp_path / "maastricht.geojson"
+    source.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"identificatie": maastricht["cbs_code"], "naam": "Maastricht"},
+         "geometry": {"type": "Polygon", "coordinates": [ring]}}]}))
+    boundaries.boundaries_path().unlink(missing_ok=True)
+    try:
+        duo.wait_for_page(f"{duo.server_url}/gemeenten?gebied={area}&peildatum={DEMO_TODAY.isoformat()}")
+        duo.wait_for_contains_text("#cmp-map-note", "Geen gemeentegrenzen", timeout=20)
+        assert not [t for t in _plot(duo, "cmp-map") if t.get("type") == "choroplethmap"]
+        duo.find_element("#cmp-boundaries-upload input[type=file]").send_keys(str(source))
+        duo.wait_for_element("#cmp-boundaries-ok", timeout=20)
+        duo.wait_for_contains_text("#cmp-map-note", "1 gemeente in dit gebied", timeout=20)
+        shaded = [t for t in _plot(duo, "cmp-map") if t.get("type") == "choroplethmap"]
+        assert shaded and shaded[0]["locations"] == [maastricht["cbs_code"]]
+        assert shaded[0]["z"] == [maastricht["coverage"]]
+        assert duo.get_logs() == []
+    finally:
+        boundaries.boundaries_path().unlink(missing_ok=True)
