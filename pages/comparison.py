@@ -253,7 +253,7 @@ def _map_note(stored: dict | None) -> str:
 
 
 def _peer_set(infos: list[MunicipalityInfo], target: str | None, kind: str | None) -> set[str]:
-    if not target or kind not in PEER_KINDS:
+    if not isinstance(target, str) or not isinstance(kind, str) or kind not in PEER_KINDS:
         return set()
     return set(peers(target, infos, kind))
 
@@ -274,9 +274,16 @@ def highlight(target, kind, mode, data):
     """
     if web_auth.current_principal() is None or not isinstance(data, dict):
         raise PreventUpdate
+    try:
+        return _highlighted(target, kind, mode, data)
+    except (KeyError, TypeError, ValueError, AttributeError):   # a crafted store: nothing to draw
+        raise PreventUpdate from None
+
+
+def _highlighted(target, kind, mode, data: dict):  # noqa: ANN001, ANN202
     infos = _infos(data)
     names = {m.cbs_code: m.name for m in infos}
-    target = target if target in names else None
+    target = target if isinstance(target, str) and target in names else None
     peer_codes = _peer_set(infos, target, kind)
     rows = data["rows"]
     text = "Kies een gemeente om haar en haar vergelijkingsgroep in elke grafiek te markeren (binnen het gekozen gebied)."
@@ -309,11 +316,11 @@ def draw_map(target, kind, style, _uploaded, query):
     coverage = {m["cbs_code"]: (m["name"], m["coverage"]) for m in rows}
     with session_scope() as session:
         infos = municipality_infos(session, set(coverage), {m["cbs_code"]: m["schools"] for m in rows})
-    target = target if target in coverage else None
+    target = target if isinstance(target, str) and target in coverage else None
     peer_codes = _peer_set(infos, target, kind)
     stored = boundaries.load(codes=set(coverage))
     figure = school_map(points, stored if stored and stored["features"] else None, coverage,
-                        style if style in MAP_STYLES else "white-bg", target, peer_codes,
+                        style if isinstance(style, str) and style in MAP_STYLES else "white-bg", target, peer_codes,
                         coverage[target][0] if target else None, {coverage[c][0] for c in peer_codes})
     return figure, _map_note(stored)
 

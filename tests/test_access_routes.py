@@ -387,3 +387,21 @@ def test_only_a_beheerder_loads_boundaries_and_it_is_audited(dash_app):
         assert "geen geldige JSON" in body
     finally:
         path.unlink(missing_ok=True)   # the browser tests start without boundaries
+
+
+def test_gemeenten_callbacks_survive_every_role_and_junk_input(dash_app):
+    """Every callback of the Gemeenten page and the compare date, as every role, with empty and junk
+    values: an answer or 'nothing to do', never a server error."""
+    keys = [k for k, spec in dash_app.callback_map.items()
+            if "cmp-" in k or any("compare-date" in str(i["id"]) for i in spec["inputs"])]
+    assert len(keys) >= 5
+    junk = {"cmp-data.data": {"rows": [{"x": 1}], "infos": "nope"}, "cmp-query.data": {"gebied": ["r1"]},
+            "cmp-target.value": {"a": 1}, "cmp-peer-kind.value": "colour", "cmp-map-style.value": "http://x",
+            "cmp-boundaries-upload.contents": "garbage", "url.search": "?vergelijk=31-02-2026"}
+    for role, (username, _scope) in USERS.items():
+        client = dash_app.server.test_client()
+        client_login(client, username)
+        for key in keys:
+            for values in ({}, junk):
+                response = client.post("/_dash-update-component", json=_payload(dash_app, key, values))
+                assert response.status_code in (200, 204), (role, key, response.status_code)
