@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Mapping, Sequence
 
-from domain.certification import Event, certificate_status, certificates_from_events
+from domain.certification import VALID_STATUSES, Event, certificate_status
 from domain.dates import add_months, quarter_end, quarter_label, quarter_of
-from domain.overview import SchoolFacts, SchoolStatus
+from domain.overview import SchoolFacts, SchoolStatus, active_on, certificates_of, coverage_share
 
 DEFAULT_COMPARE_MONTHS = 3
 # Numeric figures whose change is shown (coverage as a share, the others as counts).
@@ -129,8 +129,7 @@ def changes_between(facts: Iterable[SchoolFacts], start: date, end: date,
                     kind = "certified" if event.phase == "certified" else "phase"
                     changes.append(Change(event.on, kind, *who, phase_from=previous, phase_to=event.phase))
                 previous = event.phase
-        certified_on = [e.on for events in f.trajectories.values() for e in events if e.phase == "certified"]
-        certs = certificates_from_events(certified_on, f.validity_months)
+        certs = certificates_of(f)
         for cert in certs:
             if start < cert.expires_on <= end and certificate_status(certs, cert.expires_on) == "expired":
                 changes.append(Change(cert.expires_on, "expired", *who))
@@ -232,6 +231,29 @@ def quarter_points(as_of: date, count: int) -> list[QuarterPoint]:
         if quarter == 0:
             year, quarter = year - 1, 4
     return points[::-1]
+
+
+def coverage_at_points(facts: Sequence[SchoolFacts], points: Sequence[QuarterPoint]) -> list[tuple[QuarterPoint,
+                                                                                              list[dict]]]:
+    """Per point, per municipality: schools active at that date, valid certificates, coverage (the
+    coverage fields of figures_per_municipality), from facts loaded once for all points (with
+    school_facts(active_from=first point)). Each school's certificates are derived once."""
+    certs = [certificates_of(f) for f in facts]
+    result = []
+    for point in points:
+        counts: dict[tuple[str, str], list[int]] = {}
+        for f, school_certs in zip(facts, certs):
+            if not active_on(f, point.on):
+                continue
+            entry = counts.setdefault((f.municipality_code, f.municipality_name), [0, 0])
+            entry[0] += 1
+            if school_certs and certificate_status(school_certs, point.on, f.window_months) in VALID_STATUSES:
+                entry[1] += 1
+        rows = [{"cbs_code": code, "name": name, "schools": n, "valid_certificates": valid,
+                 "coverage": coverage_share(valid, n)}
+                for (code, name), (n, valid) in sorted(counts.items(), key=lambda kv: kv[0][1])]
+        result.append((point, rows))
+    return result
 
 
 def coverage_series(per_point: Sequence[tuple[QuarterPoint, Sequence[Mapping]]]) -> dict[str, dict]:

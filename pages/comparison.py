@@ -23,7 +23,7 @@ from domain.scope import compare_date_from_params
 from domain.vocab import APPROACH_MODELS, APPROACH_PHASES, SECTORS, label
 from models.db import session_scope
 from services import boundaries, web_auth
-from services.comparison import comparison, school_points, statuses_at
+from services.comparison import comparison, map_data
 from services.permissions import PermissionDenied, is_admin
 from services.uploads import decode_upload
 
@@ -87,10 +87,14 @@ def _change_text(c) -> str:  # noqa: ANN001
     return c.detail
 
 
+MAX_CHANGE_ROWS = 1000
+
+
 def change_rows(changes: list) -> list[dict]:
+    """The most recent events first; at most MAX_CHANGE_ROWS (the counts above cover them all)."""
     return [{"date": format_nl(c.on), "iso": c.on.isoformat(), "kind": CHANGE_KINDS[c.kind], "code": c.school_code,
              "school": c.school_name, "municipality": c.municipality_name, "what": _change_text(c)}
-            for c in reversed(changes)]
+            for c in list(reversed(changes))[:MAX_CHANGE_ROWS]]
 
 
 CHANGE_COLUMNS = [
@@ -146,7 +150,7 @@ def layout(**query):
             return page
         scope, heading, principal = page.scope, page.heading, page.principal
         compare_with, warnings = compare_date_from_params(query, scope.as_of)
-        data = comparison(session, scope, compare_with, principal, quarters=QUARTERS)
+        data = comparison(session, scope, compare_with, principal, quarters=QUARTERS, with_points=False)
         groups = _group_names(session, data, scope)
     stored = boundaries.load(codes={m["cbs_code"] for m in data["municipalities"]})
     totals, changes = data["totals"], data["total_changes"]
@@ -173,6 +177,9 @@ def layout(**query):
         html.P(_summary_sentence(summary), id="cmp-change-summary", className="mb-1 fw-semibold"),
         html.P("Per fase (scholen die de fase in- en uitgingen): " + _phase_moves(summary), id="cmp-phase-moves",
                className="small text-muted"),
+        html.P(f"De lijst toont de {MAX_CHANGE_ROWS} meest recente van {len(data['changes'])} gebeurtenissen; "
+               "kies een kleiner gebied of een latere vergelijkdatum voor de rest.", className="small text-warning")
+        if len(data["changes"]) > MAX_CHANGE_ROWS else None,
         dag.AgGrid(id="cmp-changes", rowData=change_rows(data["changes"]), columnDefs=CHANGE_COLUMNS,
                    defaultColDef=DEFAULT_COLUMN,
                    dashGridOptions=grid_options(pagination=True, paginationPageSize=10,
@@ -295,8 +302,8 @@ def _highlighted(target, kind, mode, data: dict):  # noqa: ANN001, ANN202
             coverage_lines(data["series"], data.get("groups"), target, peer_codes), text)
 
 
-@callback(Output("cmp-map", "figure"), Output("cmp-map-note", "children"), Input("cmp-target", "value"), Input("cmp-peer-kind", "value"),
-          Input("cmp-map-style", "value"), Input("cmp-boundaries-result", "children"), State("cmp-query", "data"))
+@callback(Output("cmp-map", "figure"), Output("cmp-map-note", "children"),
+          Input("cmp-target", "value"), Input("cmp-peer-kind", "value"), Input("cmp-map-style", "value"), Input("cmp-boundaries-result", "children"), State("cmp-query", "data"))
 def draw_map(target, kind, style, _uploaded, query):
     """The map, from the database: re-reads the scope and re-checks that the user may read it."""
     principal = web_auth.current_principal()
@@ -307,19 +314,12 @@ def draw_map(target, kind, style, _uploaded, query):
             scope, _ = read_scope(session, {k: v for k, v in query.items() if isinstance(v, str)}, principal)
         except PermissionDenied:
             raise PreventUpdate from None
-        statuses = statuses_at(session, scope, scope.as_of, principal)
-        points = school_points(session, statuses)
-    from domain.overview import figures_per_municipality
-    from services.comparison import municipality_infos
-
-    rows = figures_per_municipality(statuses)
-    coverage = {m["cbs_code"]: (m["name"], m["coverage"]) for m in rows}
-    with session_scope() as session:
-        infos = municipality_infos(session, set(coverage), {m["cbs_code"]: m["schools"] for m in rows})
+        data = map_data(session, scope, principal)
+    coverage = data["coverage"]
     target = target if isinstance(target, str) and target in coverage else None
-    peer_codes = _peer_set(infos, target, kind)
+    peer_codes = _peer_set(data["infos"], target, kind)
     stored = boundaries.load(codes=set(coverage))
-    figure = school_map(points, stored if stored and stored["features"] else None, coverage,
+    figure = school_map(data["points"], stored if stored and stored["features"] else None, coverage,
                         style if isinstance(style, str) and style in MAP_STYLES else "white-bg", target, peer_codes,
                         coverage[target][0] if target else None, {coverage[c][0] for c in peer_codes})
     return figure, _map_note(stored)

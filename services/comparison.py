@@ -14,20 +14,26 @@ from sqlalchemy import and_, or_, select
 from sqlmodel import Session
 
 from domain.comparison import (
-    MunicipalityInfo, PartnershipFact, change_summary, delta, changes_between, coverage_series, distribution_deltas,
-    figure_deltas, municipality_deltas, quarter_points, taking_part,
+    MunicipalityInfo, PartnershipFact, change_summary, changes_between, coverage_at_points, coverage_series, delta,
+    distribution_deltas, figure_deltas, municipality_deltas, quarter_points, taking_part,
 )
-from domain.overview import SchoolStatus, figures, figures_per_municipality, phase_distribution, school_status
+from domain.overview import (
+    SchoolStatus, active_on, figures, figures_per_municipality, phase_distribution, school_status,
+)
 from domain.scope import Scope
 from models import Municipality, Organisation, Partnership, School
 from services.permissions import Principal
-from services.report import overview_report
 from services.snapshot import school_facts
 
 
-def statuses_at(session: Session, scope: Scope, on: date, principal: Principal | None) -> list[SchoolStatus]:
-    """Every school's status as of `on` (the schools active on that date, in the scope's area and sector)."""
-    return [school_status(f, on) for f in school_facts(session, replace(scope, as_of=on), principal)]
+def map_data(session: Session, scope: Scope, principal: Principal | None) -> dict:
+    """The map's data at the as-of date: school points with status, coverage per municipality, infos."""
+    statuses = [school_status(f, scope.as_of) for f in school_facts(session, scope, principal)]
+    rows = figures_per_municipality(statuses)
+    return {"points": school_points(session, statuses),
+            "coverage": {m["cbs_code"]: (m["name"], m["coverage"]) for m in rows},
+            "infos": municipality_infos(session, {m["cbs_code"] for m in rows},
+                                        {m["cbs_code"]: m["schools"] for m in rows})}
 
 
 def report_changes(now: dict, then: dict) -> dict:
@@ -86,13 +92,16 @@ def comparison(session: Session, scope: Scope, compare_with: date, principal: Pr
 
     'municipalities' rows are exactly those of `vios report` (figures_per_municipality) plus the
     approach model and phase, each figure's change since compare_with, and the phase distribution.
+    The facts are loaded once for every date needed (as-of, compare date, quarter ends).
     """
-    facts_now = school_facts(session, scope, principal)
-    statuses_now = [school_status(f, scope.as_of) for f in facts_now]
-    statuses_then = statuses_at(session, scope, compare_with, principal)
+    first, last = min(compare_with, scope.as_of), max(compare_with, scope.as_of)
+    points = quarter_points(scope.as_of, quarters) if quarters else []
+    earliest = min([first] + [p.on for p in points])
+    facts = school_facts(session, replace(scope, as_of=last), principal, active_from=earliest)
+    statuses_now = [school_status(f, scope.as_of) for f in facts if active_on(f, scope.as_of)]
+    statuses_then = [school_status(f, compare_with) for f in facts if active_on(f, compare_with)]
     rows_now = figures_per_municipality(statuses_now)
-    rows_then = figures_per_municipality(statuses_then)
-    changes_per_municipality = municipality_deltas(rows_now, rows_then)
+    changes_per_municipality = municipality_deltas(rows_now, figures_per_municipality(statuses_then))
 
     groups = _by_municipality(statuses_now)
     groups_then = _by_municipality(statuses_then)
@@ -109,12 +118,10 @@ def comparison(session: Session, scope: Scope, compare_with: date, principal: Pr
                          taking_part(groups[m["cbs_code"]]), taking_part(groups_then.get(m["cbs_code"], [])))},
                      "distribution": phase_distribution(groups[m["cbs_code"]])})
 
-    # the events between the two dates: from the later date's facts (they hold every event up to it)
-    later_facts = facts_now if compare_with <= scope.as_of else school_facts(
-        session, replace(scope, as_of=compare_with), principal)
-    school_ids = {f.school_id for f in later_facts}
-    changes = changes_between(later_facts, compare_with, scope.as_of,
-                              partnership_facts(session, school_ids, compare_with, scope.as_of))
+    # the events between the two dates, of the schools active at the start of that period
+    in_period = [f for f in facts if active_on(f, first)]
+    changes = changes_between(in_period, first, last,
+                              partnership_facts(session, {f.school_id for f in in_period}, first, last))
     totals_now, totals_then = figures(statuses_now), figures(statuses_then)
     return {
         "as_of": scope.as_of,
@@ -128,7 +135,7 @@ def comparison(session: Session, scope: Scope, compare_with: date, principal: Pr
         "infos": infos,
         "changes": changes,
         "change_summary": change_summary(changes),
-        "series": quarterly_coverage(session, scope, principal, quarters) if quarters else {},
+        "series": coverage_series(coverage_at_points(facts, points)) if points else {},
         "points": school_points(session, statuses_now) if with_points else [],
     }
 
@@ -142,7 +149,6 @@ def _by_municipality(statuses: list[SchoolStatus]) -> dict[str, list[SchoolStatu
 
 def quarterly_coverage(session: Session, scope: Scope, principal: Principal | None, quarters: int) -> dict:
     """Coverage per municipality as of each quarter's end (the running quarter: as of the as-of date)."""
-    per_point = []
-    for point in quarter_points(scope.as_of, quarters):
-        per_point.append((point, figures_per_municipality(statuses_at(session, scope, point.on, principal))))
-    return coverage_series(per_point)
+    points = quarter_points(scope.as_of, quarters)
+    facts = school_facts(session, scope, principal, active_from=points[0].on)
+    return coverage_series(coverage_at_points(facts, points))

@@ -176,3 +176,58 @@ def test_cmp012_taking_part_means_in_trajectory_or_valid_certificate(history):
     assert taking_part(school_status(f, D(2026, 7, 1)) for f in history) == 2
     # 1-1-2025: B valid, A not yet registered, C nothing
     assert taking_part(school_status(f, D(2025, 1, 1)) for f in history) == 1
+
+
+def test_cmp013_coverage_at_points_equals_the_figures_at_each_date(history):
+    from dataclasses import replace
+
+    from domain.comparison import coverage_at_points
+    from domain.overview import active_on, figures_per_municipality
+
+    # D left the register on 1-3-2026: it counts at the end of 2025 K4, not at later points
+    closed = replace(_school(4, "DDDD00", "Bb", {4: [("certified", D(2025, 6, 1))]}), active=False,
+                     inactive_since=D(2026, 3, 1))
+    facts = history + [closed]
+    points = quarter_points(D(2026, 11, 23), 5)      # 2025 K4 ... 2026 K4
+    for point, rows in coverage_at_points(facts, points):
+        statuses = [school_status(f, point.on) for f in facts if active_on(f, point.on)]
+        expected = [{k: m[k] for k in ("cbs_code", "name", "schools", "valid_certificates", "coverage")}
+                    for m in figures_per_municipality(statuses)]
+        assert rows == expected, point
+    first = dict((p.label, rows) for p, rows in coverage_at_points(facts, points))
+    assert [m["schools"] for m in first["2025 K4"]] == [2, 2] and [m["schools"] for m in first["2026 K2"]] == [2, 1]
+    assert not active_on(closed, D(2026, 3, 1)) and active_on(closed, D(2026, 2, 28))
+
+
+def test_cmp020_service_equals_the_report_at_every_date(demo_db):
+    """The comparison loads the facts once for all dates: the figures equal `vios report` at each date."""
+    from dataclasses import replace
+
+    from conftest import DEMO_TODAY
+    from domain.scope import Scope
+    from models.db import session_scope
+    from services.comparison import comparison
+    from services.report import overview_report
+
+    with session_scope() as session:
+        for scope in (Scope(as_of=DEMO_TODAY), Scope(as_of=DEMO_TODAY, sector="vo")):
+            compare_with = D(DEMO_TODAY.year - 1, 2, 28)
+            data = comparison(session, scope, compare_with, None, quarters=6, with_points=False)
+            now = overview_report(session, scope)
+            then = overview_report(session, replace(scope, as_of=compare_with))
+            assert data["totals"] == now["totals"] and data["totals_then"] == then["totals"]
+            keys = now["municipalities"][0].keys()
+            assert [{k: m[k] for k in keys} for m in data["municipalities"]] == now["municipalities"]
+            assert data["total_changes"]["valid_certificates"] == (
+                now["totals"]["valid_certificates"] - then["totals"]["valid_certificates"])
+            for index, point in enumerate(quarter_points(DEMO_TODAY, 6)):
+                at = {m["cbs_code"]: m for m in overview_report(session, replace(scope, as_of=point.on))[
+                    "municipalities"]}
+                for code, entry in data["series"].items():
+                    label, coverage, valid, schools = entry["points"][index]
+                    assert label == point.label
+                    if code in at:
+                        assert (coverage, valid, schools) == (at[code]["coverage"], at[code]["valid_certificates"],
+                                                              at[code]["schools"])
+                    else:
+                        assert schools == 0
