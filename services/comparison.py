@@ -62,7 +62,8 @@ def municipality_infos(session: Session, codes: set[str], counts: dict[str, int]
 def partnership_facts(session: Session, school_ids: set[int], start: date, end: date) -> list[PartnershipFact]:
     """Partnerships of the given schools that started or ended after start up to end."""
     low, high = min(start, end), max(start, end)
-    rows = session.execute(
+    # Core execution on the connection, like services.snapshot: no per-row ORM machinery.
+    rows = session.connection().execute(
         select(Partnership.school_id, School.code, School.name, Municipality.name, Organisation.name,
                Partnership.role, Partnership.start_on, Partnership.end_on)
         .join(School, Partnership.school_id == School.id)

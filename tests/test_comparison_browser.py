@@ -31,10 +31,24 @@ def _cell(duo, code: str, col: str) -> str:
     return duo.find_element(CELL.format(code=code, col=col)).text
 
 
-def _choose(duo, selector: str, label: str) -> None:
-    """Scroll the dropdown into view, then pick like a user."""
-    duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", duo.find_element(selector))
-    choose(duo, selector, label)
+def _choose(duo, selector: str, label: str, attempts: int = 3) -> None:
+    """Scroll the dropdown into view, then pick like a user (again when the layout was still moving)."""
+    import time
+
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.common.keys import Keys
+
+    for attempt in range(attempts):
+        try:
+            duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});",
+                                      duo.wait_for_element(selector))
+            choose(duo, selector, label)
+            return
+        except WebDriverException:
+            if attempt == attempts - 1:
+                raise
+            duo.driver.find_element("tag name", "body").send_keys(Keys.ESCAPE)
+            time.sleep(1)
 
 
 def _plot(duo, graph_id: str) -> list:
