@@ -56,3 +56,14 @@ def seeded_datasets(tmp: Path, schools: int) -> Iterator[tuple[str, object, floa
                   "regio, vo": Scope(as_of=TODAY, region_id=region_id, sector="vo")}
         yield dataset, engine, seconds, scopes
         engine.dispose()
+
+
+def as_beheerder():
+    """Pages and callbacks ask who is logged in; outside a request nobody is, and a page would
+    only render its refusal. Pretend a beheerder (reads everything) is logged in."""
+    from unittest import mock
+
+    from services.permissions import Principal
+
+    return mock.patch("services.web_auth.current_principal",
+                      return_value=Principal(user_id=0, username="bench", role="beheerder"))

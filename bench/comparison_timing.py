@@ -5,7 +5,8 @@
 Seeds both datasets into temporary SQLite files and prints a table of median and worst
 times: the comparison service (as-of and compare date, change list), the quarterly coverage
 series over five years (20 quarter ends, each from the event history as of that day), the
-page render and the highlight callback (all charts redrawn from the page's aggregates).
+page render, the highlight callback (all charts redrawn from the page's aggregates) and the
+map's data.
 Nothing here is asserted; rerun after changes.
 """
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import TODAY, seeded_datasets, timed  # noqa: E402
+from bench.common import TODAY, as_beheerder, seeded_datasets, timed  # noqa: E402
 
 
 def main() -> None:
@@ -31,7 +32,7 @@ def main() -> None:
     os.environ["VIOS_INSTANCE"] = str(tmp)
     from domain.comparison import default_compare_date
     from models.db import session_scope
-    from services.comparison import comparison, quarterly_coverage
+    from services.comparison import comparison, map_data, quarterly_coverage
     import app  # noqa: F401  (pages register against the app)
     from pages import comparison as page
 
@@ -56,6 +57,8 @@ def main() -> None:
                 target = full["municipalities"][0]["cbs_code"]
                 med, worst = timed(lambda: page.highlight(target, "province", "percent", store), args.repeat)
                 rows.append((dataset, f"highlight callback, {label}", size, med, worst))
+                med, worst = timed(lambda: map_data(session, scope, None), args.repeat)
+                rows.append((dataset, f"map data (points, coverage), {label}", size, med, worst))
 
     print(f"{'dataset':<10}{'operation':<48}{'schools/gem.':>13}{'median s':>10}{'max s':>8}")
     for dataset, op, n, median, worst in rows:
@@ -63,11 +66,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    from unittest import mock
-
-    from services.permissions import Principal
-
-    # Pages and callbacks ask who is logged in: a beheerder (reads everything), as in a request.
-    with mock.patch("services.web_auth.current_principal",
-                    return_value=Principal(user_id=0, username="bench", role="beheerder")):
+    with as_beheerder():
         main()

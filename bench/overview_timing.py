@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import TODAY, seeded_datasets, timed  # noqa: E402
+from bench.common import TODAY, as_beheerder, seeded_datasets, timed  # noqa: E402
 
 
 def main() -> None:
@@ -50,4 +50,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with as_beheerder():   # without it the page render timed only the refusal (nobody logged in)
+        main()

@@ -58,10 +58,13 @@ def phase_bars(rows: list[dict], percent: bool = False, target: str | None = Non
         if not any(counts):
             continue
         values = [c / m["schools"] if m["schools"] else 0 for c, m in zip(counts, rows)] if percent else counts
+        changes = [signed(m.get("distribution_changes", {}).get(category, 0)) for m in rows]
         fig.add_trace(go.Bar(
             y=names, x=values, orientation="h", name=DISTRIBUTION_LABELS[category],
-            marker={"color": DISTRIBUTION_COLOURS[category], "opacity": opacity}, customdata=counts,
-            hovertemplate="%{y}: %{customdata} scholen " + DISTRIBUTION_LABELS[category].lower() + "<extra></extra>",
+            marker={"color": DISTRIBUTION_COLOURS[category], "opacity": opacity},
+            customdata=list(zip(counts, changes)),
+            hovertemplate="%{y}: %{customdata[0]} scholen " + DISTRIBUTION_LABELS[category].lower()
+                          + " (%{customdata[1]} sinds de vergelijkdatum)<extra></extra>",
         ))
     fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
     if percent:

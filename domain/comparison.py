@@ -12,12 +12,11 @@ from typing import Iterable, Mapping, Sequence
 
 from domain.certification import VALID_STATUSES, Event, certificate_status
 from domain.dates import add_months, quarter_end, quarter_label, quarter_of
-from domain.overview import SchoolFacts, SchoolStatus, active_on, certificates_of, coverage_share
+from domain.overview import (
+    FIGURE_FIELDS, SchoolFacts, SchoolStatus, active_on, certificates_of, coverage_share,
+)
 
 DEFAULT_COMPARE_MONTHS = 3
-# Numeric figures whose change is shown (coverage as a share, the others as counts).
-DELTA_FIELDS = ("schools", "valid_certificates", "coverage", "expiring_soon", "expired", "never_certified",
-                "in_trajectory")
 
 
 def default_compare_date(as_of: date) -> date:
@@ -48,7 +47,7 @@ def figure_deltas(now: Mapping, then: Mapping | None) -> dict:
     changed from 0 and the coverage change is unknown.
     """
     then = then or {}
-    changes = {f: delta(now.get(f), then.get(f, 0 if f != "coverage" else None)) for f in DELTA_FIELDS}
+    changes = {f: delta(now.get(f), then.get(f, 0 if f != "coverage" else None)) for f in FIGURE_FIELDS}
     before = then.get("in_trajectory_by_phase", {})
     changes["in_trajectory_by_phase"] = {
         p: n - before.get(p, 0) for p, n in now.get("in_trajectory_by_phase", {}).items()}

@@ -31,6 +31,9 @@ dash.register_page(__name__, path="/gemeenten", name="Gemeenten", order=40,
                    title="Gemeenten – Veilig in en om School")
 
 QUARTERS = 8
+# '3 (+1)': the count with its change since the compare date from the row's <field>_delta (a fixed formatter).
+WITH_CHANGE = {"function": "(function(v, d) { return v + (d ? ' (' + (d > 0 ? '+' : '−') + Math.abs(d) + ')' : ''); })"
+                           "(params.value, params.data[params.colDef.field + '_delta'])"}
 ROW_STYLE = {"styleConditions": [
     {"condition": "params.data.role == 'target'", "style": {"backgroundColor": "#e3f2fd", "fontWeight": "bold"}},
     {"condition": "params.data.role == 'peer'", "style": {"backgroundColor": "#fff3e0"}},
@@ -52,7 +55,8 @@ def _columns(sector: str | None) -> list[dict]:
         {"field": "in_trajectory", "headerName": "In traject", "type": "numericColumn"},
         change_column("in_trajectory_delta"),
         {"headerName": "In traject per fase", "children": [
-            {"field": f"phase_{p}", "headerName": PHASES[p], "type": "numericColumn", "minWidth": 100}
+            {"field": f"phase_{p}", "headerName": PHASES[p], "type": "numericColumn", "minWidth": 110,
+             "valueFormatter": WITH_CHANGE, "headerTooltip": "Tussen haakjes: verandering sinds de vergelijkdatum"}
             for p in ACTIVE_PHASES]},
         {"field": "expiring_soon", "headerName": "Verloopt binnenkort", "type": "numericColumn"},
         change_column("expiring_soon_delta"),
@@ -73,6 +77,7 @@ def grid_rows(rows: list[dict], target: str | None = None, peer_codes: set[str] 
         row["coverage_pct"] = round(m["coverage"] * 100, 1) if m["coverage"] is not None else None
         row["coverage_delta_pp"] = round(changes["coverage"] * 100, 1) if changes["coverage"] is not None else None
         row.update({f"phase_{p}": m["in_trajectory_by_phase"][p] for p in ACTIVE_PHASES})
+        row.update({f"phase_{p}_delta": changes["in_trajectory_by_phase"][p] for p in ACTIVE_PHASES})
         row["approach_model_label"] = label(APPROACH_MODELS, m["approach_model"])
         row["approach_phase_label"] = label(APPROACH_PHASES, m["approach_phase"])
         row["role"] = role_of(m["cbs_code"], target, peer_codes)
@@ -92,13 +97,15 @@ MAX_CHANGE_ROWS = 1000
 
 def change_rows(changes: list) -> list[dict]:
     """The most recent events first; at most MAX_CHANGE_ROWS (the counts above cover them all)."""
-    return [{"date": format_nl(c.on), "iso": c.on.isoformat(), "kind": CHANGE_KINDS[c.kind], "code": c.school_code,
+    return [{"iso": c.on.isoformat(), "kind": CHANGE_KINDS[c.kind], "code": c.school_code,
              "school": c.school_name, "municipality": c.municipality_name, "what": _change_text(c)}
             for c in list(reversed(changes))[:MAX_CHANGE_ROWS]]
 
 
 CHANGE_COLUMNS = [
-    {"field": "date", "headerName": "Datum", "maxWidth": 120, "comparator": {"function": "0"}, "sortable": False},
+    # sorted on the ISO date, shown as dd-mm-jjjj
+    {"field": "iso", "headerName": "Datum", "maxWidth": 130,
+     "valueFormatter": {"function": "params.value ? params.value.split('-').reverse().join('-') : ''"}},
     {"field": "kind", "headerName": "Gebeurtenis", "minWidth": 170},
     {"field": "code", "headerName": "BRIN", "maxWidth": 100},
     {"field": "school", "headerName": "School", "minWidth": 220},

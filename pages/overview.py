@@ -16,7 +16,7 @@ from components.scope_page import PageContext, open_page
 from components.compare import compare_picker
 from components.theme import pct, signed
 from domain.dates import format_nl
-from domain.scope import compare_date_from_params
+from domain.scope import COMPARE_PARAM, compare_date_from_params, scope_query
 from models.db import session_scope
 from services.comparison import report_changes
 from services.report import overview_report
@@ -50,8 +50,13 @@ def layout(**query):
         report = overview_report(session, scope, page.principal)
         compare_with, compare_warnings = compare_date_from_params(query, scope.as_of)
         changes = report_changes(report, overview_report(session, replace(scope, as_of=compare_with), page.principal))
+    # the list of events in between is on the Gemeenten page (same scope and compare date)
+    events_href = f"/gemeenten{scope_query(scope)}&{COMPARE_PARAM}={compare_with.isoformat()}"
+    events_link = html.P([f"Welke scholen sinds {format_nl(compare_with)} zijn gecertificeerd, verlopen of van fase "
+                          "veranderd staat op ", dcc.Link("Gemeenten", id="ov-events-link", href=events_href), "."],
+                         className="small text-muted mt-n2")
     heading = html.Div([heading, *[dbc.Alert(w, color="warning", className="py-1") for w in compare_warnings],
-                        compare_picker("ov", compare_with, scope.as_of)])
+                        compare_picker("ov", compare_with, scope.as_of), events_link])
     totals = report["totals"]
     if not totals["schools"]:
         return html.Div([heading, dbc.Alert(

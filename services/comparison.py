@@ -117,7 +117,10 @@ def comparison(session: Session, scope: Scope, compare_with: date, principal: Pr
                      "taking_part": taking_part(groups[m["cbs_code"]]),
                      "changes": {**changes_per_municipality[m["cbs_code"]], "taking_part": delta(
                          taking_part(groups[m["cbs_code"]]), taking_part(groups_then.get(m["cbs_code"], [])))},
-                     "distribution": phase_distribution(groups[m["cbs_code"]])})
+                     "distribution": phase_distribution(groups[m["cbs_code"]]),
+                     "distribution_changes": distribution_deltas(
+                         phase_distribution(groups[m["cbs_code"]]),
+                         phase_distribution(groups_then.get(m["cbs_code"], [])))})
 
     # the events between the two dates, of the schools active at the start of that period
     in_period = [f for f in facts if active_on(f, first)]

@@ -79,8 +79,9 @@ def test_cmp101_table_equals_vios_report(duo):
             shown = _cell(duo, m["cbs_code"], "coverage_pct")
             expected = f"{m['coverage'] * 100:.1f}".rstrip("0").rstrip(".") if m["coverage"] is not None else ""
             assert shown == expected, (m["name"], shown, m["coverage"])
-            for phase in ACTIVE_PHASES:
-                assert _cell(duo, m["cbs_code"], f"phase_{phase}") == str(m["in_trajectory_by_phase"][phase])
+            for phase in ACTIVE_PHASES:   # '3' or, with a change since the compare date, '3 (+1)'
+                shown = _cell(duo, m["cbs_code"], f"phase_{phase}").split(" (")[0]
+                assert shown == str(m["in_trajectory_by_phase"][phase]), (m["name"], phase)
         totals = report["totals"]
         duo.wait_for_text_to_equal("#cmp-kpi-schools", str(totals["schools"]))
         assert duo.find_element("#cmp-kpi-valid").text == str(totals["valid_certificates"])
@@ -177,8 +178,11 @@ def test_cmp103_changing_the_compare_date_changes_the_deltas(duo):
     kinds = second["change_summary"]["kinds"]
     duo.wait_for_contains_text("#cmp-change-summary", f"{kinds['certified']} school(en) gecertificeerd")
     duo.wait_for_contains_text("#cmp-change-summary", f"{kinds['phase']} faseovergang(en)")
-    m = second["municipalities"][0]
-    assert _cell(duo, m["cbs_code"], "valid_certificates_delta") == signed(m["changes"]["valid_certificates"])
+    for m in second["municipalities"]:
+        assert _cell(duo, m["cbs_code"], "valid_certificates_delta") == signed(m["changes"]["valid_certificates"])
+        intake = m["in_trajectory_by_phase"]["intake"]
+        change = m["changes"]["in_trajectory_by_phase"]["intake"]
+        assert _cell(duo, m["cbs_code"], "phase_intake") == (f"{intake} ({signed(change)})" if change else str(intake))
 
     # the overview keeps the compare date (navigation keeps it) and shows the same changes
     duo.find_element('#_pages_content')  # page present
@@ -189,6 +193,10 @@ def test_cmp103_changing_the_compare_date_changes_the_deltas(duo):
     duo.wait_for_text_to_equal("#ov-kpi-valid-change", f"{signed(overview['valid_certificates'])} sinds {since}")
     duo.wait_for_text_to_equal("#ov-kpi-expired-change", f"{signed(overview['expired'])} sinds {since}")
     assert f"vergelijk={earlier.isoformat()}" in duo.driver.current_url
+    # changing the scope keeps the compare date in the URL
+    _choose(duo, "#scope-sector", "Voortgezet onderwijs (vo)")
+    duo.wait_for_contains_text("#scope-description", "voortgezet onderwijs", timeout=20)
+    assert "sector=vo" in duo.driver.current_url and f"vergelijk={earlier.isoformat()}" in duo.driver.current_url
     assert duo.get_logs() == []
 
 
