@@ -94,10 +94,10 @@ def as_admin() -> Iterator[None]:
 
 
 def print_table(rows: list[tuple[str, str, object, float, float | None]]) -> None:
-    print(f"{'dataset':<10}{'operation':<52}{'schools':>9}{'median s':>10}{'max s':>8}")
+    print(f"{'dataset':<10}{'operation':<52}{'schools':>13}{'median s':>10}{'max s':>8}")
     for dataset, op, n, median, worst in rows:
         w = f"{worst:.3f}" if worst is not None else ""
-        print(f"{dataset:<10}{op:<52}{n!s:>9}{median:>10.3f}{w:>8}")
+        print(f"{dataset:<10}{op:<52}{n!s:>13}{median:>10.3f}{w:>8}")
 
 
 def run(measure: Callable[[object, Callable[..., None]], None], *, repeat: int = 3) -> None:

@@ -72,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     from cli.user_commands import add_parser as add_user_parser
 
     add_user_parser(sub)
+    from cli.geo_commands import add_parser as add_geo_parser
+
+    add_geo_parser(sub)
     return p
 
 
@@ -93,12 +96,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    from cli import commands, user_commands
+    from cli import commands, geo_commands, user_commands
 
     handler = {
         "serve": commands.serve, "db": commands.db, "seed": commands.seed, "import-duo": commands.import_duo,
         "import": commands.import_exchange, "export": commands.export, "template": commands.template,
-        "report": commands.report, "user": user_commands.user,
+        "report": commands.report, "user": user_commands.user, "boundaries": geo_commands.boundaries,
     }[args.command]
     return handler(args)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from components.theme import DISTRIBUTION_COLOURS, DISTRIBUTION_LABELS, DISTRIBUTION_ORDER, FONT
+from components.theme import DISTRIBUTION_COLOURS, DISTRIBUTION_LABELS, DISTRIBUTION_ORDER, FONT, signed
 
 
 def chart_layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int = 360) -> go.Figure:
@@ -22,21 +22,32 @@ def chart_layout(fig: go.Figure, title: str, x_title: str, y_title: str, height:
     return fig
 
 
-def phase_distribution_chart(distribution: dict[str, int]) -> go.Figure:
-    cats = [c for c in DISTRIBUTION_ORDER if distribution.get(c)]
+def _with_change(value, change) -> str:  # noqa: ANN001
+    """'12' or, with a change since the compare date, '12 (+3)'."""
+    return str(value) if change is None else f"{value} ({signed(change)})"
+
+
+def phase_distribution_chart(distribution: dict[str, int], changes: dict[str, int] | None = None) -> go.Figure:
+    """With changes (category -> change since the compare date) the bar texts show them."""
+    cats = [c for c in DISTRIBUTION_ORDER if distribution.get(c) or (changes or {}).get(c)]
     fig = go.Figure(go.Bar(
-        y=[DISTRIBUTION_LABELS[c] for c in cats], x=[distribution[c] for c in cats], orientation="h",
-        marker_color=[DISTRIBUTION_COLOURS[c] for c in cats], text=[distribution[c] for c in cats],
+        y=[DISTRIBUTION_LABELS[c] for c in cats], x=[distribution.get(c, 0) for c in cats], orientation="h",
+        marker_color=[DISTRIBUTION_COLOURS[c] for c in cats],
+        text=[_with_change(distribution.get(c, 0), changes.get(c, 0) if changes is not None else None)
+              for c in cats],
         textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{x} scholen<extra></extra>",
     ))
     fig.update_yaxes(autorange="reversed")
     return chart_layout(fig, "Scholen naar fase en certificaatstatus", "Aantal scholen", "")
 
 
-def expiring_chart(per_quarter: list[dict]) -> go.Figure:
+def expiring_chart(per_quarter: list[dict], previous: dict[str, int] | None = None) -> go.Figure:
+    """With previous (quarter -> count at the compare date) the bar texts show the change."""
     fig = go.Figure(go.Bar(
         x=[q["quarter"] for q in per_quarter], y=[q["count"] for q in per_quarter],
-        marker_color="#f9a825", text=[q["count"] or "" for q in per_quarter], textposition="outside",
+        marker_color="#f9a825", textposition="outside",
+        text=[(q["count"] or "") if previous is None else _with_change(q["count"], q["count"] - previous.get(
+            q["quarter"], 0)) for q in per_quarter],
         hovertemplate="%{x}: %{y} certificaten verlopen<extra></extra>",
     ))
     fig.update_yaxes(rangemode="tozero", tickformat="d")
@@ -49,10 +60,13 @@ def coverage_chart(municipalities: list[dict]) -> go.Figure:
     fig = go.Figure(go.Bar(
         y=[m["name"] for m in rows], x=[m["coverage"] for m in rows], orientation="h", marker_color="#2e7d32",
         customdata=[[m["valid_certificates"], m["schools"]] for m in rows],
-        text=[f"{m['coverage'] * 100:.0f}%" for m in rows], textposition="outside", cliponaxis=False,
+        ids=[m.get("cbs_code", m["name"]) for m in rows],
+        text=[f"{m['coverage'] * 100:.0f}%" + (f" ({signed(m['coverage_change'], percent=True)})"
+                                              if m.get("coverage_change") is not None else "") for m in rows],
+        textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: %{customdata[0]} van %{customdata[1]} scholen geldig gecertificeerd<extra></extra>",
     ))
-    fig.update_xaxes(tickformat=".0%", range=[0, 1.08])
+    fig.update_xaxes(tickformat=".0%", range=[0, 1.2])
     height = max(320, 26 * len(rows) + 90)
     return chart_layout(fig, "Dekking per gemeente (geldige certificaten / alle actieve scholen)",
                    "Dekking", "", height=height)

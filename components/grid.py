@@ -22,3 +22,14 @@ DEFAULT_COLUMN = {"sortable": True, "filter": True, "resizable": True, "flex": 1
 
 def grid_options(**extra) -> dict:
     return {"localeText": LOCALE_NL, **extra}
+
+
+# A change since the compare date: '+3', '−2', '±0', '–' when unknown (a fixed formatter, never built from data).
+SIGNED_FORMATTER = {"function": "params.value == null ? '–' : (params.value > 0 ? '+' + params.value : "
+                                "(params.value < 0 ? '−' + Math.abs(params.value) : '±0'))"}
+
+
+def change_column(field: str, header: str = "Δ") -> dict:
+    """A narrow numeric column with a figure's change since the compare date."""
+    return {"field": field, "headerName": header, "type": "numericColumn", "valueFormatter": SIGNED_FORMATTER,
+            "minWidth": 72, "maxWidth": 90, "headerTooltip": "Verandering sinds de vergelijkdatum"}

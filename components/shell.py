@@ -7,7 +7,7 @@ the ones the logged-in user may read.
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, quote, urlencode
 
 import dash
 import dash_bootstrap_components as dbc
@@ -15,7 +15,7 @@ from components.inputs import dropdown
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from domain.scope import scope_from_params, scope_query
+from domain.scope import COMPARE_PARAM, scope_from_params, scope_query
 from domain.vocab import SECTORS
 from models.db import session_scope
 from services import permissions, web_auth
@@ -135,7 +135,9 @@ def sync_scope(search, area, sector, as_of, _today_clicks, _area_opts):
         # fell back to defaults): leave the URL, so its warnings stay visible.
         return no_update, no_update, no_update, no_update
     date_out = scope.as_of.isoformat() if ctx.triggered_id == "scope-today" else no_update
-    return no_update, no_update, date_out, scope_query(scope)
+    # the comparison pages' compare date stays in the URL when the scope changes
+    keep = f"&{COMPARE_PARAM}={quote(url_params[COMPARE_PARAM])}" if url_params.get(COMPARE_PARAM) else ""
+    return no_update, no_update, date_out, scope_query(scope) + keep
 
 
 @callback(Output({"type": "nav-link", "path": ALL}, "href"), Input("url", "search"),
@@ -145,6 +147,6 @@ def keep_scope_in_nav_links(search, ids):
     own_paths = {page["relative_path"] for page in dash.page_registry.values()}
     query = ""
     if search:
-        params = {k: v[0] for k, v in parse_qs(search.lstrip("?")).items() if k in ("gebied", "sector", "peildatum")}
+        params = {k: v[0] for k, v in parse_qs(search.lstrip("?")).items() if k in ("gebied", "sector", "peildatum", COMPARE_PARAM)}
         query = "?" + urlencode(params) if params else ""
     return [(i["path"] if isinstance(i, dict) and i.get("path") in own_paths else "/") + query for i in ids or []]

@@ -38,3 +38,13 @@ def pct(value: float | None) -> str:
     if value is None:
         return "–"
     return f"{value * 100:.1f}%".replace(".", ",")
+
+
+def signed(value: int | float | None, percent: bool = False) -> str:
+    """'+3', '−2', '0'; a share as percentage points '+2,5 pp'; '–' when unknown."""
+    if value is None:
+        return "–"
+    if percent:
+        text = f"{abs(value) * 100:.1f}".replace(".", ",") + " pp"
+        return ("+" if value > 0 else "−" if value < 0 else "±") + text
+    return f"+{value}" if value > 0 else (f"−{abs(value)}" if value < 0 else "±0")

@@ -50,6 +50,10 @@ STATUS_LABELS: dict[str, str] = {
 }
 
 
+# Statuses in which the school holds a valid certificate (counted in coverage).
+VALID_STATUSES: tuple[str, ...] = ("valid", "expiring")
+
+
 @dataclass(frozen=True)
 class Event:
     """One phase event: recorded_seq orders events recorded on the same date."""

@@ -11,7 +11,8 @@ from datetime import date
 from typing import Iterable
 
 from domain.certification import (
-    ACTIVE_PHASES, Event, certificate_status, certificates_from_events, current_certificate, phase_at,
+    ACTIVE_PHASES, VALID_STATUSES, Certificate, Event, certificate_status, certificates_from_events,
+    current_certificate, phase_at,
 )
 from domain.dates import next_quarters, quarter_label, quarter_of
 
@@ -29,6 +30,14 @@ class SchoolFacts:
     window_months: int = 6
     # trajectory id -> its phase events
     trajectories: dict[int, list[Event]] = field(default_factory=dict)
+    # a school that left the DUO register counts until inactive_since (see active_on)
+    active: bool = True
+    inactive_since: date | None = None
+
+
+def active_on(facts: SchoolFacts, d: date) -> bool:
+    """Whether the school location counts at d: active, or inactive only after d."""
+    return facts.active or (facts.inactive_since is not None and facts.inactive_since > d)
 
 
 @dataclass
@@ -47,14 +56,18 @@ class SchoolStatus:
 
     @property
     def has_valid_certificate(self) -> bool:
-        return self.certificate_status in ("valid", "expiring")
+        return self.certificate_status in VALID_STATUSES
+
+
+def certificates_of(facts: SchoolFacts) -> list[Certificate]:
+    """Every certificate of the school in its facts (one per 'certified' event), oldest first.
+    The definitions at a date (certificate_status, current_certificate) ignore later ones."""
+    certified_dates = [e.on for events in facts.trajectories.values() for e in events if e.phase == "certified"]
+    return certificates_from_events(certified_dates, facts.validity_months)
 
 
 def school_status(facts: SchoolFacts, as_of: date) -> SchoolStatus:
-    certified_dates = [
-        e.on for events in facts.trajectories.values() for e in events if e.phase == "certified" and e.on <= as_of
-    ]
-    certs = certificates_from_events(certified_dates, facts.validity_months)
+    certs = certificates_of(facts)
     status = certificate_status(certs, as_of, facts.window_months)
     cert = current_certificate(certs, as_of)
     active = any(phase_at(events, as_of) in ACTIVE_PHASES for events in facts.trajectories.values())
@@ -91,6 +104,11 @@ FIGURE_FIELDS = (
 )
 
 
+def coverage_share(valid: int, schools: int) -> float | None:
+    """DOMAIN.md coverage: valid certificates / all active schools, 4 decimals; None without schools."""
+    return round(valid / schools, 4) if schools else None
+
+
 def figures(statuses: Iterable[SchoolStatus]) -> dict:
     """Key figures of a set of schools (DOMAIN.md: coverage = valid / all active schools)."""
     statuses = list(statuses)
@@ -101,7 +119,7 @@ def figures(statuses: Iterable[SchoolStatus]) -> dict:
     return {
         "schools": n,
         "valid_certificates": valid,
-        "coverage": round(valid / n, 4) if n else None,
+        "coverage": coverage_share(valid, n),
         "expiring_soon": counts["expiring"],
         "expired": counts["expired"],
         "never_certified": counts["never"],

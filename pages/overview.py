@@ -1,5 +1,8 @@
-"""Overzicht: key figures, phase distribution, expiries per quarter and coverage per municipality."""
+"""Overzicht: key figures, phase distribution, expiries per quarter and coverage per municipality,
+each with its change since the compare date (?vergelijk=, default three months earlier)."""
 from __future__ import annotations
+
+from dataclasses import replace
 
 import dash
 import dash_ag_grid as dag
@@ -7,11 +10,15 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components.charts import GRAPH_CONFIG, coverage_chart, expiring_chart, phase_distribution_chart
-from components.grid import DEFAULT_COLUMN, grid_options
+from components.grid import DEFAULT_COLUMN, change_column, grid_options
 from components.kpi import kpi_card
 from components.scope_page import PageContext, open_page
-from components.theme import pct
+from components.compare import compare_picker
+from components.theme import pct, signed
+from domain.dates import format_nl
+from domain.scope import COMPARE_PARAM, compare_date_from_params, scope_query
 from models.db import session_scope
+from services.comparison import report_changes
 from services.report import overview_report
 
 dash.register_page(__name__, path="/", name="Overzicht", order=0, title="Overzicht – Veilig in en om School")
@@ -27,6 +34,11 @@ GRID_COLUMNS = [
     {"field": "expired", "headerName": "Verlopen", "type": "numericColumn"},
     {"field": "never_certified", "headerName": "Nooit gecertificeerd", "type": "numericColumn"},
 ]
+# Each figure's change since the compare date, next to it.
+for _field in ("schools", "valid_certificates", "coverage_pct", "in_trajectory", "expiring_soon", "expired",
+               "never_certified"):
+    _at = next(i for i, c in enumerate(GRID_COLUMNS) if c["field"] == _field)
+    GRID_COLUMNS.insert(_at + 1, change_column(f"{_field}_change", "Δ (pp)" if _field == "coverage_pct" else "Δ"))
 
 
 def layout(**query):
@@ -36,6 +48,15 @@ def layout(**query):
             return page
         scope, heading = page.scope, page.heading
         report = overview_report(session, scope, page.principal)
+        compare_with, compare_warnings = compare_date_from_params(query, scope.as_of)
+        changes = report_changes(report, overview_report(session, replace(scope, as_of=compare_with), page.principal))
+    # the list of events in between is on the Gemeenten page (same scope and compare date)
+    events_href = f"/gemeenten{scope_query(scope)}&{COMPARE_PARAM}={compare_with.isoformat()}"
+    events_link = html.P([f"Welke scholen sinds {format_nl(compare_with)} zijn gecertificeerd, verlopen of van fase "
+                          "veranderd staat op ", dcc.Link("Gemeenten", id="ov-events-link", href=events_href), "."],
+                         className="small text-muted mt-n2")
+    heading = html.Div([heading, *[dbc.Alert(w, color="warning", className="py-1") for w in compare_warnings],
+                        compare_picker("ov", compare_with, scope.as_of), events_link])
     totals = report["totals"]
     if not totals["schools"]:
         return html.Div([heading, dbc.Alert(
@@ -47,28 +68,47 @@ def layout(**query):
         ("aangemeld", by_phase["registered"]), ("intake", by_phase["intake"]),
         ("maatwerk", by_phase["improvement"]), ("audit", by_phase["audit"]),
         ("commissie", by_phase["committee"]), ("niet geslaagd", by_phase["not_passed"])) if n)
+    total_changes = changes["totals"]
+    since = f"sinds {format_nl(compare_with)}"
+
+    def change(field: str) -> str:
+        return f"{signed(total_changes[field], percent=field == 'coverage')} {since}"
+
     cards = dbc.Row([
-        kpi_card("ov-kpi-schools", "Scholen", str(totals["schools"]), "actieve schoolvestigingen"),
+        kpi_card("ov-kpi-schools", "Scholen", str(totals["schools"]), "actieve schoolvestigingen",
+                 change=change("schools")),
         kpi_card("ov-kpi-valid", "Geldig gecertificeerd", str(totals["valid_certificates"]),
-                 "", "success"),
-        kpi_card("ov-kpi-coverage", "Dekking", pct(totals["coverage"]), "van alle actieve scholen", "success"),
-        kpi_card("ov-kpi-in-trajectory", "In traject", str(totals["in_trajectory"]), in_progress or "geen"),
+                 "", "success", change=change("valid_certificates")),
+        kpi_card("ov-kpi-coverage", "Dekking", pct(totals["coverage"]), "van alle actieve scholen", "success",
+                 change=change("coverage")),
+        kpi_card("ov-kpi-in-trajectory", "In traject", str(totals["in_trajectory"]), in_progress or "geen",
+                 change=change("in_trajectory")),
         kpi_card("ov-kpi-expiring", "Verloopt binnenkort", str(totals["expiring_soon"]),
-                 "binnen de termijn van de regio", "warning"),
-        kpi_card("ov-kpi-expired", "Verlopen", str(totals["expired"]), "heraudit nodig", "danger"),
+                 "binnen de termijn van de regio", "warning", change=change("expiring_soon")),
+        kpi_card("ov-kpi-expired", "Verlopen", str(totals["expired"]), "heraudit nodig", "danger",
+                 change=change("expired")),
     ])
-    rows = [{**m, "coverage_pct": round(m["coverage"] * 100, 1) if m["coverage"] is not None else None}
-            for m in report["municipalities"]]
+    rows = []
+    for m in report["municipalities"]:
+        delta = changes["municipalities"][m["cbs_code"]]
+        rows.append({**m, "coverage_pct": round(m["coverage"] * 100, 1) if m["coverage"] is not None else None,
+                     "coverage_change": delta["coverage"],
+                     "coverage_pct_change": round(delta["coverage"] * 100, 1) if delta["coverage"] is not None
+                     else None,
+                     **{f"{f}_change": delta[f] for f in ("schools", "valid_certificates", "in_trajectory",
+                                                         "expiring_soon", "expired", "never_certified")}})
     return html.Div([
         heading,
         cards,
         dbc.Row([
-            dbc.Col(dcc.Graph(id="ov-phase-chart", figure=phase_distribution_chart(report["phase_distribution"]),
+            dbc.Col(dcc.Graph(id="ov-phase-chart", figure=phase_distribution_chart(report["phase_distribution"],
+                                                                     changes["phase_distribution"]),
                               config=GRAPH_CONFIG), lg=6),
-            dbc.Col(dcc.Graph(id="ov-expiry-chart", figure=expiring_chart(report["expiring_per_quarter"]),
+            dbc.Col(dcc.Graph(id="ov-expiry-chart", figure=expiring_chart(report["expiring_per_quarter"],
+                                                                       changes["expiring_per_quarter"]),
                               config=GRAPH_CONFIG), lg=6),
         ]),
-        dbc.Row(dbc.Col(dcc.Graph(id="ov-coverage-chart", figure=coverage_chart(report["municipalities"]),
+        dbc.Row(dbc.Col(dcc.Graph(id="ov-coverage-chart", figure=coverage_chart(rows),
                                   config=GRAPH_CONFIG))),
         html.H3("Per gemeente", className="h5 mt-3"),
         dag.AgGrid(id="ov-municipality-grid", rowData=rows, columnDefs=GRID_COLUMNS,

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-
+from datetime import date
 
 from sqlalchemy import or_, select
 from sqlmodel import Session
@@ -14,9 +14,11 @@ from models import Municipality, PhaseEvent, Province, Region, School, Trajector
 from services.permissions import Principal, school_filter_for
 
 
-def _school_filters(scope: Scope) -> list:
-    """WHERE clauses for the schools in scope that are active at scope.as_of."""
-    clauses = [or_(School.active.is_(True), School.inactive_since > scope.as_of)]
+def _school_filters(scope: Scope, active_from: date | None = None) -> list:
+    """WHERE clauses for the schools in scope that are active at scope.as_of (with active_from: at
+    any date from active_from on, for series of dates that load the facts once)."""
+    first = min(active_from, scope.as_of) if active_from is not None else scope.as_of
+    clauses = [or_(School.active.is_(True), School.inactive_since > first)]
     if scope.region_id is not None:
         clauses.append(Municipality.region_id == scope.region_id)
     if scope.province_id is not None:
@@ -27,13 +29,15 @@ def _school_filters(scope: Scope) -> list:
 
 
 def school_facts(session: Session, scope: Scope, principal: Principal | None = None, *,
-                 school_id: int | None = None) -> list[SchoolFacts]:
+                 school_id: int | None = None, active_from: date | None = None) -> list[SchoolFacts]:
     """One SchoolFacts per school location active in scope at scope.as_of.
 
     With a principal only the schools that user may read (a bestuurder: their boards' schools);
-    None (the command line) means no restriction.
+    None (the command line) means no restriction. With active_from also the schools active at any
+    date from active_from on (events still up to scope.as_of); domain.overview.active_on(facts, d)
+    then picks the schools of one date, so a series of dates needs one load.
     """
-    filters = _school_filters(scope)
+    filters = _school_filters(scope, active_from)
     if school_id is not None:
         filters.append(School.id == school_id)
     if principal is not None:
@@ -42,7 +46,7 @@ def school_facts(session: Session, scope: Scope, principal: Principal | None = N
     conn = session.connection()
     school_rows = conn.execute(
         select(School.id, School.code, School.name, School.sector, Municipality.cbs_code, Municipality.name,
-               Region.validity_months, Region.expiring_window_months)
+               Region.validity_months, Region.expiring_window_months, School.active, School.inactive_since)
         .join(Municipality, School.municipality_id == Municipality.id)
         .outerjoin(Region, Municipality.region_id == Region.id)
         .where(*filters)
@@ -50,7 +54,8 @@ def school_facts(session: Session, scope: Scope, principal: Principal | None = N
     ).all()
     facts = {
         row[0]: SchoolFacts(row[0], row[1], row[2], row[3], row[4], row[5],
-                            validity_months=row[6] or 24, window_months=row[7] or 6)
+                            validity_months=row[6] or 24, window_months=row[7] or 6,
+                            active=bool(row[8]), inactive_since=row[9])
         for row in school_rows
     }
     event_rows = conn.execute(

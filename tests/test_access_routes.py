@@ -556,3 +556,82 @@ def test_network_personal_data_only_for_coordinator_and_admin(dash_app):
         if role == "stuurgroeplid" and "Geen toegang" in body:
             continue   # a steering member of another province may not read the school at all
         assert (contact.name in body) == visible and (contact.phone in body) == visible, role
+
+def _school_codes_in(region_name: str | None, *, outside: bool = False) -> set[str]:
+    from models import Municipality, Region
+
+    with session_scope() as session:
+        query = select(School.code).join(Municipality).join(Region)
+        condition = Region.name != region_name if outside else Region.name == region_name
+        return set(session.scalars(query.where(condition)))
+
+
+def test_gemeenten_page_and_map_refuse_another_region(dash_app, client):
+    client_login(client, USERS["coordinator"][0])
+    other = _another_region("Maastricht-Heuvelland")
+    body = _call(client, dash_app, "_pages_content.children", {
+        "_pages_location.pathname": "/gemeenten", "_pages_location.search": f"?gebied={other}"}
+    ).get_data(as_text=True)
+    assert "Geen toegang" in body and "cmp-grid" not in body
+    # a crafted map request for the other region gets nothing
+    response = _call(client, dash_app, "cmp-map.figure", {
+        "cmp-query.data": {"gebied": other, "peildatum": "2026-11-23"}, "cmp-map-style.value": "white-bg"})
+    assert response.status_code == 204
+    # the own region: only its own schools on the map
+    own = region_key("Maastricht-Heuvelland")
+    body = _call(client, dash_app, "cmp-map.figure", {
+        "cmp-query.data": {"gebied": own, "peildatum": "2026-11-23"}, "cmp-map-style.value": "white-bg"}
+    ).get_data(as_text=True)
+    assert any(code in body for code in _school_codes_in("Maastricht-Heuvelland"))
+    assert not any(f'"{code}"' in body for code in _school_codes_in("Maastricht-Heuvelland", outside=True))
+
+
+def test_only_a_beheerder_loads_boundaries_and_it_is_audited(dash_app):
+    from services import boundaries
+
+    square = [[[5.6, 50.8], [5.7, 50.8], [5.7, 50.9], [5.6, 50.8]]]
+    geojson = json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": "0935", "naam": XSS},
+         "geometry": {"type": "Polygon", "coordinates": square}}]})
+    contents = "data:application/geo+json;base64," + base64.b64encode(geojson.encode()).decode()
+    values = {"cmp-boundaries-upload.contents": contents, "cmp-boundaries-upload.filename": "g.geojson"}
+    path = boundaries.boundaries_path()
+    assert not path.exists()
+    for role in ("coordinator", "stuurgroeplid", "bestuurder"):
+        client = dash_app.server.test_client()
+        client_login(client, USERS[role][0])
+        body = _call(client, dash_app, "cmp-boundaries-result.children", values).get_data(as_text=True)
+        assert "Alleen een beheerder" in body
+    assert not path.exists()
+    client = dash_app.server.test_client()
+    client_login(client, USERS["beheerder"][0])
+    try:
+        body = _call(client, dash_app, "cmp-boundaries-result.children", values).get_data(as_text=True)
+        assert "1 gemeente opgeslagen" in body and path.exists()
+        with session_scope() as session:
+            entry = session.scalars(select(AuditEntry).where(AuditEntry.entity == "gemeentegrenzen")
+                                    .order_by(AuditEntry.id.desc())).first()
+        assert entry.username == USERS["beheerder"][0] and entry.new_value == "1 gemeente"
+        body = _call(client, dash_app, "cmp-boundaries-result.children",
+                     {**values, "cmp-boundaries-upload.contents": "data:x;base64,bm90IGpzb24="}).get_data(as_text=True)
+        assert "geen geldige JSON" in body
+    finally:
+        path.unlink(missing_ok=True)   # the browser tests start without boundaries
+
+
+def test_gemeenten_callbacks_survive_every_role_and_junk_input(dash_app):
+    """Every callback of the Gemeenten page and the compare date, as every role, with empty and junk
+    values: an answer or 'nothing to do', never a server error."""
+    keys = [k for k, spec in dash_app.callback_map.items()
+            if "cmp-" in k or any("compare-date" in str(i["id"]) for i in spec["inputs"])]
+    assert len(keys) >= 5
+    junk = {"cmp-data.data": {"rows": [{"x": 1}], "infos": "nope"}, "cmp-query.data": {"gebied": ["r1"]},
+            "cmp-target.value": {"a": 1}, "cmp-peer-kind.value": "colour", "cmp-map-style.value": "http://x",
+            "cmp-boundaries-upload.contents": "garbage", "url.search": "?vergelijk=31-02-2026"}
+    for role, (username, _scope) in USERS.items():
+        client = dash_app.server.test_client()
+        client_login(client, username)
+        for key in keys:
+            for values in ({}, junk):
+                response = client.post("/_dash-update-component", json=_payload(dash_app, key, values))
+                assert response.status_code in (200, 204), (role, key, response.status_code)

@@ -1,0 +1,137 @@
+"""Figures of the comparison page. The chosen municipality and its peers are highlighted in each.
+
+Highlight rule everywhere: the chosen municipality dark blue, its peers orange, the others
+muted; names of highlighted municipalities in bold.
+"""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from components.charts import chart_layout, coverage_chart
+from components.theme import DISTRIBUTION_COLOURS, DISTRIBUTION_LABELS, DISTRIBUTION_ORDER, FONT, signed
+from domain.vocab import APPROACH_ELEMENTS
+
+TARGET_COLOUR = "#0d47a1"
+PEER_COLOUR = "#ef6c00"
+BASE_COLOUR = "#2e7d32"
+MUTED_COLOUR = "#b0bec5"
+
+
+def role_of(code: str, target: str | None, peer_codes: set[str]) -> str:
+    if target is None:
+        return "all"
+    if code == target:
+        return "target"
+    return "peer" if code in peer_codes else "other"
+
+
+def _colour(role: str) -> str:
+    return {"target": TARGET_COLOUR, "peer": PEER_COLOUR, "other": MUTED_COLOUR}.get(role, BASE_COLOUR)
+
+
+def _label(name: str, role: str) -> str:
+    return f"<b>{name}</b>" if role in ("target", "peer") else name
+
+
+def coverage_bars(rows: list[dict], target: str | None = None, peer_codes: set[str] = frozenset()) -> go.Figure:
+    """The overview's coverage chart, with each change since the compare date and the highlight."""
+    fig = coverage_chart([{**m, "coverage_change": m["changes"]["coverage"]} for m in rows])
+    bars = fig.data[0]
+    roles = [role_of(code, target, peer_codes) for code in bars.ids]
+    bars.marker.color = [_colour(r) for r in roles]
+    bars.y = [_label(name, r) for name, r in zip(bars.y, roles)]
+    fig.update_layout(title_text="Dekking per gemeente (tussen haakjes: verandering sinds de vergelijkdatum)")
+    return fig
+
+
+def phase_bars(rows: list[dict], percent: bool = False, target: str | None = None,
+               peer_codes: set[str] = frozenset()) -> go.Figure:
+    """Each municipality's schools by phase / certificate status, stacked; absolute or in percent."""
+    rows = sorted(rows, key=lambda m: m["name"], reverse=True)
+    roles = [role_of(m["cbs_code"], target, peer_codes) for m in rows]
+    names = [_label(m["name"], r) for m, r in zip(rows, roles)]
+    opacity = [0.35 if r == "other" else 1.0 for r in roles]
+    fig = go.Figure()
+    for category in DISTRIBUTION_ORDER:
+        counts = [m["distribution"].get(category, 0) for m in rows]
+        if not any(counts):
+            continue
+        values = [c / m["schools"] if m["schools"] else 0 for c, m in zip(counts, rows)] if percent else counts
+        changes = [signed(m.get("distribution_changes", {}).get(category, 0)) for m in rows]
+        fig.add_trace(go.Bar(
+            y=names, x=values, orientation="h", name=DISTRIBUTION_LABELS[category],
+            marker={"color": DISTRIBUTION_COLOURS[category], "opacity": opacity},
+            customdata=list(zip(counts, changes)),
+            hovertemplate="%{y}: %{customdata[0]} scholen " + DISTRIBUTION_LABELS[category].lower()
+                          + " (%{customdata[1]} sinds de vergelijkdatum)<extra></extra>",
+        ))
+    fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
+    if percent:
+        fig.update_xaxes(tickformat=".0%", range=[0, 1])
+    return chart_layout(fig, "Scholen naar fase en certificaatstatus per gemeente" + (" (in procenten)" if percent
+                                                                                      else " (aantallen)"),
+                        "Aandeel van de scholen" if percent else "Aantal scholen", "",
+                        height=max(360, 24 * len(rows) + 160))
+
+
+def approach_heatmap(infos: list, target: str | None = None, peer_codes: set[str] = frozenset()) -> go.Figure:
+    """Municipalities x approach elements in use (MunicipalityInfo rows)."""
+    from domain.comparison import approach_matrix
+
+    elements = list(APPROACH_ELEMENTS)
+    infos = sorted(infos, key=lambda m: m.name, reverse=True)
+    roles = [role_of(m.cbs_code, target, peer_codes) for m in infos]
+    z = approach_matrix(infos, elements)
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[APPROACH_ELEMENTS[e] for e in elements], y=[_label(m.name, r) for m, r in zip(infos, roles)],
+        colorscale=[[0, "#f5f5f5"], [1, "#1565c0"]], zmin=0, zmax=1, showscale=False, xgap=2, ygap=2,
+        customdata=[["ja" if v else "nee" for v in row] for row in z],
+        hovertemplate="%{y} – %{x}: %{customdata}<extra></extra>",
+    ))
+    fig.update_xaxes(side="top", tickangle=-35, showgrid=False)
+    fig.update_yaxes(showgrid=False)
+    chart_layout(fig, "Aanpak: onderdelen in gebruik per gemeente (blauw = in gebruik)", "", "",
+                 height=max(320, 22 * len(infos) + 205))
+    fig.update_layout(margin={"t": 175}, title={"y": 0.99, "yanchor": "top"})
+    return fig
+
+
+def coverage_lines(series: dict[str, dict], groups: dict[str, str] | None = None, target: str | None = None,
+                   peer_codes: set[str] = frozenset(), single_limit: int = 10) -> go.Figure:
+    """Coverage per quarter, one line per municipality. Many municipalities: small multiples,
+    one panel per group (region or province, from `groups`: cbs_code -> group name)."""
+    codes = sorted(series, key=lambda c: series[c]["name"])
+    panels: dict[str, list[str]] = {}
+    if len(codes) <= single_limit or not groups:
+        panels["Alle gemeenten"] = codes
+    else:
+        for code in codes:
+            panels.setdefault(groups.get(code) or "Overig", []).append(code)
+    names = sorted(panels)
+    cols = 1 if len(names) == 1 else 3
+    rows = -(-len(names) // cols)
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=names if len(names) > 1 else None,
+                        shared_yaxes=True, vertical_spacing=min(0.3 / max(rows, 1) + 0.04, 0.15),
+                        horizontal_spacing=0.05)
+    # highlighted lines last, so they are drawn on top
+    for index, name in enumerate(names):
+        row, col = index // cols + 1, index % cols + 1
+        members = sorted(panels[name], key=lambda c: role_of(c, target, peer_codes) in ("target", "peer"))
+        for code in members:
+            role = role_of(code, target, peer_codes)
+            entry = series[code]
+            labels = [p[0] for p in entry["points"]]
+            fig.add_trace(go.Scatter(
+                x=labels, y=[p[1] for p in entry["points"]], mode="lines+markers" if role != "other" else "lines",
+                name=entry["name"], legendgroup=code, showlegend=len(names) == 1 or role in ("target", "peer"),
+                line={"color": _colour(role) if role != "all" else None,
+                      "width": 3 if role == "target" else 2 if role == "peer" else 1.5},
+                customdata=[[p[2], p[3]] for p in entry["points"]],
+                hovertemplate=entry["name"] + " %{x}: %{y:.0%} (%{customdata[0]} van %{customdata[1]})<extra></extra>",
+            ), row=row, col=col)
+    fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+    height = 380 if rows == 1 else 230 * rows + 80
+    chart_layout(fig, "Dekking per kwartaal (stand op de laatste dag van elk kwartaal)", "", "Dekking", height=height)
+    fig.update_layout(font={"family": FONT, "size": 11})
+    return fig

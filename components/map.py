@@ -1,0 +1,83 @@
+"""The school map: points coloured by certificate status; municipalities shaded by coverage.
+
+Plotly map traces (MapLibre). The default style "white-bg" needs no external request, so the map
+works offline; "open-street-map" loads basemap tiles from tile.openstreetmap.org (the only
+external request the product allows); offline those tiles simply stay blank.
+"""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from components.comparison_charts import TARGET_COLOUR, role_of
+from components.theme import FONT, STATUS_COLOURS
+from domain.certification import STATUS_LABELS
+
+MAP_STYLES = {"white-bg": "Zonder achtergrondkaart (werkt offline)",
+              "open-street-map": "OpenStreetMap-achtergrond (internet nodig)"}
+OSM_ATTRIBUTION = "© OpenStreetMap-bijdragers"
+NETHERLANDS_CENTRE = {"lat": 52.2, "lon": 5.3}
+
+
+def _view(points: list[dict], boundaries: dict | None) -> tuple[dict, float]:
+    lats = [p["lat"] for p in points]
+    lons = [p["lon"] for p in points]
+    if boundaries:
+        for feature in boundaries["features"]:
+            geometry = feature["geometry"]
+            polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+            for polygon in polygons:
+                lons += [c[0] for c in polygon[0]]
+                lats += [c[1] for c in polygon[0]]
+    if not lats:
+        return NETHERLANDS_CENTRE, 6.0
+    span = max(max(lats) - min(lats), (max(lons) - min(lons)) * 0.6, 0.02)
+    zoom = 11 if span < 0.1 else 10 if span < 0.25 else 9 if span < 0.5 else 8 if span < 1 else 6.5
+    return {"lat": (max(lats) + min(lats)) / 2, "lon": (max(lons) + min(lons)) / 2}, zoom
+
+
+def school_map(points: list[dict], boundaries: dict | None, coverage: dict[str, tuple[str, float | None]],
+               style: str = "white-bg", target: str | None = None, peer_codes: set[str] = frozenset(),
+               target_name: str | None = None, peer_names: set[str] = frozenset()) -> go.Figure:
+    """points: dicts with lat, lon, code, name, municipality, status; coverage: cbs_code -> (name, coverage)."""
+    fig = go.Figure()
+    if boundaries and boundaries.get("features"):
+        codes = [f["id"] for f in boundaries["features"] if f["id"] in coverage]
+        fig.add_trace(go.Choroplethmap(
+            geojson=boundaries, locations=codes, featureidkey="id",
+            z=[coverage[c][1] if coverage[c][1] is not None else 0 for c in codes],
+            text=[coverage[c][0] for c in codes], zmin=0, zmax=1,
+            colorscale=[[0, "#fff8e1"], [0.5, "#a5d6a7"], [1, "#1b5e20"]], marker_opacity=0.55,
+            marker_line_width=[3 if role_of(c, target, peer_codes) in ("target", "peer") else 0.6 for c in codes],
+            marker_line_color="#37474f",
+            colorbar={"title": {"text": "Dekking"}, "tickformat": ".0%", "len": 0.6, "x": 1.0},
+            hovertemplate="%{text}: dekking %{z:.0%}<extra></extra>", name="Dekking",
+        ))
+    for status in ("valid", "expiring", "expired", "never"):
+        members = [p for p in points if p["status"] == status]
+        if not members:
+            continue
+        sizes = [13 if p["municipality"] == target_name else 11 if p["municipality"] in peer_names else 8
+                 for p in members]
+        fig.add_trace(go.Scattermap(
+            lat=[p["lat"] for p in members], lon=[p["lon"] for p in members], mode="markers",
+            name=STATUS_LABELS[status], marker={"size": sizes, "color": STATUS_COLOURS[status], "opacity": 0.9},
+            customdata=[[p["code"], p["municipality"]] for p in members], text=[p["name"] for p in members],
+            hovertemplate="%{text} (%{customdata[0]}), %{customdata[1]}: " + STATUS_LABELS[status].lower()
+                          + "<extra></extra>",
+        ))
+    centre, zoom = _view(points, boundaries)
+    fig.update_layout(
+        map={"style": style if style in MAP_STYLES else "white-bg", "center": centre, "zoom": zoom},
+        height=560, margin={"l": 0, "r": 0, "t": 40, "b": 0}, font={"family": FONT, "size": 12},
+        title={"text": "Scholen naar certificaatstatus" + (" en dekking per gemeente" if boundaries else ""),
+               "x": 0.01, "font": {"size": 16}},
+        legend={"orientation": "h", "y": 0.01, "x": 0.01, "bgcolor": "rgba(255,255,255,0.8)"},
+    )
+    if target_name:
+        fig.add_annotation(text=f"Gekozen: {target_name} (grotere punten; vergelijkingsgroep middelgroot)", showarrow=False,
+                           x=0.99, y=0.99, xref="paper", yref="paper", xanchor="right",
+                           bgcolor="rgba(255,255,255,0.85)", font={"color": TARGET_COLOUR})
+    if style == "open-street-map":
+        fig.add_annotation(text=OSM_ATTRIBUTION, showarrow=False, x=0.99, y=0.01, xref="paper", yref="paper",
+                           xanchor="right", font={"size": 10, "color": "#555"})
+    return fig

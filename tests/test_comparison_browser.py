@@ -1,0 +1,232 @@
+"""Browser tests of the Gemeenten page: the table equals `vios report`, peers are highlighted,
+the compare date changes the changes shown (here and on the overview)."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from dataclasses import replace
+from datetime import date
+
+from conftest import DEMO_TODAY, choose, region_key
+from components.comparison_charts import PEER_COLOUR, TARGET_COLOUR
+from components.theme import pct, signed
+from domain.certification import ACTIVE_PHASES
+from domain.comparison import default_compare_date, peers
+from domain.scope import Scope, parse_area_key
+from models.db import session_scope
+from services.comparison import comparison, municipality_infos, report_changes
+from services.report import overview_report
+from test_cli import VIOS
+
+CELL = '#cmp-grid .ag-row[row-id="{code}"] .ag-cell[col-id="{col}"]'
+
+
+def _scope(area: str, as_of: date, sector: str | None = None) -> Scope:
+    region_id, province_id = parse_area_key(area)
+    return Scope(as_of=as_of, region_id=region_id, province_id=province_id, sector=sector)
+
+
+def _cell(duo, code: str, col: str) -> str:
+    return duo.find_element(CELL.format(code=code, col=col)).text
+
+
+def _choose(duo, selector: str, label: str, attempts: int = 3) -> None:
+    """Scroll the dropdown into view, then pick like a user (again when the layout was still moving)."""
+    import time
+
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.common.keys import Keys
+
+    for attempt in range(attempts):
+        try:
+            duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});",
+                                      duo.wait_for_element(selector))
+            choose(duo, selector, label)
+            return
+        except WebDriverException:
+            if attempt == attempts - 1:
+                raise
+            duo.driver.find_element("tag name", "body").send_keys(Keys.ESCAPE)
+            time.sleep(1)
+
+
+def _plot(duo, graph_id: str) -> list:
+    return duo.driver.execute_script(
+        f"return document.querySelector('#{graph_id} .js-plotly-plot').data;")
+
+
+def test_cmp101_table_equals_vios_report(duo):
+    area = region_key("Maastricht-Heuvelland")
+    for sector in (None, "vo"):
+        url = f"{duo.server_url}/gemeenten?gebied={area}&peildatum={DEMO_TODAY.isoformat()}"
+        args = ["report", "--json", "--region", "Maastricht-Heuvelland", "--as-of", DEMO_TODAY.isoformat()]
+        if sector:
+            url += f"&sector={sector}"
+            args += ["--sector", sector]
+        duo.wait_for_page(url)
+        cli = subprocess.run([VIOS, *args], capture_output=True, text=True, env=dict(os.environ), timeout=120)
+        assert cli.returncode == 0, cli.stderr
+        report = json.loads(cli.stdout)
+        assert report["municipalities"]
+        first = report["municipalities"][0]
+        duo.wait_for_text_to_equal(CELL.format(code=first["cbs_code"], col="schools"), str(first["schools"]),
+                                   timeout=20)
+        for m in report["municipalities"]:
+            assert _cell(duo, m["cbs_code"], "name") == m["name"]
+            for field in ("schools", "valid_certificates", "in_trajectory", "expiring_soon", "expired"):
+                assert _cell(duo, m["cbs_code"], field) == str(m[field]), (m["name"], field)
+            shown = _cell(duo, m["cbs_code"], "coverage_pct")
+            expected = f"{m['coverage'] * 100:.1f}".rstrip("0").rstrip(".") if m["coverage"] is not None else ""
+            assert shown == expected, (m["name"], shown, m["coverage"])
+            for phase in ACTIVE_PHASES:   # '3' or, with a change since the compare date, '3 (+1)'
+                shown = _cell(duo, m["cbs_code"], f"phase_{phase}").split(" (")[0]
+                assert shown == str(m["in_trajectory_by_phase"][phase]), (m["name"], phase)
+        totals = report["totals"]
+        duo.wait_for_text_to_equal("#cmp-kpi-schools", str(totals["schools"]))
+        assert duo.find_element("#cmp-kpi-valid").text == str(totals["valid_certificates"])
+        assert duo.find_element("#cmp-kpi-coverage").text == pct(totals["coverage"])
+    for graph in ("cmp-coverage-chart", "cmp-phase-chart", "cmp-approach-chart", "cmp-series-chart", "cmp-map"):
+        duo.wait_for_element(f"#{graph} .js-plotly-plot")
+    duo.wait_for_contains_text("#cmp-map-note", "Geen gemeentegrenzen")
+    assert duo.get_logs() == []
+
+
+def test_cmp102_picking_a_peer_highlights_it_in_every_chart(duo):
+    area = region_key("Maastricht-Heuvelland")
+    duo.wait_for_page(f"{duo.server_url}/gemeenten?gebied={area}&peildatum={DEMO_TODAY.isoformat()}")
+    duo.wait_for_element("#cmp-coverage-chart .js-plotly-plot", timeout=20)
+    with session_scope() as session:
+        data = comparison(session, _scope(area, DEMO_TODAY), default_compare_date(DEMO_TODAY), None, quarters=0,
+                          with_points=False)
+        infos = municipality_infos(session, {m["cbs_code"] for m in data["municipalities"]},
+                                   {m["cbs_code"]: m["schools"] for m in data["municipalities"]})
+    names = {m.cbs_code: m.name for m in infos}
+    target = next(code for code, name in names.items() if name == "Maastricht")
+    _choose(duo, "#cmp-peer-kind", "Vergelijkbaar aantal scholen")
+    _choose(duo, "#cmp-target", "Vaals")
+    _choose(duo, "#cmp-peer-kind", "Zelfde regio")
+    _choose(duo, "#cmp-target", "Maastricht")
+    expected_peers = set(peers(target, infos, "region"))
+    assert expected_peers  # the other municipalities of the region
+    duo.wait_for_contains_text("#cmp-peer-text", "Maastricht (blauw)")
+    for code in expected_peers:
+        duo.wait_for_contains_text("#cmp-peer-text", names[code])
+
+    def colours_by_code() -> dict:
+        bars = _plot(duo, "cmp-coverage-chart")[0]
+        return dict(zip(bars["ids"], bars["marker"]["color"]))
+
+    colours = colours_by_code()
+    assert colours[target] == TARGET_COLOUR
+    assert all(colours[c] == PEER_COLOUR for c in expected_peers if c in colours)
+    # the table marks the rows, the phase, approach and series charts print the names in bold
+    row = duo.find_element(f'#cmp-grid .ag-center-cols-container .ag-row[row-id="{target}"]')
+    assert "227, 242, 253" in row.get_attribute("style")
+    for graph in ("cmp-phase-chart", "cmp-approach-chart"):
+        assert "<b>Maastricht</b>" in _plot(duo, graph)[0]["y"]
+    series = {t["name"]: t for t in _plot(duo, "cmp-series-chart")}
+    assert series["Maastricht"]["line"]["color"] == TARGET_COLOUR
+    map_traces = _plot(duo, "cmp-map")
+    sizes = [s for t in map_traces if t.get("type") == "scattermap" for s in t["marker"]["size"]]
+    assert 13 in sizes   # Maastricht's schools drawn larger
+
+    # a smaller peer group: similar number of schools
+    _choose(duo, "#cmp-peer-kind", "Vergelijkbaar aantal scholen")
+    by_size = set(peers(target, infos, "size"))
+    duo.wait_for_contains_text("#cmp-peer-text", "vergelijkbaar aantal scholen")
+    colours = colours_by_code()
+    assert {c for c, colour in colours.items() if colour == PEER_COLOUR} == by_size & set(colours)
+    assert duo.get_logs() == []
+
+
+def _expected_changes(area: str, compare_with: date) -> dict:
+    with session_scope() as session:
+        scope = _scope(area, DEMO_TODAY)
+        data = comparison(session, scope, compare_with, None, quarters=0, with_points=False)
+        overview = report_changes(overview_report(session, scope),
+                                  overview_report(session, replace(scope, as_of=compare_with)))
+    return {"data": data, "overview": overview}
+
+
+def test_cmp103_changing_the_compare_date_changes_the_deltas(duo):
+    from selenium.webdriver.common.keys import Keys
+
+    area = region_key("Maastricht-Heuvelland")
+    duo.wait_for_page(f"{duo.server_url}/gemeenten?gebied={area}&peildatum={DEMO_TODAY.isoformat()}")
+    default = default_compare_date(DEMO_TODAY)
+    first = _expected_changes(area, default)["data"]
+    duo.wait_for_text_to_equal("#cmp-kpi-valid-change",
+                               f"{signed(first['total_changes']['valid_certificates'])} sinds vergelijkdatum",
+                               timeout=20)
+    duo.wait_for_contains_text("#cmp-compare-text", default.strftime("%d-%m-%Y"))
+
+    # a year earlier: other changes, a longer list of events
+    earlier = date(DEMO_TODAY.year - 1, DEMO_TODAY.month, DEMO_TODAY.day)
+    second = _expected_changes(area, earlier)["data"]
+    assert second["total_changes"] != first["total_changes"]
+    picker = duo.find_element('input[id*="compare-date"]')
+    picker.send_keys(Keys.CONTROL, "a")
+    picker.send_keys(earlier.strftime("%d-%m-%Y"), Keys.ENTER)
+    duo.wait_for_contains_text("#cmp-compare-text", earlier.strftime("%d-%m-%Y"), timeout=20)
+    assert f"vergelijk={earlier.isoformat()}" in duo.driver.current_url
+    for card, field in (("valid", "valid_certificates"), ("expired", "expired"), ("schools", "schools")):
+        duo.wait_for_text_to_equal(f"#cmp-kpi-{card}-change",
+                                   f"{signed(second['total_changes'][field])} sinds vergelijkdatum")
+    duo.wait_for_text_to_equal("#cmp-kpi-coverage-change",
+                               f"{signed(second['total_changes']['coverage'], percent=True)} sinds vergelijkdatum")
+    kinds = second["change_summary"]["kinds"]
+    duo.wait_for_contains_text("#cmp-change-summary", f"{kinds['certified']} school(en) gecertificeerd")
+    duo.wait_for_contains_text("#cmp-change-summary", f"{kinds['phase']} faseovergang(en)")
+    for m in second["municipalities"]:
+        assert _cell(duo, m["cbs_code"], "valid_certificates_delta") == signed(m["changes"]["valid_certificates"])
+        intake = m["in_trajectory_by_phase"]["intake"]
+        change = m["changes"]["in_trajectory_by_phase"]["intake"]
+        assert _cell(duo, m["cbs_code"], "phase_intake") == (f"{intake} ({signed(change)})" if change else str(intake))
+
+    # the overview keeps the compare date (navigation keeps it) and shows the same changes
+    duo.find_element('#_pages_content')  # page present
+    duo.driver.find_element("css selector", 'a.nav-link[href^="/?"]').click()
+    duo.wait_for_element("#ov-kpi-valid-change", timeout=20)
+    overview = _expected_changes(area, earlier)["overview"]["totals"]
+    since = earlier.strftime("%d-%m-%Y")
+    duo.wait_for_text_to_equal("#ov-kpi-valid-change", f"{signed(overview['valid_certificates'])} sinds {since}")
+    duo.wait_for_text_to_equal("#ov-kpi-expired-change", f"{signed(overview['expired'])} sinds {since}")
+    assert f"vergelijk={earlier.isoformat()}" in duo.driver.current_url
+    # changing the scope keeps the compare date in the URL
+    _choose(duo, "#scope-sector", "Voortgezet onderwijs (vo)")
+    duo.wait_for_contains_text("#scope-description", "voortgezet onderwijs", timeout=20)
+    assert "sector=vo" in duo.driver.current_url and f"vergelijk={earlier.isoformat()}" in duo.driver.current_url
+    assert duo.get_logs() == []
+
+
+def test_cmp104_uploaded_boundaries_shade_the_map(duo, tmp_path):
+    from services import boundaries
+
+    area = region_key("Maastricht-Heuvelland")
+    with session_scope() as session:
+        data = comparison(session, _scope(area, DEMO_TODAY), default_compare_date(DEMO_TODAY), None, quarters=0)
+    maastricht = next(m for m in data["municipalities"] if m["name"] == "Maastricht")
+    lons = [p["lon"] for p in data["points"] if p["municipality"] == "Maastricht"]
+    lats = [p["lat"] for p in data["points"] if p["municipality"] == "Maastricht"]
+    ring = [[min(lons) - 0.01, min(lats) - 0.01], [max(lons) + 0.01, min(lats) - 0.01],
+            [max(lons) + 0.01, max(lats) + 0.01], [min(lons) - 0.01, max(lats) + 0.01],
+            [min(lons) - 0.01, min(lats) - 0.01]]
+    source = tmp_path / "maastricht.geojson"
+    source.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"identificatie": maastricht["cbs_code"], "naam": "Maastricht"},
+         "geometry": {"type": "Polygon", "coordinates": [ring]}}]}))
+    boundaries.boundaries_path().unlink(missing_ok=True)
+    try:
+        duo.wait_for_page(f"{duo.server_url}/gemeenten?gebied={area}&peildatum={DEMO_TODAY.isoformat()}")
+        duo.wait_for_contains_text("#cmp-map-note", "Geen gemeentegrenzen", timeout=20)
+        assert not [t for t in _plot(duo, "cmp-map") if t.get("type") == "choroplethmap"]
+        duo.find_element("#cmp-boundaries-upload input[type=file]").send_keys(str(source))
+        duo.wait_for_element("#cmp-boundaries-ok", timeout=20)
+        duo.wait_for_contains_text("#cmp-map-note", "1 gemeente in dit gebied", timeout=20)
+        shaded = [t for t in _plot(duo, "cmp-map") if t.get("type") == "choroplethmap"]
+        assert shaded and shaded[0]["locations"] == [maastricht["cbs_code"]]
+        assert shaded[0]["z"] == [maastricht["coverage"]]
+        assert duo.get_logs() == []
+    finally:
+        boundaries.boundaries_path().unlink(missing_ok=True)
