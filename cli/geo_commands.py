@@ -23,7 +23,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def boundaries(args: argparse.Namespace) -> int:
-    from cli.user_commands import _actor
+    from cli.commands import cli_user
     from services import boundaries as service
 
     if args.boundaries_action == "status":
@@ -49,6 +49,6 @@ def boundaries(args: argparse.Namespace) -> int:
     from services.migrate import upgrade
 
     upgrade()
-    path = service.store(collection, username=_actor(), source=source)
+    path = service.store(collection, username=cli_user(), source=source)
     print(f"{service.summary(collection)} opgeslagen in {path}. {service.ATTRIBUTION}")
     return EXIT_OK

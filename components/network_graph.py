@@ -212,14 +212,16 @@ def legend(types: list[str] | None = None, roles: bool = True, gaps: bool = True
 
 def completeness_figure(share: float | None, present: int, required: int) -> go.Figure:
     """Gauge of network completeness (share of the region's required partner types present)."""
+    # No share (no school chosen, or the region requires no partner types): no number, not "0%".
     value = 0 if share is None else share * 100
     fig = go.Figure(go.Indicator(
-        mode="gauge+number", value=value, number={"suffix": "%", "valueformat": ".0f"},
+        mode="gauge" if share is None else "gauge+number", value=value, number={"suffix": "%", "valueformat": ".0f"},
         gauge={"axis": {"range": [0, 100], "ticksuffix": "%"}, "bar": {"color": completeness_colour(share)},
                "steps": [{"range": [0, 50], "color": "#fdecea"}, {"range": [50, 100], "color": "#f1f8e9"}]},
     ))
     fig.update_layout(height=220, margin={"l": 25, "r": 25, "t": 60, "b": 10},
-                      title={"text": f"Netwerkcompleetheid: {present} van {required} kernpartners", "x": 0.02,
+                      title={"text": "Netwerkcompleetheid: –" if share is None else
+                             f"Netwerkcompleetheid: {present} van {required} kernpartners", "x": 0.02,
                              "font": {"size": 14}})
     return fig
 

@@ -164,7 +164,7 @@ def choose(dash_duo, selector: str, label: str) -> None:
     element = dash_duo.wait_for_element(selector)
     trigger = element if element.tag_name == "button" else (
         element.find_elements(By.CSS_SELECTOR, "button") or [element])[0]
-    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", trigger)
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'}); arguments[0].click();", trigger)
     search = dash_duo.wait_for_element(".dash-dropdown-search")
     search.send_keys(label)
     for option in dash_duo.find_elements(".dash-dropdown-option"):
@@ -192,7 +192,7 @@ def click(dash_duo, selector: str, timeout: float = 20) -> None:
     while True:
         element = WebDriverWait(dash_duo.driver, timeout).until(
             EC.element_to_be_clickable((By.CSS_SELECTOR, selector)))
-        dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+        dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
         try:
             element.click()
             return

@@ -40,7 +40,7 @@ def _choose(duo, selector: str, label: str, attempts: int = 3) -> None:
 
     for attempt in range(attempts):
         try:
-            duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});",
+            duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});",
                                       duo.wait_for_element(selector))
             choose(duo, selector, label)
             return
