@@ -38,9 +38,9 @@ ATTRS: dict[str, dict[str, str | None]] = {
         "denominatie": "denomination", "breedtegraad": "latitude", "lengtegraad": "longitude",
         "leerlingen": "pupils", "actief": "active", "inactief_sinds": "inactive_since",
     },
-    "organisaties": {"naam": "name", "type": "type", "gemeente_cbs": "municipality_id"},
+    "organisaties": {"naam": "name", "type": "type", "gemeente_cbs": "municipality_id", "einddatum": "ended_on"},
     "contactpersonen": {"organisatie": "organisation_id", "naam": "name", "functie": "role",
-                        "telefoon": "phone", "email": "email"},
+                        "telefoon": "phone", "email": "email", "einddatum": "ended_on"},
     "samenwerkingen": {
         "school": "school_id", "organisatie": "organisation_id", "rol": "role", "contactpersoon": "contact_id",
         "startdatum": "start_on", "einddatum": "end_on", "afspraken": "agreements",

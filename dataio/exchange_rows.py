@@ -97,11 +97,12 @@ class Snapshot:
         }
 
     def _row_organisaties(self, o: Organisation) -> Row:
-        return {"naam": o.name, "type": o.type, "gemeente_cbs": self._municipality.get(o.municipality_id, "")}
+        return {"naam": o.name, "type": o.type, "gemeente_cbs": self._municipality.get(o.municipality_id, ""),
+                "einddatum": o.ended_on}
 
     def _row_contactpersonen(self, c: Contact) -> Row:
         return {"organisatie": self._organisation.get(c.organisation_id, ""), "naam": c.name,
-                "functie": c.role, "telefoon": c.phone, "email": c.email}
+                "functie": c.role, "telefoon": c.phone, "email": c.email, "einddatum": c.ended_on}
 
     def _row_samenwerkingen(self, p: Partnership) -> Row:
         contact = self._contact.get(p.contact_id)

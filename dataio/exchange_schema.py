@@ -137,6 +137,8 @@ SHEETS: tuple[SheetSpec, ...] = (
             Col("naam", required=True, max_len=200, help="naam van de organisatie; sleutel"),
             Col("type", "vocab", required=True, vocab=ORGANISATION_TYPES, help="soort organisatie"),
             Col("gemeente_cbs", "cbs", help="CBS-code van de gemeente waar de organisatie werkt; leeg = geen"),
+            Col("einddatum", "date", help="laatste dag dat de organisatie met scholen werkt; leeg = actief. "
+                                          + DATE_HELP),
         ),
         (Ref(("gemeente_cbs",), "gemeenten", "gemeente_cbs"),),
     ),
@@ -151,6 +153,7 @@ SHEETS: tuple[SheetSpec, ...] = (
             Col("functie", max_len=150, help="functie of rol, bijv. wijkagent"),
             Col("telefoon", max_len=30, personal=True, help="telefoonnummer"),
             Col("email", "email", max_len=200, personal=True, help="e-mailadres"),
+            Col("einddatum", "date", help="laatste dag als contactpersoon; leeg = actief. " + DATE_HELP),
         ),
         (Ref(("organisatie",), "organisaties", "organisatie"),),
     ),

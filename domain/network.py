@@ -14,6 +14,11 @@ def partnership_active(start_on: date, end_on: date | None, as_of: date) -> bool
     return start_on <= as_of and (end_on is None or as_of <= end_on)
 
 
+def contact_active(ended_on: date | None, as_of: date) -> bool:
+    """A contact person is a partnership's contact up to and including their last day."""
+    return ended_on is None or as_of <= ended_on
+
+
 @dataclass(frozen=True)
 class Completeness:
     share: float | None          # None when the region requires no partner types

@@ -11,6 +11,7 @@ class Organisation(SQLModel, table=True):
     name: str = Field(unique=True, max_length=200)
     type: str = Field(max_length=40, index=True)  # domain.vocab.ORGANISATION_TYPES
     municipality_id: int | None = Field(default=None, foreign_key="municipality.id", index=True)
+    ended_on: date | None = None  # last day it works with schools; kept for history, never deleted
 
 
 class Contact(SQLModel, table=True):
@@ -21,6 +22,7 @@ class Contact(SQLModel, table=True):
     role: str = Field(default="", max_length=150)
     phone: str = Field(default="", max_length=30)
     email: str = Field(default="", max_length=200)
+    ended_on: date | None = None  # last day as contact person (left the job); kept for history
 
 
 class Partnership(SQLModel, table=True):

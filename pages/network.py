@@ -308,7 +308,11 @@ def _edit_form(items, contacts: list[dict], as_of: date) -> html.Div:
             dbc.Label("E-mail", html_for="net-edit-c-email", **small),
             dbc.Input(id="net-edit-c-email", value=first.email, maxLength=200, size="sm"),
             dbc.Button("Contactpersoon opslaan", id="net-edit-c-save", size="sm", color="secondary",
-                       className="mt-1"),
+                       className="mt-1 me-1"),
+            dbc.Button("Contactpersoon beëindigen (vertrokken)", id="net-contact-end", size="sm", color="danger",
+                       outline=True, className="mt-1"),
+            html.Div("Laatste dag: de datum bij 'Laatste dag van de samenwerking' hierboven.",
+                     className="text-muted", style={"fontSize": "0.8em"}),
         ], className="mt-3"),
     ], id="net-edit-form")
 
@@ -419,14 +423,14 @@ def pick_partnership(pid, code, scope_data):
 @callback(Output("net-detail", "children", allow_duplicate=True), Output("net-changed", "data", allow_duplicate=True),
           Input("net-edit-save", "n_clicks"), Input("net-end-save", "n_clicks"), Input("net-org-end", "n_clicks"),
           Input("net-edit-org-save", "n_clicks"), Input("net-edit-c-save", "n_clicks"),
-          State("net-edit-partnership", "value"), State("net-edit-role", "value"), State("net-edit-contact", "value"),
+          Input("net-contact-end", "n_clicks"), State("net-edit-partnership", "value"), State("net-edit-role", "value"), State("net-edit-contact", "value"),
           State("net-edit-agreements", "value"), State("net-end-date", "value"), State("net-selected", "data"),
           State("net-edit-org-name", "value"), State("net-edit-org-type", "value"),
           State("net-edit-c-name", "value"), State("net-edit-c-role", "value"), State("net-edit-c-phone", "value"),
           State("net-edit-c-email", "value"), State("net-changed", "data"), prevent_initial_call=True)
-def save_selected(_a, _b, _c, _d, _e, pid, role, contact_id, agreements, end, selected, org_name, org_type,
+def save_selected(_a, _b, _c, _d, _e, _f, pid, role, contact_id, agreements, end, selected, org_name, org_type,
                   c_name, c_role, c_phone, c_email, changed):
-    """Change or end the selected partnership, or end its organisation; ids are checked on the server."""
+    """Change or end the selected partnership, its organisation or its contact; ids are checked on the server."""
     principal = web_auth.current_principal()
     if principal is None:
         return _alert("U bent niet ingelogd."), no_update
@@ -450,6 +454,11 @@ def save_selected(_a, _b, _c, _d, _e, pid, role, contact_id, agreements, end, se
                                             role=str(c_role or ""), phone=str(c_phone or ""),
                                             email=str(c_email or ""))
                 text = "Contactpersoon opgeslagen."
+            elif trigger == "net-contact-end":
+                on = _date(end, "einddatum")
+                contact = partnerships.partnership_contact(session, principal, _int(pid) or 0)
+                partnerships.end_contact(session, principal, contact.id, on)
+                text = f"Contactpersoon beëindigd; laatste dag {format_nl(on)}."
             elif trigger == "net-end-save":
                 on = _date(end, "einddatum")
                 partnerships.end_partnership(session, principal, _int(pid) or 0, on)

@@ -18,7 +18,7 @@ from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
 from domain import network_analysis as na
-from domain.network import completeness, partnership_active
+from domain.network import completeness, contact_active, partnership_active
 from domain.scope import Scope
 from domain.vocab import DEFAULT_REQUIRED_PARTNER_TYPES, ORGANISATION_TYPES, label
 from models import Contact, Municipality, Organisation, Partnership, Region, School
@@ -125,6 +125,8 @@ def school_network(session: Session, principal: Principal, code: str, as_of: dat
         .order_by(Organisation.type, Organisation.name, Partnership.start_on, Partnership.id)).all()
     partners, ended = [], []
     for p, o, c in rows:
+        if c is not None and not contact_active(c.ended_on, as_of):
+            c = None  # the contact person had left by as_of
         item = Partner(p.id, o.id, o.name, o.type, p.role, p.start_on, p.end_on, p.agreements, p.contact_id,
                        contact=(c.name if c and personal else ""), contact_role=(c.role if c else ""),
                        phone=(c.phone if c and personal else ""), email=(c.email if c and personal else ""))
@@ -185,13 +187,15 @@ def scope_network(session: Session, principal: Principal, scope: Scope, *,
         required[sid] = list(req) if rid is not None else list(DEFAULT_REQUIRED_PARTNER_TYPES)
     edge_rows = conn.execute(
         select(Partnership.school_id, Partnership.organisation_id, Organisation.type, Partnership.contact_id,
-               Partnership.role, Partnership.start_on, Partnership.end_on)
+               Partnership.role, Partnership.start_on, Partnership.end_on, Contact.ended_on)
         .join(Organisation, Partnership.organisation_id == Organisation.id)
+        .outerjoin(Contact, Partnership.contact_id == Contact.id)
         .join(School, Partnership.school_id == School.id)
         .join(Municipality, School.municipality_id == Municipality.id)
         .where(*filters, Partnership.start_on <= scope.as_of,
                or_(Partnership.end_on.is_(None), Partnership.end_on >= scope.as_of))).all()
-    links = [na.Link(s, o, t, c, r) for s, o, t, c, r, start, end in edge_rows
+    links = [na.Link(s, o, t, c if contact_active(left, scope.as_of) else None, r)
+             for s, o, t, c, r, start, end, left in edge_rows
              if s in schools and partnership_active(start, end, scope.as_of)]
     org_ids = sorted({l.organisation_id for l in links})
     organisations = {}

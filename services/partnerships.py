@@ -4,8 +4,10 @@ Who: users who may edit the school (permissions.can_edit_school: beheerder, or a
 of the school's region). An organisation may be changed by a beheerder, or by a coordinator
 when it works in one of their municipalities or only with schools they may edit.
 Ending keeps history: a partnership gets an end date (never a delete); ending an
-organisation ends all its running partnerships. Contacts have no end date in the schema
-and are changed, not ended.
+organisation ends all its running partnerships and gives the organisation an end date; ending
+a contact person (who left the job) gives them an end date: from the day after, the
+partnerships they were named on show no contact. Ended organisations and contacts are no
+longer offered in the forms.
 
 Every write is checked here, logged with services.audit (old and new values) in the same
 transaction, and never committed here: the caller's session_scope commits or rolls back.
@@ -137,17 +139,24 @@ def end_partnership(session: Session, principal: Principal, partnership_id: int,
                     reason: str = "") -> Partnership:
     """Set the last day of the partnership; history stays (the row is kept)."""
     partnership = _partnership_for_edit(session, principal, partnership_id)
+    return _set_end(session, principal, partnership, "end_on", end_on, "samenwerking", reason,
+                    starts_on=partnership.start_on)
+
+
+def _set_end(session: Session, principal: Principal, obj: Any, attr: str, end_on: date | None, entity: str,
+             reason: str, *, starts_on: date | None = None) -> Any:
+    """Give a partnership or contact its last day (checked), audited with old and new value."""
     if not isinstance(end_on, date):
         raise FormError({"einddatum": "vul een einddatum in (dd-mm-jjjj)"})
-    if partnership.end_on is not None and partnership.end_on <= end_on:
-        raise FormError({"einddatum": f"deze samenwerking is al beëindigd op {partnership.end_on:%d-%m-%Y}"})
-    if end_on < partnership.start_on:
-        raise FormError({"einddatum": f"de einddatum ligt vóór de startdatum ({partnership.start_on:%d-%m-%Y})"})
-    old = partnership.end_on
-    partnership.end_on = end_on
-    session.add(partnership)
-    _log(session, principal, "end", "samenwerking", partnership.id, {"end_on": (old, end_on)}, reason[:500])
-    return partnership
+    old = getattr(obj, attr)
+    if old is not None and old <= end_on:
+        raise FormError({"einddatum": f"deze {entity} is al beëindigd op {old:%d-%m-%Y}"})
+    if starts_on is not None and end_on < starts_on:
+        raise FormError({"einddatum": f"de einddatum ligt vóór de startdatum ({starts_on:%d-%m-%Y})"})
+    setattr(obj, attr, end_on)
+    session.add(obj)
+    _log(session, principal, "end", entity, obj.id, {attr: (old, end_on)}, reason[:500])
+    return obj
 
 
 # ---------------------------------------------------------------- organisations
@@ -250,8 +259,11 @@ def end_organisation(session: Session, principal: Principal, organisation_id: in
     ended = []
     for p in running:
         ended.append(end_partnership(session, principal, p.id, end_on, reason or f"organisatie {org.name} beëindigd"))
-    _log(session, principal, "end", "organisatie", org.id, {}, f"{len(ended)} samenwerking(en) beëindigd per "
-                                                                f"{end_on:%d-%m-%Y}. {reason}".strip())
+    old = org.ended_on
+    org.ended_on = end_on
+    session.add(org)
+    _log(session, principal, "end", "organisatie", org.id, {"ended_on": (old, end_on)},
+         f"{len(ended)} samenwerking(en) beëindigd per {end_on:%d-%m-%Y}. {reason}".strip())
     return ended
 
 
@@ -315,6 +327,16 @@ def change_contact(session: Session, principal: Principal, contact_id: int, *, n
     return contact
 
 
+def end_contact(session: Session, principal: Principal, contact_id: int, end_on: date | None,
+                reason: str = "") -> Contact:
+    """Give a contact person an end date (their last day); the partnerships keep them for history."""
+    contact = session.get(Contact, contact_id) if contact_id else None
+    if contact is None:
+        raise PermissionDenied(EDIT_DENIED)
+    _organisation_for_edit(session, principal, contact.organisation_id)
+    return _set_end(session, principal, contact, "ended_on", end_on, "contactpersoon", reason)
+
+
 # ---------------------------------------------------------------- choices for forms
 
 def organisation_choices(session: Session, principal: Principal, school_id: int) -> list[dict]:
@@ -324,6 +346,7 @@ def organisation_choices(session: Session, principal: Principal, school_id: int)
     if region_id is not None:
         stmt = stmt.outerjoin(Municipality, Organisation.municipality_id == Municipality.id).where(
             (Organisation.municipality_id.is_(None)) | (Municipality.region_id == region_id))
+    stmt = stmt.where(Organisation.ended_on.is_(None) | (Organisation.ended_on >= date.today()))
     rows = session.execute(stmt.order_by(Organisation.name).limit(2000)).all()
     return [{"label": f"{name} ({ORGANISATION_TYPES.get(t, t)})", "value": oid} for oid, name, t in rows]
 
@@ -345,7 +368,9 @@ def contact_choices(session: Session, principal: Principal, organisation_id: int
                            or can_edit_region(principal, _municipality_region(session, org.municipality_id))):
         return []   # only organisations the user can link in their own regions
     rows = session.execute(select(Contact.id, Contact.name, Contact.role)
-                           .where(Contact.organisation_id == organisation_id).order_by(Contact.name)).all()
+                           .where(Contact.organisation_id == organisation_id,
+                                  Contact.ended_on.is_(None) | (Contact.ended_on >= date.today()))
+                           .order_by(Contact.name)).all()
     personal = can_see_personal_data(principal)
     return [{"label": f"{name} ({role})" if personal else (role or f"contactpersoon {cid}"), "value": cid}
             for cid, name, role in rows]

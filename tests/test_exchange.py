@@ -77,7 +77,8 @@ def make_demo(engine) -> dict[str, int]:
         s.flush()
         jan = Contact(organisation_id=police.id, name="Jan Jansen (fictief)", role="wijkagent",
                       phone="06-12345678", email="jan.jansen@politie.example")
-        anna = Contact(organisation_id=halt.id, name="Anna de Vries (fictief)", role="", email="anna@halt.example")
+        anna = Contact(organisation_id=halt.id, name="Anna de Vries (fictief)", role="", email="anna@halt.example",
+                       ended_on=date(2025, 6, 30))
         s.add_all([jan, anna])
         s.flush()
         s.add_all([

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import os
 import time
+from datetime import timedelta
 
 from sqlalchemy import select
 
-from conftest import DEMO_TODAY, USERS, choose, click, login, region_key, start
+from conftest import DEMO_TODAY, USERS, choose, click, login, region_key, start, wait_until
 from components.theme import pct
 from models import Municipality, Region, School
 from models.db import session_scope
@@ -100,6 +101,14 @@ def _open(duo, school: School) -> None:
     duo.wait_for_contains_text("#net-school-title", school.code)
 
 
+def _open_partner(duo, school, partner) -> None:
+    """Open the school's graph and click the partner's organisation: its details show."""
+    _open(duo, school)
+    _wait_graph(duo, lambda g: f"o{partner.organisation_id}" in {n for n, _ in g["nodes"]})
+    _tap(duo, f"o{partner.organisation_id}")
+    duo.wait_for_text_to_equal("#net-detail-org", partner.organisation)
+
+
 def test_net001_pick_a_school_and_see_its_partners_and_gaps(duo):
     school, net = _pick(lambda n: n.partners and n.missing)
     _open(duo, school)
@@ -137,10 +146,7 @@ def test_net001_pick_a_school_and_see_its_partners_and_gaps(duo):
 def test_net002_click_a_node_and_see_the_contact(duo):
     school, net = _pick(lambda n: any(p.contact_id for p in n.partners))
     partner = next(p for p in net.partners if p.contact_id)
-    _open(duo, school)
-    _wait_graph(duo, lambda g: f"o{partner.organisation_id}" in {n for n, _ in g["nodes"]})
-    _tap(duo, f"o{partner.organisation_id}")
-    duo.wait_for_text_to_equal("#net-detail-org", partner.organisation)
+    _open_partner(duo, school, partner)
     detail = duo.find_element(f"#net-detail-p{partner.partnership_id}").text
     assert partner.contact in detail and partner.contact_role in detail and partner.phone in detail
     assert partner.email in detail and "Rol in het netwerk" in detail
@@ -258,4 +264,22 @@ def test_net007_add_a_partnership_with_validation_and_see_it_at_once(duo):
     after = _admin_network(school.code)
     duo.wait_for_text_to_equal("#net-completeness", f"Compleet: {pct(after.share)}")
     assert after.share > net.share
+    assert duo.get_logs() == []
+
+
+def test_net008_end_a_contact_person_who_left(duo):
+    from models import Contact
+
+    school, net = _pick(lambda n: any(p.contact for p in n.partners))
+    partner = next(p for p in net.partners if p.contact)
+    _open_partner(duo, school, partner)
+    click(duo, "#net-edit-form details summary")
+    click(duo, "#net-contact-end")
+    duo.wait_for_contains_text("#net-saved", "Contactpersoon beëindigd")
+    with session_scope() as session:
+        assert session.get(Contact, partner.contact_id).ended_on == DEMO_TODAY - timedelta(days=1)
+    # at the as-of date the partnership is still there, without the person who left
+    _tap(duo, f"o{partner.organisation_id}")
+    duo.wait_for_text_to_equal("#net-detail-org", partner.organisation)
+    wait_until(lambda: partner.contact not in duo.find_element(f"#net-detail-p{partner.partnership_id}").text)
     assert duo.get_logs() == []

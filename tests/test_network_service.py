@@ -227,7 +227,8 @@ def test_net_s07_add_organisation_and_contact_then_end_the_organisation(demo_db)
             ("name", "Testbureau Netwerk", "Testbureau Netwerk BV")]
         ended = partnerships.end_organisation(session, coord, org.id, date(2026, 6, 30), "opgeheven")
         assert [p.id for p in ended] == [link.id] and link.end_on == date(2026, 6, 30)
-        assert session.get(Organisation, org.id) is not None      # kept, never deleted
+        assert session.get(Organisation, org.id).ended_on == date(2026, 6, 30)  # kept, never deleted
+        assert org.id not in {o["value"] for o in partnerships.organisation_choices(session, coord, school.id)}
         actions = set(session.execute(select(AuditEntry.entity, AuditEntry.action)
                                       .where(AuditEntry.username == coord.username)).all())
         assert {("organisatie", "create"), ("contactpersoon", "create"), ("contactpersoon", "update"),
@@ -261,3 +262,36 @@ def test_net_s08_export_in_the_exchange_format(demo_db):
         name, data = network.export_partnerships(session, stuur, scope, "csv")
         header = data.decode("utf-8-sig").splitlines()[0]
         assert name == "samenwerkingen.csv" and "contactpersoon" not in header and header.startswith("school;")
+
+
+def test_net_s09_a_contact_who_left_is_ended_not_deleted(demo_db):
+    with session_scope() as session:
+        coord = _principal(session, "coordinator")
+        school = _school(session, _region_id(session))
+        net = network.school_network(session, coord, school.code, DEMO_TODAY)
+        p = next(p for p in net.partners if p.contact and partnerships.can_edit_organisation(
+            session, coord, session.get(Organisation, p.organisation_id)))
+        last_day = DEMO_TODAY - timedelta(days=1)
+        partnerships.end_contact(session, coord, p.contact_id, last_day, "vertrokken")
+        assert session.get(Contact, p.contact_id).ended_on == last_day
+        # the partnership stays; from the day after, it shows no contact person
+        after = next(x for x in network.school_network(session, coord, school.code, DEMO_TODAY).partners
+                     if x.partnership_id == p.partnership_id)
+        before = next(x for x in network.school_network(session, coord, school.code, last_day).partners
+                      if x.partnership_id == p.partnership_id)
+        assert after.contact == "" and before.contact == p.contact
+        assert p.contact_id not in {c["value"] for c in partnerships.contact_choices(session, coord,
+                                                                                     p.organisation_id)}
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.entity == "contactpersoon",
+                                                         AuditEntry.action == "end")).all()[-1]
+        assert (entry.field, entry.old_value, entry.new_value) == ("ended_on", None, last_day.isoformat())
+        with pytest.raises(FormError) as err:   # ending twice is refused
+            partnerships.end_contact(session, coord, p.contact_id, last_day)
+        assert "al beëindigd" in err.value.errors["einddatum"]
+        # and another region's coordinator may not end it
+        other = _school(session, _region_id(session), other=True)
+        other_net = network.school_network(session, _principal(session, "beheerder"), other.code, DEMO_TODAY)
+        foreign = next(x for x in other_net.partners if x.contact_id)
+        with pytest.raises(PermissionDenied):
+            partnerships.end_contact(session, coord, foreign.contact_id, last_day)
+        session.rollback()
