@@ -358,6 +358,20 @@ def _date(value, field: str) -> date | None:
         raise FormError({field: str(exc)}) from None
 
 
+def _saved(write, changed):  # noqa: ANN001, ANN202
+    """Run write(session) -> Dutch confirmation in one transaction; a refusal rolls back and is shown."""
+    with session_scope() as session:
+        try:
+            text = write(session)
+        except FormError as exc:
+            session.rollback()
+            return _form_errors(exc), no_update
+        except PermissionDenied as exc:
+            session.rollback()
+            return _alert(str(exc), id_="net-denied"), no_update
+    return _alert(text, "success", "net-saved"), (changed or 0) + 1
+
+
 @callback(Output("net-message", "children"), Output("net-changed", "data"),
           Input("net-add-save", "n_clicks"), Input("net-org-save", "n_clicks"), Input("net-contact-save", "n_clicks"),
           State("net-school", "value"), State("net-add-org", "value"), State("net-add-role", "value"),
@@ -372,33 +386,27 @@ def save_new(_a, _b, _c, code, org_id, role, contact_id, start, agreements, org_
     if principal is None:
         return _alert("U bent niet ingelogd."), no_update
     trigger = ctx.triggered_id
-    with session_scope() as session:
-        try:
-            if trigger == "net-add-save":
-                school = network.school_by_code(session, principal, str(code or ""))
-                p = partnerships.add_partnership(
-                    session, principal, school_id=school.id, organisation_id=_int(org_id), role=str(role or ""),
-                    contact_id=_int(contact_id), start_on=_date(start, "startdatum"),
-                    agreements=str(agreements or "")[:2000])
-                text = f"Samenwerking toegevoegd ({label(PARTNERSHIP_ROLES, p.role).lower()}, vanaf {format_nl(p.start_on)})."
-            elif trigger == "net-org-save":
-                org = partnerships.add_organisation(session, principal, name=str(org_name or ""),
-                                                    type=str(org_type or ""), municipality_id=_int(org_muni))
-                text = f"Organisatie {org.name} toegevoegd; koppel haar nu aan een school."
-            elif trigger == "net-contact-save":
-                c = partnerships.add_contact(session, principal, organisation_id=_int(c_org) or 0,
-                                             name=str(c_name or ""), role=str(c_role or ""),
-                                             phone=str(c_phone or ""), email=str(c_email or ""))
-                text = f"Contactpersoon {c.name} toegevoegd."
-            else:
-                raise PreventUpdate
-        except FormError as exc:
-            session.rollback()
-            return _form_errors(exc), no_update
-        except PermissionDenied as exc:
-            session.rollback()
-            return _alert(str(exc), id_="net-denied"), no_update
-    return _alert(text, "success", "net-saved"), (changed or 0) + 1
+
+    def write(session) -> str:  # noqa: ANN001
+        if trigger == "net-add-save":
+            school = network.school_by_code(session, principal, str(code or ""))
+            p = partnerships.add_partnership(
+                session, principal, school_id=school.id, organisation_id=_int(org_id), role=str(role or ""),
+                contact_id=_int(contact_id), start_on=_date(start, "startdatum"),
+                agreements=str(agreements or "")[:2000])
+            return f"Samenwerking toegevoegd ({label(PARTNERSHIP_ROLES, p.role).lower()}, vanaf {format_nl(p.start_on)})."
+        if trigger == "net-org-save":
+            org = partnerships.add_organisation(session, principal, name=str(org_name or ""),
+                                                type=str(org_type or ""), municipality_id=_int(org_muni))
+            return f"Organisatie {org.name} toegevoegd; koppel haar nu aan een school."
+        if trigger == "net-contact-save":
+            c = partnerships.add_contact(session, principal, organisation_id=_int(c_org) or 0,
+                                         name=str(c_name or ""), role=str(c_role or ""),
+                                         phone=str(c_phone or ""), email=str(c_email or ""))
+            return f"Contactpersoon {c.name} toegevoegd."
+        raise PreventUpdate
+
+    return _saved(write, changed)
 
 
 @callback(Output("net-edit-role", "value"), Output("net-edit-agreements", "value"),
@@ -437,46 +445,40 @@ def save_selected(_a, _b, _c, _d, _e, _f, pid, role, contact_id, agreements, end
     trigger = ctx.triggered_id
     if not ctx.triggered or not ctx.triggered[0].get("value"):
         raise PreventUpdate
-    with session_scope() as session:
-        try:
-            if trigger == "net-edit-save":
-                partnerships.change_partnership(session, principal, _int(pid) or 0, role=str(role or ""),
-                                                contact_id=_int(contact_id), agreements=str(agreements or "")[:2000])
-                text = "Wijziging opgeslagen."
-            elif trigger == "net-edit-org-save":
-                org = partnerships.change_organisation(session, principal,
-                                                       _int(_dict(selected).get("organisation_id")) or 0,
-                                                       name=str(org_name or ""), type=str(org_type or ""))
-                text = f"Organisatie {org.name} opgeslagen."
-            elif trigger == "net-edit-c-save":
-                contact = partnerships.partnership_contact(session, principal, _int(pid) or 0)
-                partnerships.change_contact(session, principal, contact.id, name=str(c_name or ""),
-                                            role=str(c_role or ""), phone=str(c_phone or ""),
-                                            email=str(c_email or ""))
-                text = "Contactpersoon opgeslagen."
-            elif trigger == "net-contact-end":
-                on = _date(end, "einddatum")
-                contact = partnerships.partnership_contact(session, principal, _int(pid) or 0)
-                partnerships.end_contact(session, principal, contact.id, on)
-                text = f"Contactpersoon beëindigd; laatste dag {format_nl(on)}."
-            elif trigger == "net-end-save":
-                on = _date(end, "einddatum")
-                partnerships.end_partnership(session, principal, _int(pid) or 0, on)
-                text = f"Samenwerking beëindigd; laatste dag {format_nl(on)}."
-            elif trigger == "net-org-end":
-                on = _date(end, "einddatum")
-                org_id = _int(_dict(selected).get("organisation_id")) or 0
-                ended = partnerships.end_organisation(session, principal, org_id, on)
-                text = f"Organisatie beëindigd: {len(ended)} samenwerking(en) beëindigd, laatste dag {format_nl(on)}."
-            else:
-                raise PreventUpdate
-        except FormError as exc:
-            session.rollback()
-            return _form_errors(exc), no_update
-        except PermissionDenied as exc:
-            session.rollback()
-            return _alert(str(exc), id_="net-denied"), no_update
-    return _alert(text, "success", "net-saved"), (changed or 0) + 1
+
+    def write(session) -> str:  # noqa: ANN001
+        if trigger == "net-edit-save":
+            partnerships.change_partnership(session, principal, _int(pid) or 0, role=str(role or ""),
+                                            contact_id=_int(contact_id), agreements=str(agreements or "")[:2000])
+            return "Wijziging opgeslagen."
+        if trigger == "net-edit-org-save":
+            org = partnerships.change_organisation(session, principal,
+                                                   _int(_dict(selected).get("organisation_id")) or 0,
+                                                   name=str(org_name or ""), type=str(org_type or ""))
+            return f"Organisatie {org.name} opgeslagen."
+        if trigger == "net-edit-c-save":
+            contact = partnerships.partnership_contact(session, principal, _int(pid) or 0)
+            partnerships.change_contact(session, principal, contact.id, name=str(c_name or ""),
+                                        role=str(c_role or ""), phone=str(c_phone or ""),
+                                        email=str(c_email or ""))
+            return "Contactpersoon opgeslagen."
+        if trigger == "net-contact-end":
+            on = _date(end, "einddatum")
+            contact = partnerships.partnership_contact(session, principal, _int(pid) or 0)
+            partnerships.end_contact(session, principal, contact.id, on)
+            return f"Contactpersoon beëindigd; laatste dag {format_nl(on)}."
+        if trigger == "net-end-save":
+            on = _date(end, "einddatum")
+            partnerships.end_partnership(session, principal, _int(pid) or 0, on)
+            return f"Samenwerking beëindigd; laatste dag {format_nl(on)}."
+        if trigger == "net-org-end":
+            on = _date(end, "einddatum")
+            org_id = _int(_dict(selected).get("organisation_id")) or 0
+            ended = partnerships.end_organisation(session, principal, org_id, on)
+            return f"Organisatie beëindigd: {len(ended)} samenwerking(en) beëindigd, laatste dag {format_nl(on)}."
+        raise PreventUpdate
+
+    return _saved(write, changed)
 
 
 @callback(Output("net-graph", "generateImage"), Input("net-png", "n_clicks"), State("net-school", "value"),

@@ -56,6 +56,17 @@ def _log(session: Session, principal: Principal, action: str, entity: str, entit
 
 # ---------------------------------------------------------------- partnerships
 
+def _update(session: Session, principal: Principal, obj: Any, before: dict, values: dict, entity: str) -> Any:
+    """Set checked values on obj; the changed fields go in the audit log (old and new)."""
+    for field, value in values.items():
+        setattr(obj, field, value)
+    session.add(obj)
+    diff = audit.diff(before, audit.snapshot(obj, list(before)))
+    if diff:
+        _log(session, principal, "update", entity, obj.id, diff)
+    return obj
+
+
 PARTNERSHIP_FIELDS = ["school_id", "organisation_id", "role", "contact_id", "start_on", "end_on", "agreements"]
 
 
@@ -126,13 +137,7 @@ def change_partnership(session: Session, principal: Principal, partnership_id: i
         raise FormError({k: "dit veld kan niet worden gewijzigd" for k in sorted(unknown)})
     before = audit.snapshot(partnership, PARTNERSHIP_FIELDS)
     values = _check_partnership(session, {**before, **changes}, exclude_id=partnership.id)
-    for f in allowed:
-        setattr(partnership, f, values[f])
-    session.add(partnership)
-    diff = audit.diff(before, audit.snapshot(partnership, PARTNERSHIP_FIELDS))
-    if diff:
-        _log(session, principal, "update", "samenwerking", partnership.id, diff)
-    return partnership
+    return _update(session, principal, partnership, before, {f: values[f] for f in allowed}, "samenwerking")
 
 
 def end_partnership(session: Session, principal: Principal, partnership_id: int, end_on: date | None,
@@ -230,12 +235,7 @@ def change_organisation(session: Session, principal: Principal, organisation_id:
         municipality_id = org.municipality_id
     values = _check_organisation(session, principal, {"name": name, "type": type, "municipality_id": municipality_id},
                                  exclude_id=org.id)
-    for f in ORGANISATION_FIELDS:
-        setattr(org, f, values[f])
-    session.add(org)
-    diff = audit.diff(before, audit.snapshot(org, ORGANISATION_FIELDS))
-    if diff:
-        _log(session, principal, "update", "organisatie", org.id, diff)
+    _update(session, principal, org, before, {f: values[f] for f in ORGANISATION_FIELDS}, "organisatie")
     return org
 
 
@@ -318,13 +318,7 @@ def change_contact(session: Session, principal: Principal, contact_id: int, *, n
     before = audit.snapshot(contact, CONTACT_FIELDS)
     values = _check_contact({"organisation_id": contact.organisation_id, "name": name, "role": role,
                              "phone": phone, "email": email})
-    for f in CONTACT_FIELDS:
-        setattr(contact, f, values[f])
-    session.add(contact)
-    diff = audit.diff(before, audit.snapshot(contact, CONTACT_FIELDS))
-    if diff:
-        _log(session, principal, "update", "contactpersoon", contact.id, diff)
-    return contact
+    return _update(session, principal, contact, before, {f: values[f] for f in CONTACT_FIELDS}, "contactpersoon")
 
 
 def end_contact(session: Session, principal: Principal, contact_id: int, end_on: date | None,
