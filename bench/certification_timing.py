@@ -11,7 +11,7 @@ from __future__ import annotations
 from common import TODAY, largest_region, run
 
 
-def measure(session, add) -> None:  # noqa: ANN001
+def measure(session, add) -> None:
     from domain.certification import allowed_next
     from domain.scope import Scope
     from pages import certification as page

@@ -12,10 +12,10 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -27,7 +27,7 @@ os.environ["VIOS_INSTANCE"] = str(TMP)
 os.environ["DATABASE_URL"] = f"sqlite:///{TMP / 'app.db'}"
 
 
-def load_app():  # noqa: ANN201
+def load_app():
     """The Dash app: page modules can be imported (and their callbacks called) only after it exists."""
     import app
 
@@ -68,7 +68,7 @@ def datasets(schools: int) -> Iterator[tuple[str, object, float]]:
         engine.dispose()
 
 
-def largest_region(session) -> tuple[int, int | None]:  # noqa: ANN001
+def largest_region(session) -> tuple[int, int | None]:
     """(region id, province id) of the region with the most schools: a steering group's usual scope."""
     from sqlalchemy import func, select
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from common import TODAY, largest_region, run
 
 
-def measure(session, add) -> None:  # noqa: ANN001
+def measure(session, add) -> None:
     from domain.comparison import default_compare_date
     from domain.scope import Scope
     from pages import comparison as page

@@ -11,7 +11,7 @@ from __future__ import annotations
 from common import TODAY, largest_region, run
 
 
-def measure(session, add) -> None:  # noqa: ANN001
+def measure(session, add) -> None:
     from sqlalchemy import func, select
 
     from components import network_graph as ng
@@ -27,7 +27,7 @@ def measure(session, add) -> None:  # noqa: ANN001
     code = session.scalar(select(School.code).join(Partnership).group_by(School.id)
                           .order_by(func.count(Partnership.id).desc()))
 
-    def per_school():  # noqa: ANN202
+    def per_school():
         net = network.school_network(session, admin, code, TODAY)
         return ng.school_elements(net, show_contacts=True), ng.completeness_figure(
             net.share, len(net.present), len(net.required))
@@ -44,7 +44,7 @@ def measure(session, add) -> None:  # noqa: ANN001
         add(f"area data, {label}", n, lambda: network.scope_network(session, admin, scope))  # noqa: B023
         add(f"area analyses, {label}", n, lambda: network.analyse(net))  # noqa: B023
 
-        def area_callback():  # noqa: ANN202
+        def area_callback():
             network.clear_caches()   # uncached: the first view of a scope and date
             return network_page._area_view(network.scope_network(session, admin, scope), scope, None)  # noqa: B023
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from common import TODAY, largest_region, run
 
 
-def measure(session, add) -> None:  # noqa: ANN001
+def measure(session, add) -> None:
     from domain.scope import Scope
     from pages import overview as overview_page
     from services.report import overview_report

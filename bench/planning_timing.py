@@ -13,7 +13,7 @@ from common import TODAY, largest_region, run
 CAPACITY = 40
 
 
-def measure(session, add) -> None:  # noqa: ANN001
+def measure(session, add) -> None:
     from sqlalchemy import select
 
     from domain.dates import add_months

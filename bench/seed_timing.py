@@ -14,14 +14,16 @@ import time
 from datetime import date
 from pathlib import Path
 
+from domain import clock
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlmodel import Session  # noqa: E402
+from sqlmodel import Session
 
-from models.db import make_engine  # noqa: E402
-from seed.demo import seed_demo  # noqa: E402
-from seed.scale import seed_scale  # noqa: E402
-from services.migrate import upgrade  # noqa: E402
+from models.db import make_engine
+from seed.demo import seed_demo
+from seed.scale import seed_scale
+from services.migrate import upgrade
 
 
 def _fresh_engine(folder: Path, name: str):
@@ -55,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--schools", type=int, default=8000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--today", type=date.fromisoformat, default=date.today())
+    parser.add_argument("--today", type=date.fromisoformat, default=clock.today())
     args = parser.parse_args(argv)
     results = run(args.schools, args.seed, args.today)
     tables = list(results[0][1])

@@ -4,9 +4,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
 
 from cli.main import EXIT_OK, EXIT_REFUSED, UsageError
+from domain import clock
 from models.db import session_scope
 from services.migrate import upgrade
 
@@ -60,7 +60,7 @@ def seed(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def auth_users_exist(session) -> bool:  # noqa: ANN001
+def auth_users_exist(session) -> bool:
     from sqlalchemy import select
 
     from models import User
@@ -159,7 +159,7 @@ def report(args: argparse.Namespace) -> int:
                 kind = "regio" if args.region else "provincie"
                 raise UsageError(f"onbekende {kind} '{name}'")
             region_id, province_id = parse_area_key(key)
-        scope = Scope(as_of=args.as_of or date.today(), region_id=region_id, province_id=province_id,
+        scope = Scope(as_of=args.as_of or clock.today(), region_id=region_id, province_id=province_id,
                       sector=args.sector)
         data = overview_report(session, scope)
     if args.json:

@@ -54,7 +54,7 @@ def _password(args: argparse.Namespace) -> tuple[str, bool]:
     return generate_password(), True
 
 
-def _find(session, model, column, value: str, label: str) -> int:  # noqa: ANN001
+def _find(session, model, column, value: str, label: str) -> int:
     from sqlalchemy import func, select
 
     found = session.scalar(select(model.id).where(func.lower(column) == value.strip().lower()))
@@ -103,7 +103,7 @@ def _list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _existing(session, username: str) -> str:  # noqa: ANN001
+def _existing(session, username: str) -> str:
     from services import auth
 
     user = auth.get_user(session, username)

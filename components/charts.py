@@ -22,7 +22,7 @@ def chart_layout(fig: go.Figure, title: str, x_title: str, y_title: str, height:
     return fig
 
 
-def _with_change(value, change) -> str:  # noqa: ANN001
+def _with_change(value, change) -> str:
     """'12' or, with a change since the compare date, '12 (+3)'."""
     return str(value) if change is None else f"{value} ({signed(change)})"
 

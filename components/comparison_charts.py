@@ -40,7 +40,7 @@ def coverage_bars(rows: list[dict], target: str | None = None, peer_codes: set[s
     bars = fig.data[0]
     roles = [role_of(code, target, peer_codes) for code in bars.ids]
     bars.marker.color = [_colour(r) for r in roles]
-    bars.y = [_label(name, r) for name, r in zip(bars.y, roles)]
+    bars.y = [_label(name, r) for name, r in zip(bars.y, roles, strict=True)]
     fig.update_layout(title_text="Dekking per gemeente (tussen haakjes: verandering sinds de vergelijkdatum)")
     return fig
 
@@ -50,19 +50,19 @@ def phase_bars(rows: list[dict], percent: bool = False, target: str | None = Non
     """Each municipality's schools by phase / certificate status, stacked; absolute or in percent."""
     rows = sorted(rows, key=lambda m: m["name"], reverse=True)
     roles = [role_of(m["cbs_code"], target, peer_codes) for m in rows]
-    names = [_label(m["name"], r) for m, r in zip(rows, roles)]
+    names = [_label(m["name"], r) for m, r in zip(rows, roles, strict=True)]
     opacity = [0.35 if r == "other" else 1.0 for r in roles]
     fig = go.Figure()
     for category in DISTRIBUTION_ORDER:
         counts = [m["distribution"].get(category, 0) for m in rows]
         if not any(counts):
             continue
-        values = [c / m["schools"] if m["schools"] else 0 for c, m in zip(counts, rows)] if percent else counts
+        values = [c / m["schools"] if m["schools"] else 0 for c, m in zip(counts, rows, strict=True)] if percent else counts
         changes = [signed(m.get("distribution_changes", {}).get(category, 0)) for m in rows]
         fig.add_trace(go.Bar(
             y=names, x=values, orientation="h", name=DISTRIBUTION_LABELS[category],
             marker={"color": DISTRIBUTION_COLOURS[category], "opacity": opacity},
-            customdata=list(zip(counts, changes)),
+            customdata=list(zip(counts, changes, strict=True)),
             hovertemplate="%{y}: %{customdata[0]} scholen " + DISTRIBUTION_LABELS[category].lower()
                           + " (%{customdata[1]} sinds de vergelijkdatum)<extra></extra>",
         ))
@@ -84,7 +84,7 @@ def approach_heatmap(infos: list, target: str | None = None, peer_codes: set[str
     roles = [role_of(m.cbs_code, target, peer_codes) for m in infos]
     z = approach_matrix(infos, elements)
     fig = go.Figure(go.Heatmap(
-        z=z, x=[APPROACH_ELEMENTS[e] for e in elements], y=[_label(m.name, r) for m, r in zip(infos, roles)],
+        z=z, x=[APPROACH_ELEMENTS[e] for e in elements], y=[_label(m.name, r) for m, r in zip(infos, roles, strict=True)],
         colorscale=[[0, "#f5f5f5"], [1, "#1565c0"]], zmin=0, zmax=1, showscale=False, xgap=2, ygap=2,
         customdata=[["ja" if v else "nee" for v in row] for row in z],
         hovertemplate="%{y} – %{x}: %{customdata}<extra></extra>",

@@ -61,7 +61,7 @@ def school_elements(net, show_contacts: bool = False) -> list[dict]:
                                                  if p.type in ORGANISATION_TYPES else 99, p.organisation)):
         organisations.setdefault(p.organisation_id, p)
     ring = [("org", o) for o in organisations.values()] + [("gap", t) for t in net.missing]
-    for (kind, item), (x, y) in zip(ring, ring_positions(len(ring), RING)):
+    for (kind, item), (x, y) in zip(ring, ring_positions(len(ring), RING), strict=True):
         if kind == "gap":
             elements.append({"data": {"id": f"g-{item}", "label": f"ontbreekt: {label(ORGANISATION_TYPES, item).lower()}",
                                       "kind": "gap", "type": item},
@@ -84,7 +84,7 @@ def school_elements(net, show_contacts: bool = False) -> list[dict]:
 
 def _contact_elements(net, organisations: dict) -> list[dict]:
     ring_ids = list(organisations) + [None] * len(net.missing)
-    angle_pos = dict(zip(ring_ids, ring_positions(len(ring_ids), CONTACT_RING)))
+    angle_pos = dict(zip(ring_ids, ring_positions(len(ring_ids), CONTACT_RING), strict=True))
     seen, out = set(), []
     for p in net.partners:
         if p.contact_id is None or p.contact_id in seen:

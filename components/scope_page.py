@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import dash_bootstrap_components as dbc
 from dash import html
 from sqlmodel import Session
 
+from domain import clock
 from domain.dates import format_nl
 from domain.scope import Scope, scope_from_params
 from domain.vocab import SECTORS
@@ -30,7 +30,7 @@ def read_scope(session: Session, query: dict, principal: Principal | None) -> tu
     if not params.get("gebied"):
         params["gebied"] = permissions.default_area_key(session, principal) or "nl"
     known = {o["value"] for o in area_options(session)}
-    scope, warnings = scope_from_params(params, date.today(), known_areas=known)
+    scope, warnings = scope_from_params(params, clock.today(), known_areas=known)
     permissions.ensure_can_read_area(session, principal, scope.region_id, scope.province_id)
     return scope, warnings
 

@@ -6,15 +6,15 @@ the ones the logged-in user may read.
 """
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import parse_qs, quote, urlencode
 
 import dash
 import dash_bootstrap_components as dbc
-from components.inputs import dropdown
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
+from components.inputs import dropdown
+from domain import clock
 from domain.scope import COMPARE_PARAM, scope_from_params, scope_query
 from domain.vocab import SECTORS
 from models.db import session_scope
@@ -61,7 +61,7 @@ def _user_menu(principal: Principal | None) -> html.Div:
     ], className="d-flex align-items-center")
 
 
-def readable_keys(session, principal: Principal | None) -> list[str]:  # noqa: ANN001
+def readable_keys(session, principal: Principal | None) -> list[str]:
     if principal is None:
         return []
     return [o["value"] for o in permissions.readable_area_options(session, principal)]
@@ -85,7 +85,7 @@ def scope_bar(principal: Principal | None = None) -> html.Div:
                          dropdown("scope-sector", sector_options, "alle", clearable=False)],
                         md=3),
                 dbc.Col([dbc.Label("Peildatum", html_for="scope-date", className="small mb-0"),
-                         html.Div(dcc.DatePickerSingle(id="scope-date", date=date.today().isoformat(),
+                         html.Div(dcc.DatePickerSingle(id="scope-date", date=clock.today().isoformat(),
                                                        display_format="DD-MM-YYYY", first_day_of_week=1,
                                                        clearable=False, placeholder="dd-mm-jjjj"))], md=2),
                 dbc.Col(dbc.Button("Vandaag", id="scope-today", color="secondary", outline=True, size="sm"),
@@ -114,7 +114,7 @@ def sync_scope(search, area, sector, as_of, _today_clicks, _area_opts):
     with session_scope() as session:
         known = set(readable_keys(session, principal))
         default = permissions.default_area_key(session, principal)
-    today = date.today()
+    today = clock.today()
     url_params = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items()}
     if not url_params.get("gebied") and default:
         url_params["gebied"] = default

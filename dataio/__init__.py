@@ -2,7 +2,12 @@
 from dataio.duo import import_duo
 from dataio.errors import ImportRefused, ImportResult, Rejects, RowError
 from dataio.exchange import (
-    export_bytes, export_tables, export_workbook, import_workbook, template_bytes, write_template,
+    export_bytes,
+    export_tables,
+    export_workbook,
+    import_workbook,
+    template_bytes,
+    write_template,
 )
 
 __all__ = [

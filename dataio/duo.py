@@ -7,10 +7,10 @@ only computes what would change. The caller owns the transaction and commits.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 from sqlalchemy import insert
 from sqlmodel import Session, select
@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from dataio import values as v
 from dataio.errors import ImportRefused, ImportResult, Rejects, RowError
 from dataio.tabular import is_blank, read_csv
+from domain import clock
 from domain.vocab import SECTORS
 from models import Board, Municipality, Province, School
 
@@ -82,7 +83,7 @@ def import_duo(
     """
     if sector not in SECTORS:
         raise ValueError(f"onbekende sector '{sector}'; kies uit: {', '.join(SECTORS)}")
-    today = today or date.today()
+    today = today or clock.today()
     if isinstance(path_or_bytes, bytes):
         data, name = path_or_bytes, filename or "upload.csv"
     else:
@@ -127,7 +128,7 @@ def import_duo(
 def _check_columns(name: str, columns: dict[str, int]) -> list[RowError]:
     errors = []
     if not all(c in columns for c in NEW_CODE_COLUMNS) and not all(c in columns for c in OLD_CODE_COLUMNS):
-        for new, old in zip(NEW_CODE_COLUMNS, OLD_CODE_COLUMNS):
+        for new, old in zip(NEW_CODE_COLUMNS, OLD_CODE_COLUMNS, strict=True):
             if new not in columns:
                 errors.append(RowError(name, "", 1, new, f"verplichte kolom '{new}' ontbreekt "
                                                         f"(in oudere bestanden '{old}')"))

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from sqlmodel import Session
 
@@ -191,7 +191,7 @@ def export_tables(session: Session, *, include_personal: bool = True,
     return tables
 
 
-def _scope(snapshot: Snapshot, region_ids: Iterable[int] | None):  # noqa: ANN202
+def _scope(snapshot: Snapshot, region_ids: Iterable[int] | None):
     """A filter (sheet, object) -> bool for the regions in scope; everything when region_ids is None."""
     if region_ids is None:
         return lambda _sheet, _obj: True

@@ -1,8 +1,8 @@
 """Writing a planned exchange import into the session (flushed, never committed here)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from sqlmodel import Session
 
@@ -10,8 +10,19 @@ from dataio.exchange_import import InRow
 from dataio.exchange_rows import Snapshot, key_of
 from dataio.exchange_schema import SHEETS
 from dataio.values import from_local, norm
+from domain import clock
 from models import (
-    Board, Contact, Municipality, Organisation, Partnership, PhaseEvent, Province, Region, School, Tranche, Trajectory,
+    Board,
+    Contact,
+    Municipality,
+    Organisation,
+    Partnership,
+    PhaseEvent,
+    Province,
+    Region,
+    School,
+    Trajectory,
+    Tranche,
 )
 
 MODELS = {
@@ -117,7 +128,7 @@ class Writer:
         self.session.add(PhaseEvent(
             trajectory_id=trajectory.id, phase=vals["fase"], on=vals["datum"], note=vals.get("notitie", ""),
             recorded_by=vals.get("vastgelegd_door", ""),
-            recorded_at=from_local(recorded_at) if recorded_at else datetime.now(timezone.utc),
+            recorded_at=from_local(recorded_at) if recorded_at else clock.now(),
         ))
 
     def _ref(self, sheet: str, columns: tuple[str, ...] | None = None) -> Callable[[object, dict], int | None]:

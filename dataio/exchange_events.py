@@ -9,8 +9,9 @@ trajectory too, so that partial imports never store half a history.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Iterable, Protocol
+from typing import Protocol
 
 from domain.certification import Event
 from domain.lifecycle import TransitionRefused, check_correction, check_transition

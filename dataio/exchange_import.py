@@ -13,12 +13,13 @@ from datetime import date
 from typing import Any
 
 from dataio import values as v
-from dataio.exchange_events import check_event_rows
 from dataio.errors import ImportResult, RowError
+from dataio.exchange_events import check_event_rows
 from dataio.exchange_rows import Row, Snapshot, key_of
 from dataio.exchange_schema import SHEETS, Col, SheetSpec
 from dataio.exchange_scope import RegionGuard
 from dataio.tabular import is_blank
+from domain import clock
 from domain.certification import Event
 
 MAX_EXAMPLES = 3
@@ -113,7 +114,7 @@ class Planner:
     def __init__(self, snapshot: Snapshot, result: ImportResult, *, today: date | None = None,
                  edit_regions: frozenset[int] | None = None):
         self.snapshot = snapshot
-        self.today = today or date.today()
+        self.today = today or clock.today()
         # None: the user may change every region (beheerder); else only these (coordinator)
         self.guard = RegionGuard(snapshot, edit_regions) if edit_regions is not None else None
         self.result = result

@@ -12,7 +12,17 @@ from sqlmodel import Session, select
 from dataio.exchange_schema import SHEETS_BY_NAME
 from dataio.values import norm, to_local
 from models import (
-    Board, Contact, Municipality, Organisation, Partnership, PhaseEvent, Province, Region, School, Tranche, Trajectory,
+    Board,
+    Contact,
+    Municipality,
+    Organisation,
+    Partnership,
+    PhaseEvent,
+    Province,
+    Region,
+    School,
+    Trajectory,
+    Tranche,
 )
 
 Row = dict[str, Any]
@@ -28,7 +38,7 @@ class Snapshot:
     """All rows of the database, loaded once (imports and exports must not query per row)."""
 
     def __init__(self, session: Session):
-        def load(model):  # noqa: ANN001, ANN202
+        def load(model):
             return list(session.exec(select(model).order_by(model.id)))
 
         self.provinces: list[Province] = load(Province)

@@ -11,7 +11,12 @@ from functools import cached_property
 
 from domain.certification import PHASES
 from domain.vocab import (
-    APPROACH_ELEMENTS, APPROACH_MODELS, APPROACH_PHASES, ORGANISATION_TYPES, PARTNERSHIP_ROLES, SECTORS,
+    APPROACH_ELEMENTS,
+    APPROACH_MODELS,
+    APPROACH_PHASES,
+    ORGANISATION_TYPES,
+    PARTNERSHIP_ROLES,
+    SECTORS,
 )
 
 # Column kinds: text, int, float, date, datetime, bool, vocab, vocab_list, email, school, cbs, board, postcode.

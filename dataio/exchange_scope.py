@@ -49,7 +49,7 @@ class RegionGuard:
         where = f"regio {self.region_names[region_id]}" if region_id in self.region_names else "geen regio"
         return f"{what} ligt in {where}; u mag alleen gegevens van uw eigen regio ({self.mine()}) wijzigen"
 
-    def check(self, sheet: str, row, *, exists: bool) -> None:  # noqa: ANN001  (an InRow)
+    def check(self, sheet: str, row, *, exists: bool) -> None:
         """Add an error to a row that would change something outside the user's regions."""
         values = row.values
         if sheet in ("regios", "gemeenten"):
@@ -83,7 +83,7 @@ class RegionGuard:
                 row.error("organisatie", f"organisatie {values['organisatie']} werkt niet in uw regio "
                                          f"({self.mine()}); u mag haar contactpersonen niet wijzigen")
 
-    def _check_organisation(self, row, exists: bool) -> None:  # noqa: ANN001
+    def _check_organisation(self, row, exists: bool) -> None:
         name = norm(row.values["naam"])
         if exists:
             if not self.organisation_regions[name] & self.allowed:

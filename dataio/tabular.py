@@ -9,9 +9,9 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
@@ -122,7 +122,7 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]
     path.write_bytes(csv_bytes(header, rows))
 
 
-def _xlsx_cell(ws, value: object) -> WriteOnlyCell:  # noqa: ANN001
+def _xlsx_cell(ws, value: object) -> WriteOnlyCell:
     if isinstance(value, (list, tuple)):
         value = ", ".join(str(v) for v in value)
     elif isinstance(value, bool):

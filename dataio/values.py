@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from domain.dates import parse_date
@@ -161,7 +161,7 @@ def to_local(moment: datetime | None) -> datetime | None:
     if moment is None:
         return None
     if moment.tzinfo is None:  # a naive value is taken as UTC, as the database stores it
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(LOCAL_TZ).replace(tzinfo=None, microsecond=0)
 
 
@@ -169,7 +169,7 @@ def from_local(moment: datetime) -> datetime:
     """A naive Dutch local time from a file as an aware UTC timestamp."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=LOCAL_TZ)
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 def parse_vocab(text: str, vocabulary: dict[str, str]) -> str:

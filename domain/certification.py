@@ -5,9 +5,9 @@ the definitions are implemented once and used by the UI, the CLI and reports.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Iterable, Sequence
 
 from domain.dates import add_months
 

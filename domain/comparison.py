@@ -6,14 +6,19 @@ domain.certification: nothing here redefines coverage, expiry or phase at a date
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, Mapping, Sequence
 
 from domain.certification import VALID_STATUSES, Event, certificate_status
 from domain.dates import add_months, quarter_end, quarter_label, quarter_of
 from domain.overview import (
-    FIGURE_FIELDS, SchoolFacts, SchoolStatus, active_on, certificates_of, coverage_share,
+    FIGURE_FIELDS,
+    SchoolFacts,
+    SchoolStatus,
+    active_on,
+    certificates_of,
+    coverage_share,
 )
 
 DEFAULT_COMPARE_MONTHS = 3
@@ -241,7 +246,7 @@ def coverage_at_points(facts: Sequence[SchoolFacts], points: Sequence[QuarterPoi
     result = []
     for point in points:
         counts: dict[tuple[str, str], list[int]] = {}
-        for f, school_certs in zip(facts, certs):
+        for f, school_certs in zip(facts, certs, strict=True):
             if not active_on(f, point.on):
                 continue
             entry = counts.setdefault((f.municipality_code, f.municipality_name), [0, 0])

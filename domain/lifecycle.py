@@ -18,10 +18,11 @@ Rules (DOMAIN.md and the TRANSITIONS table of domain.certification):
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Iterable, Sequence
 
+from domain import clock
 from domain.certification import ACTIVE_PHASES, PHASES, TRANSITIONS, Event
 from domain.dates import add_months, format_nl, next_quarters, quarter_label, quarter_of
 
@@ -52,7 +53,7 @@ def dutch_list(items: Sequence[str]) -> str:
     return ", ".join(quoted[:-1]) + " of " + quoted[-1]
 
 
-def _key(e: Event):  # noqa: ANN202
+def _key(e: Event):
     return (e.on, e.recorded_seq)
 
 
@@ -79,7 +80,7 @@ def check_transition(events: Sequence[Event], new_phase: str, on: date, *, today
     - `on` may not lie before the latest event (same day allowed);
     - `on` may not lie more than max_future_days after today.
     """
-    today = today or date.today()
+    today = today or clock.today()
     if new_phase not in PHASES:
         raise TransitionRefused(f"Onbekende fase '{new_phase}'.")
     last = latest_event(events)
@@ -127,7 +128,7 @@ def check_correction(events: Sequence[Event], to_phase: str, on: date, *, today:
     Allowed only to exactly that previous phase, not from 'certified', and with the same
     date rules as a transition. The service stores it with a note starting 'Correctie:'.
     """
-    today = today or date.today()
+    today = today or clock.today()
     last = latest_event(events)
     if last is None:
         raise TransitionRefused("Er is nog geen fase om te corrigeren.")

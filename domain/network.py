@@ -1,9 +1,9 @@
 """Partner-network definitions (DOMAIN.md): completeness and the missing core partners."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable
 
 
 def partnership_active(start_on: date, end_on: date | None, as_of: date) -> bool:

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
 
 import networkx as nx
 
@@ -118,7 +118,7 @@ def school_projection(links: Iterable[Link], *, max_load: int | None = None) -> 
     Organisations serving more than max_load schools are left out (they tie everyone together)."""
     g = bipartite_graph(links)
     p = nx.Graph()
-    for n, data in g.nodes(data=True):
+    for _node, data in g.nodes(data=True):
         if data["kind"] == "school":
             p.add_node(data["id"])
     for n, data in g.nodes(data=True):
@@ -233,7 +233,7 @@ def anchored_positions(g: nx.Graph, *, seed: int = 1, size: float = 1000.0) -> d
                   key=lambda n: (g.nodes[n].get("type", ""), g.nodes[n]["id"]))
     if not orgs:
         return spring_positions(g, seed=seed, size=size)
-    ring = {n: (x / 1000, y / 1000) for n, (x, y) in zip(orgs, ring_positions(len(orgs), 1000.0))}
+    ring = {n: (x / 1000, y / 1000) for n, (x, y) in zip(orgs, ring_positions(len(orgs), 1000.0), strict=True)}
     k = 1.0 / math.sqrt(max(1, g.number_of_nodes()))
     pos = nx.spring_layout(g, pos=ring, fixed=orgs, seed=seed, k=k, iterations=60, scale=None)
     half = size / 2

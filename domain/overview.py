@@ -6,13 +6,19 @@ domain.certification so that the UI, the CLI report and later pages agree.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterable
 
 from domain.certification import (
-    ACTIVE_PHASES, VALID_STATUSES, Certificate, Event, certificate_status, certificates_from_events,
-    current_certificate, phase_at,
+    ACTIVE_PHASES,
+    VALID_STATUSES,
+    Certificate,
+    Event,
+    certificate_status,
+    certificates_from_events,
+    current_certificate,
+    phase_at,
 )
 from domain.dates import next_quarters, quarter_label, quarter_of
 

@@ -34,9 +34,9 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Iterable, Mapping, Sequence
 
 from domain.certification import Certificate, certificate
 from domain.dates import add_months, next_quarters, quarter_end, quarter_label
@@ -73,7 +73,7 @@ class Weights:
     learning: float = 1.0
 
     @classmethod
-    def from_dict(cls, data: Mapping | None) -> "Weights":
+    def from_dict(cls, data: Mapping | None) -> Weights:
         """From untrusted input: numbers between 0 and MAX_WEIGHT; missing keys keep the default."""
         values = {}
         for f in fields(cls):

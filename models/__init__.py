@@ -1,9 +1,9 @@
 """SQLModel tables. Import from here: `from models import School, Region, ...`."""
+from models.certification import PhaseEvent, Trajectory, Tranche
 from models.geography import Municipality, Province, Region
-from models.schools import Board, School
 from models.network import Contact, Organisation, Partnership
-from models.certification import PhaseEvent, Tranche, Trajectory
 from models.planning import TranchePlan, TranchePlanItem
+from models.schools import Board, School
 from models.users import ROLES, AuditEntry, User, UserScope
 
 __all__ = [

@@ -1,10 +1,12 @@
 """Tranches, trajectories and the append-only phase events."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from domain import clock
 
 
 class Tranche(SQLModel, table=True):
@@ -34,4 +36,4 @@ class PhaseEvent(SQLModel, table=True):
     note: str = Field(default="", max_length=2000)
     recorded_by: str = Field(default="", max_length=100)
     # UTC; SQLModel refuses naive datetimes.
-    recorded_at: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
+    recorded_at: datetime = Field(default_factory=lambda: clock.now())

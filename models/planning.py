@@ -3,17 +3,19 @@ sector quotas and audit capacity they were made with, and the hand-made override
 their reasons. A confirmed plan is read-only (services.planning refuses every change)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import JSON, CheckConstraint, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from domain import clock
 
 PLAN_STATUSES = ("draft", "confirmed")
 ITEM_SOURCES = ("proposal", "added", "removed")
 
 
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return clock.now()
 
 
 class TranchePlan(SQLModel, table=True):

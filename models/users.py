@@ -1,16 +1,18 @@
 """Users, the areas they may see (scopes) and the append-only audit log."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import CheckConstraint, Text, event
 from sqlmodel import Field, SQLModel
+
+from domain import clock
 
 ROLES = ("beheerder", "coordinator", "stuurgroeplid", "bestuurder")
 
 
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)  # SQLModel refuses naive datetimes
+    return clock.now()  # SQLModel refuses naive datetimes
 
 
 class User(SQLModel, table=True):
@@ -66,6 +68,6 @@ class AuditEntry(SQLModel, table=True):
 
 @event.listens_for(AuditEntry, "before_update")
 @event.listens_for(AuditEntry, "before_delete")
-def _refuse_audit_change(_mapper, _connection, _target) -> None:  # noqa: ANN001
+def _refuse_audit_change(_mapper, _connection, _target) -> None:
     # A second line of defence: no code path may rewrite history through the ORM.
     raise PermissionError("het auditlog kan niet worden gewijzigd of verwijderd")

@@ -4,13 +4,14 @@ Every callback checks the role on the server again: a client can call any callba
 """
 from __future__ import annotations
 
-from datetime import date, timezone
+from datetime import UTC
 
 import dash
 import dash_bootstrap_components as dbc
-from components.inputs import dropdown
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
+from components.inputs import dropdown
+from domain import clock
 from models.db import session_scope
 from services import audit, auth, permissions, user_admin, web_auth
 
@@ -98,7 +99,7 @@ def _audit_part() -> list:
     ]
 
 
-def _user_rows(users) -> dbc.Table:  # noqa: ANN001
+def _user_rows(users) -> dbc.Table:
     header = html.Thead(html.Tr([html.Th(h) for h in ("Gebruikersnaam", "Naam", "Rol", "Gebieden", "Status",
                                                        "Laatst ingelogd")]))
     body = html.Tbody([html.Tr([
@@ -171,7 +172,7 @@ def change_account(_d, _e, _r, username, changed):
     return result, (changed or 0) + 1
 
 
-def _filters(user, entity) -> dict:  # noqa: ANN001
+def _filters(user, entity) -> dict:
     return {"username": user.strip() if isinstance(user, str) and user.strip() else None,
             "entity": entity.strip() if isinstance(entity, str) and entity.strip() else None}
 
@@ -186,7 +187,7 @@ def show_audit(_changed, user, entity):
     header = html.Thead(html.Tr([html.Th(h) for h in ("Tijdstip (UTC)", "Gebruiker", "Actie", "Tabel", "Id", "Veld",
                                                        "Oud", "Nieuw", "Toelichting")]))
     body = html.Tbody([html.Tr([
-        html.Td(e.at.astimezone(timezone.utc).strftime("%d-%m-%Y %H:%M:%S") if e.at.tzinfo else
+        html.Td(e.at.astimezone(UTC).strftime("%d-%m-%Y %H:%M:%S") if e.at.tzinfo else
                 e.at.strftime("%d-%m-%Y %H:%M:%S")),
         html.Td(e.username), html.Td(e.action), html.Td(e.entity), html.Td(e.entity_id or ""),
         html.Td(e.field or ""), html.Td(e.old_value or ""), html.Td(e.new_value or ""), html.Td(e.detail),
@@ -203,4 +204,4 @@ def export_audit(_n, user, entity):
         return None, _refusal()
     with session_scope() as session:
         content = audit.export_csv(session, **_filters(user, entity))
-    return dcc.send_bytes(content, f"auditlog-{date.today().isoformat()}.csv"), no_update
+    return dcc.send_bytes(content, f"auditlog-{clock.today().isoformat()}.csv"), no_update

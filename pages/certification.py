@@ -13,6 +13,7 @@ from components.charts import GRAPH_CONFIG
 from components.grid import DEFAULT_COLUMN, grid_options
 from components.inputs import dropdown
 from components.scope_page import PageContext, open_page, read_scope
+from domain import clock
 from domain.certification import PHASES
 from domain.dates import format_nl, parse_date
 from domain.lifecycle import TransitionRefused
@@ -106,7 +107,7 @@ def _recorder() -> dbc.Card:
             dbc.Col([dbc.Label("Tranche", html_for="cert-tranche"), dropdown("cert-tranche", [], None)],
                     md=3, id="cert-tranche-col", style=hidden),
             dbc.Col([dbc.Label("Datum", html_for="cert-date"),
-                     dcc.DatePickerSingle(id="cert-date", date=date.today().isoformat(),
+                     dcc.DatePickerSingle(id="cert-date", date=clock.today().isoformat(),
                                           display_format="DD-MM-YYYY", first_day_of_week=1,
                                           placeholder="dd-mm-jjjj")], md=2),
             dbc.Col([dbc.Label("Notitie", html_for="cert-note"),

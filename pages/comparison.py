@@ -85,7 +85,7 @@ def grid_rows(rows: list[dict], target: str | None = None, peer_codes: set[str] 
     return out
 
 
-def _change_text(c) -> str:  # noqa: ANN001
+def _change_text(c) -> str:
     if c.kind in ("phase", "certified"):
         before = PHASES.get(c.phase_from, c.phase_from) if c.phase_from else "—"
         return f"{before} → {PHASES.get(c.phase_to, c.phase_to)}"
@@ -137,7 +137,7 @@ def _store_data(data: dict, groups: dict[str, str]) -> dict:
     return {"rows": data["municipalities"], "infos": infos, "series": data["series"], "groups": groups}
 
 
-def _group_names(session, data: dict, scope) -> dict[str, str]:  # noqa: ANN001
+def _group_names(session, data: dict, scope) -> dict[str, str]:
     """cbs_code -> panel name for the small multiples: provinces (whole country) or regions."""
     from models import Province, Region
 
@@ -294,7 +294,7 @@ def highlight(target, kind, mode, data):
         raise PreventUpdate from None
 
 
-def _highlighted(target, kind, mode, data: dict):  # noqa: ANN001, ANN202
+def _highlighted(target, kind, mode, data: dict):
     infos = _infos(data)
     names = {m.cbs_code: m.name for m in infos}
     target = target if isinstance(target, str) and target in names else None

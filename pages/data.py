@@ -1,15 +1,14 @@
 """Gegevens: import (with a preview of what will change) and export of the exchange format."""
 from __future__ import annotations
 
-from datetime import date
-
 import dash
 import dash_bootstrap_components as dbc
-from components.inputs import dropdown
 from dash import Input, Output, State, callback, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
+from components.inputs import dropdown
 from dataio.errors import COUNT_KINDS
+from domain import clock
 from domain.vocab import SECTORS
 from models.db import session_scope
 from services import permissions, web_auth
@@ -207,7 +206,7 @@ def download_export(n_clicks, personal):
     with session_scope() as session:
         regions = permissions.readable_region_ids(principal, permissions.region_provinces(session))
         content = export_bytes(session, include_personal=include_personal, scope_region_ids=regions)
-    return dcc.send_bytes(content, f"vios-export-{date.today().isoformat()}.xlsx"), None
+    return dcc.send_bytes(content, f"vios-export-{clock.today().isoformat()}.xlsx"), None
 
 
 @callback(Output("data-template-download", "data"), Input("data-template", "n_clicks"), prevent_initial_call=True)

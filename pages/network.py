@@ -20,6 +20,7 @@ from components.grid import DEFAULT_COLUMN, grid_options
 from components.inputs import dropdown
 from components.scope_page import PageContext, open_page, read_scope
 from components.theme import pct
+from domain import clock
 from domain.dates import format_nl, parse_date, quarter_of, quarter_start
 from domain.vocab import ORGANISATION_TYPES, PARTNERSHIP_ROLES, label
 from models.db import session_scope
@@ -135,7 +136,7 @@ def _editor(municipalities: list[dict]) -> dbc.Card:
                  dropdown("net-add-role", ROLE_OPTIONS, "kernteam", clearable=False)], md=2),
         dbc.Col([dbc.Label("Contactpersoon", html_for="net-add-contact", className="small mb-0"),
                  dropdown("net-add-contact", [], None, placeholder="(geen)")], md=2),
-        dbc.Col(_date_input("net-add-start", date.today(), "Startdatum"), md=2),
+        dbc.Col(_date_input("net-add-start", clock.today(), "Startdatum"), md=2),
         dbc.Col([dbc.Label("Afspraken", html_for="net-add-agreements", className="small mb-0"),
                  dbc.Textarea(id="net-add-agreements", maxLength=2000, rows=1, size="sm")], md=2),
         dbc.Col(dbc.Button("Toevoegen", id="net-add-save", color="primary", size="sm"), md=1,
@@ -358,7 +359,7 @@ def _date(value, field: str) -> date | None:
         raise FormError({field: str(exc)}) from None
 
 
-def _saved(write, changed):  # noqa: ANN001, ANN202
+def _saved(write, changed):
     """Run write(session) -> Dutch confirmation in one transaction; a refusal rolls back and is shown."""
     with session_scope() as session:
         try:
@@ -387,7 +388,7 @@ def save_new(_a, _b, _c, code, org_id, role, contact_id, start, agreements, org_
         return _alert("U bent niet ingelogd."), no_update
     trigger = ctx.triggered_id
 
-    def write(session) -> str:  # noqa: ANN001
+    def write(session) -> str:
         if trigger == "net-add-save":
             school = network.school_by_code(session, principal, str(code or ""))
             p = partnerships.add_partnership(
@@ -446,7 +447,7 @@ def save_selected(_a, _b, _c, _d, _e, _f, pid, role, contact_id, agreements, end
     if not ctx.triggered or not ctx.triggered[0].get("value"):
         raise PreventUpdate
 
-    def write(session) -> str:  # noqa: ANN001
+    def write(session) -> str:
         if trigger == "net-edit-save":
             partnerships.change_partnership(session, principal, _int(pid) or 0, role=str(role or ""),
                                             contact_id=_int(contact_id), agreements=str(agreements or "")[:2000])

@@ -236,8 +236,8 @@ def _row(s, item: dict | None = None) -> dict:
 
 
 def _settings(values: list) -> tuple[dict, dict, object]:
-    weights = dict(zip(COMPONENT_LABELS, values[:len(COMPONENT_LABELS)]))
-    quotas = dict(zip(SECTORS, values[len(COMPONENT_LABELS):len(COMPONENT_LABELS) + len(SECTORS)]))
+    weights = dict(zip(COMPONENT_LABELS, values[:len(COMPONENT_LABELS)], strict=False))
+    quotas = dict(zip(SECTORS, values[len(COMPONENT_LABELS):len(COMPONENT_LABELS) + len(SECTORS)], strict=False))
     return weights, quotas, values[-1]
 
 

@@ -1,8 +1,6 @@
 """Schoolpagina: one school's data, phase history, certificate and partner network together."""
 from __future__ import annotations
 
-from datetime import date
-
 from urllib.parse import parse_qs
 
 import dash
@@ -11,15 +9,15 @@ from dash import Input, Output, State, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
 from components import network_graph as ng
-
 from components.certification_charts import gantt_chart
 from components.charts import GRAPH_CONFIG
 from components.scope_page import refusal
 from components.theme import pct
+from domain import clock
 from domain.dates import format_nl
 from domain.scope import scope_from_params
-from models.db import session_scope
 from domain.vocab import ORGANISATION_TYPES, label
+from models.db import session_scope
 from services import network, web_auth
 from services.permissions import PermissionDenied
 from services.school_profile import SCHOOL_CODE, school_profile
@@ -89,7 +87,7 @@ def school_node_detail(node, code, search):
     if not isinstance(node, dict) or principal is None:
         raise PreventUpdate
     query = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items()}
-    scope, _ = scope_from_params(query, date.today())
+    scope, _ = scope_from_params(query, clock.today())
     with session_scope() as session:
         try:
             net = network.school_network(session, principal, str(code or ""), scope.as_of)
@@ -121,7 +119,7 @@ def _history(profile: dict, as_of) -> list:
 
 def layout(code: str | None = None, **query):
     principal = web_auth.current_principal()
-    scope, warnings = scope_from_params(query, date.today())
+    scope, warnings = scope_from_params(query, clock.today())
     with session_scope() as session:
         try:
             if principal is None:

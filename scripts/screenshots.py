@@ -46,8 +46,9 @@ def main() -> None:
                          display_name="Schermafdruk", actor="screenshots")
     import logging
 
-    import app as app_module
     from werkzeug.serving import make_server
+
+    import app as app_module
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
 

@@ -1,8 +1,8 @@
 """Core bulk inserts with ids assigned by the seed (portable: SQLite and PostgreSQL)."""
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Iterator, Sequence
 
 from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.engine import Connection, Engine

@@ -8,14 +8,26 @@ postponed, withdrawn, not-passed and never-started schools. Same `today`, same d
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import update
 from sqlalchemy.engine import Connection
 
+from domain import clock
 from domain.dates import add_months
-from models import (Board, Contact, Municipality, Organisation, Partnership, PhaseEvent, Province, Region, School,
-                    Tranche, Trajectory)
+from models import (
+    Board,
+    Contact,
+    Municipality,
+    Organisation,
+    Partnership,
+    PhaseEvent,
+    Province,
+    Region,
+    School,
+    Trajectory,
+    Tranche,
+)
 from seed import demo_data as data
 from seed import names
 from seed.bulk import connection_for, ids_for, insert_rows, merge_keyed, refuse_if_schools, sync_sequences
@@ -33,7 +45,7 @@ TABLES = (Province, Region, Municipality, Board, School, Organisation, Contact, 
 
 def seed_demo(session, *, today: date | None = None) -> dict:
     """Load the demo into an empty database (no schools); returns inserted rows per table."""
-    today = today or date.today()
+    today = today or clock.today()
     with connection_for(session) as conn:
         refuse_if_schools(conn, "de demo")
         counts = _Demo(conn, random.Random(DEMO_SEED), today).run()
@@ -245,7 +257,7 @@ class _Demo:
 def event_rows(ids, trajectory_id: int, steps: list[Step], recorded_by: str) -> list[dict]:
     """Phase event rows, recorded on the event date (aware UTC: the column type demands a timezone)."""
     return [{"id": ids.next(), "trajectory_id": trajectory_id, "phase": s.phase, "on": s.on, "note": s.note,
-             "recorded_by": recorded_by, "recorded_at": datetime.combine(s.on, time(9, i), tzinfo=timezone.utc)}
+             "recorded_by": recorded_by, "recorded_at": datetime.combine(s.on, time(9, i), tzinfo=UTC)}
             for i, s in enumerate(steps)]
 
 

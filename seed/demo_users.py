@@ -42,7 +42,7 @@ def seed_demo_users(session: Session) -> list[tuple[str, str, str]]:
     return created
 
 
-def _id(session: Session, model, column, value: str) -> int:  # noqa: ANN001
+def _id(session: Session, model, column, value: str) -> int:
     found = session.scalar(select(model.id).where(column == value))
     if found is None:
         raise LookupError(f"{value} ontbreekt: laad eerst de demo (vios seed demo)")

@@ -127,7 +127,7 @@ def backward(rng: random.Random, start: date, current: str, tranche: str, today:
         cuts = sorted(rng.sample(range(7, span - 7 * (len(phases) - 2) + 1), len(phases) - 2)) if len(phases) > 2 \
             else []
         dates = [first] + [first + timedelta(days=c + 7 * i) for i, c in enumerate(cuts)] + [last]
-    return [Step(p, d, _note(rng, p, tranche, recert)) for p, d in zip(phases, dates)]
+    return [Step(p, d, _note(rng, p, tranche, recert)) for p, d in zip(phases, dates, strict=False)]
 
 
 def until(steps: list[Step], today: date) -> list[Step]:

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
-from typing import Mapping, Sequence
 
 from seed import names
 from seed.bulk import Ids

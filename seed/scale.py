@@ -13,10 +13,22 @@ from datetime import date, timedelta
 
 from sqlalchemy.engine import Connection
 
+from domain import clock
 from domain.dates import add_months
 from domain.vocab import APPROACH_ELEMENTS, ORGANISATION_TYPES
-from models import (Board, Contact, Municipality, Organisation, Partnership, PhaseEvent, Province, Region, School,
-                    Tranche, Trajectory)
+from models import (
+    Board,
+    Contact,
+    Municipality,
+    Organisation,
+    Partnership,
+    PhaseEvent,
+    Province,
+    Region,
+    School,
+    Trajectory,
+    Tranche,
+)
 from seed import names
 from seed.bulk import connection_for, ids_for, insert_rows, merge_keyed, refuse_if_schools, sync_sequences
 from seed.demo import PUPILS, TABLES, event_rows, tranche_name
@@ -62,7 +74,7 @@ class Place:
 
 def seed_scale(session_or_engine, *, schools: int = 8000, seed: int = 1, today: date | None = None) -> dict:
     """Load the national test set into a database without schools; returns inserted rows per table."""
-    today = today or date.today()
+    today = today or clock.today()
     if not 0 <= schools <= 60000:  # the 4-character institution codes run out beyond this
         raise ValueError("Het aantal scholen moet tussen 0 en 60.000 liggen.")
     with connection_for(session_or_engine) as conn:

@@ -6,13 +6,15 @@ the change itself, so a change and its audit rows land together or not at all.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
-from typing import Any, Iterator, Mapping
+from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import event, inspect, select
 from sqlmodel import Session, SQLModel
 
+from domain import clock
 from models import AuditEntry
 
 # Never written to the log, whatever a caller passes.
@@ -38,7 +40,7 @@ def record(session: Session, *, username: str, action: str, entity: str, entity_
            changes: Mapping[str, tuple[Any, Any]] | None = None, detail: str = "",
            at: datetime | None = None) -> list[AuditEntry]:
     """Add one row per changed field, or one row without a field when there are no changes."""
-    at = at or datetime.now(timezone.utc)
+    at = at or clock.now()
     common = dict(at=at, username=username[:100], action=action, entity=entity,
                   entity_id=_text(entity_id), detail=detail)
     if not changes:
@@ -62,10 +64,10 @@ def changes_recorded(session: Session, *, username: str, detail: str = "") -> It
     added at the end of the block, in the same transaction. Bulk (Core) statements are not
     seen; writers that use them must call `record` themselves.
     """
-    at = datetime.now(timezone.utc)
+    at = clock.now()
     pending: list[tuple[str, SQLModel, dict[str, tuple[Any, Any]]]] = []
 
-    def after_flush(sess, _context) -> None:  # noqa: ANN001
+    def after_flush(sess, _context) -> None:
         # new / dirty and the attribute history still show the state before this flush
         for action, objects in (("create", sess.new), ("update", sess.dirty)):
             for obj in objects:
@@ -113,7 +115,7 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, tuple
     return {f: (before.get(f), after.get(f)) for f in fields if before.get(f) != after.get(f)}
 
 
-def _filtered(stmt, username: str | None, entity: str | None, entity_id: Any):  # noqa: ANN001, ANN202
+def _filtered(stmt, username: str | None, entity: str | None, entity_id: Any):
     if username is not None:
         stmt = stmt.where(AuditEntry.username == username)
     if entity is not None:
@@ -144,7 +146,7 @@ def export_csv(session: Session, *, username: str | None = None, entity: str | N
     from dataio.tabular import csv_bytes  # here: importing dataio loads openpyxl, which logins do not need
 
     stmt = _filtered(select(AuditEntry), username, entity, None).order_by(AuditEntry.at, AuditEntry.id)
-    rows = ([e.at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S"), *map(_csv_safe, (
+    rows = ([e.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"), *map(_csv_safe, (
         e.username, e.action, e.entity, e.entity_id, e.field, e.old_value, e.new_value, e.detail))]
         for e in session.scalars(stmt))
     return csv_bytes(CSV_HEADER, rows)

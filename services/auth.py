@@ -9,11 +9,12 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from domain import clock
 from models import ROLES, Board, Province, Region, User, UserScope
 from services import audit
 from services.passwords import check_password_policy, dummy_hash, hash_password, needs_rehash, verify_password
@@ -30,7 +31,7 @@ _USERNAME = re.compile(r"[a-z0-9][a-z0-9._@-]{1,63}")
 
 
 def _now(now: datetime | None) -> datetime:
-    return now or datetime.now(timezone.utc)
+    return now or clock.now()
 
 
 def normalize_username(username: str) -> str:

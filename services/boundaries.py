@@ -13,8 +13,8 @@ import os
 import re
 import tempfile
 import urllib.request
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 import settings
 
@@ -159,7 +159,7 @@ def summary(collection: dict | None) -> str:
 def _fetch(url: str, timeout: float) -> dict:
     request = urllib.request.Request(url, headers={"Accept": "application/geo+json, application/json",
                                                    "User-Agent": "vios-dashboard"})
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (fixed https URL)
+    with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.loads(response.read(MAX_BYTES + 1))
 
 

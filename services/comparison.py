@@ -14,11 +14,26 @@ from sqlalchemy import and_, or_, select
 from sqlmodel import Session
 
 from domain.comparison import (
-    MunicipalityInfo, PartnershipFact, change_summary, changes_between, coverage_at_points, coverage_series, delta,
-    distribution_deltas, figure_deltas, municipality_deltas, quarter_points, taking_part,
+    MunicipalityInfo,
+    PartnershipFact,
+    change_summary,
+    changes_between,
+    coverage_at_points,
+    coverage_series,
+    delta,
+    distribution_deltas,
+    figure_deltas,
+    municipality_deltas,
+    quarter_points,
+    taking_part,
 )
 from domain.overview import (
-    SchoolStatus, active_on, figures, figures_per_municipality, phase_distribution, school_status,
+    SchoolStatus,
+    active_on,
+    figures,
+    figures_per_municipality,
+    phase_distribution,
+    school_status,
 )
 from domain.scope import Scope
 from models import Municipality, Organisation, Partnership, School

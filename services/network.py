@@ -23,8 +23,14 @@ from domain.scope import Scope
 from domain.vocab import DEFAULT_REQUIRED_PARTNER_TYPES, ORGANISATION_TYPES, label
 from models import Contact, Municipality, Organisation, Partnership, Region, School
 from services.permissions import (
-    PermissionDenied, Principal, READ_DENIED, can_edit_school, can_see_personal_data, ensure_can_read_school,
-    school_filter_for, school_location,
+    READ_DENIED,
+    PermissionDenied,
+    Principal,
+    can_edit_school,
+    can_see_personal_data,
+    ensure_can_read_school,
+    school_filter_for,
+    school_location,
 )
 from services.snapshot import _school_filters
 
@@ -161,8 +167,9 @@ class ScopeNetwork:
         """Changes whenever anything the graph or the analyses show changes: schools, active
         partnerships (with role and contact), organisations' names and types, contacts."""
         h = hashlib.sha1()
-        for part in (sorted(self.schools.items()), sorted(self.links, key=lambda l: (l.school_id, l.organisation_id,
-                                                                                       l.role, l.contact_id or 0)),
+        links = sorted(self.links, key=lambda link: (link.school_id, link.organisation_id, link.role,
+                                                     link.contact_id or 0))
+        for part in (sorted(self.schools.items()), links,
                      sorted(self.organisations.items()), sorted(self.contacts.items()), sorted(self.required.items())):
             h.update(repr(part).encode())
         return h.hexdigest()
@@ -197,14 +204,14 @@ def scope_network(session: Session, principal: Principal, scope: Scope, *,
     links = [na.Link(s, o, t, c if contact_active(left, scope.as_of) else None, r)
              for s, o, t, c, r, start, end, left in edge_rows
              if s in schools and partnership_active(start, end, scope.as_of)]
-    org_ids = sorted({l.organisation_id for l in links})
+    org_ids = sorted({link.organisation_id for link in links})
     organisations = {}
     for i in range(0, len(org_ids), 900):
         for oid, name, otype in conn.execute(select(Organisation.id, Organisation.name, Organisation.type)
                                              .where(Organisation.id.in_(org_ids[i:i + 900]))):
             organisations[oid] = {"name": name, "type": otype}
     personal = can_see_personal_data(principal)
-    contact_ids = sorted({l.contact_id for l in links if l.contact_id is not None})
+    contact_ids = sorted({link.contact_id for link in links if link.contact_id is not None})
     contacts = {}
     for i in range(0, len(contact_ids), 900):
         for cid, name, role, oid in conn.execute(select(Contact.id, Contact.name, Contact.role,
@@ -266,8 +273,8 @@ def analyse(net: ScopeNetwork) -> Analysis:
     groups = sorted((g for links in by_region.values() for g in na.communities(links, max_load=COMMUNITY_MAX_LOAD)),
                     key=lambda c: (-len(c), c)) if computed else []
     shared = {}
-    for l in net.links:
-        shared.setdefault(l.school_id, set()).add(l.organisation_id)
+    for link in net.links:
+        shared.setdefault(link.school_id, set()).add(link.organisation_id)
     communities = []
     for i, group in enumerate(groups, start=1):
         common = set.intersection(*(shared[s] for s in group)) if group else set()
@@ -300,11 +307,11 @@ def heatmap(net: ScopeNetwork, max_schools: int) -> dict:
 
 # Small per-process LRU caches keyed by content: a stale entry can never be served, because any
 # change to the graph changes the fingerprint in the key (so several workers are no problem).
-_CACHE: "OrderedDict[tuple, object]" = OrderedDict()
+_CACHE: OrderedDict[tuple, object] = OrderedDict()
 _CACHE_MAX = 48
 
 
-def _cached(key: tuple, compute):  # noqa: ANN001, ANN202
+def _cached(key: tuple, compute):
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]

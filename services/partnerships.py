@@ -22,11 +22,18 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from dataio.values import max_length, parse_email
+from domain import clock
 from domain.vocab import ORGANISATION_TYPES, PARTNERSHIP_ROLES
 from models import Contact, Municipality, Organisation, Partnership
 from services import audit
 from services.permissions import (
-    EDIT_DENIED, PermissionDenied, Principal, can_edit_region, ensure_can_edit_school, is_admin, school_location,
+    EDIT_DENIED,
+    PermissionDenied,
+    Principal,
+    can_edit_region,
+    ensure_can_edit_school,
+    is_admin,
+    school_location,
 )
 
 
@@ -340,7 +347,7 @@ def organisation_choices(session: Session, principal: Principal, school_id: int)
     if region_id is not None:
         stmt = stmt.outerjoin(Municipality, Organisation.municipality_id == Municipality.id).where(
             (Organisation.municipality_id.is_(None)) | (Municipality.region_id == region_id))
-    stmt = stmt.where(Organisation.ended_on.is_(None) | (Organisation.ended_on >= date.today()))
+    stmt = stmt.where(Organisation.ended_on.is_(None) | (Organisation.ended_on >= clock.today()))
     rows = session.execute(stmt.order_by(Organisation.name).limit(2000)).all()
     return [{"label": f"{name} ({ORGANISATION_TYPES.get(t, t)})", "value": oid} for oid, name, t in rows]
 
@@ -363,7 +370,7 @@ def contact_choices(session: Session, principal: Principal, organisation_id: int
         return []   # only organisations the user can link in their own regions
     rows = session.execute(select(Contact.id, Contact.name, Contact.role)
                            .where(Contact.organisation_id == organisation_id,
-                                  Contact.ended_on.is_(None) | (Contact.ended_on >= date.today()))
+                                  Contact.ended_on.is_(None) | (Contact.ended_on >= clock.today()))
                            .order_by(Contact.name)).all()
     personal = can_see_personal_data(principal)
     return [{"label": f"{name} ({role})" if personal else (role or f"contactpersoon {cid}"), "value": cid}

@@ -22,8 +22,8 @@ showed: a client can call any callback with any id.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 
 from sqlalchemy import false, or_, select
 from sqlalchemy.sql.elements import ColumnElement

@@ -12,29 +12,54 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 
 from sqlalchemy import select
 from sqlmodel import Session
 
+from domain import clock
 from domain.certification import ACTIVE_PHASES, Certificate
 from domain.dates import format_nl, quarter_label, quarter_of
 from domain.lifecycle import QuarterDemand, audit_forecast, current_phase
 from domain.network import completeness, partnership_active
 from domain.overview import figures_per_municipality, school_status
 from domain.planning import (
-    Candidate, PlanRefused, ProjectedSchool, Weights, candidate_kind, check_limits, clean_quotas,
-    coverage_projection, expected_certificate_date, plan_difference, propose, remove_dates, score_against,
+    Candidate,
+    PlanRefused,
+    ProjectedSchool,
+    Weights,
+    candidate_kind,
+    check_limits,
+    clean_quotas,
+    coverage_projection,
+    expected_certificate_date,
+    plan_difference,
+    propose,
+    remove_dates,
+    score_against,
     tranche_finish,
 )
 from domain.scope import Scope
 from domain.vocab import SECTORS
 from models import (
-    Municipality, Organisation, Partnership, Region, School, Tranche, TranchePlan, TranchePlanItem, Trajectory,
+    Municipality,
+    Organisation,
+    Partnership,
+    Region,
+    School,
+    Trajectory,
+    Tranche,
+    TranchePlan,
+    TranchePlanItem,
 )
 from services import audit, trajectories
 from services.permissions import (
-    EDIT_DENIED, READ_DENIED, PermissionDenied, Principal, can_edit_region, can_read_region,
+    EDIT_DENIED,
+    READ_DENIED,
+    PermissionDenied,
+    Principal,
+    can_edit_region,
+    can_read_region,
 )
 from services.snapshot import school_facts
 
@@ -109,7 +134,7 @@ def _confirmed_plan(session: Session, tranche_id: int) -> str | None:
 
 def create_tranche(session: Session, p: Principal, region_id: int, name: str, start_on: date, capacity: int,
                    *, today: date | None = None) -> Tranche:
-    today = today or date.today()
+    today = today or clock.today()
     region = ensure_can_read_plans(session, p, region_id)
     if not can_edit_region(p, region.id):
         raise PermissionDenied(EDIT_DENIED)
@@ -325,7 +350,7 @@ def _codes(session: Session, school_ids: list[int]) -> dict[int, str]:
 def save_plan(session: Session, p: Principal, tranche_id: object, name: str, as_of: date, *, weights: dict | None,
               quotas: dict | None, audit_capacity: object, items: object, today: date | None = None) -> TranchePlan:
     """Save the working plan as the named draft (a new one, or overwrite the draft with that name)."""
-    today = today or date.today()
+    today = today or clock.today()
     ctx = context(session, p, tranche_id, as_of, edit=True)
     _ensure_open(session, ctx.tranche, today)
     name = (name or "").strip()
@@ -359,7 +384,7 @@ def save_plan(session: Session, p: Principal, tranche_id: object, name: str, as_
         session.flush()
         action = "update"
     plan.weights, plan.quotas, plan.audit_capacity_per_quarter = w.as_dict(), q, cap
-    plan.updated_at = datetime.now(timezone.utc)
+    plan.updated_at = clock.now()
     session.add(plan)
     session.flush()
     for item in clean:
@@ -390,7 +415,7 @@ def confirm_plan(session: Session, p: Principal, plan_id: object, *, today: date
     """Start a trajectory ('registered', today) for every school of the draft, through
     services.trajectories.start_trajectory, and make the plan read-only. All or nothing: the
     caller's transaction rolls back on any refusal. Returns the new trajectory ids."""
-    today = today or date.today()
+    today = today or clock.today()
     plan, tranche, region = _plan(session, p, plan_id, edit=True)
     if plan.status != "draft":
         raise PlanRefused("Dit plan is al bevestigd.")
@@ -404,7 +429,7 @@ def confirm_plan(session: Session, p: Principal, plan_id: object, *, today: date
     created = [trajectories.start_trajectory(session, p, sid, tranche.id, today,
                                              f"Tranche-plan '{plan.name}' bevestigd.", today=today).id
                for sid in school_ids]
-    plan.status, plan.confirmed_by, plan.confirmed_at = "confirmed", p.username[:100], datetime.now(timezone.utc)
+    plan.status, plan.confirmed_by, plan.confirmed_at = "confirmed", p.username[:100], clock.now()
     session.add(plan)
     audit.record(session, username=p.username, action="confirm", entity=PLAN_ENTITY, entity_id=plan.id,
                  changes={"status": ("draft", "confirmed")},
@@ -495,12 +520,12 @@ def compare_plans(session: Session, p: Principal, plan_a: object, plan_b: object
     col = projections[0].quarters.index(moment) if moment in projections[0].quarters else -1
     rows = []
     for ra, rb in zip(projections[0].municipalities + [projections[0].total],
-                      projections[1].municipalities + [projections[1].total]):
+                      projections[1].municipalities + [projections[1].total], strict=True):
         rows.append({"name": ra.name, "schools": ra.schools, "now": ra.coverage[0], "a": ra.coverage[col],
                      "b": rb.coverage[col]})
     result["coverage_quarter"] = projections[0].quarters[col]
     result["coverage"] = rows
     result["audits"] = [{"quarter": qa.label, "a": qa.total, "b": qb.total, "capacity_a": qa.capacity,
                          "capacity_b": qb.capacity, "over_a": qa.over_capacity, "over_b": qb.over_capacity}
-                        for qa, qb in zip(projections[0].audits, projections[1].audits)]
+                        for qa, qb in zip(projections[0].audits, projections[1].audits, strict=True)]
     return result

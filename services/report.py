@@ -4,7 +4,11 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from domain.overview import (
-    expiring_per_quarter, figures, figures_per_municipality, phase_distribution, school_status,
+    expiring_per_quarter,
+    figures,
+    figures_per_municipality,
+    phase_distribution,
+    school_status,
 )
 from domain.scope import Scope
 from services.permissions import Principal

@@ -9,10 +9,10 @@ from sqlmodel import Session
 
 from domain.certification import PHASES, Event
 from domain.lifecycle import phase_segments
-from models import Board, Municipality, PhaseEvent, Region, School, Tranche, Trajectory
+from models import Board, Municipality, PhaseEvent, Region, School, Trajectory, Tranche
 from services import network, trajectories
+from services.permissions import READ_DENIED, PermissionDenied, Principal, ensure_can_read_school
 from services.trajectories import naive_utc
-from services.permissions import PermissionDenied, Principal, READ_DENIED, ensure_can_read_school
 
 SCHOOL_CODE = re.compile(r"^[0-9A-Z]{4}[0-9]{2}$")
 

@@ -21,15 +21,31 @@ from sqlmodel import Session
 from domain.certification import ACTIVE_PHASES, STATUS_LABELS, Event, phase_at
 from domain.dates import add_months
 from domain.lifecycle import (
-    CORRECTION_PREFIX, PRE_AUDIT_PHASES, QuarterDemand, TransitionRefused, audit_forecast, check_correction,
-    check_transition, current_phase, days_in_phase, funnel, label, phase_segments, stall_flags,
+    CORRECTION_PREFIX,
+    PRE_AUDIT_PHASES,
+    QuarterDemand,
+    TransitionRefused,
+    audit_forecast,
+    check_correction,
+    check_transition,
+    current_phase,
+    days_in_phase,
+    funnel,
+    label,
+    phase_segments,
+    stall_flags,
 )
 from domain.overview import current_trajectory_id, school_status
 from domain.scope import Scope
-from models import Municipality, PhaseEvent, Region, School, Tranche, Trajectory
+from models import Municipality, PhaseEvent, Region, School, Trajectory, Tranche
 from services import audit
 from services.permissions import (
-    EDIT_DENIED, PermissionDenied, Principal, ensure_can_edit_school, ensure_can_read_area, school_filter_for,
+    EDIT_DENIED,
+    PermissionDenied,
+    Principal,
+    ensure_can_edit_school,
+    ensure_can_read_area,
+    school_filter_for,
     school_location,
 )
 from services.snapshot import school_facts
@@ -46,7 +62,7 @@ def _events(session: Session, trajectory_id: int) -> list[Event]:
     return [Event(phase, on, (naive_utc(at), eid)) for phase, on, at, eid in rows]
 
 
-def naive_utc(at):  # noqa: ANN001, ANN202
+def naive_utc(at):
     # SQLite gives naive values back, PostgreSQL aware ones: compare them one way.
     return at.replace(tzinfo=None) if at is not None and at.tzinfo is not None else at
 
@@ -239,7 +255,7 @@ def _region(session: Session, region_id: int, principal: Principal | None) -> Re
     return region
 
 
-def _region_trajectories(session: Session, region_id: int, principal: Principal | None):  # noqa: ANN202
+def _region_trajectories(session: Session, region_id: int, principal: Principal | None):
     """(tranche, trajectory id, school id, code, name, events) of the region's tranches."""
     filters = [Tranche.region_id == region_id]
     if principal is not None:

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from domain.certification import ACTIVE_PHASES, allowed_next
 from domain.lifecycle import current_phase, label, previous_phase
-from models import Tranche, Trajectory
+from models import Trajectory, Tranche
 from services.permissions import PermissionDenied, Principal, ensure_can_edit_school, school_location
 from services.trajectories import events_of
 

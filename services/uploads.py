@@ -93,7 +93,7 @@ def run_upload(kind: str, filename: str, raw: bytes, *, principal: Principal, se
         return UploadOutcome(result, list(result.errors), rejects, rejects_name, result.summary_nl())
 
 
-def audited_import(session, run, *, username: str, filename: str) -> ImportResult:  # noqa: ANN001
+def audited_import(session, run, *, username: str, filename: str) -> ImportResult:
     """Run an importer with every created or changed field in the audit log, plus one summary row."""
     with audit.changes_recorded(session, username=username, detail=f"import {filename}"[:2000]):
         result = run(session)

@@ -44,7 +44,7 @@ CSRF_FAILED = ("Het formulier is verlopen of ongeldig (beveiligingscode ontbreek
 class _SessionInterface(SecureCookieSessionInterface):
     """Secure cookies when configured (VIOS_HTTPS=1) or when this request came over HTTPS."""
 
-    def get_cookie_secure(self, app: Flask) -> bool:  # noqa: D401
+    def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config.get("SESSION_COOKIE_SECURE")) or (
             flask.has_request_context() and request.is_secure)
 
@@ -82,7 +82,7 @@ def _load_principal() -> Principal | None:
             return None
 
 
-def _guard():  # noqa: ANN202
+def _guard():
     g.principal = None
     if request.path in OPEN_PATHS:
         return None
@@ -161,7 +161,7 @@ def safe_next(target: object) -> str:
 
 # ---------------------------------------------------------------- routes
 
-def _login():  # noqa: ANN202
+def _login():
     if request.method == "GET":
         return _login_page(next_path=safe_next(request.args.get("next", "/")))
     form = request.form
@@ -184,14 +184,14 @@ def _login():  # noqa: ANN202
     return redirect(next_path)
 
 
-def _logout():  # noqa: ANN202
+def _logout():
     if not csrf_valid(request.form.get(CSRF_FIELD)):
         return flask.Response(f"<p>{escape(CSRF_FAILED)}</p>", status=400, mimetype="text/html")
     flask.session.clear()
     return redirect("/login")
 
 
-def _login_page(*, error: str = "", next_path: str = "/", username: str = "", status: int = 200):  # noqa: ANN202
+def _login_page(*, error: str = "", next_path: str = "/", username: str = "", status: int = 200):
     alert = f'<div class="alert alert-danger" id="login-error" role="alert">{escape(error)}</div>' if error else ""
     html = f"""<!DOCTYPE html>
 <html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -17,8 +17,10 @@ _TMP = Path(tempfile.mkdtemp(prefix="vios-tests-"))
 os.environ["DATABASE_URL"] = f"sqlite:///{_TMP / 'vios-test.db'}"
 os.environ["VIOS_INSTANCE"] = str(_TMP / "instance")
 
-# The demo is generated relative to this date; browser tests pass it as peildatum.
+# The tests' world: the demo is generated relative to this date and the product's one clock
+# (domain/clock.py) is fixed at it, so the suite gives the same answers on any real date.
 DEMO_TODAY = date(2026, 11, 23)
+os.environ["VIOS_TODAY"] = DEMO_TODAY.isoformat()
 
 # One test user per role, with a known password (the demo's own users get random ones).
 PASSWORD = "Kx7m-pQ3w-Rt9v-Hn4a"

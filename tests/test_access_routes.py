@@ -13,9 +13,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import PASSWORD, USERS, client_login, region_key
 from sqlalchemy import func, select
 
-from conftest import PASSWORD, USERS, client_login, region_key
+from domain import clock
 from models import AuditEntry, School
 from models.db import session_scope
 
@@ -44,7 +45,7 @@ def _payload(app, key: str, values: dict | None = None) -> dict:
     spec = app.callback_map[key]
     values = values or {}
 
-    def item(d):  # noqa: ANN001, ANN202
+    def item(d):
         return {"id": d["id"], "property": d["property"], "value": values.get(f"{d['id']}.{d['property']}")}
 
     outputs = spec["output"] if isinstance(spec["output"], list) else [spec["output"]]
@@ -54,7 +55,7 @@ def _payload(app, key: str, values: dict | None = None) -> dict:
             "changedPropIds": [f"{spec['inputs'][0]['id']}.{spec['inputs'][0]['property']}"]}
 
 
-def _plain_id(component_id):  # noqa: ANN001, ANN202
+def _plain_id(component_id):
     if isinstance(component_id, dict):  # pattern-matching ids: wildcards become a plain value
         return {k: v if isinstance(v, (str, int)) else "x" for k, v in component_id.items()}
     return component_id
@@ -369,7 +370,7 @@ def test_user_text_is_rendered_as_text(dash_app, client):
         assert "dangerously_allow_html" not in file.read_text(encoding="utf-8"), file
 
 
-def _strings(node) -> list[str]:  # noqa: ANN001
+def _strings(node) -> list[str]:
     if isinstance(node, str):
         return [node]
     if isinstance(node, list):
@@ -406,7 +407,6 @@ def test_audit_log_export_for_admins_only(dash_app):
 def test_planning_callbacks_refuse_other_regions_and_read_only_roles(dash_app):
     """A coordinator of Maastricht-Heuvelland cannot plan another region's tranche by crafting
     requests; a stuurgroeplid cannot save; a bestuurder sees nothing."""
-    from datetime import date
 
     from domain.dates import add_months
     from domain.scope import parse_area_key
@@ -421,7 +421,7 @@ def test_planning_callbacks_refuse_other_regions_and_read_only_roles(dash_app):
         for key in (own_key, other_key):
             region_id = parse_area_key(key)[0]
             tranches[key] = planning.create_tranche(session, admin, region_id, f"Toegangstest {key}",
-                                                    add_months(date.today(), 10), 3).id
+                                                    add_months(clock.today(), 10), 3).id
         other_school = session.scalar(select(School.id).join(Municipality).where(
             Municipality.region_id == parse_area_key(other_key)[0]))
     plans_before = _count_plans()
@@ -443,7 +443,7 @@ def test_planning_callbacks_refuse_other_regions_and_read_only_roles(dash_app):
     assert "geen kandidaat" in body
     # creating a tranche in another region through a forged scope
     body = _call(client, dash_app, "plan-tranche.options", {
-        "plan-new-name.value": "sneaky", "plan-new-start.date": add_months(date.today(), 6).isoformat(),
+        "plan-new-name.value": "sneaky", "plan-new-start.date": add_months(clock.today(), 6).isoformat(),
         "plan-new-capacity.value": 3, "plan-scope.data": {"query": {"gebied": other_key}}},
         "plan-new-create.n_clicks").get_data(as_text=True)
     assert "Geen toegang" in body

@@ -4,7 +4,7 @@ from __future__ import annotations
 import base64
 import os
 import stat
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -13,7 +13,7 @@ from sqlmodel import Session
 from models import AuditEntry, User
 from services import auth, passwords
 
-T0 = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 GOOD = "correct-horse-battery"
 KEY = "k" * 64  # session fingerprints are keyed; tests pass the key instead of reading the instance file
 

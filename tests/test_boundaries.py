@@ -111,9 +111,10 @@ def test_geo005_vios_boundaries_import_and_download(tmp_path):
     assert vios("import", str(tmp_path / "missing.geojson")).returncode == 2
     # both replacements are in the audit log, with old and new values
     from sqlalchemy import select
+    from sqlmodel import Session
+
     from models import AuditEntry
     from models.db import make_engine
-    from sqlmodel import Session
 
     with Session(make_engine(env["DATABASE_URL"])) as session:
         rows = session.execute(select(AuditEntry.old_value, AuditEntry.new_value)

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import json
 
+from conftest import DEMO_TODAY, click, region_key, wait_until
 from sqlmodel import func, select
 
-from conftest import DEMO_TODAY, click, region_key, wait_until
 from domain.scope import Scope, parse_area_key
 from models import PhaseEvent, School, Trajectory
 from models.db import session_scope
@@ -88,7 +88,7 @@ def _funnel(duo, tranche_id: int) -> dict:
         "const plot = el && el.querySelector('.js-plotly-plot');"
         "return plot && plot.data ? [plot.data[0].x, plot.data[0].y] : null;",
         json.dumps({"tranche": tranche_id, "type": "cert-funnel"}, separators=(",", ":")))
-    return dict(zip(*data)) if data else {}
+    return dict(zip(*data, strict=True)) if data else {}
 
 
 def _choose_action(duo, label_start: str) -> None:
@@ -179,10 +179,12 @@ def test_cert003_an_illegal_transition_is_refused_and_changes_nothing(duo):
 
 def test_cert004_school_page_shows_data_history_certificate_and_network_gaps(duo):
 
-    from domain.network import completeness, partnership_active
-    from models import Municipality, Organisation, Partnership, Region, School as SchoolRow
     from sqlmodel import select as _select
+
     from components.theme import pct
+    from domain.network import completeness, partnership_active
+    from models import Municipality, Organisation, Partnership, Region
+    from models import School as SchoolRow
 
     area = region_key("Maastricht-Heuvelland")
     row = next(r for r in _rows(area) if r["status"] == "expiring")

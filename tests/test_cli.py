@@ -10,12 +10,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlmodel import Session
 
 from domain.scope import Scope
 from models.db import make_engine
 from services.areas import find_area_key
 from services.report import overview_report
-from sqlmodel import Session
 
 VIOS = shutil.which("vios") or str(Path(sys.executable).parent / "vios")
 
@@ -77,8 +77,9 @@ def test_cli004_refused_input_exits_1_with_row_errors(demo_file, tmp_path):
     assert "regel 3" in result.stderr
     report = json.loads(run(demo_file, "report", "--json").stdout)
     with Session(make_engine(f"sqlite:///{demo_file}")) as session:
-        from models import School
         from sqlmodel import select
+
+        from models import School
         assert session.exec(select(School).where(School.code == "01AB00")).first() is None  # nothing written
     assert report["totals"]["schools"] > 0
 

@@ -40,7 +40,7 @@ def db(tmp_path_factory) -> Path:
     return path
 
 
-def login(db: Path, username: str, password: str):  # noqa: ANN201
+def login(db: Path, username: str, password: str):
     engine = make_engine(f"sqlite:///{db}")
     try:
         with Session(engine) as s:

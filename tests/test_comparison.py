@@ -7,8 +7,18 @@ import pytest
 
 from domain.certification import Event
 from domain.comparison import (
-    MunicipalityInfo, PartnershipFact, QuarterPoint, approach_matrix, change_summary, changes_between,
-    coverage_series, default_compare_date, distribution_deltas, figure_deltas, municipality_deltas, peers,
+    MunicipalityInfo,
+    PartnershipFact,
+    QuarterPoint,
+    approach_matrix,
+    change_summary,
+    changes_between,
+    coverage_series,
+    default_compare_date,
+    distribution_deltas,
+    figure_deltas,
+    municipality_deltas,
+    peers,
     quarter_points,
 )
 from domain.overview import SchoolFacts, figures, school_status
@@ -204,6 +214,7 @@ def test_cmp020_service_equals_the_report_at_every_date(demo_db):
     from dataclasses import replace
 
     from conftest import DEMO_TODAY
+
     from domain.scope import Scope
     from models.db import session_scope
     from services.comparison import comparison

@@ -9,6 +9,8 @@ from dataclasses import replace
 from datetime import date
 
 from conftest import DEMO_TODAY, choose, region_key
+from test_cli import VIOS
+
 from components.comparison_charts import PEER_COLOUR, TARGET_COLOUR
 from components.theme import pct, signed
 from domain.certification import ACTIVE_PHASES
@@ -17,7 +19,6 @@ from domain.scope import Scope, parse_area_key
 from models.db import session_scope
 from services.comparison import comparison, municipality_infos, report_changes
 from services.report import overview_report
-from test_cli import VIOS
 
 CELL = '#cmp-grid .ag-row[row-id="{code}"] .ag-cell[col-id="{col}"]'
 
@@ -115,7 +116,7 @@ def test_cmp102_picking_a_peer_highlights_it_in_every_chart(duo):
 
     def colours_by_code() -> dict:
         bars = _plot(duo, "cmp-coverage-chart")[0]
-        return dict(zip(bars["ids"], bars["marker"]["color"]))
+        return dict(zip(bars["ids"], bars["marker"]["color"], strict=True))
 
     colours = colours_by_code()
     assert colours[target] == TARGET_COLOUR

@@ -5,9 +5,9 @@ import time
 from pathlib import Path
 
 import openpyxl
+from conftest import click, schools_workbook
 from sqlmodel import func, select
 
-from conftest import click, schools_workbook
 from models import School
 from models.db import session_scope
 
@@ -75,6 +75,7 @@ def test_dat003_export_downloads_a_workbook_with_every_school(duo):
 
 def test_dat004_duo_register_partial_import_downloads_the_rejected_rows(duo, tmp_path):
     from conftest import choose
+
     from models import Municipality
 
     # A DUO register is the whole sector: the existing so-school must be in it, or it becomes inactive.
@@ -120,9 +121,9 @@ def test_dat004_duo_register_partial_import_downloads_the_rejected_rows(duo, tmp
 
 
 def test_dat005_coordinator_import_refuses_a_row_outside_the_region(dash_duo, dash_app, tmp_path):
+    from conftest import USERS, login, start
     from sqlmodel import select as _select
 
-    from conftest import USERS, login, start
     from models import Municipality, Region
 
     with session_scope() as session:

@@ -4,8 +4,14 @@ from datetime import date, datetime
 import pytest
 
 from domain.certification import (
-    Event, allowed_next, certificate, certificate_status, certificates_from_events, current_certificate,
-    in_trajectory, phase_at,
+    Event,
+    allowed_next,
+    certificate,
+    certificate_status,
+    certificates_from_events,
+    current_certificate,
+    in_trajectory,
+    phase_at,
 )
 from domain.dates import add_months, next_quarters, parse_date, quarter_end, quarter_of
 

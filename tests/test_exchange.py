@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -14,7 +14,17 @@ from dataio.errors import ImportRefused
 from dataio.exchange import export_bytes, export_workbook, import_workbook, template_bytes, write_template
 from dataio.exchange_schema import SHEETS
 from models import (
-    Board, Contact, Municipality, Organisation, Partnership, PhaseEvent, Province, Region, School, Tranche, Trajectory,
+    Board,
+    Contact,
+    Municipality,
+    Organisation,
+    Partnership,
+    PhaseEvent,
+    Province,
+    Region,
+    School,
+    Trajectory,
+    Tranche,
 )
 from models.db import make_engine
 from services.migrate import upgrade
@@ -98,7 +108,7 @@ def make_demo(engine) -> dict[str, int]:
         t3 = Trajectory(school_id=college.id, cycle=1, tranche_id=second.id)
         s.add_all([t1, t2, t3])
         s.flush()
-        at = datetime(2024, 9, 2, 10, 15, 30, 123456, tzinfo=timezone.utc)
+        at = datetime(2024, 9, 2, 10, 15, 30, 123456, tzinfo=UTC)
         events = [
             (t1, "registered", date(2024, 2, 1), ""), (t1, "intake", date(2024, 3, 1), "nulmeting"),
             (t1, "improvement", date(2024, 4, 1), ""), (t1, "audit", date(2024, 9, 1), ""),
@@ -244,7 +254,7 @@ def test_imported_events_keep_their_order_and_recording_details(engine, tmp_path
     same_day = [e.phase for e in events if e.on == date(2024, 9, 1)]
     assert same_day == ["audit", "improvement", "audit"]  # the later recorded event wins ties
     assert events[0].recorded_by == "Coördinator Piet (fictief)"
-    assert events[0].recorded_at == datetime(2024, 9, 2, 10, 15, 30, tzinfo=timezone.utc)
+    assert events[0].recorded_at == datetime(2024, 9, 2, 10, 15, 30, tzinfo=UTC)
 
 
 def test_new_event_rows_are_appended_once(engine, tmp_path):
@@ -436,7 +446,7 @@ def test_allow_partial_with_csv_folder_writes_csv_rejects(engine, tmp_path):
         .encode("utf-8-sig"))
     (folder / "regios.csv").write_bytes(f"naam;provincie;geldigheid_maanden\r\n{ZUID};Limburg;36\r\n".encode("cp1252"))
     (folder / "trajecten.csv").write_bytes(
-        f"school;cyclus;tranche_regio;tranche\r\n02QZ00;1;{ZUID};\r\n02QZ00;2;;\r\n".encode("utf-8"))
+        f"school;cyclus;tranche_regio;tranche\r\n02QZ00;1;{ZUID};\r\n02QZ00;2;;\r\n".encode())
     result = run_import(engine, folder, allow_partial=True, rejects_path=tmp_path / "afgekeurd")
 
     assert [(e.file, e.sheet, e.line, e.column) for e in result.errors] == [
@@ -625,8 +635,8 @@ def test_a_coordinator_import_is_refused_row_by_row_outside_their_region(engine,
 
 
 def test_import_changes_are_audited_field_by_field(engine, tmp_path):
-    from services import audit
     from models import AuditEntry
+    from services import audit
 
     make_demo(engine)
     book = write_book(tmp_path / "a.xlsx", {"scholen": [["brin_vestiging", "naam", "sector", "gemeente_cbs"],

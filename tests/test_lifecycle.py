@@ -7,8 +7,18 @@ import pytest
 
 from domain.certification import PHASES, TRANSITIONS, Event
 from domain.lifecycle import (
-    TransitionRefused, audit_forecast, check_correction, check_transition, days_in_phase, dutch_list,
-    expected_audit_months, funnel, months_between, phase_segments, phase_start, stall_flags,
+    TransitionRefused,
+    audit_forecast,
+    check_correction,
+    check_transition,
+    days_in_phase,
+    dutch_list,
+    expected_audit_months,
+    funnel,
+    months_between,
+    phase_segments,
+    phase_start,
+    stall_flags,
 )
 
 TODAY = date(2026, 11, 23)

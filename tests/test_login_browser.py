@@ -1,10 +1,11 @@
 """Browser tests of logging in and out, what each role sees, and the Beheer page."""
 from __future__ import annotations
 
+from conftest import DEMO_TODAY, PASSWORD, USERS, click, login, start
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
 
-from conftest import DEMO_TODAY, PASSWORD, USERS, click, login, start
+from domain import clock
 from models.db import session_scope
 from services import auth, permissions
 
@@ -35,7 +36,7 @@ def _nav_links(duo) -> list[str]:
 
 def _no_alert(duo) -> None:
     try:
-        duo.driver.switch_to.alert
+        _ = duo.driver.switch_to.alert  # raises when there is none
     except NoAlertPresentException:
         return
     raise AssertionError("a JavaScript alert appeared")
@@ -101,9 +102,8 @@ def _options(username: str) -> list[dict]:
 
 
 def _today():
-    from datetime import date
 
-    return date.today()
+    return clock.today()
 
 
 def test_auth004_forbidden_area_in_the_url_is_refused(dash_duo, dash_app):

@@ -4,9 +4,20 @@ from __future__ import annotations
 import pytest
 
 from domain.network_analysis import (
-    Failure, Link, communities, completeness_matrix, group_completeness, partner_load, ring_positions,
-    school_networks, school_projection, single_points_of_failure, spring_positions, weak_networks,
-    anchored_positions, bipartite_graph,
+    Failure,
+    Link,
+    anchored_positions,
+    bipartite_graph,
+    communities,
+    completeness_matrix,
+    group_completeness,
+    partner_load,
+    ring_positions,
+    school_networks,
+    school_projection,
+    single_points_of_failure,
+    spring_positions,
+    weak_networks,
 )
 
 REQ = ["politie", "halt"]

@@ -5,9 +5,9 @@ import os
 import time
 from datetime import timedelta
 
+from conftest import DEMO_TODAY, USERS, choose, click, login, region_key, start, wait_until
 from sqlalchemy import select
 
-from conftest import DEMO_TODAY, USERS, choose, click, login, region_key, start, wait_until
 from components.theme import pct
 from models import Municipality, Region, School
 from models.db import session_scope

@@ -6,9 +6,9 @@ from datetime import date, timedelta
 
 import openpyxl
 import pytest
+from conftest import DEMO_TODAY, USERS
 from sqlalchemy import func, or_, select
 
-from conftest import DEMO_TODAY, USERS
 from domain.network import completeness, contact_active, partnership_active
 from domain.scope import Scope
 from models import AuditEntry, Contact, Municipality, Organisation, Partnership, Region, School

@@ -79,7 +79,7 @@ def session(world):
         s.rollback()
 
 
-def names_of(session: Session, ids) -> set[str]:  # noqa: ANN001
+def names_of(session: Session, ids) -> set[str]:
     return set(session.scalars(select(School.name).where(School.id.in_(list(ids)))))
 
 

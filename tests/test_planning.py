@@ -8,8 +8,19 @@ import pytest
 
 from domain.certification import Certificate
 from domain.planning import (
-    Candidate, PlanRefused, ProjectedSchool, Weights, candidate_kind, clean_quotas, coverage_projection,
-    expected_certificate_date, plan_difference, propose, remove_dates, score_against, tranche_finish,
+    Candidate,
+    PlanRefused,
+    ProjectedSchool,
+    Weights,
+    candidate_kind,
+    clean_quotas,
+    coverage_projection,
+    expected_certificate_date,
+    plan_difference,
+    propose,
+    remove_dates,
+    score_against,
+    tranche_finish,
 )
 
 AS_OF = date(2026, 11, 23)
@@ -134,7 +145,7 @@ def test_pln008_projection_matches_a_hand_computed_case():
     assert a.coverage[0] == 0.5 and a.coverage[3] == 0.5 and a.coverage[-1] == 0.0
     # school 4 valid 31-12-2026 .. 31-12-2028 (exclusive): covered up to 2028 K3
     assert b.covered == [1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0]
-    assert total.schools == 4 and total.covered == [x + y for x, y in zip(a.covered, b.covered)]
+    assert total.schools == 4 and total.covered == [x + y for x, y in zip(a.covered, b.covered, strict=True)]
 
 
 def test_pln009_helpers():

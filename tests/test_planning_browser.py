@@ -3,14 +3,13 @@ confirmation (trajectories visible on the certification page), and the read-only
 from __future__ import annotations
 
 import uuid
-from datetime import date
-
-from sqlalchemy import select
 
 from conftest import DEMO_TODAY, USERS, choose, click, login, region_key, start
+from sqlalchemy import select
+
+from domain import clock
 from domain.dates import add_months
 from domain.scope import parse_area_key
-from models import Region, Tranche
 from models.db import session_scope
 from services import planning
 from services.permissions import Principal
@@ -25,7 +24,7 @@ def _new_tranche(capacity: int = 4) -> dict:
     region_id, _ = parse_area_key(region_key("Maastricht-Heuvelland"))
     name = f"Testtranche {uuid.uuid4().hex[:6]}"
     with session_scope() as session:
-        tranche = planning.create_tranche(session, _admin(), region_id, name, add_months(date.today(), 9), capacity)
+        tranche = planning.create_tranche(session, _admin(), region_id, name, add_months(clock.today(), 9), capacity)
         tranche_id = tranche.id
     with session_scope() as session:
         option = next(o for o in planning_options(session, region_id) if o["value"] == tranche_id)
@@ -124,7 +123,7 @@ def test_pln101_propose_remove_save_compare_confirm(duo):
         assert duo.find_element(button).get_attribute("disabled") is not None, button
 
     area = region_key("Maastricht-Heuvelland")
-    duo.wait_for_page(f"{duo.server_url}/certificering?gebied={area}&peildatum={date.today().isoformat()}")
+    duo.wait_for_page(f"{duo.server_url}/certificering?gebied={area}&peildatum={clock.today().isoformat()}")
     duo.wait_for_element("#cert-grid .ag-row")
     shown = duo.driver.execute_script(
         "const api = dash_ag_grid.getApi('cert-grid'); const out = {};"

@@ -6,14 +6,14 @@ import os
 from datetime import date
 
 import pytest
+from conftest import DEMO_TODAY
 from sqlalchemy import func, select
 
-from conftest import DEMO_TODAY
 from domain.certification import ACTIVE_PHASES
 from domain.dates import quarter_label, quarter_of
 from domain.lifecycle import TransitionRefused, current_phase
 from domain.planning import PlanRefused, expected_certificate_date
-from models import AuditEntry, PhaseEvent, Province, Region, Tranche, TranchePlan, Trajectory
+from models import AuditEntry, PhaseEvent, Province, Region, Trajectory, Tranche, TranchePlan
 from models.db import session_scope
 from seed.demo import seed_demo
 from services import planning, trajectories

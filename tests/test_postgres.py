@@ -13,10 +13,10 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
-from typing import Iterator
 
 import openpyxl
 import pytest
@@ -38,7 +38,17 @@ import settings  # noqa: E402
 from dataio.exchange import export_workbook, import_workbook  # noqa: E402
 from domain.scope import Scope  # noqa: E402
 from models import (  # noqa: E402
-    Board, Contact, Municipality, Organisation, Partnership, PhaseEvent, Province, Region, School, Tranche, Trajectory,
+    Board,
+    Contact,
+    Municipality,
+    Organisation,
+    Partnership,
+    PhaseEvent,
+    Province,
+    Region,
+    School,
+    Trajectory,
+    Tranche,
 )
 from models.db import make_engine, session_scope  # noqa: E402
 from seed.demo import TABLES, seed_demo  # noqa: E402
@@ -184,9 +194,8 @@ def test_pg002_demo_seed_loads_the_same_rows(pg_demo, lite):
 
 
 def _utc(moment):
-    from datetime import timezone
 
-    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 # ---------------------------------------------------------------- the overview report
@@ -256,7 +265,7 @@ def test_pg006_export_from_postgres_imports_into_sqlite_unchanged(pg, lite, tmp_
     assert list(from_pg) == list(again) == list(from_lite)
     for sheet in from_pg:
         assert len(from_pg[sheet]) == len(again[sheet]) == len(from_lite[sheet]), sheet
-        for n, (a, b, c) in enumerate(zip(from_pg[sheet], again[sheet], from_lite[sheet]), start=1):
+        for n, (a, b, c) in enumerate(zip(from_pg[sheet], again[sheet], from_lite[sheet], strict=True), start=1):
             assert a == b, f"{sheet} row {n}: PostgreSQL export {a} != re-export after import {b}"
             assert a == c, f"{sheet} row {n}: PostgreSQL export {a} != SQLite export {c}"
     assert sum(len(rows) - 1 for name, rows in from_pg.items() if name != "toelichting") > 2000

@@ -9,10 +9,27 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from domain.certification import (ACTIVE_PHASES, TRANSITIONS, Event, certificate_status,
-                                  certificates_from_events, phase_at)
-from models import (Board, Contact, Municipality, Organisation, Partnership, PhaseEvent, Province, Region, School,
-                    Tranche, Trajectory)
+from domain.certification import (
+    ACTIVE_PHASES,
+    TRANSITIONS,
+    Event,
+    certificate_status,
+    certificates_from_events,
+    phase_at,
+)
+from models import (
+    Board,
+    Contact,
+    Municipality,
+    Organisation,
+    Partnership,
+    PhaseEvent,
+    Province,
+    Region,
+    School,
+    Trajectory,
+    Tranche,
+)
 from models.db import make_engine
 from seed.demo import seed_demo
 from seed.scale import seed_scale

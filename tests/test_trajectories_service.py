@@ -10,7 +10,7 @@ from sqlmodel import Session
 from domain.lifecycle import TransitionRefused, audit_forecast
 from domain.overview import school_status
 from domain.scope import Scope
-from models import AuditEntry, Municipality, PhaseEvent, Province, Region, School, Tranche, Trajectory
+from models import AuditEntry, Municipality, PhaseEvent, Province, Region, School, Trajectory, Tranche
 from services import trajectories as svc
 from services.permissions import PermissionDenied, Principal
 from services.snapshot import school_facts
@@ -59,7 +59,7 @@ def counts(session) -> tuple[int, int, int]:
 
 
 def run_path(session, principal, trajectory_id, dates, phases=PATH):
-    for phase, on in zip(phases, dates):
+    for phase, on in zip(phases, dates, strict=False):
         svc.record_transition(session, principal, trajectory_id, phase, on, f"naar {phase}", today=TODAY)
 
 

@@ -6,10 +6,9 @@ Create Date: 2026-11-23 14:49:09.616484
 
 The user table is "app_user" because "user" is reserved in PostgreSQL.
 """
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-
+from alembic import op
 
 revision = '0002'
 down_revision = '0001'
