@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import dash
-import dash_bootstrap_components as dbc
 import flask_bootstrap
-from dash import Dash, dcc, html
+from dash import Dash
 from flask import send_from_directory
 
-from components import shell
 from services import web_auth
+from web import shell
 
 _BOOTSTRAP_DIR = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5" / "css"
 BOOTSTRAP_URL = "/vendor/bootstrap/bootstrap.min.css"
@@ -38,21 +36,8 @@ def create_app() -> Dash:
 
     web_auth.install(app.server)
     app.index_string = app.index_string.replace("<html>", '<html lang="nl">')
-    app.layout = _layout
+    app.layout = shell.layout  # per request: the navigation and areas depend on the user
     return app
-
-
-def _layout() -> html.Div:
-    # Built per request: the navigation and the area options depend on who is logged in.
-    principal = web_auth.current_principal()
-    return html.Div(
-        [
-            dcc.Location(id="url", refresh="callback-nav"),
-            shell.navbar(dash.page_registry.values(), principal),
-            shell.scope_bar(principal),
-            dbc.Container(dash.page_container, fluid=True, className="py-3"),
-        ]
-    )
 
 
 app = create_app()

@@ -4,16 +4,19 @@ Every callback checks the role on the server again: a client can call any callba
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC
+from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import Input, Output, State, dcc, html, no_update
 
 from components.inputs import dropdown
 from domain import clock
-from models.db import session_scope
-from services import audit, auth, permissions, user_admin, web_auth
+from services import audit, auth, permissions, user_admin
+from services.permissions import PermissionDenied
+from web.request_context import Request, page_callback, page_layout
 
 dash.register_page(__name__, path="/beheer", name="Beheer", order=95, roles=("beheerder",),
                    title="Beheer – Veilig in en om School")
@@ -23,20 +26,19 @@ AUDIT_LIMIT = 500
 ROLE_OPTIONS = [{"label": label, "value": role} for role, label in auth.ROLE_LABELS.items()]
 
 
-def _is_admin() -> bool:
-    principal = web_auth.current_principal()
-    return principal is not None and permissions.can_manage_users(principal)
+def _require_admin(request: Request) -> None:
+    if not permissions.can_manage_users(request.principal):
+        raise PermissionDenied(DENIED)
 
 
-def _refusal(id_: str = "admin-denied") -> dbc.Alert:
-    return dbc.Alert(DENIED, color="danger", id=id_)
+def _refusal(message: str = DENIED, id_: str = "admin-denied") -> dbc.Alert:
+    return dbc.Alert(message, color="danger", id=id_)
 
 
-def layout(**_query):
-    if not _is_admin():
-        return html.Div([html.H2("Beheer", className="h4 mb-3"), _refusal("access-denied")])
-    with session_scope() as session:
-        scopes = user_admin.scope_options(session)
+@page_layout("Beheer")
+def layout(request: Request) -> html.Div:
+    _require_admin(request)
+    scopes = user_admin.scope_options(request.session)
     return html.Div([
         html.H2("Beheer", className="h4 mb-3"),
         dcc.Store(id="admin-changed", data=0),
@@ -50,7 +52,7 @@ def layout(**_query):
     ])
 
 
-def _add_form(scope_options: list[dict]) -> list:
+def _add_form(scope_options: list[dict[str, str]]) -> list[object]:
     return [
         html.H3("Gebruiker toevoegen", className="h5"),
         dbc.Label("Gebruikersnaam", html_for="admin-new-username"),
@@ -67,7 +69,7 @@ def _add_form(scope_options: list[dict]) -> list:
     ]
 
 
-def _account_form() -> list:
+def _account_form() -> list[object]:
     return [
         html.H3("Account wijzigen", className="h5"),
         dbc.Label("Gebruiker", html_for="admin-account"),
@@ -81,7 +83,7 @@ def _account_form() -> list:
     ]
 
 
-def _audit_part() -> list:
+def _audit_part() -> list[object]:
     return [
         html.H3("Auditlog", className="h5"),
         html.P(f"Nieuwste eerst; de laatste {AUDIT_LIMIT} regels. De CSV-export bevat het hele (gefilterde) log.",
@@ -99,7 +101,7 @@ def _audit_part() -> list:
     ]
 
 
-def _user_rows(users) -> dbc.Table:
+def _user_rows(users: list[auth.UserSummary]) -> dbc.Table:
     header = html.Thead(html.Tr([html.Th(h) for h in ("Gebruikersnaam", "Naam", "Rol", "Gebieden", "Status",
                                                        "Laatst ingelogd")]))
     body = html.Tbody([html.Tr([
@@ -111,29 +113,28 @@ def _user_rows(users) -> dbc.Table:
     return dbc.Table([header, body], bordered=True, size="sm", striped=True, id="admin-user-table")
 
 
-@callback(Output("admin-users", "children"), Output("admin-account", "options"), Input("admin-changed", "data"))
-def show_users(_changed):
-    if not _is_admin():
-        return _refusal(), []
-    with session_scope() as session:
-        users = auth.list_users(session)
+@page_callback(Output("admin-users", "children"), Output("admin-account", "options"), Input("admin-changed", "data"),
+               on_refusal=lambda message: (_refusal(message), []))
+def show_users(request: Request, _changed: object) -> tuple[object, list[dict[str, str]]]:
+    _require_admin(request)
+    users = auth.list_users(request.session)
     return _user_rows(users), [{"label": u.username, "value": u.username} for u in users]
 
 
-@callback(Output("admin-add-result", "children"), Output("admin-changed", "data"),
-          Input("admin-add", "n_clicks"), State("admin-new-username", "value"), State("admin-new-name", "value"),
-          State("admin-new-role", "value"), State("admin-new-scope", "value"), State("admin-changed", "data"),
-          prevent_initial_call=True)
-def add_user(_n, username, name, role, scope_key, changed):
-    if not _is_admin():
-        return _refusal(), no_update
-    actor = web_auth.require_principal().username
+@page_callback(Output("admin-add-result", "children"), Output("admin-changed", "data"),
+               Input("admin-add", "n_clicks"), State("admin-new-username", "value"), State("admin-new-name", "value"),
+               State("admin-new-role", "value"), State("admin-new-scope", "value"), State("admin-changed", "data"),
+               on_refusal=lambda message: (_refusal(message), no_update), prevent_initial_call=True)
+def add_user(request: Request, _n: object, username: object, name: object, role: object, scope_key: object,
+             changed: int | None) -> tuple[object, object]:
+    _require_admin(request)
     try:
-        with session_scope() as session:
-            password = user_admin.add_user(session, actor=actor, username=str(username or ""),
-                                           display_name=str(name or ""), role=str(role or ""),
-                                           scope_key=scope_key)
-    except ValueError as exc:  # the services' Dutch refusals; the transaction was rolled back
+        password = user_admin.add_user(request.session, actor=request.principal.username,
+                                       username=str(username or ""), display_name=str(name or ""),
+                                       role=str(role or ""),
+                                       scope_key=scope_key if isinstance(scope_key, str) else None)
+    except ValueError as exc:  # the services' Dutch refusals; nothing of it may be saved
+        request.session.rollback()
         return dbc.Alert(str(exc), color="danger", id="admin-add-error"), no_update
     return _password_alert(f"Gebruiker '{auth.normalize_username(str(username))}' aangemaakt.", password,
                            "admin-new-password"), (changed or 0) + 1
@@ -144,46 +145,61 @@ def _password_alert(text: str, password: str, id_: str) -> dbc.Alert:
                                                 html.Code(password, id=id_)])], color="success")
 
 
-@callback(Output("admin-account-result", "children"), Output("admin-changed", "data", allow_duplicate=True),
-          Input("admin-disable", "n_clicks"), Input("admin-enable", "n_clicks"), Input("admin-reset", "n_clicks"),
-          State("admin-account", "value"), State("admin-changed", "data"), prevent_initial_call=True)
-def change_account(_d, _e, _r, username, changed):
-    if not _is_admin():
-        return _refusal(), no_update
+def _change_account(request: Request, username: object, changed: int | None,
+                    change: Callable[[str], object]) -> tuple[object, object]:
+    """One account action for the chosen user; the outcome (a Dutch alert) and the changed counter."""
+    _require_admin(request)
     if not isinstance(username, str) or not username:
         return dbc.Alert("Kies eerst een gebruiker.", color="warning"), no_update
-    actor = web_auth.require_principal().username
-    action = ctx.triggered_id
     try:
-        with session_scope() as session:
-            if action == "admin-disable":
-                auth.disable_user(session, username, actor=actor)
-                result = dbc.Alert(f"Gebruiker '{username}' uitgeschakeld.", color="success")
-            elif action == "admin-enable":
-                auth.enable_user(session, username, actor=actor)
-                result = dbc.Alert(f"Gebruiker '{username}' ingeschakeld.", color="success")
-            elif action == "admin-reset":
-                password = user_admin.reset_password(session, actor=actor, username=username)
-                result = _password_alert(f"Nieuw wachtwoord voor '{username}'.", password, "admin-reset-password")
-            else:
-                return no_update, no_update
+        result = change(username)
     except ValueError as exc:
+        request.session.rollback()
         return dbc.Alert(str(exc), color="danger"), no_update
     return result, (changed or 0) + 1
 
 
-def _filters(user, entity) -> dict:
+def _account_callback(button: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return page_callback(Output("admin-account-result", "children", allow_duplicate=True),
+                         Output("admin-changed", "data", allow_duplicate=True),
+                         Input(button, "n_clicks"), State("admin-account", "value"), State("admin-changed", "data"),
+                         on_refusal=lambda message: (_refusal(message), no_update), prevent_initial_call=True)
+
+
+@_account_callback("admin-disable")
+def disable_account(request: Request, _n: object, username: object, changed: int | None) -> tuple[object, object]:
+    def disable(name: str) -> object:
+        auth.disable_user(request.session, name, actor=request.principal.username)
+        return dbc.Alert(f"Gebruiker '{name}' uitgeschakeld.", color="success")
+    return _change_account(request, username, changed, disable)
+
+
+@_account_callback("admin-enable")
+def enable_account(request: Request, _n: object, username: object, changed: int | None) -> tuple[object, object]:
+    def enable(name: str) -> object:
+        auth.enable_user(request.session, name, actor=request.principal.username)
+        return dbc.Alert(f"Gebruiker '{name}' ingeschakeld.", color="success")
+    return _change_account(request, username, changed, enable)
+
+
+@_account_callback("admin-reset")
+def reset_password(request: Request, _n: object, username: object, changed: int | None) -> tuple[object, object]:
+    def reset(name: str) -> object:
+        password = user_admin.reset_password(request.session, actor=request.principal.username, username=name)
+        return _password_alert(f"Nieuw wachtwoord voor '{name}'.", password, "admin-reset-password")
+    return _change_account(request, username, changed, reset)
+
+
+def _filters(user: object, entity: object) -> dict[str, Any]:
     return {"username": user.strip() if isinstance(user, str) and user.strip() else None,
             "entity": entity.strip() if isinstance(entity, str) and entity.strip() else None}
 
 
-@callback(Output("admin-audit", "children"), Input("admin-changed", "data"), Input("admin-audit-user", "value"),
-          Input("admin-audit-entity", "value"))
-def show_audit(_changed, user, entity):
-    if not _is_admin():
-        return _refusal()
-    with session_scope() as session:
-        entries = audit.list_entries(session, limit=AUDIT_LIMIT, **_filters(user, entity))
+@page_callback(Output("admin-audit", "children"), Input("admin-changed", "data"), Input("admin-audit-user", "value"),
+               Input("admin-audit-entity", "value"), on_refusal=_refusal)
+def show_audit(request: Request, _changed: object, user: object, entity: object) -> object:
+    _require_admin(request)
+    entries = audit.list_entries(request.session, limit=AUDIT_LIMIT, **_filters(user, entity))
     header = html.Thead(html.Tr([html.Th(h) for h in ("Tijdstip (UTC)", "Gebruiker", "Actie", "Tabel", "Id", "Veld",
                                                        "Oud", "Nieuw", "Toelichting")]))
     body = html.Tbody([html.Tr([
@@ -196,12 +212,11 @@ def show_audit(_changed, user, entity):
                     style={"maxHeight": "32rem", "overflowY": "auto"})
 
 
-@callback(Output("admin-audit-download", "data"), Output("admin-audit", "children", allow_duplicate=True),
-          Input("admin-audit-export", "n_clicks"), State("admin-audit-user", "value"),
-          State("admin-audit-entity", "value"), prevent_initial_call=True)
-def export_audit(_n, user, entity):
-    if not _is_admin():
-        return None, _refusal()
-    with session_scope() as session:
-        content = audit.export_csv(session, **_filters(user, entity))
+@page_callback(Output("admin-audit-download", "data"), Output("admin-audit", "children", allow_duplicate=True),
+               Input("admin-audit-export", "n_clicks"), State("admin-audit-user", "value"),
+               State("admin-audit-entity", "value"), on_refusal=lambda message: (None, _refusal(message)),
+               prevent_initial_call=True)
+def export_audit(request: Request, _n: object, user: object, entity: object) -> tuple[object, object]:
+    _require_admin(request)
+    content = audit.export_csv(request.session, **_filters(user, entity))
     return dcc.send_bytes(content, f"auditlog-{clock.today().isoformat()}.csv"), no_update

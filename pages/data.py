@@ -4,16 +4,15 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
-from dash.exceptions import PreventUpdate
 
 from components.inputs import dropdown
-from dataio.errors import COUNT_KINDS
+from dataio.errors import COUNT_KINDS, RowError
 from domain import clock
 from domain.vocab import SECTORS
-from models.db import session_scope
-from services import permissions, web_auth
+from services import permissions
 from services.permissions import PermissionDenied, Principal
-from services.uploads import decode_upload, run_upload
+from services.uploads import UploadOutcome, decode_upload, run_upload
+from web.request_context import Request, page_callback, page_layout
 
 dash.register_page(__name__, path="/gegevens", name="Gegevens", order=90,
                    title="Gegevens – Veilig in en om School")
@@ -26,25 +25,15 @@ EXPORT_DENIED = ("Een schoolbestuurder kan geen uitwisselbestand downloaden: de 
                  "de regio's, niet alleen die van uw bestuur.")
 
 
-def may_import(p: Principal | None) -> bool:
-    """Beheerder: every file; coordinator: exchange files, rows checked against their regions."""
-    return p is not None and (permissions.is_admin(p) or (p.role == "coordinator" and bool(p.region_ids)))
-
-
-def may_export(p: Principal | None) -> bool:
-    return p is not None and p.role in ("beheerder", "coordinator", "stuurgroeplid")
-
-
 def _denied(message: str, id_: str) -> dbc.Alert:
     return dbc.Alert(message, color="danger", id=id_)
 
 
-def layout(**_query):
-    principal = web_auth.current_principal()
-    if principal is None:
-        return _denied("U bent niet ingelogd.", "access-denied")
-    importer = _importer(principal) if may_import(principal) else dbc.Alert(IMPORT_DENIED, color="info",
-                                                                            id="data-no-import")
+@page_layout("Gegevens")
+def layout(request: Request) -> html.Div:
+    principal = request.principal
+    importer = (_importer(principal) if permissions.can_import_files(principal)
+                else dbc.Alert(IMPORT_DENIED, color="info", id="data-no-import"))
     exporter = _exporter(principal)
     return html.Div([html.H2("Gegevens", className="h4 mb-3"), importer, exporter])
 
@@ -78,8 +67,8 @@ def _importer(principal: Principal) -> dbc.Card:
 
 
 def _exporter(principal: Principal) -> dbc.Card:
-    if not may_export(principal):
-        export_part = [html.P(EXPORT_DENIED, className="text-muted", id="data-no-export")]
+    if not permissions.can_export_exchange(principal):
+        export_part: list[object] = [html.P(EXPORT_DENIED, className="text-muted", id="data-no-export")]
     else:
         personal = (dbc.Checklist(id="data-export-personal", value=[], className="mb-2", options=[
             {"label": "Zonder persoonsgegevens (contactpersonen weglaten)", "value": "without"}])
@@ -106,7 +95,7 @@ def _exporter(principal: Principal) -> dbc.Card:
 
 
 @callback(Output("data-sector-row", "style"), Input("data-kind", "value"))
-def show_sector(kind):
+def show_sector(kind: object) -> dict[str, str]:
     return {"display": "block"} if kind == "duo" else {"display": "none"}
 
 
@@ -119,7 +108,7 @@ def _counts_table(counts: dict[str, dict[str, int]]) -> dbc.Table:
     return dbc.Table([header, body], bordered=True, size="sm", className="w-auto", id="data-counts")
 
 
-def _errors_table(errors) -> html.Div:
+def _errors_table(errors: list[RowError]) -> html.Div:
     shown = errors[:MAX_ERRORS_SHOWN]
     rows = [html.Tr([html.Td(e.file), html.Td(e.sheet), html.Td(e.line, className="text-end"), html.Td(e.column),
                      html.Td(e.reason)]) for e in shown]
@@ -131,8 +120,8 @@ def _errors_table(errors) -> html.Div:
     ])
 
 
-def _outcome_view(outcome, *, preview: bool) -> list:
-    parts = []
+def _outcome_view(outcome: UploadOutcome, *, preview: bool) -> list[object]:
+    parts: list[object] = []
     if outcome.result is not None:
         parts.append(html.P(outcome.message, id="data-summary"))
         parts += [dbc.Alert(w, color="warning", className="py-2") for w in outcome.result.warnings]
@@ -146,16 +135,17 @@ def _outcome_view(outcome, *, preview: bool) -> list:
     return parts
 
 
-@callback(
+@page_callback(
     Output("data-preview", "children"), Output("data-confirm", "disabled"), Output("data-result", "children"),
     Input("data-upload", "contents"), Input("data-kind", "value"), Input("data-sector", "value"),
     Input("data-partial", "value"), State("data-upload", "filename"),
-    prevent_initial_call=True,
+    on_refusal=lambda message: (_denied(message, "data-summary"), True, None), prevent_initial_call=True,
 )
-def preview_upload(contents, kind, sector, partial, filename):
+def preview_upload(request: Request, contents: str | None, kind: str, sector: str, partial: list[str] | None,
+                   filename: str | None) -> tuple[object, bool, object]:
     """Dry run: validate the whole file and show what would change, write nothing."""
-    principal = web_auth.current_principal()
-    if not may_import(principal):
+    principal = request.principal
+    if not permissions.can_import_files(principal):
         return _denied(IMPORT_DENIED, "data-summary"), True, None
     if not contents:
         return no_update, True, no_update
@@ -169,17 +159,18 @@ def preview_upload(contents, kind, sector, partial, filename):
     return [title] + _outcome_view(outcome, preview=True), not can_import, None
 
 
-@callback(
+@page_callback(
     Output("data-result", "children", allow_duplicate=True), Output("data-rejects-download", "data"),
     Output("data-confirm", "disabled", allow_duplicate=True),
     Input("data-confirm", "n_clicks"),
     State("data-upload", "contents"), State("data-upload", "filename"), State("data-kind", "value"),
     State("data-sector", "value"), State("data-partial", "value"),
-    prevent_initial_call=True,
+    on_refusal=lambda message: (_denied(message, "data-import-refused"), None, True), prevent_initial_call=True,
 )
-def confirm_upload(n_clicks, contents, filename, kind, sector, partial):
-    principal = web_auth.current_principal()
-    if not may_import(principal):
+def confirm_upload(request: Request, n_clicks: int | None, contents: str | None, filename: str | None, kind: str,
+                   sector: str, partial: list[str] | None) -> tuple[object, object, object]:
+    principal = request.principal
+    if not permissions.can_import_files(principal):
         return _denied(IMPORT_DENIED, "data-import-refused"), None, True
     if not n_clicks or not contents:
         return no_update, no_update, no_update
@@ -194,25 +185,24 @@ def confirm_upload(n_clicks, contents, filename, kind, sector, partial):
     return view, download, True
 
 
-@callback(Output("data-export-download", "data"), Output("data-export-message", "children"),
-          Input("data-export", "n_clicks"), State("data-export-personal", "value"), prevent_initial_call=True)
-def download_export(n_clicks, personal):
+@page_callback(Output("data-export-download", "data"), Output("data-export-message", "children"),
+               Input("data-export", "n_clicks"), State("data-export-personal", "value"),
+               on_refusal=lambda message: (None, _denied(message, "data-export-refused")), prevent_initial_call=True)
+def download_export(request: Request, n_clicks: int | None, personal: list[str] | None) -> tuple[object, object]:
     from dataio.exchange import export_bytes
 
-    principal = web_auth.current_principal()
-    if not may_export(principal):
+    principal = request.principal
+    if not permissions.can_export_exchange(principal):
         return None, _denied(EXPORT_DENIED, "data-export-refused")
     include_personal = permissions.can_see_personal_data(principal) and "without" not in (personal or [])
-    with session_scope() as session:
-        regions = permissions.readable_region_ids(principal, permissions.region_provinces(session))
-        content = export_bytes(session, include_personal=include_personal, scope_region_ids=regions)
+    regions = permissions.readable_region_ids(principal, permissions.region_provinces(request.session))
+    content = export_bytes(request.session, include_personal=include_personal, scope_region_ids=regions)
     return dcc.send_bytes(content, f"vios-export-{clock.today().isoformat()}.xlsx"), None
 
 
-@callback(Output("data-template-download", "data"), Input("data-template", "n_clicks"), prevent_initial_call=True)
-def download_template(n_clicks):
+@page_callback(Output("data-template-download", "data"), Input("data-template", "n_clicks"),
+               prevent_initial_call=True)
+def download_template(_request: Request, n_clicks: int | None) -> object:
     from dataio.exchange import template_bytes
 
-    if web_auth.current_principal() is None:
-        raise PreventUpdate
     return dcc.send_bytes(template_bytes(), "vios-sjabloon.xlsx")

@@ -261,3 +261,13 @@ def default_area_key(session: Session, p: Principal) -> str | None:
     """The first area the user may see ('nl' for a beheerder); None when there is none."""
     options = readable_area_options(session, p)
     return options[0]["value"] if options else None
+
+
+def can_import_files(p: Principal) -> bool:
+    """Beheerder: every file; coordinator: exchange files, each row checked against their regions."""
+    return is_admin(p) or (p.role == "coordinator" and bool(p.region_ids))
+
+
+def can_export_exchange(p: Principal) -> bool:
+    """The exchange export holds every school of the readable regions, so not for a board member."""
+    return p.role in ("beheerder", "coordinator", "stuurgroeplid")

@@ -1,0 +1,87 @@
+"""The app shell per request (navigation, scope bar, page container) and the callbacks that keep
+the scope bar, the navigation links and the URL in step. The URL is the one source of the selection."""
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+
+from components import shell
+from domain import clock
+from domain.scope import COMPARE_PARAM, scope_from_params, scope_query
+from services import web_auth
+from web.request_context import SELECTION_PARAMS, current_principal, parse_search, request_context
+
+
+def layout() -> html.Div:
+    """The whole app layout; built per request, since the navigation and areas depend on the user."""
+    principal = current_principal()
+    options: list[dict[str, str]] = []
+    default = None
+    if principal is not None:
+        with request_context() as request:
+            options, default = request.area_options, request.default_area
+    return html.Div([
+        dcc.Location(id="url", refresh="callback-nav"),
+        shell.navbar(dash.page_registry.values(), principal,
+                     web_auth.csrf_token() if principal is not None else ""),
+        shell.scope_bar(options, default, clock.today()),
+        dbc.Container(dash.page_container, fluid=True, className="py-3"),
+    ])
+
+
+@callback(
+    Output("scope-area", "value"), Output("scope-sector", "value"), Output("scope-date", "date"),
+    Output("url", "search"),
+    Input("url", "search"), Input("scope-area", "value"), Input("scope-sector", "value"),
+    Input("scope-date", "date"), Input("scope-today", "n_clicks"),
+)
+def sync_scope(search: object, area: object, sector: object, as_of: object, _today_clicks: object) -> tuple[Any, ...]:
+    """One callback keeps selectors and URL in step (two would form a cycle).
+
+    The areas the browser offers are not trusted: the readable areas are computed here.
+    """
+    if current_principal() is None:
+        raise PreventUpdate
+    with request_context(search if isinstance(search, str) else None) as request:
+        known = {o["value"] for o in request.area_options}
+        default = request.default_area
+    today = clock.today()
+    url_params = parse_search(search)
+    if not url_params.get("gebied") and default:
+        url_params["gebied"] = default
+    url_scope, _ = scope_from_params(url_params, today, known_areas=known)
+    if ctx.triggered_id in (None, "url"):
+        shown_area = url_scope.area_key if url_scope.area_key in known else default
+        return shown_area, url_scope.sector or "alle", url_scope.as_of.isoformat(), no_update
+    if not isinstance(area, str) or area not in known:
+        raise PreventUpdate
+    picked = as_of if isinstance(as_of, str) else today.isoformat()
+    if ctx.triggered_id == "scope-today":
+        picked = today.isoformat()
+    params = {"gebied": area, "peildatum": picked[:10]}
+    if isinstance(sector, str) and sector != "alle":
+        params["sector"] = sector
+    scope, _ = scope_from_params(params, today, known_areas=known)
+    if scope == url_scope:
+        # Selectors merely echo the URL (also when it held invalid values that
+        # fell back to defaults): leave the URL, so its warnings stay visible.
+        return no_update, no_update, no_update, no_update
+    date_out = scope.as_of.isoformat() if ctx.triggered_id == "scope-today" else no_update
+    # the compare date ("Vergelijk met") stays in the URL when the scope changes
+    keep = f"&{COMPARE_PARAM}={quote(url_params[COMPARE_PARAM])}" if url_params.get(COMPARE_PARAM) else ""
+    return no_update, no_update, date_out, scope_query(scope) + keep
+
+
+@callback(Output({"type": "nav-link", "path": ALL}, "href"), Input("url", "search"),
+          State({"type": "nav-link", "path": ALL}, "id"))
+def keep_scope_in_nav_links(search: object, ids: list[object] | None) -> list[str]:
+    """Navigation keeps the selection; only our own page paths end up in href."""
+    own_paths = {page["relative_path"] for page in dash.page_registry.values()}
+    params = {k: v for k, v in parse_search(search).items() if k in SELECTION_PARAMS}
+    query = "?" + urlencode(params) if params else ""
+    return [(i["path"] if isinstance(i, dict) and i.get("path") in own_paths else "/") + query for i in ids or []]
