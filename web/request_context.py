@@ -64,8 +64,16 @@ class Request:
 
     @property
     def area_options(self) -> list[dict[str, str]]:
-        """The areas this user may pick (for the area selector), computed once."""
-        return self._once("areas", lambda: permissions.readable_area_options(self.session, self.principal))
+        """The areas this user may pick (for the area selector), computed once per HTTP request."""
+        def compute() -> list[dict[str, str]]:
+            if flask.has_request_context() and "vios_area_options" in flask.g:
+                cached: list[dict[str, str]] = flask.g.vios_area_options
+                return cached
+            options = permissions.readable_area_options(self.session, self.principal)
+            if flask.has_request_context():
+                flask.g.vios_area_options = options
+            return options
+        return self._once("areas", compute)
 
     @property
     def default_area(self) -> str | None:
