@@ -261,3 +261,19 @@ def default_area_key(session: Session, p: Principal) -> str | None:
     """The first area the user may see ('nl' for a beheerder); None when there is none."""
     options = readable_area_options(session, p)
     return options[0]["value"] if options else None
+
+
+# ---------------------------------------------------------------- tranche planning
+
+PLAN_ROLES = ("beheerder", "coordinator", "stuurgroeplid")
+
+
+def can_read_plans(p: Principal, region_id: int | None, province_of_region: int | None) -> bool:
+    """Tranche plans of a region: beheerder, and coordinators and stuurgroepleden who may read
+    the region; a bestuurder never (not even for the regions of their schools)."""
+    return p.role in PLAN_ROLES and can_read_region(p, region_id, province_of_region)
+
+
+def can_edit_plans(p: Principal, region_id: int | None) -> bool:
+    """Tranches and plans are changed by those who change the region's trajectories."""
+    return p.role in PLAN_ROLES and can_edit_region(p, region_id)
