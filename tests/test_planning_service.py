@@ -246,3 +246,21 @@ def test_pls005_projection_and_comparison(db):
         assert total.a >= total.b
         with pytest.raises(PermissionDenied):
             planning.compare_plans(session, people["board"], a, b, DEMO_TODAY)
+
+
+def test_pls006_tranche_choices_and_saved_plans_are_typed_read_models(db):
+    tranche_id = _new_tranche(db, "Planning test 6", capacity=3)
+    with session_scope(db) as session:
+        mh, people = _people(session)
+        coord, items = _proposed(session, tranche_id)
+        choice = next(t for t in planning.future_tranches(session, people["stuur"], mh.id, DEMO_TODAY)
+                      if t.id == tranche_id)
+        assert (choice.name, choice.capacity, choice.taken, choice.confirmed) == ("Planning test 6", 3, 0, None)
+        planning.save_plan(session, coord, tranche_id, "Z", DEMO_TODAY, weights={}, quotas={}, audit_capacity=None,
+                           items=items, today=DEMO_TODAY)
+        planning.save_plan(session, coord, tranche_id, "Y", DEMO_TODAY, weights={}, quotas={}, audit_capacity=None,
+                           items=items[:1], today=DEMO_TODAY)
+        plans = planning.list_plans(session, people["stuur"], tranche_id)
+        assert [(p.name, p.status, p.schools) for p in plans] == [("Y", "draft", 1), ("Z", "draft", 3)]
+        with pytest.raises(PermissionDenied):
+            planning.list_plans(session, people["board"], tranche_id)

@@ -54,7 +54,8 @@ def future_tranches(session: Session, p: Principal, region_id: int | None, as_of
     ids = [t.id for t in tranches if t.id is not None]
     taken = taken_places(session, ids)
     confirmed = dict(session.exec(select(TranchePlan.tranche_id, TranchePlan.name)
-                                  .where(col(TranchePlan.tranche_id).in_(ids), TranchePlan.status == "confirmed")))
+                                  .where(col(TranchePlan.tranche_id).in_(ids), TranchePlan.status == "confirmed"))
+                     .all())
     return [TrancheChoice(t.id, t.name, t.start_on, t.capacity, taken[t.id], confirmed.get(t.id))
             for t in tranches if t.id is not None]
 
@@ -76,7 +77,7 @@ def list_plans(session: Session, p: Principal, tranche_id: object) -> list[PlanS
     counts = dict(session.exec(select(TranchePlanItem.plan_id, func.count(col(TranchePlanItem.id)))
                                .where(col(TranchePlanItem.plan_id).in_([plan.id for plan in plans]),
                                       TranchePlanItem.source != "removed")
-                               .group_by(col(TranchePlanItem.plan_id))))
+                               .group_by(col(TranchePlanItem.plan_id))).all())
     return [PlanSummary(plan.id, plan.name, plan.status, counts.get(plan.id, 0), plan.created_by)
             for plan in plans if plan.id is not None]
 
