@@ -26,9 +26,9 @@ def measure(session, add) -> None:
     tranche_id = planning.create_tranche(session, admin, region_id, "Benchmark", add_months(TODAY, 6), CAPACITY,
                                          today=TODAY).id
     session.flush()
-    ctx = planning.context(session, admin, tranche_id, TODAY)
+    ctx = planning.tranche_context(session, admin, tranche_id, TODAY)
     n = f"{len(ctx.candidates)} kand."
-    add("load candidates (context)", n, lambda: planning.context(session, admin, tranche_id, TODAY))
+    add("load candidates (context)", n, lambda: planning.tranche_context(session, admin, tranche_id, TODAY))
     add("proposal, domain only", n, lambda: propose(ctx.candidates, Weights(), capacity=ctx.free, quotas={},
                                                     coverage=ctx.data.coverage, as_of=TODAY))
     items, _ = planning.make_proposal(session, admin, tranche_id, TODAY, weights={}, quotas={}, items=[])

@@ -2,15 +2,21 @@
 The audit wave uses components.certification_charts.forecast_chart."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import plotly.graph_objects as go
 
 from components.charts import chart_layout
+
+if TYPE_CHECKING:
+    from services.planning import Projection
 
 # Readable, distinguishable line colours (colour-blind friendly order).
 LINE_COLOURS = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#999999"]
 
 
-def coverage_projection_chart(projection, title: str = "Verwachte dekking per gemeente per kwartaal") -> go.Figure:
+def coverage_projection_chart(projection: Projection,
+                              title: str = "Verwachte dekking per gemeente per kwartaal") -> go.Figure:
     """One line per municipality, the whole region as a thick dark line; the quarter in which
     the plan's schools are expected to be certified is marked."""
     fig = go.Figure()

@@ -73,7 +73,7 @@ class Weights:
     learning: float = 1.0
 
     @classmethod
-    def from_dict(cls, data: Mapping | None) -> Weights:
+    def from_dict(cls, data: Mapping[str, object] | None) -> Weights:
         """From untrusted input: numbers between 0 and MAX_WEIGHT; missing keys keep the default."""
         values = {}
         for f in fields(cls):
@@ -81,6 +81,8 @@ class Weights:
             if raw is None or raw == "":
                 continue
             try:
+                if not isinstance(raw, int | float | str):
+                    raise TypeError(raw)
                 value = float(raw)
             except (TypeError, ValueError):
                 raise PlanRefused(f"Gewicht '{COMPONENT_LABELS[f.name]}' is geen getal.") from None
@@ -93,7 +95,7 @@ class Weights:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-def clean_quotas(data: Mapping | None, sectors: Iterable[str]) -> dict[str, int]:
+def clean_quotas(data: Mapping[str, object] | None, sectors: Iterable[str]) -> dict[str, int]:
     """Maximum places per sector from untrusted input; empty values mean no quota."""
     known = set(sectors)
     result = {}
@@ -103,6 +105,8 @@ def clean_quotas(data: Mapping | None, sectors: Iterable[str]) -> dict[str, int]
         if sector not in known:
             raise PlanRefused(f"Onbekende sector '{sector}'.")
         try:
+            if not isinstance(raw, int | float | str):
+                raise TypeError(raw)
             value = int(raw)
         except (TypeError, ValueError):
             raise PlanRefused(f"Quotum voor {sector} is geen geheel getal.") from None

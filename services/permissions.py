@@ -271,3 +271,19 @@ def can_import_files(p: Principal) -> bool:
 def can_export_exchange(p: Principal) -> bool:
     """The exchange export holds every school of the readable regions, so not for a board member."""
     return p.role in ("beheerder", "coordinator", "stuurgroeplid")
+
+
+# ---------------------------------------------------------------- tranche planning
+
+PLAN_ROLES = ("beheerder", "coordinator", "stuurgroeplid")
+
+
+def can_read_plans(p: Principal, region_id: int | None, province_of_region: int | None) -> bool:
+    """Tranche plans of a region: beheerder, and coordinators and stuurgroepleden who may read
+    the region; a bestuurder never (not even for the regions of their schools)."""
+    return p.role in PLAN_ROLES and can_read_region(p, region_id, province_of_region)
+
+
+def can_edit_plans(p: Principal, region_id: int | None) -> bool:
+    """Tranches and plans are changed by those who change the region's trajectories."""
+    return p.role in PLAN_ROLES and can_edit_region(p, region_id)

@@ -425,45 +425,49 @@ def test_planning_callbacks_refuse_other_regions_and_read_only_roles(dash_app):
         other_school = session.scalar(select(School.id).join(Municipality).where(
             Municipality.region_id == parse_area_key(other_key)[0]))
     plans_before = _count_plans()
-    scope = {"query": {"gebied": own_key, "peildatum": "2026-11-23"}}
+    search = f"?gebied={own_key}&peildatum=2026-11-23"   # the selection comes from the URL
+
+    def action(button: str, values: dict):
+        """The planning callback of one user action (one callback per button)."""
+        key = next(k for k, spec in dash_app.callback_map.items()
+                   if any(i["id"] == button for i in spec["inputs"]))
+        return _post(client, _payload(dash_app, key, {**values, "url.search": search})).get_data(as_text=True)
 
     client = dash_app.server.test_client()
     client_login(client, USERS["coordinator"][0])
-    for trigger in ("plan-propose.n_clicks", "plan-save.n_clicks"):
-        body = _call(client, dash_app, "plan-work.data", {
-            "plan-tranche.value": tranches[other_key], "plan-scope.data": scope, "plan-save-name.value": "sneaky",
-            "plan-work.data": {"tranche_id": tranches[other_key], "items": []}}, trigger).get_data(as_text=True)
-        assert "Geen toegang" in body, trigger
+    for button in ("plan-propose", "plan-save"):
+        body = action(button, {"plan-save-name.value": "sneaky",
+                               "plan-work.data": {"tranche_id": tranches[other_key], "items": []}})
+        assert "Geen toegang" in body, button
     # the own tranche with a forged school of another region is refused too
-    body = _call(client, dash_app, "plan-work.data", {
-        "plan-tranche.value": tranches[own_key], "plan-scope.data": scope, "plan-save-name.value": "vervalst",
+    body = action("plan-save", {
+        "plan-save-name.value": "vervalst",
         "plan-work.data": {"tranche_id": tranches[own_key],
-                           "items": [{"school_id": other_school, "source": "proposal", "reason": ""}]}},
-        "plan-save.n_clicks").get_data(as_text=True)
+                           "items": [{"school_id": other_school, "source": "proposal", "reason": ""}]}})
     assert "geen kandidaat" in body
-    # creating a tranche in another region through a forged scope
-    body = _call(client, dash_app, "plan-tranche.options", {
+    # creating a tranche in another region through a forged selection in the URL
+    search = f"?gebied={other_key}"
+    body = action("plan-new-create", {
         "plan-new-name.value": "sneaky", "plan-new-start.date": add_months(clock.today(), 6).isoformat(),
-        "plan-new-capacity.value": 3, "plan-scope.data": {"query": {"gebied": other_key}}},
-        "plan-new-create.n_clicks").get_data(as_text=True)
+        "plan-new-capacity.value": 3})
     assert "Geen toegang" in body
+    search = f"?gebied={own_key}&peildatum=2026-11-23"
     # reading another region's tranche
     body = _call(client, dash_app, "plan-grid.rowData", {
-        "plan-work.data": {"tranche_id": tranches[other_key], "items": []}, "plan-scope.data": scope},
+        "plan-work.data": {"tranche_id": tranches[other_key], "items": []}, "url.search": search},
         "plan-work.data").get_data(as_text=True)
     assert "Geen toegang" in body
 
     client = dash_app.server.test_client()
     client_login(client, USERS["stuurgroeplid"][0])
-    body = _call(client, dash_app, "plan-work.data", {
-        "plan-tranche.value": tranches[own_key], "plan-scope.data": scope, "plan-save-name.value": "stuur",
-        "plan-work.data": {"tranche_id": tranches[own_key], "items": []}}, "plan-save.n_clicks").get_data(as_text=True)
+    body = action("plan-save", {"plan-save-name.value": "stuur",
+                                "plan-work.data": {"tranche_id": tranches[own_key], "items": []}})
     assert "Geen toegang" in body
 
     client = dash_app.server.test_client()
     client_login(client, USERS["bestuurder"][0])
     body = _call(client, dash_app, "plan-grid.rowData", {
-        "plan-work.data": {"tranche_id": tranches[own_key], "items": []}, "plan-scope.data": scope},
+        "plan-work.data": {"tranche_id": tranches[own_key], "items": []}, "url.search": search},
         "plan-work.data").get_data(as_text=True)
     assert "Geen toegang" in body and "plan-count" not in body
     body = _call(client, dash_app, "_pages_content.children", {

@@ -32,9 +32,9 @@ def _new_tranche(capacity: int = 4) -> dict:
 
 
 def planning_options(session, region_id):
-    from pages.planning import _tranche_options
+    from pages.planning._common import tranche_options
 
-    return _tranche_options(planning.future_tranches(session, _admin(), region_id, DEMO_TODAY))
+    return tranche_options(planning.future_tranches(session, _admin(), region_id, DEMO_TODAY))
 
 
 def _grid_codes(duo, grid: str) -> list[str]:
@@ -104,15 +104,15 @@ def test_pln101_propose_remove_save_compare_confirm(duo):
     click(duo, "#plan-save")
     duo.wait_for_contains_text("#plan-message", "Concept 'Scenario B' opgeslagen")
 
-    choose(duo, "#plan-cmp-a", "Scenario A (concept, 3 scholen)")
-    choose(duo, "#plan-cmp-b", "Scenario B (concept, 4 scholen)")
-    click(duo, "#plan-compare")
-    duo.wait_for_text_to_equal("#plan-cmp-both", "3 scholen staan in beide plannen.")
+    choose(duo, "#plan-compare-a", "Scenario A (concept, 3 scholen)")
+    choose(duo, "#plan-compare-b", "Scenario B (concept, 4 scholen)")
+    click(duo, "#plan-compare-run")
+    duo.wait_for_text_to_equal("#plan-compare-both", "3 scholen staan in beide plannen.")
     (new_code,) = in_b - expected_codes
-    assert new_code in duo.find_element("#plan-cmp-only-b").text
-    assert duo.find_element("#plan-cmp-only-a").text == "geen"
-    duo.wait_for_element("#plan-cmp-coverage")
-    duo.wait_for_element("#plan-cmp-audits")
+    assert new_code in duo.find_element("#plan-compare-only-b").text
+    assert duo.find_element("#plan-compare-only-a").text == "geen"
+    duo.wait_for_element("#plan-compare-coverage")
+    duo.wait_for_element("#plan-compare-audits")
 
     # confirm the saved draft B: four trajectories, the plan becomes read-only
     click(duo, "#plan-confirm")

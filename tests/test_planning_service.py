@@ -78,7 +78,7 @@ def test_pls001_candidates_follow_the_definitions(db):
     tranche_id = _new_tranche(db, "Planning test 1")
     with session_scope(db) as session:
         mh, people = _people(session)
-        ctx = planning.context(session, people["coord"], tranche_id, DEMO_TODAY)
+        ctx = planning.tranche_context(session, people["coord"], tranche_id, DEMO_TODAY)
         finish = date(2028, 5, 1)  # 01-09-2027 + 8 months
         ids = {c.school_id: c for c in ctx.candidates}
         assert ids
@@ -102,10 +102,10 @@ def test_pls002_permissions(db):
     tranche_id = _new_tranche(db, "Planning test 2")
     with session_scope(db) as session:
         mh, people = _people(session)
-        planning.context(session, people["stuur"], tranche_id, DEMO_TODAY)       # reads
+        planning.tranche_context(session, people["stuur"], tranche_id, DEMO_TODAY)       # reads
         for who in ("board", "other"):
             with pytest.raises(PermissionDenied):
-                planning.context(session, people[who], tranche_id, DEMO_TODAY)
+                planning.tranche_context(session, people[who], tranche_id, DEMO_TODAY)
         for who in ("stuur", "board", "other"):
             with pytest.raises(PermissionDenied):
                 planning.make_proposal(session, people[who], tranche_id, DEMO_TODAY, weights={}, quotas={}, items=[])
@@ -115,7 +115,7 @@ def test_pls002_permissions(db):
             with pytest.raises(PermissionDenied):
                 planning.create_tranche(session, people[who], mh.id, "x", date(2027, 9, 1), 3, today=DEMO_TODAY)
         with pytest.raises(PermissionDenied):
-            planning.context(session, people["coord"], 999_999, DEMO_TODAY)
+            planning.tranche_context(session, people["coord"], 999_999, DEMO_TODAY)
 
 
 def test_pls003_proposal_save_overrides_need_reasons_and_are_audited(db):
@@ -129,7 +129,7 @@ def test_pls003_proposal_save_overrides_need_reasons_and_are_audited(db):
             planning.remove_school(session, coord, tranche_id, DEMO_TODAY, items=items, school_id=first, reason=" ")
         items = planning.remove_school(session, coord, tranche_id, DEMO_TODAY, items=items, school_id=first,
                                        reason="Bestuur wil volgend jaar")
-        ctx = planning.context(session, coord, tranche_id, DEMO_TODAY)
+        ctx = planning.tranche_context(session, coord, tranche_id, DEMO_TODAY)
         outside = next(c.school_id for c in ctx.candidates if c.school_id not in planning.included(items)
                        and c.school_id != first)
         items = planning.add_school(session, coord, tranche_id, DEMO_TODAY, quotas={}, items=items,
@@ -152,8 +152,8 @@ def test_pls003_proposal_save_overrides_need_reasons_and_are_audited(db):
         plan = planning.save_plan(session, coord, tranche_id, "A", DEMO_TODAY, weights={"recert": 5}, quotas={},
                                   audit_capacity=2, items=items, today=DEMO_TODAY)
         loaded = planning.load_plan(session, coord, plan.id)
-        assert loaded["weights"]["recert"] == 5 and loaded["audit_capacity"] == 2
-        assert sorted(map(str, loaded["items"])) == sorted(map(str, items))
+        assert loaded.weights["recert"] == 5 and loaded.audit_capacity == 2
+        assert sorted(map(str, loaded.items)) == sorted(map(str, items))
         entry = session.scalars(select(AuditEntry).where(AuditEntry.entity == "trancheplan",
                                                          AuditEntry.entity_id == str(plan.id))).first()
         assert entry.username == "t-coord" and "Bestuur wil volgend jaar" in entry.detail
@@ -241,8 +241,26 @@ def test_pls005_projection_and_comparison(db):
         b = planning.save_plan(session, coord, tranche_id, "B", DEMO_TODAY, weights={}, quotas={}, audit_capacity=1,
                                items=items[:2], today=DEMO_TODAY).id
         result = planning.compare_plans(session, people["stuur"], a, b, DEMO_TODAY)
-        assert len(result["only_a"]) == 1 and result["only_b"] == [] and result["both"] == 2
-        total = result["coverage"][-1]
-        assert total["a"] >= total["b"]
+        assert len(result.only_a) == 1 and result.only_b == [] and result.both == 2
+        total = result.coverage[-1]
+        assert total.a >= total.b
         with pytest.raises(PermissionDenied):
             planning.compare_plans(session, people["board"], a, b, DEMO_TODAY)
+
+
+def test_pls006_tranche_choices_and_saved_plans_are_typed_read_models(db):
+    tranche_id = _new_tranche(db, "Planning test 6", capacity=3)
+    with session_scope(db) as session:
+        mh, people = _people(session)
+        coord, items = _proposed(session, tranche_id)
+        choice = next(t for t in planning.future_tranches(session, people["stuur"], mh.id, DEMO_TODAY)
+                      if t.id == tranche_id)
+        assert (choice.name, choice.capacity, choice.taken, choice.confirmed) == ("Planning test 6", 3, 0, None)
+        planning.save_plan(session, coord, tranche_id, "Z", DEMO_TODAY, weights={}, quotas={}, audit_capacity=None,
+                           items=items, today=DEMO_TODAY)
+        planning.save_plan(session, coord, tranche_id, "Y", DEMO_TODAY, weights={}, quotas={}, audit_capacity=None,
+                           items=items[:1], today=DEMO_TODAY)
+        plans = planning.list_plans(session, people["stuur"], tranche_id)
+        assert [(p.name, p.status, p.schools) for p in plans] == [("Y", "draft", 1), ("Z", "draft", 3)]
+        with pytest.raises(PermissionDenied):
+            planning.list_plans(session, people["board"], tranche_id)
