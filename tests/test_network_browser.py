@@ -191,7 +191,7 @@ def test_net004_area_analysis_matches_the_service(duo):
     _wait_graph(duo, lambda g: len(g["nodes"]) == len(net.schools) + len(net.organisations), "net-area-graph")
     first = duo.driver.execute_script(
         "const api = dash_ag_grid.getApi('net-load'); return api.getDisplayedRowAtIndex(0).data;")
-    assert first["schools"] == analysis.load[0]["schools"]
+    assert first["schools"] == analysis.load[0].schools
     spof = duo.driver.execute_script("return dash_ag_grid.getApi('net-spof').getDisplayedRowCount();")
     assert spof == len(analysis.failures)
     duo.wait_for_element("#net-heatmap .main-svg")

@@ -15,6 +15,7 @@ from models import AuditEntry, Contact, Municipality, Organisation, Partnership,
 from models.db import session_scope
 from services import network, partnerships
 from services.auth import get_user
+from services.errors import NotFound
 from services.partnerships import FormError
 from services.permissions import PermissionDenied, principal_for
 
@@ -75,7 +76,7 @@ def test_net_s02_personal_data_and_reading_follow_the_role(demo_db):
         other = _school(session, region_id, other=True)
         with pytest.raises(PermissionDenied):
             network.school_network(session, coord, other.code, DEMO_TODAY)
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotFound):   # an unknown (here: malformed) code is not found, not refused
             network.school_network(session, coord, "../x", DEMO_TODAY)
         # the school search finds by name, code and town, only readable schools
         found = network.school_options(session, coord, Scope(as_of=DEMO_TODAY), school.code)
@@ -101,9 +102,9 @@ def test_net_s03_scope_network_and_analysis(demo_db):
         _, expected = _expected(session, session.get(School, some))
         assert net.networks[some].share == expected.share
         result = network.analyse(net)
-        assert result.drawn and result.load[0]["schools"] == max(
+        assert result.drawn and result.load[0].schools == max(
             len({p.school_id for p in active if p.organisation_id == o}) for o in {p.organisation_id for p in active})
-        assert all(w["share"] is None or w["share"] < network.WEAK_THRESHOLD or w["partners"] == 0
+        assert all(w.share is None or w.share < network.WEAK_THRESHOLD or w.partners == 0
                    for w in result.weak)
         # positions: one per school and organisation, the same from the cache
         pos = network.scope_positions(net, ("r", DEMO_TODAY))
