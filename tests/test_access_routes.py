@@ -536,6 +536,9 @@ def test_network_callbacks_refuse_crafted_requests(dash_app):
     body = _call(client, dash_app, "school-net-detail.children", {
         "school-net-graph.tapNodeData": {"id": f"o{org_id}"}, "school-code.data": other_code}).get_data(as_text=True)
     assert "Geen toegang" in body
+    body = _call(client, dash_app, "school-net-detail.children", {   # an unknown school: not found
+        "school-net-graph.tapNodeData": {"id": f"o{org_id}"}, "school-code.data": "99ZZ99"}).get_data(as_text=True)
+    assert "School 99ZZ99 is niet gevonden." in body and "Geen toegang" not in body
     body = _call(client, dash_app, "net-school.options", {"net-school.search_value": other_code}).get_data(
         as_text=True)
     assert other_code not in body

@@ -335,5 +335,6 @@ def test_net009_record_at_a_past_peildatum_then_one_click_to_today(duo):
     duo.wait_for_contains_text("#net-school-title", school.code)
     graph = _wait_graph(duo, lambda g: f"p{new.id}" in g["edges"])
     assert f"o{org.id}" in {n for n, _ in graph["nodes"]}
-    assert f"peildatum={DEMO_TODAY.isoformat()}" in duo.driver.current_url and f"gebied={area}" in duo.driver.current_url
+    url = duo.driver.current_url
+    assert f"peildatum={DEMO_TODAY.isoformat()}" in url and f"gebied={area}" in url
     assert duo.get_logs() == []

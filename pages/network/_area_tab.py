@@ -22,24 +22,28 @@ from ._common import CONFIG, as_int, refused
 
 ROWS_SHOWN = 200
 HEATMAP_MAX_SCHOOLS = 60
-LOAD_COLUMNS: list[dict[str, Any]] = [{"field": "organisation", "headerName": "Organisatie", "minWidth": 240},
-                {"field": "type", "headerName": "Soort"},
-                {"field": "schools", "headerName": "Aantal scholen", "type": "numericColumn", "maxWidth": 150}]
-FAILURE_COLUMNS: list[dict[str, Any]] = [{"field": "kind", "headerName": "Soort", "maxWidth": 140},
-                   {"field": "who", "headerName": "Organisatie of contactpersoon", "minWidth": 240},
-                   {"field": "schools", "headerName": "Scholen zonder vervanger", "type": "numericColumn",
-                    "maxWidth": 170},
-                   {"field": "types", "headerName": "Kernpartnertype(n)"},
-                   {"field": "school_names", "headerName": "Scholen", "minWidth": 300}]
-COMMUNITY_COLUMNS: list[dict[str, Any]] = [{"field": "group", "headerName": "Leergroep", "maxWidth": 130},
-                     {"field": "size", "headerName": "Scholen", "type": "numericColumn", "maxWidth": 110},
-                     {"field": "shared", "headerName": "Gedeelde partners", "minWidth": 240},
-                     {"field": "schools", "headerName": "Scholen in de groep", "minWidth": 360}]
-WEAK_COLUMNS: list[dict[str, Any]] = [{"field": "school", "headerName": "School", "minWidth": 240},
-                {"field": "municipality", "headerName": "Gemeente"},
-                {"field": "partners", "headerName": "Partners", "type": "numericColumn", "maxWidth": 110},
-                {"field": "share", "headerName": "Compleet", "maxWidth": 120},
-                {"field": "missing", "headerName": "Ontbreekt", "minWidth": 260}]
+Columns = list[dict[str, Any]]
+LOAD_COLUMNS: Columns = [
+    {"field": "organisation", "headerName": "Organisatie", "minWidth": 240},
+    {"field": "type", "headerName": "Soort"},
+    {"field": "schools", "headerName": "Aantal scholen", "type": "numericColumn", "maxWidth": 150}]
+FAILURE_COLUMNS: Columns = [
+    {"field": "kind", "headerName": "Soort", "maxWidth": 140},
+    {"field": "who", "headerName": "Organisatie of contactpersoon", "minWidth": 240},
+    {"field": "schools", "headerName": "Scholen zonder vervanger", "type": "numericColumn", "maxWidth": 170},
+    {"field": "types", "headerName": "Kernpartnertype(n)"},
+    {"field": "school_names", "headerName": "Scholen", "minWidth": 300}]
+COMMUNITY_COLUMNS: Columns = [
+    {"field": "group", "headerName": "Leergroep", "maxWidth": 130},
+    {"field": "size", "headerName": "Scholen", "type": "numericColumn", "maxWidth": 110},
+    {"field": "shared", "headerName": "Gedeelde partners", "minWidth": 240},
+    {"field": "schools", "headerName": "Scholen in de groep", "minWidth": 360}]
+WEAK_COLUMNS: Columns = [
+    {"field": "school", "headerName": "School", "minWidth": 240},
+    {"field": "municipality", "headerName": "Gemeente"},
+    {"field": "partners", "headerName": "Partners", "type": "numericColumn", "maxWidth": 110},
+    {"field": "share", "headerName": "Compleet", "maxWidth": 120},
+    {"field": "missing", "headerName": "Ontbreekt", "minWidth": 260}]
 
 
 def area_tab() -> html.Div:
