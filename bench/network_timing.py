@@ -18,7 +18,7 @@ def measure(session, add) -> None:
     from domain import network_analysis as na
     from domain.scope import Scope
     from models import Partnership, School
-    from pages import network as network_page
+    from pages.network import _area_tab as area_tab
     from services import network, web_auth
 
     admin = web_auth.current_principal()
@@ -46,13 +46,13 @@ def measure(session, add) -> None:
 
         def area_callback():
             network.clear_caches()   # uncached: the first view of a scope and date
-            return network_page._area_view(network.scope_network(session, admin, scope), scope, None)  # noqa: B023
+            return area_tab.area_view(network.scope_network(session, admin, scope), scope, None)  # noqa: B023
 
         add(f"area callback (uncached), {label}", n, area_callback, repeat=3)
     if len(network.scope_network(session, admin, scopes["provincie"]).schools) > 500:
         # positions for growing graphs: schools of the province, municipality by municipality
         whole = network.scope_network(session, admin, scopes["provincie"])
-        ids = sorted(whole.schools, key=lambda sid: (whole.schools[sid]["municipality"], sid))
+        ids = sorted(whole.schools, key=lambda sid: (whole.schools[sid].municipality, sid))
         for size in (100, 200, 300, 400, 500):
             keep = set(ids[:size])
             links = [link for link in whole.links if link.school_id in keep]

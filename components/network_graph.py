@@ -7,6 +7,9 @@ organisations at server-computed positions. Always layout 'preset': positions co
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 import dash_cytoscape as cyto
 import plotly.graph_objects as go
 from dash import html
@@ -16,6 +19,9 @@ from components.theme import pct
 from domain.dates import format_nl
 from domain.network_analysis import organisation_node, ring_positions, school_node
 from domain.vocab import ORGANISATION_TYPES, PARTNERSHIP_ROLES, label
+
+if TYPE_CHECKING:
+    from services.network import Partner, SchoolNetwork, ScopeNetwork
 
 # colour, cytoscape shape, legend glyph
 TYPE_STYLE: dict[str, tuple[str, str, str]] = {
@@ -52,19 +58,19 @@ def _org_label(name: str, width: int = 22) -> str:
     return name if len(name) <= width * 2 else name[: width * 2 - 1] + "…"
 
 
-def school_elements(net, show_contacts: bool = False) -> list[dict]:
+def school_elements(net: SchoolNetwork, show_contacts: bool = False) -> list[dict[str, Any]]:
     """Elements of one school's network (services.network.SchoolNetwork)."""
     elements = [{"data": {"id": school_node(net.school_id), "label": net.name, "kind": "school"},
                  "position": {"x": 0, "y": 0}, "classes": "school"}]
-    organisations: dict[int, object] = {}
+    organisations: dict[int, Partner] = {}
     for p in sorted(net.partners, key=lambda p: (list(ORGANISATION_TYPES).index(p.type)
                                                  if p.type in ORGANISATION_TYPES else 99, p.organisation)):
         organisations.setdefault(p.organisation_id, p)
-    ring = [("org", o) for o in organisations.values()] + [("gap", t) for t in net.missing]
-    for (kind, item), (x, y) in zip(ring, ring_positions(len(ring), RING), strict=True):
-        if kind == "gap":
-            elements.append({"data": {"id": f"g-{item}", "label": f"ontbreekt: {label(ORGANISATION_TYPES, item).lower()}",
-                                      "kind": "gap", "type": item},
+    ring: list[Partner | str] = [*organisations.values(), *net.missing]
+    for item, (x, y) in zip(ring, ring_positions(len(ring), RING), strict=True):
+        if isinstance(item, str):   # a missing required type
+            gap_label = f"ontbreekt: {label(ORGANISATION_TYPES, item).lower()}"
+            elements.append({"data": {"id": f"g-{item}", "label": gap_label, "kind": "gap", "type": item},
                              "position": {"x": x, "y": y}, "classes": "gap"})
             elements.append({"data": {"id": f"ge-{item}", "source": school_node(net.school_id),
                                       "target": f"g-{item}", "kind": "gap"}, "classes": "gap"})
@@ -82,10 +88,11 @@ def school_elements(net, show_contacts: bool = False) -> list[dict]:
     return elements
 
 
-def _contact_elements(net, organisations: dict) -> list[dict]:
-    ring_ids = list(organisations) + [None] * len(net.missing)
+def _contact_elements(net: SchoolNetwork, organisations: dict[int, Partner]) -> list[dict[str, Any]]:
+    ring_ids: list[int | None] = [*organisations, *[None] * len(net.missing)]
     angle_pos = dict(zip(ring_ids, ring_positions(len(ring_ids), CONTACT_RING), strict=True))
-    seen, out = set(), []
+    seen: set[int] = set()
+    out: list[dict[str, Any]] = []
     for p in net.partners:
         if p.contact_id is None or p.contact_id in seen:
             continue
@@ -114,24 +121,24 @@ def completeness_colour(share: float | None) -> str:
     return "#c62828"
 
 
-def scope_elements(net, positions: dict[str, tuple[float, float]]) -> list[dict]:
+def scope_elements(net: ScopeNetwork, positions: dict[str, tuple[float, float]]) -> list[dict[str, Any]]:
     """Elements of a scope's network (services.network.ScopeNetwork) at precomputed positions."""
-    elements = []
+    elements: list[dict[str, Any]] = []
     for sid, s in net.schools.items():
         x, y = positions.get(school_node(sid), (0, 0))
         share = net.networks[sid].share
-        elements.append({"data": {"id": school_node(sid), "label": s["name"], "kind": "school", "code": s["code"],
+        elements.append({"data": {"id": school_node(sid), "label": s.name, "kind": "school", "code": s.code,
                                   "colour": completeness_colour(share), "share": pct(share)},
                          "position": {"x": x, "y": y}, "classes": "school small"})
-    load = {}
+    load: dict[int, set[int]] = {}
     for link in net.links:
         load.setdefault(link.organisation_id, set()).add(link.school_id)
     for oid, o in net.organisations.items():
         x, y = positions.get(organisation_node(oid), (0, 0))
-        elements.append({"data": {"id": organisation_node(oid), "label": _org_label(o["name"], 16),
-                                  "kind": "organisation", "type": o["type"], "load": len(load.get(oid, ()))},
-                         "position": {"x": x, "y": y}, "classes": f"org small t-{o['type']}"})
-    seen = set()
+        elements.append({"data": {"id": organisation_node(oid), "label": _org_label(o.name, 16),
+                                  "kind": "organisation", "type": o.type, "load": len(load.get(oid, ()))},
+                         "position": {"x": x, "y": y}, "classes": f"org small t-{o.type}"})
+    seen: set[tuple[int, int]] = set()
     for link in net.links:
         key = (link.school_id, link.organisation_id)
         if key in seen:
@@ -144,7 +151,7 @@ def scope_elements(net, positions: dict[str, tuple[float, float]]) -> list[dict]
     return elements
 
 
-def stylesheet() -> list[dict]:
+def stylesheet() -> list[dict[str, Any]]:
     rules = [
         {"selector": "node", "style": {"label": "data(label)", "font-size": 11, "text-wrap": "wrap",
                                        "text-max-width": 130, "text-valign": "bottom", "text-margin-y": 4,
@@ -184,7 +191,7 @@ def stylesheet() -> list[dict]:
     return rules
 
 
-def graph(component_id: str, elements: list[dict], height: str = "560px") -> cyto.Cytoscape:
+def graph(component_id: str, elements: list[dict[str, Any]], height: str = "560px") -> cyto.Cytoscape:
     return cyto.Cytoscape(id=component_id, elements=elements, layout={"name": "preset", "fit": True, "padding": 30},
                           stylesheet=stylesheet(), style={"width": "100%", "height": height},
                           minZoom=0.2, maxZoom=3, wheelSensitivity=0.3, boxSelectionEnabled=False,
@@ -245,13 +252,13 @@ def heatmap_figure(rows: list[str], types: list[str], matrix: list[list[float | 
                         height=max(320, 22 * len(rows) + 160))
 
 
-def _detail_rows(items: list[tuple[str, object]]) -> html.Dl:
+def _detail_rows(items: Sequence[tuple[str, object]]) -> html.Dl:
     return html.Dl([x for k, v in items for x in (
         html.Dt(k, className="col-5"), html.Dd(str(v) if v not in (None, "") else "–", className="col-7"))],
         className="row mb-1")
 
 
-def node_details(net, node_id: str) -> tuple[list, list] | None:
+def node_details(net: SchoolNetwork, node_id: str) -> tuple[list[Any], list[Partner]] | None:
     """What the detail panel shows for a clicked node of a school graph (services.network.SchoolNetwork),
     and the partnerships it concerns; None for an unknown node. Personal data only as the
     service filled it in (it leaves names, phones and e-mails empty for other roles)."""
@@ -282,7 +289,8 @@ def node_details(net, node_id: str) -> tuple[list, list] | None:
         contact = (f"{p.contact} ({p.contact_role})" if p.contact else
                    (f"{p.contact_role or 'contactpersoon'} (naam alleen zichtbaar voor coördinator en beheerder)"
                     if p.contact_id else "–"))
-        rows = [("Rol in het netwerk", label(PARTNERSHIP_ROLES, p.role)), ("Sinds", format_nl(p.start_on)),
+        rows: list[tuple[str, object]] = [
+                ("Rol in het netwerk", label(PARTNERSHIP_ROLES, p.role)), ("Sinds", format_nl(p.start_on)),
                 ("Tot en met", format_nl(p.end_on) if p.end_on else "loopt"), ("Contactpersoon", contact)]
         if net.personal:
             rows += [("Telefoon", p.phone), ("E-mail", p.email)]

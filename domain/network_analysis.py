@@ -47,8 +47,8 @@ def bipartite_graph(links: Iterable[Link], schools: Iterable[int] = ()) -> nx.Gr
     per pair, with the number of partnerships between them as 'count'. `schools` adds schools
     without partnerships."""
     g = nx.Graph()
-    for s in schools:
-        g.add_node(school_node(s), kind="school", id=s)
+    for school_id in schools:
+        g.add_node(school_node(school_id), kind="school", id=school_id)
     for link in links:
         s, o = school_node(link.school_id), organisation_node(link.organisation_id)
         g.add_node(s, kind="school", id=link.school_id)
@@ -104,8 +104,9 @@ def single_points_of_failure(links: Iterable[Link], required: Mapping[int, Seque
         if len(found) == 1:
             exposed[("organisation", next(iter(found)))].add(key)
         people = contacts[key]
-        if len(people) == 1 and None not in people:
-            exposed[("contact", next(iter(people)))].add(key)
+        person = next(iter(people)) if len(people) == 1 else None
+        if person is not None:
+            exposed[("contact", person)].add(key)
     result = [Failure(kind, ident, tuple(sorted(pairs))) for (kind, ident), pairs in exposed.items()]
     return sorted(result, key=lambda f: (-len(f.schools), -len(f.exposed), f.kind != "organisation", f.id))
 
@@ -200,11 +201,11 @@ def completeness_matrix(networks: Mapping[int, SchoolNetwork], required: Mapping
     return matrix
 
 
-def group_completeness(matrix: Mapping[int, list[int | None]], groups: Mapping[int, object],
-                       n_types: int) -> dict[object, list[float | None]]:
+def group_completeness(matrix: Mapping[int, list[int | None]], groups: Mapping[int, str],
+                       n_types: int) -> dict[str, list[float | None]]:
     """Aggregate a completeness matrix by group (e.g. municipality): per type the share of the
     group's schools that require it and have it; None when none of them requires it."""
-    sums: dict[object, list[list[int]]] = {}
+    sums: dict[str, list[list[int]]] = {}
     for s, row in matrix.items():
         acc = sums.setdefault(groups[s], [[0, 0] for _ in range(n_types)])
         for i, v in enumerate(row):

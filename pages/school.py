@@ -1,35 +1,46 @@
-"""Schoolpagina: one school's data, phase history, certificate and partner network together."""
+"""Schoolpagina: one school's data, phase history, certificate and partner network together.
+
+The school is looked up and permission-checked once per request (services.schools.readable_school):
+an unknown code says "niet gevonden", a school the user may not read gets the refusal.
+"""
 from __future__ import annotations
 
-from urllib.parse import parse_qs
+from datetime import date
+from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
 from components import network_graph as ng
 from components.certification_charts import gantt_chart
 from components.charts import GRAPH_CONFIG
-from components.scope_page import refusal
 from components.theme import pct
-from domain import clock
 from domain.dates import format_nl
 from domain.scope import scope_from_params
 from domain.vocab import ORGANISATION_TYPES, label
-from models.db import session_scope
-from services import network, web_auth
-from services.permissions import PermissionDenied
-from services.school_profile import SCHOOL_CODE, school_profile
+from services import network
+from services.school_profile import SchoolProfile, school_profile
+from services.schools import SCHOOL_CODE, readable_school
+from web.request_context import Request, page_callback, page_layout
 
 dash.register_page(__name__, path_template="/school/<code>", name="School", order=95, hide_from_nav=True,
                    title="School – Veilig in en om School")
 
+CONFIG: Any = GRAPH_CONFIG   # dcc.Graph's typed config accepts the shared plain dict
 
-def _facts(profile: dict) -> dbc.Card:
-    s = profile["school"]
-    items = [("BRIN-vestiging", s.code), ("Sector", s.sector), ("Gemeente", profile["municipality"]),
-             ("Regio", profile["region"] or "–"), ("Bestuur", profile["board"] or "–"),
+
+def _as_of(request: Request) -> tuple[date, list[str]]:
+    """The page's peildatum from the URL (and warnings): a school page is not limited to an area."""
+    scope, warnings = scope_from_params(request.query, request.today)
+    return scope.as_of, warnings
+
+
+def _facts(profile: SchoolProfile) -> dbc.Card:
+    s = profile.school
+    items = [("BRIN-vestiging", s.code), ("Sector", s.sector), ("Gemeente", profile.municipality),
+             ("Regio", profile.region or "–"), ("Bestuur", profile.board or "–"),
              ("Adres", f"{s.street} {s.house_number}, {s.postcode} {s.city}".strip(", ")),
              ("Telefoon", s.phone or "–"), ("Website", s.website or "–"),
              ("Leerlingen", s.pupils if s.pupils is not None else "–"),
@@ -39,9 +50,9 @@ def _facts(profile: dict) -> dbc.Card:
         className="row mb-0 small")]), className="h-100 shadow-sm")
 
 
-def _certificate(profile: dict) -> dbc.Card:
-    st = profile["status"] or {}
-    body = [html.H3("Certificaat en fase", className="h6"),
+def _certificate(profile: SchoolProfile) -> dbc.Card:
+    st = profile.status or {}
+    body: list[Any] = [html.H3("Certificaat en fase", className="h6"),
             html.Div(st.get("status_label", "–"), id="school-status", className="fs-4 fw-bold"),
             html.Div(f"Fase: {st.get('phase_label') or 'geen traject'}", id="school-phase")]
     if st.get("issued_on"):
@@ -53,9 +64,9 @@ def _certificate(profile: dict) -> dbc.Card:
     return dbc.Card(dbc.CardBody(body), className="h-100 shadow-sm")
 
 
-def _network(profile: dict, as_of) -> dbc.Card:
+def _network(profile: SchoolProfile, as_of: date) -> dbc.Card:
     """The partner network as a compact graph (components.network_graph), gaps and completeness."""
-    net = profile["network"]
+    net = profile.network
     gaps = [dbc.Badge(f"ontbreekt: {label(ORGANISATION_TYPES, t).lower()}", color="danger", className="me-1")
             for t in net.missing]
     # the code comes from the database and matches the DUO pattern: safe in a link
@@ -79,62 +90,50 @@ def _network(profile: dict, as_of) -> dbc.Card:
     ]), className="shadow-sm")
 
 
-@callback(Output("school-net-detail", "children"), Input("school-net-graph", "tapNodeData"),
-          State("school-code", "data"), State("url", "search"), prevent_initial_call=True)
-def school_node_detail(node, code, search):
-    """Details of a clicked node, read again on the server with the user's permissions."""
-    principal = web_auth.current_principal()
-    if not isinstance(node, dict) or principal is None:
+@page_callback(Output("school-net-detail", "children"), Input("school-net-graph", "tapNodeData"),
+               State("school-code", "data"), prevent_initial_call=True,
+               on_refusal=lambda message: dbc.Alert(message, color="danger", id="access-denied"))
+def school_node_detail(request: Request, node: object, code: object) -> Any:
+    """Details of a clicked node, read again on the server with the user's permissions (checked once)."""
+    if not isinstance(node, dict):
         raise PreventUpdate
-    query = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items()}
-    scope, _ = scope_from_params(query, clock.today())
-    with session_scope() as session:
-        try:
-            net = network.school_network(session, principal, str(code or ""), scope.as_of)
-        except PermissionDenied as exc:
-            return refusal(exc)
+    school = readable_school(request.session, request.principal, str(code or "")[:6])
+    net = network.network_of(request.session, request.principal, school, _as_of(request)[0])
     found = ng.node_details(net, str(node.get("id", ""))[:40])
     if found is None:
         raise PreventUpdate
     return found[0]
 
 
-def _history(profile: dict, as_of) -> list:
-    parts = [html.H3("Fasegeschiedenis", className="h5 mt-3")]
-    if not profile["trajectories"]:
+def _history(profile: SchoolProfile, as_of: date) -> list[Any]:
+    parts: list[Any] = [html.H3("Fasegeschiedenis", className="h5 mt-3")]
+    if not profile.trajectories:
         return parts + [html.P("Deze school heeft nog geen traject.", className="text-muted", id="school-history")]
-    timeline = {"name": "", "schools": [{"name": f"Cyclus {t['cycle']}", "code": t["tranche"] or "geen tranche",
-                                         "segments": t["segments"], "stall_reasons": []}
-                                        for t in profile["trajectories"] if t["segments"]]}
-    if timeline["schools"]:
-        parts.append(dcc.Graph(figure=gantt_chart(timeline, as_of, "Tijdlijn per traject (cyclus)"), config=GRAPH_CONFIG, id="school-timeline"))
-    rows = [html.Tr([html.Td(t["cycle"]), html.Td(t["tranche"]), html.Td(format_nl(e["on"])), html.Td(e["phase"]),
-                     html.Td(e["note"]), html.Td(e["recorded_by"])])
-            for t in profile["trajectories"] for e in t["events"]]
+    schools = [{"name": f"Cyclus {t.cycle}", "code": t.tranche or "geen tranche", "segments": t.segments,
+                "stall_reasons": []} for t in profile.trajectories if t.segments]
+    if schools:
+        figure = gantt_chart({"name": "", "schools": schools}, as_of, "Tijdlijn per traject (cyclus)")
+        parts.append(dcc.Graph(figure=figure, config=CONFIG, id="school-timeline"))
+    rows = [html.Tr([html.Td(t.cycle), html.Td(t.tranche), html.Td(format_nl(e.on)), html.Td(e.phase),
+                     html.Td(e.note), html.Td(e.recorded_by)])
+            for t in profile.trajectories for e in t.events]
     parts.append(dbc.Table([html.Thead(html.Tr([html.Th(h) for h in ("Cyclus", "Tranche", "Datum", "Fase",
                                                                      "Notitie", "Vastgelegd door")])),
                             html.Tbody(rows)], size="sm", striped=True, bordered=True, id="school-history"))
     return parts
 
 
-def layout(code: str | None = None, **query):
-    principal = web_auth.current_principal()
-    scope, warnings = scope_from_params(query, clock.today())
-    with session_scope() as session:
-        try:
-            if principal is None:
-                raise PermissionDenied("U bent niet ingelogd.")
-            profile = school_profile(session, code or "", scope.as_of, principal)
-        except PermissionDenied as exc:
-            return html.Div([html.H2("School", className="h4 mb-3"), refusal(exc)])
-    s = profile["school"]
+@page_layout("School")
+def layout(request: Request) -> Any:
+    as_of, warnings = _as_of(request)
+    profile = school_profile(request.session, request.query.get("code", ""), as_of, request.principal)
+    s = profile.school
     return html.Div([
         html.H2(s.name, className="h4 mb-0", id="school-name"),
-        html.Div(f"{s.code} · {profile['municipality']} — peildatum {format_nl(scope.as_of)}",
-                 className="text-muted mb-3"),
+        html.Div(f"{s.code} · {profile.municipality} — peildatum {format_nl(as_of)}", className="text-muted mb-3"),
         *[dbc.Alert(w, color="warning", className="py-1") for w in warnings],
-        dbc.Row([dbc.Col(_facts(profile), lg=6, className="mb-3"), dbc.Col(_certificate(profile), lg=6,
-                                                                           className="mb-3")]),
-        _network(profile, scope.as_of),
-        *_history(profile, scope.as_of),
+        dbc.Row([dbc.Col(_facts(profile), lg=6, className="mb-3"),
+                 dbc.Col(_certificate(profile), lg=6, className="mb-3")]),
+        _network(profile, as_of),
+        *_history(profile, as_of),
     ])

@@ -18,8 +18,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlalchemy import func, or_, select
+from sqlmodel import Session, col
 
 from dataio.values import max_length, parse_email
 from domain import clock
@@ -95,11 +95,11 @@ def _check_partnership(session: Session, values: dict, *, exclude_id: int | None
     if end is not None and isinstance(start, date) and end < start:
         errors["einddatum"] = "de einddatum ligt vóór de startdatum"
     values["agreements"] = _text(values.get("agreements"), Partnership, "agreements", errors, "afspraken")
-    if not errors:
+    if not errors and org is not None and isinstance(start, date):
         # no two overlapping partnerships of one school with one organisation in one role
         others = session.scalars(select(Partnership).where(
-            Partnership.school_id == values["school_id"], Partnership.organisation_id == org.id,
-            Partnership.role == values["role"])).all()
+            col(Partnership.school_id) == values["school_id"], col(Partnership.organisation_id) == org.id,
+            col(Partnership.role) == values["role"])).all()
         for other in others:
             if other.id == exclude_id:
                 continue
@@ -184,10 +184,17 @@ def _municipality_region(session: Session, municipality_id: int | None) -> int |
 def can_edit_organisation(session: Session, principal: Principal, org: Organisation) -> bool:
     if is_admin(principal):
         return True
-    if org.municipality_id is not None and can_edit_region(principal, _municipality_region(session, org.municipality_id)):
+    if org.municipality_id is not None and can_edit_region(principal,
+                                                           _municipality_region(session, org.municipality_id)):
         return True
-    served = session.scalars(select(Partnership.school_id).where(Partnership.organisation_id == org.id).distinct()).all()
+    served = session.scalars(select(col(Partnership.school_id)).where(col(Partnership.organisation_id) == org.id)
+                             .distinct()).all()
     return bool(served) and all(can_edit_region(principal, (school_location(session, s) or (None,))[0]) for s in served)
+
+
+def _organisation_municipality(session: Session, organisation_id: int) -> int | None:
+    org = session.get(Organisation, organisation_id)
+    return org.municipality_id if org else None
 
 
 def _organisation_for_edit(session: Session, principal: Principal, organisation_id: int) -> Organisation:
@@ -206,11 +213,12 @@ def _check_organisation(session: Session, principal: Principal, values: dict, ex
     if mid is not None and session.get(Municipality, mid) is None:
         errors["gemeente"] = "kies een bestaande gemeente"
     elif not is_admin(principal) and not can_edit_region(principal, _municipality_region(session, mid)) \
-            and not (exclude_id is not None and mid == session.get(Organisation, exclude_id).municipality_id):
+            and not (exclude_id is not None and mid == _organisation_municipality(session, exclude_id)):
         # a new organisation goes in the user's region; an existing one may keep its municipality
         errors["gemeente"] = "kies een gemeente in uw regio"
     if "naam" not in errors:
-        same = session.scalar(select(Organisation.id).where(func.lower(Organisation.name) == values["name"].lower()))
+        same = session.scalar(select(col(Organisation.id))
+                              .where(func.lower(col(Organisation.name)) == values["name"].lower()))
         if same is not None and same != exclude_id:
             errors["naam"] = f"er bestaat al een organisatie met de naam '{values['name']}'"
     if errors:
@@ -255,7 +263,7 @@ def end_organisation(session: Session, principal: Principal, organisation_id: in
     org = _organisation_for_edit(session, principal, organisation_id)
     if not isinstance(end_on, date):
         raise FormError({"einddatum": "vul een einddatum in (dd-mm-jjjj)"})
-    running = [p for p in session.scalars(select(Partnership).where(Partnership.organisation_id == org.id))
+    running = [p for p in session.scalars(select(Partnership).where(col(Partnership.organisation_id) == org.id))
                if p.end_on is None or p.end_on > end_on]
     later = [p for p in running if p.start_on > end_on]
     if later:
@@ -265,6 +273,7 @@ def end_organisation(session: Session, principal: Principal, organisation_id: in
         ensure_can_edit_school(session, principal, p.school_id)
     ended = []
     for p in running:
+        assert p.id is not None
         ended.append(end_partnership(session, principal, p.id, end_on, reason or f"organisatie {org.name} beëindigd"))
     old = org.ended_on
     org.ended_on = end_on
@@ -343,19 +352,19 @@ def end_contact(session: Session, principal: Principal, contact_id: int, end_on:
 def organisation_choices(session: Session, principal: Principal, school_id: int) -> list[dict]:
     """Organisations to link to this school: those in the school's region or without a municipality."""
     region_id = (school_location(session, school_id) or (None,))[0]
-    stmt = select(Organisation.id, Organisation.name, Organisation.type)
+    stmt = select(col(Organisation.id), col(Organisation.name), col(Organisation.type))
     if region_id is not None:
-        stmt = stmt.outerjoin(Municipality, Organisation.municipality_id == Municipality.id).where(
-            (Organisation.municipality_id.is_(None)) | (Municipality.region_id == region_id))
-    stmt = stmt.where(Organisation.ended_on.is_(None) | (Organisation.ended_on >= clock.today()))
-    rows = session.execute(stmt.order_by(Organisation.name).limit(2000)).all()
+        stmt = stmt.outerjoin(Municipality, col(Organisation.municipality_id) == col(Municipality.id)).where(
+            or_(col(Organisation.municipality_id).is_(None), col(Municipality.region_id) == region_id))
+    stmt = stmt.where(or_(col(Organisation.ended_on).is_(None), col(Organisation.ended_on) >= clock.today()))
+    rows = session.execute(stmt.order_by(col(Organisation.name)).limit(2000)).all()
     return [{"label": f"{name} ({ORGANISATION_TYPES.get(t, t)})", "value": oid} for oid, name, t in rows]
 
 
 def municipality_choices(session: Session, principal: Principal) -> list[dict]:
     """Municipalities where the user may place a new organisation."""
-    rows = session.execute(select(Municipality.id, Municipality.name, Municipality.region_id)
-                           .order_by(Municipality.name)).all()
+    rows = session.execute(select(col(Municipality.id), col(Municipality.name), col(Municipality.region_id))
+                           .order_by(col(Municipality.name))).all()
     return [{"label": name, "value": mid} for mid, name, rid in rows
             if is_admin(principal) or can_edit_region(principal, rid)]
 
@@ -368,10 +377,10 @@ def contact_choices(session: Session, principal: Principal, organisation_id: int
     if org is None or not (is_admin(principal) or org.municipality_id is None
                            or can_edit_region(principal, _municipality_region(session, org.municipality_id))):
         return []   # only organisations the user can link in their own regions
-    rows = session.execute(select(Contact.id, Contact.name, Contact.role)
-                           .where(Contact.organisation_id == organisation_id,
-                                  Contact.ended_on.is_(None) | (Contact.ended_on >= clock.today()))
-                           .order_by(Contact.name)).all()
+    rows = session.execute(select(col(Contact.id), col(Contact.name), col(Contact.role))
+                           .where(col(Contact.organisation_id) == organisation_id,
+                                  or_(col(Contact.ended_on).is_(None), col(Contact.ended_on) >= clock.today()))
+                           .order_by(col(Contact.name))).all()
     personal = can_see_personal_data(principal)
     return [{"label": f"{name} ({role})" if personal else (role or f"contactpersoon {cid}"), "value": cid}
             for cid, name, role in rows]

@@ -1,60 +1,83 @@
-"""Everything the school page shows about one school, read with the user's permissions."""
+"""Everything the school page shows about one school, read with the user's permissions (checked once)."""
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from domain.certification import PHASES, Event
-from domain.lifecycle import phase_segments
+from domain.lifecycle import Segment, phase_segments
+from domain.scope import Scope
 from models import Board, Municipality, PhaseEvent, Region, School, Trajectory, Tranche
 from services import network, trajectories
-from services.permissions import READ_DENIED, PermissionDenied, Principal, ensure_can_read_school
-from services.trajectories import naive_utc
+from services.permissions import Principal
+from services.schools import SCHOOL_CODE, readable_school
 
-SCHOOL_CODE = re.compile(r"^[0-9A-Z]{4}[0-9]{2}$")
+__all__ = ["SCHOOL_CODE", "PhaseRecord", "SchoolProfile", "TrajectoryHistory", "school_profile"]
 
 
-def school_profile(session: Session, code: str, as_of: date, principal: Principal) -> dict:
+@dataclass(frozen=True)
+class PhaseRecord:
+    phase: str           # the phase's Dutch label
+    on: date
+    note: str
+    recorded_by: str
+
+
+@dataclass(frozen=True)
+class TrajectoryHistory:
+    cycle: int
+    tranche: str
+    events: list[PhaseRecord]
+    segments: list[Segment]
+
+
+@dataclass(frozen=True)
+class SchoolProfile:
+    school: School
+    municipality: str
+    region: str
+    board: str
+    status: dict[str, Any] | None            # services.trajectories.certification_rows' row
+    trajectories: list[TrajectoryHistory]
+    network: network.SchoolNetwork            # active partners, completeness and gaps at as_of
+
+
+def school_profile(session: Session, code: str, as_of: date, principal: Principal) -> SchoolProfile:
     """The school's data, certificate, trajectories with their events, and its network at as_of.
 
-    Raises PermissionDenied (the same answer for an unknown and a forbidden school).
+    The permission is checked once, by services.schools.readable_school: NotFound for an unknown
+    code, PermissionDenied for a school the user may not read.
     """
-    code = (code or "").strip().upper()
-    school = session.scalar(select(School).where(School.code == code)) if SCHOOL_CODE.match(code) else None
-    if school is None:
-        raise PermissionDenied(READ_DENIED)
-    ensure_can_read_school(session, principal, school.id)
+    school = readable_school(session, principal, code)
+    assert school.id is not None
     municipality = session.get(Municipality, school.municipality_id)
-    region = session.get(Region, municipality.region_id) if municipality.region_id else None
+    region = session.get(Region, municipality.region_id) if municipality and municipality.region_id else None
     board = session.get(Board, school.board_id) if school.board_id else None
-    return {
-        "school": school, "municipality": municipality.name, "region": region.name if region else "",
-        "board": board.name if board else "",
-        "status": trajectories.certification_row(session, code, as_of, principal),
-        "trajectories": _trajectories(session, school.id, as_of),
-        # services.network.SchoolNetwork: active partners, completeness and gaps at as_of
-        "network": network.school_network(session, principal, code, as_of),
-    }
+    # already checked: read the one school without a second permission filter
+    rows = trajectories.certification_rows(session, Scope(as_of=as_of), None, school_id=school.id)
+    return SchoolProfile(school, municipality.name if municipality else "", region.name if region else "",
+                         board.name if board else "", rows[0] if rows else None,
+                         _trajectories(session, school.id, as_of),
+                         network.network_of(session, principal, school, as_of))
 
 
-def _trajectories(session: Session, school_id: int, as_of: date) -> list[dict]:
+def _trajectories(session: Session, school_id: int, as_of: date) -> list[TrajectoryHistory]:
     rows = session.execute(
-        select(Trajectory.id, Trajectory.cycle, Tranche.name)
-        .outerjoin(Tranche, Trajectory.tranche_id == Tranche.id)
-        .where(Trajectory.school_id == school_id).order_by(Trajectory.cycle)).all()
+        select(col(Trajectory.id), col(Trajectory.cycle), col(Tranche.name))
+        .outerjoin(Tranche, col(Trajectory.tranche_id) == col(Tranche.id))
+        .where(col(Trajectory.school_id) == school_id).order_by(col(Trajectory.cycle))).all()
     result = []
     for trajectory_id, cycle, tranche in rows:
-        events = session.execute(
-            select(PhaseEvent).where(PhaseEvent.trajectory_id == trajectory_id)
-            .order_by(PhaseEvent.on, PhaseEvent.recorded_at, PhaseEvent.id)).scalars().all()
-        domain_events = [Event(e.phase, e.on, (naive_utc(e.recorded_at), e.id)) for e in events]
-        result.append({
-            "cycle": cycle, "tranche": tranche or "",
-            "events": [{"phase": PHASES.get(e.phase, e.phase), "on": e.on, "note": e.note,
-                        "recorded_by": e.recorded_by} for e in events],
-            "segments": phase_segments(domain_events, as_of),
-        })
+        events = session.exec(
+            select(PhaseEvent).where(col(PhaseEvent.trajectory_id) == trajectory_id)
+            .order_by(col(PhaseEvent.on), col(PhaseEvent.recorded_at), col(PhaseEvent.id))).all()
+        # the query's order (date, recording time, id) is the recording order: its position breaks ties
+        domain_events = [Event(e.phase, e.on, i) for i, e in enumerate(events)]
+        result.append(TrajectoryHistory(
+            cycle, tranche or "",
+            [PhaseRecord(PHASES.get(e.phase, e.phase), e.on, e.note, e.recorded_by) for e in events],
+            phase_segments(domain_events, as_of)))
     return result

@@ -515,11 +515,11 @@ def test_network_callbacks_refuse_crafted_requests(dash_app):
         before = session.get(Partnership, other)
         other_code = session.get(School, before.school_id).code
         org_id, end_before = before.organisation_id, before.end_on
-    body = _call_by_input(client, dash_app, "net-detail.children@", "net-edit-save", {
+    body = _call_by_input(client, dash_app, "net-detail.children@", "net-end-save", {
         "net-end-save.n_clicks": 1, "net-edit-partnership.value": other, "net-end-date.value": "01-01-2026",
         "net-selected.data": {"organisation_id": org_id}}, "net-end-save.n_clicks").get_data(as_text=True)
     assert "Geen toegang" in body
-    body = _call_by_input(client, dash_app, "net-detail.children@", "net-edit-save", {
+    body = _call_by_input(client, dash_app, "net-detail.children@", "net-org-end", {
         "net-org-end.n_clicks": 1, "net-end-date.value": "01-01-2026",
         "net-selected.data": {"organisation_id": org_id}}, "net-org-end.n_clicks").get_data(as_text=True)
     assert "Geen toegang" in body
@@ -527,7 +527,7 @@ def test_network_callbacks_refuse_crafted_requests(dash_app):
         "net-edit-save.n_clicks": 1, "net-edit-partnership.value": other, "net-edit-role.value": "advies",
         "net-edit-agreements.value": "gehackt"}).get_data(as_text=True)
     assert "Geen toegang" in body
-    body = _call(client, dash_app, "net-message.children", {
+    body = _call_by_input(client, dash_app, "net-message.children", "net-add-save", {
         "net-add-save.n_clicks": 1, "net-school.value": other_code, "net-add-org.value": org_id,
         "net-add-role.value": "advies", "net-add-start.value": "01-01-2026"}).get_data(as_text=True)
     assert "Geen toegang" in body
@@ -540,6 +540,9 @@ def test_network_callbacks_refuse_crafted_requests(dash_app):
     body = _call(client, dash_app, "school-net-detail.children", {
         "school-net-graph.tapNodeData": {"id": f"o{org_id}"}, "school-code.data": other_code}).get_data(as_text=True)
     assert "Geen toegang" in body
+    body = _call(client, dash_app, "school-net-detail.children", {   # an unknown school: not found
+        "school-net-graph.tapNodeData": {"id": f"o{org_id}"}, "school-code.data": "99ZZ99"}).get_data(as_text=True)
+    assert "School 99ZZ99 is niet gevonden." in body and "Geen toegang" not in body
     body = _call(client, dash_app, "net-school.options", {"net-school.search_value": other_code}).get_data(
         as_text=True)
     assert other_code not in body
@@ -561,7 +564,7 @@ def test_network_personal_data_only_for_coordinator_and_admin(dash_app):
         client_login(client, USERS[role][0])
         body = _call_by_input(client, dash_app, "net-detail.children@", "net-graph", {
             "net-graph.tapNodeData": {"id": f"o{org_id}"}, "net-school.value": code,
-            "net-scope.data": {"query": {"peildatum": "2026-11-23"}}}).get_data(as_text=True)
+            "url.search": "?peildatum=2026-11-23"}).get_data(as_text=True)
         if role == "stuurgroeplid" and "Geen toegang" in body:
             continue   # a steering member of another province may not read the school at all
         assert (contact.name in body) == visible and (contact.phone in body) == visible, role

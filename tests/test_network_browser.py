@@ -191,7 +191,7 @@ def test_net004_area_analysis_matches_the_service(duo):
     _wait_graph(duo, lambda g: len(g["nodes"]) == len(net.schools) + len(net.organisations), "net-area-graph")
     first = duo.driver.execute_script(
         "const api = dash_ag_grid.getApi('net-load'); return api.getDisplayedRowAtIndex(0).data;")
-    assert first["schools"] == analysis.load[0]["schools"]
+    assert first["schools"] == analysis.load[0].schools
     spof = duo.driver.execute_script("return dash_ag_grid.getApi('net-spof').getDisplayedRowCount();")
     assert spof == len(analysis.failures)
     duo.wait_for_element("#net-heatmap .main-svg")
@@ -282,4 +282,59 @@ def test_net008_end_a_contact_person_who_left(duo):
     _tap(duo, f"o{partner.organisation_id}")
     duo.wait_for_text_to_equal("#net-detail-org", partner.organisation)
     wait_until(lambda: partner.contact not in duo.find_element(f"#net-detail-p{partner.partnership_id}").text)
+    assert duo.get_logs() == []
+
+
+def test_net009_record_at_a_past_peildatum_then_one_click_to_today(duo):
+    """At a past peildatum a new partnership starts today (the clock): the page says it is not
+    visible at that date and one click shows the network at today, with the new partner."""
+    from datetime import date
+
+    from models import Organisation, Partnership
+    from services import partnerships
+
+    past = date(2026, 6, 30)
+    with session_scope() as session:
+        admin = principal_for(session, get_user(session, USERS["beheerder"][0]))
+        chosen = None
+        for school in reversed(_schools()):   # from the end: other tests pick from the start
+            net = network.school_network(session, admin, school.code, DEMO_TODAY)
+            then = network.school_network(session, admin, school.code, past)
+            options = partnerships.organisation_choices(session, admin, net.school_id)
+            orgs = [session.get(Organisation, o["value"]) for o in options]
+            org = next((o for o in orgs if o.type in net.missing and o.type in then.missing), None)
+            if org is not None:
+                chosen = (school, net, org, next(o["label"] for o in options if o["value"] == org.id))
+                break
+    assert chosen, "no school in the demo with a missing partner type"
+    school, net, org, option = chosen
+    area = region_key("Maastricht-Heuvelland")
+    duo.wait_for_page(f"{duo.server_url}/netwerk?gebied={area}&peildatum={past.isoformat()}")
+    duo.wait_for_element("#net-school")
+    choose(duo, "#net-school", f"{school.name} ({school.code}, {school.city or '–'})")
+    duo.wait_for_contains_text("#net-school-title", "30-06-2026")
+    _wait_graph(duo, lambda g: f"g-{org.type}" in {n for n, _ in g["nodes"]})
+    # the start date defaults to today, not to the page's peildatum
+    assert duo.find_element("#net-add-start").get_attribute("value") == DEMO_TODAY.strftime("%d-%m-%Y")
+    _choose_below_fold(duo, "#net-add-org", option)
+    click(duo, "#net-add-save")
+    duo.wait_for_contains_text("#net-after-as-of", "Let op: de wijziging gaat in op 23-11-2026, na de peildatum "
+                                                   "30-06-2026; bij deze peildatum ziet u haar nog niet.")
+    with session_scope() as session:
+        new = session.scalar(select(Partnership).where(Partnership.school_id == net.school_id,
+                                                       Partnership.organisation_id == org.id)
+                             .order_by(Partnership.id.desc()))
+    assert new.start_on == DEMO_TODAY
+    # not visible at the past peildatum ...
+    graph = _wait_graph(duo, lambda g: f"g-{org.type}" in {n for n, _ in g["nodes"]})
+    assert f"p{new.id}" not in graph["edges"]
+    # ... one click: the same area and school at today, with the new partner
+    assert duo.find_element("#net-show-today").text == "Bekijk het netwerk op vandaag (23-11-2026)"
+    click(duo, "#net-show-today")
+    duo.wait_for_contains_text("#net-school-title", "23-11-2026")
+    duo.wait_for_contains_text("#net-school-title", school.code)
+    graph = _wait_graph(duo, lambda g: f"p{new.id}" in g["edges"])
+    assert f"o{org.id}" in {n for n, _ in graph["nodes"]}
+    url = duo.driver.current_url
+    assert f"peildatum={DEMO_TODAY.isoformat()}" in url and f"gebied={area}" in url
     assert duo.get_logs() == []

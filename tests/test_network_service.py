@@ -15,6 +15,7 @@ from models import AuditEntry, Contact, Municipality, Organisation, Partnership,
 from models.db import session_scope
 from services import network, partnerships
 from services.auth import get_user
+from services.errors import NotFound
 from services.partnerships import FormError
 from services.permissions import PermissionDenied, principal_for
 
@@ -75,8 +76,10 @@ def test_net_s02_personal_data_and_reading_follow_the_role(demo_db):
         other = _school(session, region_id, other=True)
         with pytest.raises(PermissionDenied):
             network.school_network(session, coord, other.code, DEMO_TODAY)
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotFound):   # an unknown (here: malformed) code is not found, not refused
             network.school_network(session, coord, "../x", DEMO_TODAY)
+        with pytest.raises(NotFound, match="School 99ZZ99 is niet gevonden"):
+            network.school_network(session, coord, "99ZZ99", DEMO_TODAY)
         # the school search finds by name, code and town, only readable schools
         found = network.school_options(session, coord, Scope(as_of=DEMO_TODAY), school.code)
         assert [o["value"] for o in found] == [school.code]
@@ -101,9 +104,9 @@ def test_net_s03_scope_network_and_analysis(demo_db):
         _, expected = _expected(session, session.get(School, some))
         assert net.networks[some].share == expected.share
         result = network.analyse(net)
-        assert result.drawn and result.load[0]["schools"] == max(
+        assert result.drawn and result.load[0].schools == max(
             len({p.school_id for p in active if p.organisation_id == o}) for o in {p.organisation_id for p in active})
-        assert all(w["share"] is None or w["share"] < network.WEAK_THRESHOLD or w["partners"] == 0
+        assert all(w.share is None or w.share < network.WEAK_THRESHOLD or w.partners == 0
                    for w in result.weak)
         # positions: one per school and organisation, the same from the cache
         pos = network.scope_positions(net, ("r", DEMO_TODAY))
@@ -298,3 +301,21 @@ def test_net_s09_a_contact_who_left_is_ended_not_deleted(demo_db):
         with pytest.raises(PermissionDenied):
             partnerships.end_contact(session, coord, foreign.contact_id, last_day)
         session.rollback()
+
+
+def test_net_s10_the_school_page_checks_the_permission_once(demo_db, monkeypatch):
+    from services import school_profile, schools
+
+    calls = []
+    check = schools.ensure_can_read_school
+    monkeypatch.setattr(schools, "ensure_can_read_school", lambda *a: calls.append(a) or check(*a))
+    with session_scope() as session:
+        coord = _principal(session, "coordinator")
+        school = _school(session, _region_id(session))
+        profile = school_profile.school_profile(session, school.code, DEMO_TODAY, coord)
+        assert profile.school.id == school.id and profile.network.school_id == school.id
+        assert profile.status is not None and profile.status["code"] == school.code
+        assert len(calls) == 1
+        other = _school(session, _region_id(session), other=True)
+        with pytest.raises(PermissionDenied):
+            school_profile.school_profile(session, other.code, DEMO_TODAY, coord)
