@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
 import dash
@@ -36,6 +36,7 @@ NOT_LOGGED_IN = "U bent niet ingelogd."
 # The selection's URL parameters (the compare date is read by the pages that compare).
 SELECTION_PARAMS = ("gebied", "sector", "peildatum", "vergelijk")
 Refusal = PermissionDenied | NotFound
+T = TypeVar("T")
 
 
 def parse_search(search: object) -> dict[str, str]:
@@ -53,10 +54,13 @@ class Request:
     query: dict[str, str]
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
-    def _once(self, key: str, compute: Callable[[], Any]) -> Any:
+    def once(self, key: str, compute: Callable[[], T]) -> T:
+        """`compute()` the first time `key` is asked for in this request; the same value after that
+        (for what several parts of one callback need: the chosen school, its network)."""
         if key not in self._cache:
             self._cache[key] = compute()
-        return self._cache[key]
+        value: T = self._cache[key]
+        return value
 
     @property
     def today(self) -> date:
@@ -73,7 +77,7 @@ class Request:
             if flask.has_request_context():
                 flask.g.vios_area_options = options
             return options
-        return self._once("areas", compute)
+        return self.once("areas", compute)
 
     @property
     def default_area(self) -> str | None:
@@ -97,7 +101,7 @@ class Request:
             scope, warnings = self._parse_scope()
             permissions.ensure_can_read_area(self.session, self.principal, scope.region_id, scope.province_id)
             return scope, warnings
-        return self._once("scope", checked)[0]
+        return self.once("scope", checked)[0]
 
     @property
     def warnings(self) -> list[str]:
@@ -109,7 +113,7 @@ class Request:
     @property
     def compare_with(self) -> date:
         """The 'Vergelijk met' date (?vergelijk=), by default three months before the peildatum."""
-        return self._once("compare", lambda: compare_date_from_params(self.query, self.scope.as_of))[0]
+        return self.once("compare", lambda: compare_date_from_params(self.query, self.scope.as_of))[0]
 
     @property
     def compare_warnings(self) -> list[str]:

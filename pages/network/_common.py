@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, TypeVar, cast
+from typing import Any
 from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
@@ -20,7 +20,6 @@ from web.request_context import Request
 
 from . import _ids as ids
 
-T = TypeVar("T")
 CONFIG: Any = GRAPH_CONFIG   # dcc.Graph's typed config accepts the shared plain dict
 INTRO = "Klik op een organisatie, contactpersoon of ontbrekende partner in het netwerk."
 
@@ -66,20 +65,16 @@ def form_date(value: object, field: str) -> date | None:
 
 # ---------------------------------------------------------------- read once per request
 
-def _once(request: Request, key: str, compute: Callable[[], T]) -> T:
-    return cast(T, request._once(key, compute))
-
-
 def school(request: Request, code: object) -> School:
     """The school chosen on the page, looked up and permission-checked once per request."""
     text = str(code or "")[:6]
-    return _once(request, f"net-school:{text}", lambda: readable_school(request.session, request.principal, text))
+    return request.once(f"net-school:{text}", lambda: readable_school(request.session, request.principal, text))
 
 
 def school_network(request: Request, code: object) -> network.SchoolNetwork:
     """The chosen school's network at the page's peildatum, read once per request."""
     found = school(request, code)
-    return _once(request, f"net-network:{found.code}",
+    return request.once(f"net-network:{found.code}",
                  lambda: network.network_of(request.session, request.principal, found, request.scope.as_of))
 
 
