@@ -13,10 +13,10 @@ from common import TODAY, largest_region, run
 
 
 def measure(session, add) -> None:
-    from domain.comparison import default_compare_date
+    from domain.municipality_comparison import default_compare_date
     from domain.scope import Scope
-    from pages import comparison as page
-    from services.comparison import comparison, map_data, quarterly_coverage
+    from pages.municipalities import page
+    from services.municipality_comparison import comparison, map_data, quarterly_coverage
 
     compare_with = default_compare_date(TODAY)
     region_id, province_id = largest_region(session)

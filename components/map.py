@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from components.comparison_charts import TARGET_COLOUR, role_of
+from components.municipality_charts import TARGET_COLOUR, role_of
 from components.theme import FONT, STATUS_COLOURS
 from domain.certification import STATUS_LABELS
 

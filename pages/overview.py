@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components.charts import GRAPH_CONFIG, coverage_chart, expiring_chart, phase_distribution_chart
-from components.compare import compare_picker
+from components.compare_date import compare_picker
 from components.grid import DEFAULT_COLUMN, change_column, grid_options
 from components.kpi import kpi_card
 from components.scope_page import PageContext, open_page
@@ -18,7 +18,7 @@ from components.theme import pct, signed
 from domain.dates import format_nl
 from domain.scope import COMPARE_PARAM, compare_date_from_params, scope_query
 from models.db import session_scope
-from services.comparison import report_changes
+from services.municipality_comparison import report_changes
 from services.report import overview_report
 
 dash.register_page(__name__, path="/", name="Overzicht", order=0, title="Overzicht – Veilig in en om School")

@@ -8,8 +8,8 @@ from dash import Input, Output, State, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
 from components.charts import GRAPH_CONFIG
-from components.compare import compare_picker
-from components.comparison_charts import approach_heatmap, coverage_bars, coverage_lines, phase_bars, role_of
+from components.compare_date import compare_picker
+from components.municipality_charts import approach_heatmap, coverage_bars, coverage_lines, phase_bars, role_of
 from components.grid import DEFAULT_COLUMN, change_column, grid_options
 from components.inputs import dropdown
 from components.kpi import kpi_card
@@ -17,13 +17,13 @@ from components.map import MAP_STYLES, school_map
 from components.scope_page import PageContext, open_page, read_scope
 from components.theme import pct, signed
 from domain.certification import ACTIVE_PHASES, PHASES
-from domain.comparison import CHANGE_KINDS, PEER_KINDS, MunicipalityInfo, peers
+from domain.municipality_comparison import CHANGE_KINDS, PEER_KINDS, MunicipalityInfo, peers
 from domain.dates import format_nl
 from domain.scope import compare_date_from_params
 from domain.vocab import APPROACH_MODELS, APPROACH_PHASES, SECTORS, label
 from models.db import session_scope
 from services import boundaries, web_auth
-from services.comparison import comparison, map_data
+from services.municipality_comparison import comparison, map_data
 from services.permissions import PermissionDenied, is_admin
 from services.uploads import decode_upload
 

@@ -1,4 +1,4 @@
-"""Unit tests of domain.comparison on hand-made histories, with hand-computed answers."""
+"""Unit tests of domain.municipality_comparison on hand-made histories, with hand-computed answers."""
 from __future__ import annotations
 
 from datetime import date
@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from domain.certification import Event
-from domain.comparison import (
+from domain.municipality_comparison import (
     MunicipalityInfo,
     PartnershipFact,
     QuarterPoint,
@@ -180,7 +180,7 @@ def test_cmp011_coverage_series_from_per_quarter_rows(history):
 
 
 def test_cmp012_taking_part_means_in_trajectory_or_valid_certificate(history):
-    from domain.comparison import taking_part
+    from domain.municipality_comparison import taking_part
 
     # 1-7-2026: A valid, B expired (not taking part any more), C in intake
     assert taking_part(school_status(f, D(2026, 7, 1)) for f in history) == 2
@@ -191,7 +191,7 @@ def test_cmp012_taking_part_means_in_trajectory_or_valid_certificate(history):
 def test_cmp013_coverage_at_points_equals_the_figures_at_each_date(history):
     from dataclasses import replace
 
-    from domain.comparison import coverage_at_points
+    from domain.municipality_comparison import coverage_at_points
     from domain.overview import active_on, figures_per_municipality
 
     # D left the register on 1-3-2026: it counts at the end of 2025 K4, not at later points
@@ -217,7 +217,7 @@ def test_cmp020_service_equals_the_report_at_every_date(demo_db):
 
     from domain.scope import Scope
     from models.db import session_scope
-    from services.comparison import comparison
+    from services.municipality_comparison import comparison
     from services.report import overview_report
 
     with session_scope() as session:

@@ -11,13 +11,13 @@ from datetime import date
 from conftest import DEMO_TODAY, choose, region_key
 from test_cli import VIOS
 
-from components.comparison_charts import PEER_COLOUR, TARGET_COLOUR
+from components.municipality_charts import PEER_COLOUR, TARGET_COLOUR
 from components.theme import pct, signed
 from domain.certification import ACTIVE_PHASES
-from domain.comparison import default_compare_date, peers
+from domain.municipality_comparison import default_compare_date, peers
 from domain.scope import Scope, parse_area_key
 from models.db import session_scope
-from services.comparison import comparison, municipality_infos, report_changes
+from services.municipality_comparison import comparison, municipality_infos, report_changes
 from services.report import overview_report
 
 CELL = '#cmp-grid .ag-row[row-id="{code}"] .ag-cell[col-id="{col}"]'

@@ -77,7 +77,7 @@ def phase_bars(rows: list[dict], percent: bool = False, target: str | None = Non
 
 def approach_heatmap(infos: list, target: str | None = None, peer_codes: set[str] = frozenset()) -> go.Figure:
     """Municipalities x approach elements in use (MunicipalityInfo rows)."""
-    from domain.comparison import approach_matrix
+    from domain.municipality_comparison import approach_matrix
 
     elements = list(APPROACH_ELEMENTS)
     infos = sorted(infos, key=lambda m: m.name, reverse=True)

@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import and_, or_, select
 from sqlmodel import Session
 
-from domain.comparison import (
+from domain.municipality_comparison import (
     MunicipalityInfo,
     PartnershipFact,
     change_summary,
