@@ -1,7 +1,11 @@
 """Plotly figures for the overview; each has a title, axis titles and Dutch labels."""
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 import plotly.graph_objects as go
+from dash import dcc
 
 from components.theme import DISTRIBUTION_COLOURS, DISTRIBUTION_LABELS, DISTRIBUTION_ORDER, FONT, signed
 
@@ -22,7 +26,7 @@ def chart_layout(fig: go.Figure, title: str, x_title: str, y_title: str, height:
     return fig
 
 
-def _with_change(value, change) -> str:
+def _with_change(value: int, change: int | None) -> str:
     """'12' or, with a change since the compare date, '12 (+3)'."""
     return str(value) if change is None else f"{value} ({signed(change)})"
 
@@ -41,7 +45,7 @@ def phase_distribution_chart(distribution: dict[str, int], changes: dict[str, in
     return chart_layout(fig, "Scholen naar fase en certificaatstatus", "Aantal scholen", "")
 
 
-def expiring_chart(per_quarter: list[dict], previous: dict[str, int] | None = None) -> go.Figure:
+def expiring_chart(per_quarter: Sequence[Mapping[str, Any]], previous: dict[str, int] | None = None) -> go.Figure:
     """With previous (quarter -> count at the compare date) the bar texts show the change."""
     fig = go.Figure(go.Bar(
         x=[q["quarter"] for q in per_quarter], y=[q["count"] for q in per_quarter],
@@ -52,10 +56,11 @@ def expiring_chart(per_quarter: list[dict], previous: dict[str, int] | None = No
     ))
     fig.update_yaxes(rangemode="tozero", tickformat="d")
     return chart_layout(fig, "Certificaten die verlopen, per kwartaal (komende twee jaar)", "Kwartaal",
-                   "Aantal certificaten")
+                        "Aantal certificaten")
 
 
-def coverage_chart(municipalities: list[dict]) -> go.Figure:
+def coverage_chart(municipalities: Sequence[Mapping[str, Any]]) -> go.Figure:
+    """Coverage per municipality (rows of figures_per_municipality; with coverage_change: its change)."""
     rows = sorted((m for m in municipalities if m["schools"]), key=lambda m: (m["coverage"], m["name"]))
     fig = go.Figure(go.Bar(
         y=[m["name"] for m in rows], x=[m["coverage"] for m in rows], orientation="h", marker_color="#2e7d32",
@@ -69,11 +74,11 @@ def coverage_chart(municipalities: list[dict]) -> go.Figure:
     fig.update_xaxes(tickformat=".0%", range=[0, 1.2])
     height = max(320, 26 * len(rows) + 90)
     return chart_layout(fig, "Dekking per gemeente (geldige certificaten / alle actieve scholen)",
-                   "Dekking", "", height=height)
+                        "Dekking", "", height=height)
 
 
 # Only the PNG download in the mode bar: the other tools confuse more than they help here.
-GRAPH_CONFIG = {"displaylogo": False,
+GRAPH_CONFIG: dcc.Graph.Config = {"displaylogo": False,
                 "modeBarButtonsToRemove": ["zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d",
                                            "autoScale2d", "resetScale2d"],
                 "toImageButtonOptions": {"format": "png", "scale": 2}}

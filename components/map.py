@@ -6,11 +6,15 @@ external request the product allows); offline those tiles simply stay blank.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence, Set
+from typing import Any
+
 import plotly.graph_objects as go
 
-from components.comparison_charts import TARGET_COLOUR, role_of
+from components.municipality_charts import NONE, TARGET_COLOUR, role_of
 from components.theme import FONT, STATUS_COLOURS
 from domain.certification import STATUS_LABELS
+from services.municipality_comparison import SchoolPoint
 
 MAP_STYLES = {"white-bg": "Zonder achtergrondkaart (werkt offline)",
               "open-street-map": "OpenStreetMap-achtergrond (internet nodig)"}
@@ -18,9 +22,9 @@ OSM_ATTRIBUTION = "© OpenStreetMap-bijdragers"
 NETHERLANDS_CENTRE = {"lat": 52.2, "lon": 5.3}
 
 
-def _view(points: list[dict], boundaries: dict | None) -> tuple[dict, float]:
-    lats = [p["lat"] for p in points]
-    lons = [p["lon"] for p in points]
+def _view(points: Sequence[SchoolPoint], boundaries: dict[str, Any] | None) -> tuple[dict[str, float], float]:
+    lats = [p.lat for p in points]
+    lons = [p.lon for p in points]
     if boundaries:
         for feature in boundaries["features"]:
             geometry = feature["geometry"]
@@ -35,10 +39,11 @@ def _view(points: list[dict], boundaries: dict | None) -> tuple[dict, float]:
     return {"lat": (max(lats) + min(lats)) / 2, "lon": (max(lons) + min(lons)) / 2}, zoom
 
 
-def school_map(points: list[dict], boundaries: dict | None, coverage: dict[str, tuple[str, float | None]],
-               style: str = "white-bg", target: str | None = None, peer_codes: set[str] = frozenset(),
-               target_name: str | None = None, peer_names: set[str] = frozenset()) -> go.Figure:
-    """points: dicts with lat, lon, code, name, municipality, status; coverage: cbs_code -> (name, coverage)."""
+def school_map(points: Sequence[SchoolPoint], boundaries: dict[str, Any] | None,
+               coverage: dict[str, tuple[str, float | None]], style: str = "white-bg", target: str | None = None,
+               peer_codes: Set[str] = NONE, target_name: str | None = None, peer_names: Set[str] = NONE) -> go.Figure:
+    """The schools by status and, with boundaries (GeoJSON), the municipalities shaded by coverage
+    (cbs_code -> (name, coverage)); the target's schools drawn largest, its peers' larger."""
     fig = go.Figure()
     if boundaries and boundaries.get("features"):
         codes = [f["id"] for f in boundaries["features"] if f["id"] in coverage]
@@ -53,15 +58,15 @@ def school_map(points: list[dict], boundaries: dict | None, coverage: dict[str, 
             hovertemplate="%{text}: dekking %{z:.0%}<extra></extra>", name="Dekking",
         ))
     for status in ("valid", "expiring", "expired", "never"):
-        members = [p for p in points if p["status"] == status]
+        members = [p for p in points if p.status == status]
         if not members:
             continue
-        sizes = [13 if p["municipality"] == target_name else 11 if p["municipality"] in peer_names else 8
+        sizes = [13 if p.municipality == target_name else 11 if p.municipality in peer_names else 8
                  for p in members]
         fig.add_trace(go.Scattermap(
-            lat=[p["lat"] for p in members], lon=[p["lon"] for p in members], mode="markers",
+            lat=[p.lat for p in members], lon=[p.lon for p in members], mode="markers",
             name=STATUS_LABELS[status], marker={"size": sizes, "color": STATUS_COLOURS[status], "opacity": 0.9},
-            customdata=[[p["code"], p["municipality"]] for p in members], text=[p["name"] for p in members],
+            customdata=[[p.code, p.municipality] for p in members], text=[p.name for p in members],
             hovertemplate="%{text} (%{customdata[0]}), %{customdata[1]}: " + STATUS_LABELS[status].lower()
                           + "<extra></extra>",
         ))
@@ -74,8 +79,8 @@ def school_map(points: list[dict], boundaries: dict | None, coverage: dict[str, 
         legend={"orientation": "h", "y": 0.01, "x": 0.01, "bgcolor": "rgba(255,255,255,0.8)"},
     )
     if target_name:
-        fig.add_annotation(text=f"Gekozen: {target_name} (grotere punten; vergelijkingsgroep middelgroot)", showarrow=False,
-                           x=0.99, y=0.99, xref="paper", yref="paper", xanchor="right",
+        fig.add_annotation(text=f"Gekozen: {target_name} (grotere punten; vergelijkingsgroep middelgroot)",
+                           showarrow=False, x=0.99, y=0.99, xref="paper", yref="paper", xanchor="right",
                            bgcolor="rgba(255,255,255,0.85)", font={"color": TARGET_COLOUR})
     if style == "open-street-map":
         fig.add_annotation(text=OSM_ATTRIBUTION, showarrow=False, x=0.99, y=0.01, xref="paper", yref="paper",

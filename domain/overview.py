@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypedDict
 
 from domain.certification import (
     ACTIVE_PHASES,
@@ -115,7 +116,38 @@ def coverage_share(valid: int, schools: int) -> float | None:
     return round(valid / schools, 4) if schools else None
 
 
-def figures(statuses: Iterable[SchoolStatus]) -> dict:
+class Figures(TypedDict):
+    """The key figures of a set of schools (FIGURE_FIELDS plus the trajectories per active phase)."""
+    schools: int
+    valid_certificates: int
+    coverage: float | None
+    expiring_soon: int
+    expired: int
+    never_certified: int
+    in_trajectory: int
+    in_trajectory_by_phase: dict[str, int]
+
+
+class MunicipalityFigures(TypedDict):
+    """A row of figures_per_municipality: one municipality's Figures (the rows of `vios report`)."""
+    cbs_code: str
+    name: str
+    schools: int
+    valid_certificates: int
+    coverage: float | None
+    expiring_soon: int
+    expired: int
+    never_certified: int
+    in_trajectory: int
+    in_trajectory_by_phase: dict[str, int]
+
+
+class QuarterCount(TypedDict):
+    quarter: str
+    count: int
+
+
+def figures(statuses: Iterable[SchoolStatus]) -> Figures:
     """Key figures of a set of schools (DOMAIN.md: coverage = valid / all active schools)."""
     statuses = list(statuses)
     counts = Counter(s.certificate_status for s in statuses)
@@ -134,21 +166,21 @@ def figures(statuses: Iterable[SchoolStatus]) -> dict:
     }
 
 
-def figures_per_municipality(statuses: Iterable[SchoolStatus]) -> list[dict]:
+def figures_per_municipality(statuses: Iterable[SchoolStatus]) -> list[MunicipalityFigures]:
     groups: dict[tuple[str, str], list[SchoolStatus]] = defaultdict(list)
     for s in statuses:
         groups[(s.municipality_code, s.municipality_name)].append(s)
-    rows = []
+    rows: list[MunicipalityFigures] = []
     for (code, name), members in sorted(groups.items(), key=lambda kv: kv[0][1]):
         rows.append({"cbs_code": code, "name": name, **figures(members)})
     return rows
 
 
-def expiring_per_quarter(statuses: Iterable[SchoolStatus], as_of: date, quarters: int = 8) -> list[dict]:
+def expiring_per_quarter(statuses: Iterable[SchoolStatus], as_of: date, quarters: int = 8) -> list[QuarterCount]:
     """Valid certificates at as_of by the quarter they expire in, for the coming quarters."""
     wanted = next_quarters(as_of, quarters)
     counts = Counter(quarter_of(s.expires_on) for s in statuses if s.has_valid_certificate and s.expires_on)
-    return [{"quarter": quarter_label(y, q), "count": counts.get((y, q), 0)} for y, q in wanted]
+    return [QuarterCount(quarter=quarter_label(y, q), count=counts.get((y, q), 0)) for y, q in wanted]
 
 
 def phase_distribution(statuses: Iterable[SchoolStatus]) -> dict[str, int]:
@@ -157,7 +189,7 @@ def phase_distribution(statuses: Iterable[SchoolStatus]) -> dict[str, int]:
     else postponed or withdrawn, else never certified."""
     dist: Counter[str] = Counter()
     for s in statuses:
-        if s.in_trajectory:
+        if s.in_trajectory and s.phase is not None:
             dist[s.phase] += 1
         elif s.certificate_status != "never":
             dist[s.certificate_status] += 1

@@ -80,7 +80,7 @@ COMPARE_PARAM = "vergelijk"
 
 def compare_date_from_params(params: dict, as_of: date) -> tuple[date, list[str]]:
     """The compare date from the URL, never trusted: default three months before as_of."""
-    from domain.comparison import default_compare_date
+    from domain.changes import default_compare_date
     from domain.dates import parse_date
 
     value = params.get(COMPARE_PARAM)

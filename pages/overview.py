@@ -2,7 +2,7 @@
 each with its change since the compare date (?vergelijk=, default three months earlier)."""
 from __future__ import annotations
 
-from dataclasses import replace
+from typing import Any
 
 import dash
 import dash_ag_grid as dag
@@ -10,20 +10,20 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components.charts import GRAPH_CONFIG, coverage_chart, expiring_chart, phase_distribution_chart
-from components.compare import compare_picker
+from components.compare_date import compare_picker
 from components.grid import DEFAULT_COLUMN, change_column, grid_options
 from components.kpi import kpi_card
-from components.scope_page import PageContext, open_page
+from components.scope_page import scope_heading
 from components.theme import pct, signed
 from domain.dates import format_nl
-from domain.scope import COMPARE_PARAM, compare_date_from_params, scope_query
-from models.db import session_scope
-from services.comparison import report_changes
-from services.report import overview_report
+from domain.scope import COMPARE_PARAM, scope_query
+from services.report import OverviewChanges, OverviewReport, overview_since
+from web.request_context import Request, page_layout
 
 dash.register_page(__name__, path="/", name="Overzicht", order=0, title="Overzicht – Veilig in en om School")
 
-GRID_COLUMNS = [
+TITLE = "Overzicht"
+GRID_COLUMNS: list[dict[str, Any]] = [
     {"field": "name", "headerName": "Gemeente", "pinned": "left", "minWidth": 200},
     {"field": "cbs_code", "headerName": "CBS-code", "maxWidth": 110},
     {"field": "schools", "headerName": "Scholen", "type": "numericColumn"},
@@ -41,40 +41,55 @@ for _field in ("schools", "valid_certificates", "coverage_pct", "in_trajectory",
     GRID_COLUMNS.insert(_at + 1, change_column(f"{_field}_change", "Δ (pp)" if _field == "coverage_pct" else "Δ"))
 
 
-def layout(**query):
-    with session_scope() as session:
-        page = open_page(session, "Overzicht", query)
-        if not isinstance(page, PageContext):
-            return page
-        scope, heading = page.scope, page.heading
-        report = overview_report(session, scope, page.principal)
-        compare_with, compare_warnings = compare_date_from_params(query, scope.as_of)
-        changes = report_changes(report, overview_report(session, replace(scope, as_of=compare_with), page.principal))
+@page_layout(TITLE)
+def layout(request: Request) -> html.Div:
+    scope, compare_with = request.scope, request.compare_with
+    report, changes = overview_since(request.session, scope, compare_with, request.principal)
     # the list of events in between is on the Gemeenten page (same scope and compare date)
     events_href = f"/gemeenten{scope_query(scope)}&{COMPARE_PARAM}={compare_with.isoformat()}"
     events_link = html.P([f"Welke scholen sinds {format_nl(compare_with)} zijn gecertificeerd, verlopen of van fase "
                           "veranderd staat op ", dcc.Link("Gemeenten", id="ov-events-link", href=events_href), "."],
                          className="small text-muted mt-n2")
-    heading = html.Div([heading, *[dbc.Alert(w, color="warning", className="py-1") for w in compare_warnings],
+    heading = html.Div([scope_heading(request.session, TITLE, scope, request.warnings),
+                        *[dbc.Alert(w, color="warning", className="py-1") for w in request.compare_warnings],
                         compare_picker("ov", compare_with, scope.as_of), events_link])
-    totals = report["totals"]
-    if not totals["schools"]:
+    if not report["totals"]["schools"]:
         return html.Div([heading, dbc.Alert(
             "Er zijn geen actieve scholen in deze selectie op deze peildatum. Kies een ander gebied of een "
             "andere sector, of laad gegevens via 'Gegevens'.", color="info", id="ov-empty")])
+    rows = _grid_rows(report, changes)
+    return html.Div([
+        heading,
+        _cards(report, changes, f"sinds {format_nl(compare_with)}"),
+        dbc.Row([
+            dbc.Col(dcc.Graph(id="ov-phase-chart", figure=phase_distribution_chart(report["phase_distribution"],
+                                                                                   changes.phase_distribution),
+                              config=GRAPH_CONFIG), lg=6),
+            dbc.Col(dcc.Graph(id="ov-expiry-chart", figure=expiring_chart(report["expiring_per_quarter"],
+                                                                          changes.expiring_per_quarter),
+                              config=GRAPH_CONFIG), lg=6),
+        ]),
+        dbc.Row(dbc.Col(dcc.Graph(id="ov-coverage-chart", figure=coverage_chart(rows), config=GRAPH_CONFIG))),
+        html.H3("Per gemeente", className="h5 mt-3"),
+        dag.AgGrid(id="ov-municipality-grid", rowData=rows, columnDefs=GRID_COLUMNS,
+                   defaultColDef=DEFAULT_COLUMN,
+                   dashGridOptions=grid_options(domLayout="autoHeight"), style={"height": None},
+                   csvExportParams={"fileName": f"overzicht-{scope.as_of.isoformat()}.csv"}),
+    ])
 
+
+def _cards(report: OverviewReport, changes: OverviewChanges, since: str) -> dbc.Row:
+    totals = report["totals"]
     by_phase = totals["in_trajectory_by_phase"]
     in_progress = ", ".join(f"{n} {label.lower()}" for label, n in (
         ("aangemeld", by_phase["registered"]), ("intake", by_phase["intake"]),
         ("maatwerk", by_phase["improvement"]), ("audit", by_phase["audit"]),
         ("commissie", by_phase["committee"]), ("niet geslaagd", by_phase["not_passed"])) if n)
-    total_changes = changes["totals"]
-    since = f"sinds {format_nl(compare_with)}"
 
     def change(field: str) -> str:
-        return f"{signed(total_changes[field], percent=field == 'coverage')} {since}"
+        return f"{signed(changes.totals[field], percent=field == 'coverage')} {since}"
 
-    cards = dbc.Row([
+    return dbc.Row([
         kpi_card("ov-kpi-schools", "Scholen", str(totals["schools"]), "actieve schoolvestigingen",
                  change=change("schools")),
         kpi_card("ov-kpi-valid", "Geldig gecertificeerd", str(totals["valid_certificates"]),
@@ -88,31 +103,17 @@ def layout(**query):
         kpi_card("ov-kpi-expired", "Verlopen", str(totals["expired"]), "heraudit nodig", "danger",
                  change=change("expired")),
     ])
+
+
+def _grid_rows(report: OverviewReport, changes: OverviewChanges) -> list[dict[str, Any]]:
+    """The municipalities of the report, each figure with its change since the compare date."""
     rows = []
     for m in report["municipalities"]:
-        delta = changes["municipalities"][m["cbs_code"]]
+        delta = changes.municipalities[m["cbs_code"]]
         rows.append({**m, "coverage_pct": round(m["coverage"] * 100, 1) if m["coverage"] is not None else None,
                      "coverage_change": delta["coverage"],
                      "coverage_pct_change": round(delta["coverage"] * 100, 1) if delta["coverage"] is not None
                      else None,
                      **{f"{f}_change": delta[f] for f in ("schools", "valid_certificates", "in_trajectory",
                                                          "expiring_soon", "expired", "never_certified")}})
-    return html.Div([
-        heading,
-        cards,
-        dbc.Row([
-            dbc.Col(dcc.Graph(id="ov-phase-chart", figure=phase_distribution_chart(report["phase_distribution"],
-                                                                     changes["phase_distribution"]),
-                              config=GRAPH_CONFIG), lg=6),
-            dbc.Col(dcc.Graph(id="ov-expiry-chart", figure=expiring_chart(report["expiring_per_quarter"],
-                                                                       changes["expiring_per_quarter"]),
-                              config=GRAPH_CONFIG), lg=6),
-        ]),
-        dbc.Row(dbc.Col(dcc.Graph(id="ov-coverage-chart", figure=coverage_chart(rows),
-                                  config=GRAPH_CONFIG))),
-        html.H3("Per gemeente", className="h5 mt-3"),
-        dag.AgGrid(id="ov-municipality-grid", rowData=rows, columnDefs=GRID_COLUMNS,
-                   defaultColDef=DEFAULT_COLUMN,
-                   dashGridOptions=grid_options(domLayout="autoHeight"), style={"height": None},
-                   csvExportParams={"fileName": f"overzicht-{scope.as_of.isoformat()}.csv"}),
-    ])
+    return rows

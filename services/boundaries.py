@@ -2,12 +2,15 @@
 
 Stored as one normalised GeoJSON file in the instance folder (no database table, so no
 migration): every feature has properties {"cbs_code": "GM0935", "name": "Maastricht"} and
-WGS84 longitude/latitude coordinates, rounded to about 10 m to keep the file small.
+WGS84 longitude/latitude coordinates, rounded to about 10 m to keep the file small. Each process
+reads and checks the file once per version of it (cached by the file's modification time, size and
+inode), so the map does not re-read the whole country's boundaries on every click.
 
 Source: PDOK / Kadaster "Bestuurlijke gebieden" (CC BY 4.0), OGC API Features.
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -15,8 +18,14 @@ import tempfile
 import urllib.request
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
 
 import settings
+
+# A GeoJSON FeatureCollection as normalise() returns it.
+Collection = dict[str, Any]
 
 PDOK_URL = ("https://api.pdok.nl/kadaster/brk-bestuurlijke-gebieden/ogc/v1/collections/gemeentegebied/items"
             "?f=json&limit=1000")
@@ -38,7 +47,7 @@ def boundaries_path() -> Path:
     return settings.instance_dir() / FILE_NAME
 
 
-def _cbs_code(properties: dict) -> str | None:
+def _cbs_code(properties: dict[str, Any]) -> str | None:
     for key in CODE_KEYS:
         value = properties.get(key)
         if value is None:
@@ -52,16 +61,18 @@ def _cbs_code(properties: dict) -> str | None:
     return None
 
 
-def _name(properties: dict) -> str:
+def _name(properties: dict[str, Any]) -> str:
     for key in NAME_KEYS:
         if properties.get(key):
             return str(properties[key])[:150]
     return ""
 
 
-def _round_ring(ring: list) -> list:
+def _round_ring(ring: Any) -> list[list[float]]:
     """Rounded [lon, lat] pairs without consecutive duplicates; refuses non-WGS84 coordinates."""
     out: list[list[float]] = []
+    if not isinstance(ring, (list, tuple)):
+        raise BoundaryError("Ongeldige coördinaten in de geometrie.")
     for point in ring:
         if not isinstance(point, (list, tuple)) or len(point) < 2:
             raise BoundaryError("Ongeldige coördinaten in de geometrie.")
@@ -75,11 +86,13 @@ def _round_ring(ring: list) -> list:
     return out
 
 
-def _geometry(geometry: dict | None) -> dict | None:
-    if not geometry:
+def _geometry(geometry: Any) -> dict[str, Any] | None:
+    if not geometry or not isinstance(geometry, dict):
         return None
     kind = geometry.get("type")
     coordinates = geometry.get("coordinates")
+    if not isinstance(coordinates, (list, tuple)):
+        return None
     if kind == "Polygon":
         return {"type": "Polygon", "coordinates": [_round_ring(r) for r in coordinates]}
     if kind == "MultiPolygon":
@@ -87,7 +100,7 @@ def _geometry(geometry: dict | None) -> dict | None:
     return None
 
 
-def normalise(data: dict) -> dict:
+def normalise(data: Any) -> Collection:
     """A FeatureCollection of municipality polygons with cbs_code and name, or BoundaryError."""
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(
             data.get("features"), list):
@@ -110,7 +123,7 @@ def normalise(data: dict) -> dict:
     return {"type": "FeatureCollection", "features": sorted(features, key=lambda f: f["id"])}
 
 
-def parse(raw: bytes | str) -> dict:
+def parse(raw: bytes | str) -> Collection:
     """Normalised boundaries from GeoJSON text (an upload or a download)."""
     if len(raw) > MAX_BYTES:
         raise BoundaryError("Het bestand is te groot (meer dan 60 MB).")
@@ -121,7 +134,7 @@ def parse(raw: bytes | str) -> dict:
     return normalise(data)
 
 
-def save(collection: dict, path: Path | None = None) -> Path:
+def save(collection: Collection, path: Path | None = None) -> Path:
     """Write atomically (a half-written file is never read)."""
     path = path or boundaries_path()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -132,23 +145,32 @@ def save(collection: dict, path: Path | None = None) -> Path:
     return path
 
 
-def load(path: Path | None = None, codes: Iterable[str] | None = None) -> dict | None:
-    """The stored boundaries (only the given municipalities when codes is given); None when absent
-    or unreadable."""
-    path = path or boundaries_path()
-    if not path.exists():
-        return None
+@functools.lru_cache(maxsize=4)
+def _read(path: Path, version: tuple[int, int, int]) -> Collection | None:
+    """The checked file's content, once per version (mtime, size, inode) of it; None when unreadable.
+    Callers never change what it returns (load copies the list of features it filters)."""
     try:
-        collection = normalise(json.loads(path.read_text(encoding="utf-8")))
+        return normalise(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError):
         return None
-    if codes is not None:
-        wanted = set(codes)
-        collection["features"] = [f for f in collection["features"] if f["id"] in wanted]
-    return collection
 
 
-def summary(collection: dict | None) -> str:
+def load(path: Path | None = None, codes: Iterable[str] | None = None) -> Collection | None:
+    """The stored boundaries (only the given municipalities when codes is given); None when absent
+    or unreadable. Read from disk only when the file changed since this process last read it."""
+    path = path or boundaries_path()
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    collection = _read(path, (stat.st_mtime_ns, stat.st_size, stat.st_ino))
+    if collection is None:
+        return None
+    wanted = set(codes) if codes is not None else None
+    return {**collection, "features": [f for f in collection["features"] if wanted is None or f["id"] in wanted]}
+
+
+def summary(collection: Collection | None) -> str:
     """A short text for the audit log: how many municipalities."""
     if not collection:
         return "geen"
@@ -156,17 +178,18 @@ def summary(collection: dict | None) -> str:
     return f"{n} gemeente" if n == 1 else f"{n} gemeenten"
 
 
-def _fetch(url: str, timeout: float) -> dict:
+def _fetch(url: str, timeout: float) -> dict[str, Any]:
     request = urllib.request.Request(url, headers={"Accept": "application/geo+json, application/json",
                                                    "User-Agent": "vios-dashboard"})
     with urllib.request.urlopen(request, timeout=timeout) as response:
-        return json.loads(response.read(MAX_BYTES + 1))
+        page: dict[str, Any] = json.loads(response.read(MAX_BYTES + 1))
+    return page
 
 
-def download(url: str = PDOK_URL, *, fetch: Callable[[str, float], dict] = _fetch, timeout: float = 60,
-             max_pages: int = 20) -> dict:
+def download(url: str = PDOK_URL, *, fetch: Callable[[str, float], dict[str, Any]] = _fetch, timeout: float = 60,
+             max_pages: int = 20) -> Collection:
     """All municipality features from the PDOK OGC API, following its 'next' links; normalised."""
-    features: list = []
+    features: list[Any] = []
     next_url: str | None = url
     pages = 0
     while next_url and pages < max_pages:
@@ -178,14 +201,22 @@ def download(url: str = PDOK_URL, *, fetch: Callable[[str, float], dict] = _fetc
     return normalise({"type": "FeatureCollection", "features": features})
 
 
-def store(collection: dict, *, username: str, source: str) -> Path:
-    """Replace the stored boundaries and record it in the audit log (old and new: number of municipalities)."""
+def store(collection: Collection, *, username: str, source: str, session: Session | None = None) -> Path:
+    """Replace the stored boundaries and record it in the audit log (old and new: number of municipalities).
+
+    With a session (a page's request) the audit entry is part of its transaction; without one (the
+    command line) a transaction of its own. The file is written last, after the audit entry."""
     from models.db import session_scope
     from services import audit
 
     old = summary(load())
-    with session_scope() as session:
+
+    def record(session: Session) -> Path:
         audit.record(session, username=username, action="boundaries", entity="gemeentegrenzen",
                      changes={"gemeenten": (old, summary(collection))}, detail=f"bron: {source[:200]}")
-        path = save(collection)
-    return path
+        return save(collection)
+
+    if session is not None:
+        return record(session)
+    with session_scope() as own:
+        return record(own)

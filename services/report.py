@@ -1,9 +1,18 @@
-"""The overview report: the figures `vios report --json` prints and the overview page shows."""
+"""The overview report: the figures `vios report --json` prints and the overview page shows,
+and (for the overview page) their changes since the compare date."""
 from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
 
 from sqlmodel import Session
 
+from domain.changes import FigureChanges, distribution_deltas, figure_deltas, municipality_deltas
 from domain.overview import (
+    SchoolStatus,
+    active_on,
     expiring_per_quarter,
     figures,
     figures_per_municipality,
@@ -14,14 +23,17 @@ from domain.scope import Scope
 from services.permissions import Principal
 from services.snapshot import school_facts, scope_label
 
+# The JSON document of `vios report --json`: as_of, scope, totals, municipalities, expiring_per_quarter,
+# phase_distribution.
+OverviewReport = dict[str, Any]
 
-def overview_report(session: Session, scope: Scope, principal: Principal | None = None) -> dict:
-    """The figures for a scope; with a principal only over the schools that user may read."""
-    statuses = [school_status(f, scope.as_of) for f in school_facts(session, scope, principal)]
+
+def _report(scope: Scope, area: str, statuses: Iterable[SchoolStatus]) -> OverviewReport:
+    statuses = list(statuses)
     return {
         "as_of": scope.as_of.isoformat(),
         "scope": {
-            "area": scope_label(session, scope),
+            "area": area,
             "region_id": scope.region_id,
             "province_id": scope.province_id,
             "sector": scope.sector,
@@ -31,3 +43,41 @@ def overview_report(session: Session, scope: Scope, principal: Principal | None 
         "expiring_per_quarter": expiring_per_quarter(statuses, scope.as_of),
         "phase_distribution": phase_distribution(statuses),
     }
+
+
+def overview_report(session: Session, scope: Scope, principal: Principal | None = None) -> OverviewReport:
+    """The figures for a scope; with a principal only over the schools that user may read."""
+    statuses = [school_status(f, scope.as_of) for f in school_facts(session, scope, principal)]
+    return _report(scope, scope_label(session, scope), statuses)
+
+
+@dataclass(frozen=True)
+class OverviewChanges:
+    """Changes between two overview reports: the report at the as-of date minus the one at the compare date."""
+    totals: FigureChanges
+    municipalities: dict[str, FigureChanges]       # cbs_code -> changes (the municipalities of the as-of date)
+    phase_distribution: dict[str, int]
+    expiring_per_quarter: dict[str, int]           # quarter -> count at the compare date
+
+
+def overview_changes(now: OverviewReport, then: OverviewReport) -> OverviewChanges:
+    """Changes between two overview reports (overview_report at two dates)."""
+    return OverviewChanges(
+        totals=figure_deltas(now["totals"], then["totals"]),
+        municipalities=municipality_deltas(now["municipalities"], then["municipalities"]),
+        phase_distribution=distribution_deltas(now["phase_distribution"], then["phase_distribution"]),
+        expiring_per_quarter={q["quarter"]: q["count"] for q in then["expiring_per_quarter"]},
+    )
+
+
+def overview_since(session: Session, scope: Scope, compare_with: date,
+                   principal: Principal | None) -> tuple[OverviewReport, OverviewChanges]:
+    """The overview report at the as-of date and its changes since compare_with, from the school
+    facts loaded once for both dates (equal to overview_report at each date)."""
+    first, last = min(compare_with, scope.as_of), max(compare_with, scope.as_of)
+    facts = school_facts(session, replace(scope, as_of=last), principal, active_from=first)
+    area = scope_label(session, scope)
+    now = _report(scope, area, (school_status(f, scope.as_of) for f in facts if active_on(f, scope.as_of)))
+    then = _report(replace(scope, as_of=compare_with), area,
+                   (school_status(f, compare_with) for f in facts if active_on(f, compare_with)))
+    return now, overview_changes(now, then)

@@ -587,12 +587,12 @@ def test_gemeenten_page_and_map_refuse_another_region(dash_app, client):
     assert "Geen toegang" in body and "cmp-grid" not in body
     # a crafted map request for the other region gets nothing
     response = _call(client, dash_app, "cmp-map.figure", {
-        "cmp-query.data": {"gebied": other, "peildatum": "2026-11-23"}, "cmp-map-style.value": "white-bg"})
+        "url.search": f"?gebied={other}&peildatum=2026-11-23", "cmp-map-style.value": "white-bg"})
     assert response.status_code == 204
     # the own region: only its own schools on the map
     own = region_key("Maastricht-Heuvelland")
     body = _call(client, dash_app, "cmp-map.figure", {
-        "cmp-query.data": {"gebied": own, "peildatum": "2026-11-23"}, "cmp-map-style.value": "white-bg"}
+        "url.search": f"?gebied={own}&peildatum=2026-11-23", "cmp-map-style.value": "white-bg"}
     ).get_data(as_text=True)
     assert any(code in body for code in _school_codes_in("Maastricht-Heuvelland"))
     assert not any(f'"{code}"' in body for code in _school_codes_in("Maastricht-Heuvelland", outside=True))
@@ -637,7 +637,7 @@ def test_gemeenten_callbacks_survive_every_role_and_junk_input(dash_app):
     keys = [k for k, spec in dash_app.callback_map.items()
             if "cmp-" in k or any("compare-date" in str(i["id"]) for i in spec["inputs"])]
     assert len(keys) >= 5
-    junk = {"cmp-data.data": {"rows": [{"x": 1}], "infos": "nope"}, "cmp-query.data": {"gebied": ["r1"]},
+    junk = {"cmp-data.data": {"rows": [{"x": 1}], "infos": "nope"},
             "cmp-target.value": {"a": 1}, "cmp-peer-kind.value": "colour", "cmp-map-style.value": "http://x",
             "cmp-boundaries-upload.contents": "garbage", "url.search": "?vergelijk=31-02-2026"}
     for role, (username, _scope) in USERS.items():

@@ -120,3 +120,28 @@ def test_geo005_vios_boundaries_import_and_download(tmp_path):
         rows = session.execute(select(AuditEntry.old_value, AuditEntry.new_value)
                                .where(AuditEntry.entity == "gemeentegrenzen").order_by(AuditEntry.id)).all()
     assert [tuple(r) for r in rows] == [("geen", "2 gemeenten"), ("2 gemeenten", "1 gemeente")]
+
+
+def test_geo006_load_reads_the_file_once_per_version(tmp_path, monkeypatch):
+    path = tmp_path / "grenzen.geojson"
+    boundaries.save(boundaries.parse(json.dumps(SMALL)), path)
+    reads = []
+    original = Path.read_text
+
+    def counting(self, *args, **kwargs):
+        reads.append(self)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", counting)
+    first = boundaries.load(path, codes={"GM0935"})
+    assert [f["id"] for f in first["features"]] == ["GM0935"]
+    first["features"].clear()          # a caller changing its copy changes nothing for the next
+    assert [f["id"] for f in boundaries.load(path)["features"]] == ["GM0888", "GM0935"]
+    assert reads == [path]
+    # a new file (an upload, a download) is read again
+    one = geojson([({"code": "0935"}, {"type": "Polygon", "coordinates": _square(5.6, 50.8)})])
+    boundaries.save(boundaries.parse(json.dumps(one)), path)
+    assert [f["id"] for f in boundaries.load(path)["features"]] == ["GM0935"]
+    assert reads == [path, path]
+    path.unlink()
+    assert boundaries.load(path) is None

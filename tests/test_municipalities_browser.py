@@ -1,4 +1,4 @@
-"""Browser tests of the Gemeenten page: the table equals `vios report`, peers are highlighted,
+"""Browser tests of the Gemeenten page (pages/municipalities): the table equals `vios report`, peers are highlighted,
 the compare date changes the changes shown (here and on the overview)."""
 from __future__ import annotations
 
@@ -11,14 +11,15 @@ from datetime import date
 from conftest import DEMO_TODAY, choose, region_key
 from test_cli import VIOS
 
-from components.comparison_charts import PEER_COLOUR, TARGET_COLOUR
+from components.municipality_charts import PEER_COLOUR, TARGET_COLOUR
 from components.theme import pct, signed
 from domain.certification import ACTIVE_PHASES
-from domain.comparison import default_compare_date, peers
+from domain.changes import default_compare_date
+from domain.municipality_comparison import peers
 from domain.scope import Scope, parse_area_key
 from models.db import session_scope
-from services.comparison import comparison, municipality_infos, report_changes
-from services.report import overview_report
+from services.municipality_comparison import comparison, municipality_infos
+from services.report import overview_changes, overview_report
 
 CELL = '#cmp-grid .ag-row[row-id="{code}"] .ag-cell[col-id="{col}"]'
 
@@ -100,8 +101,8 @@ def test_cmp102_picking_a_peer_highlights_it_in_every_chart(duo):
     with session_scope() as session:
         data = comparison(session, _scope(area, DEMO_TODAY), default_compare_date(DEMO_TODAY), None, quarters=0,
                           with_points=False)
-        infos = municipality_infos(session, {m["cbs_code"] for m in data["municipalities"]},
-                                   {m["cbs_code"]: m["schools"] for m in data["municipalities"]})
+        infos = municipality_infos(session, {m.cbs_code for m in data.municipalities},
+                                   {m.cbs_code: m.schools for m in data.municipalities})
     names = {m.cbs_code: m.name for m in infos}
     target = next(code for code, name in names.items() if name == "Maastricht")
     _choose(duo, "#cmp-peer-kind", "Vergelijkbaar aantal scholen")
@@ -145,8 +146,8 @@ def _expected_changes(area: str, compare_with: date) -> dict:
     with session_scope() as session:
         scope = _scope(area, DEMO_TODAY)
         data = comparison(session, scope, compare_with, None, quarters=0, with_points=False)
-        overview = report_changes(overview_report(session, scope),
-                                  overview_report(session, replace(scope, as_of=compare_with)))
+        overview = overview_changes(overview_report(session, scope),
+                                    overview_report(session, replace(scope, as_of=compare_with)))
     return {"data": data, "overview": overview}
 
 
@@ -158,14 +159,14 @@ def test_cmp103_changing_the_compare_date_changes_the_deltas(duo):
     default = default_compare_date(DEMO_TODAY)
     first = _expected_changes(area, default)["data"]
     duo.wait_for_text_to_equal("#cmp-kpi-valid-change",
-                               f"{signed(first['total_changes']['valid_certificates'])} sinds vergelijkdatum",
+                               f"{signed(first.total_changes['valid_certificates'])} sinds vergelijkdatum",
                                timeout=20)
     duo.wait_for_contains_text("#cmp-compare-text", default.strftime("%d-%m-%Y"))
 
     # a year earlier: other changes, a longer list of events
     earlier = date(DEMO_TODAY.year - 1, DEMO_TODAY.month, DEMO_TODAY.day)
     second = _expected_changes(area, earlier)["data"]
-    assert second["total_changes"] != first["total_changes"]
+    assert second.total_changes != first.total_changes
     picker = duo.find_element('input[id*="compare-date"]')
     picker.send_keys(Keys.CONTROL, "a")
     picker.send_keys(earlier.strftime("%d-%m-%Y"), Keys.ENTER)
@@ -173,23 +174,23 @@ def test_cmp103_changing_the_compare_date_changes_the_deltas(duo):
     assert f"vergelijk={earlier.isoformat()}" in duo.driver.current_url
     for card, field in (("valid", "valid_certificates"), ("expired", "expired"), ("schools", "schools")):
         duo.wait_for_text_to_equal(f"#cmp-kpi-{card}-change",
-                                   f"{signed(second['total_changes'][field])} sinds vergelijkdatum")
+                                   f"{signed(second.total_changes[field])} sinds vergelijkdatum")
     duo.wait_for_text_to_equal("#cmp-kpi-coverage-change",
-                               f"{signed(second['total_changes']['coverage'], percent=True)} sinds vergelijkdatum")
-    kinds = second["change_summary"]["kinds"]
+                               f"{signed(second.total_changes['coverage'], percent=True)} sinds vergelijkdatum")
+    kinds = second.change_summary.kinds
     duo.wait_for_contains_text("#cmp-change-summary", f"{kinds['certified']} school(en) gecertificeerd")
     duo.wait_for_contains_text("#cmp-change-summary", f"{kinds['phase']} faseovergang(en)")
-    for m in second["municipalities"]:
-        assert _cell(duo, m["cbs_code"], "valid_certificates_delta") == signed(m["changes"]["valid_certificates"])
-        intake = m["in_trajectory_by_phase"]["intake"]
-        change = m["changes"]["in_trajectory_by_phase"]["intake"]
-        assert _cell(duo, m["cbs_code"], "phase_intake") == (f"{intake} ({signed(change)})" if change else str(intake))
+    for m in second.municipalities:
+        assert _cell(duo, m.cbs_code, "valid_certificates_delta") == signed(m.changes["valid_certificates"])
+        intake = m.figures["in_trajectory_by_phase"]["intake"]
+        change = m.changes["in_trajectory_by_phase"]["intake"]
+        assert _cell(duo, m.cbs_code, "phase_intake") == (f"{intake} ({signed(change)})" if change else str(intake))
 
     # the overview keeps the compare date (navigation keeps it) and shows the same changes
     duo.find_element('#_pages_content')  # page present
     duo.driver.find_element("css selector", 'a.nav-link[href^="/?"]').click()
     duo.wait_for_element("#ov-kpi-valid-change", timeout=20)
-    overview = _expected_changes(area, earlier)["overview"]["totals"]
+    overview = _expected_changes(area, earlier)["overview"].totals
     since = earlier.strftime("%d-%m-%Y")
     duo.wait_for_text_to_equal("#ov-kpi-valid-change", f"{signed(overview['valid_certificates'])} sinds {since}")
     duo.wait_for_text_to_equal("#ov-kpi-expired-change", f"{signed(overview['expired'])} sinds {since}")
@@ -207,15 +208,15 @@ def test_cmp104_uploaded_boundaries_shade_the_map(duo, tmp_path):
     area = region_key("Maastricht-Heuvelland")
     with session_scope() as session:
         data = comparison(session, _scope(area, DEMO_TODAY), default_compare_date(DEMO_TODAY), None, quarters=0)
-    maastricht = next(m for m in data["municipalities"] if m["name"] == "Maastricht")
-    lons = [p["lon"] for p in data["points"] if p["municipality"] == "Maastricht"]
-    lats = [p["lat"] for p in data["points"] if p["municipality"] == "Maastricht"]
+    maastricht = next(m for m in data.municipalities if m.name == "Maastricht")
+    lons = [p.lon for p in data.points if p.municipality == "Maastricht"]
+    lats = [p.lat for p in data.points if p.municipality == "Maastricht"]
     ring = [[min(lons) - 0.01, min(lats) - 0.01], [max(lons) + 0.01, min(lats) - 0.01],
             [max(lons) + 0.01, max(lats) + 0.01], [min(lons) - 0.01, max(lats) + 0.01],
             [min(lons) - 0.01, min(lats) - 0.01]]
     source = tmp_path / "maastricht.geojson"
     source.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"identificatie": maastricht["cbs_code"], "naam": "Maastricht"},
+        {"type": "Feature", "properties": {"identificatie": maastricht.cbs_code, "naam": "Maastricht"},
          "geometry": {"type": "Polygon", "coordinates": [ring]}}]}))
     boundaries.boundaries_path().unlink(missing_ok=True)
     try:
@@ -226,8 +227,8 @@ def test_cmp104_uploaded_boundaries_shade_the_map(duo, tmp_path):
         duo.wait_for_element("#cmp-boundaries-ok", timeout=20)
         duo.wait_for_contains_text("#cmp-map-note", "1 gemeente in dit gebied", timeout=20)
         shaded = [t for t in _plot(duo, "cmp-map") if t.get("type") == "choroplethmap"]
-        assert shaded and shaded[0]["locations"] == [maastricht["cbs_code"]]
-        assert shaded[0]["z"] == [maastricht["coverage"]]
+        assert shaded and shaded[0]["locations"] == [maastricht.cbs_code]
+        assert shaded[0]["z"] == [maastricht.figures["coverage"]]
         assert duo.get_logs() == []
     finally:
         boundaries.boundaries_path().unlink(missing_ok=True)

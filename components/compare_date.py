@@ -1,4 +1,4 @@
-"""The "Vergelijk met" date of the comparison and overview pages, kept in the URL (?vergelijk=...).
+"""The compare date ("Vergelijk met") of the overview and Gemeenten pages, kept in the URL (?vergelijk=...).
 
 One callback serves every page that shows the picker: it only rewrites the URL query (no data is
 read here); the page then renders again from the URL, re-checking the user's access as always.
@@ -6,14 +6,15 @@ read here); the page then renders again from the URL, re-checking the user's acc
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, callback, dcc, html
+from dash import ALL, Input, Output, dcc, html
 from dash.exceptions import PreventUpdate
 
 from domain.dates import format_nl, parse_date
 from domain.scope import COMPARE_PARAM
+from web.request_context import Request, page_callback
 
 
 def compare_picker(page: str, compare_with: date, as_of: date) -> html.Div:
@@ -28,19 +29,18 @@ def compare_picker(page: str, compare_with: date, as_of: date) -> html.Div:
     ], className="d-flex align-items-center flex-wrap gap-1 mb-3")
 
 
-@callback(Output("url", "search", allow_duplicate=True),
-          Input({"type": "compare-date", "page": ALL}, "date"), State("url", "search"),
-          prevent_initial_call=True)
-def set_compare_date(dates, search):
+@page_callback(Output("url", "search", allow_duplicate=True),
+               Input({"type": "compare-date", "page": ALL}, "date"), prevent_initial_call=True)
+def set_compare_date(request: Request, dates: object) -> str:
     """Put the chosen compare date in the URL query, keeping the rest of the query."""
-    chosen = next((d for d in dates or [] if d), None)
+    chosen = next((d for d in dates if d), None) if isinstance(dates, list) else None
     if not isinstance(chosen, str):
         raise PreventUpdate
     try:
         value = parse_date(chosen[:10]).isoformat()
     except ValueError:
         raise PreventUpdate from None
-    params = [(k, v) for k, v in parse_qsl((search or "").lstrip("?")) if k != COMPARE_PARAM]
-    if dict(parse_qsl((search or "").lstrip("?"))).get(COMPARE_PARAM) == value:
+    if request.query.get(COMPARE_PARAM) == value:
         raise PreventUpdate
+    params = [(k, v) for k, v in request.query.items() if k != COMPARE_PARAM]
     return "?" + urlencode(params + [(COMPARE_PARAM, value)])

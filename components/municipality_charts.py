@@ -1,16 +1,23 @@
-"""Figures of the comparison page. The chosen municipality and its peers are highlighted in each.
+"""Figures of the Gemeenten page (municipalities compared). The chosen municipality and its peers are
+highlighted in each.
 
 Highlight rule everywhere: the chosen municipality dark blue, its peers orange, the others
 muted; names of highlighted municipalities in bold.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence, Set
+
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from components.charts import chart_layout, coverage_chart
 from components.theme import DISTRIBUTION_COLOURS, DISTRIBUTION_LABELS, DISTRIBUTION_ORDER, FONT, signed
+from domain.municipality_comparison import CoverageSeries, MunicipalityInfo, approach_matrix
 from domain.vocab import APPROACH_ELEMENTS
+from services.municipality_comparison import MunicipalityRow
+
+NONE: frozenset[str] = frozenset()
 
 TARGET_COLOUR = "#0d47a1"
 PEER_COLOUR = "#ef6c00"
@@ -18,7 +25,7 @@ BASE_COLOUR = "#2e7d32"
 MUTED_COLOUR = "#b0bec5"
 
 
-def role_of(code: str, target: str | None, peer_codes: set[str]) -> str:
+def role_of(code: str, target: str | None, peer_codes: Set[str]) -> str:
     if target is None:
         return "all"
     if code == target:
@@ -34,9 +41,9 @@ def _label(name: str, role: str) -> str:
     return f"<b>{name}</b>" if role in ("target", "peer") else name
 
 
-def coverage_bars(rows: list[dict], target: str | None = None, peer_codes: set[str] = frozenset()) -> go.Figure:
+def coverage_bars(rows: Sequence[MunicipalityRow], target: str | None = None, peer_codes: Set[str] = NONE) -> go.Figure:
     """The overview's coverage chart, with each change since the compare date and the highlight."""
-    fig = coverage_chart([{**m, "coverage_change": m["changes"]["coverage"]} for m in rows])
+    fig = coverage_chart([{**m.figures, "coverage_change": m.changes["coverage"]} for m in rows])
     bars = fig.data[0]
     roles = [role_of(code, target, peer_codes) for code in bars.ids]
     bars.marker.color = [_colour(r) for r in roles]
@@ -45,20 +52,21 @@ def coverage_bars(rows: list[dict], target: str | None = None, peer_codes: set[s
     return fig
 
 
-def phase_bars(rows: list[dict], percent: bool = False, target: str | None = None,
-               peer_codes: set[str] = frozenset()) -> go.Figure:
+def phase_bars(rows: Sequence[MunicipalityRow], percent: bool = False, target: str | None = None,
+               peer_codes: Set[str] = NONE) -> go.Figure:
     """Each municipality's schools by phase / certificate status, stacked; absolute or in percent."""
-    rows = sorted(rows, key=lambda m: m["name"], reverse=True)
-    roles = [role_of(m["cbs_code"], target, peer_codes) for m in rows]
-    names = [_label(m["name"], r) for m, r in zip(rows, roles, strict=True)]
+    rows = sorted(rows, key=lambda m: m.name, reverse=True)
+    roles = [role_of(m.cbs_code, target, peer_codes) for m in rows]
+    names = [_label(m.name, r) for m, r in zip(rows, roles, strict=True)]
     opacity = [0.35 if r == "other" else 1.0 for r in roles]
     fig = go.Figure()
     for category in DISTRIBUTION_ORDER:
-        counts = [m["distribution"].get(category, 0) for m in rows]
+        counts = [m.distribution.get(category, 0) for m in rows]
         if not any(counts):
             continue
-        values = [c / m["schools"] if m["schools"] else 0 for c, m in zip(counts, rows, strict=True)] if percent else counts
-        changes = [signed(m.get("distribution_changes", {}).get(category, 0)) for m in rows]
+        values = ([c / m.schools if m.schools else 0 for c, m in zip(counts, rows, strict=True)] if percent
+                  else counts)
+        changes = [signed(m.distribution_changes.get(category, 0)) for m in rows]
         fig.add_trace(go.Bar(
             y=names, x=values, orientation="h", name=DISTRIBUTION_LABELS[category],
             marker={"color": DISTRIBUTION_COLOURS[category], "opacity": opacity},
@@ -75,16 +83,16 @@ def phase_bars(rows: list[dict], percent: bool = False, target: str | None = Non
                         height=max(360, 24 * len(rows) + 160))
 
 
-def approach_heatmap(infos: list, target: str | None = None, peer_codes: set[str] = frozenset()) -> go.Figure:
-    """Municipalities x approach elements in use (MunicipalityInfo rows)."""
-    from domain.comparison import approach_matrix
-
+def approach_heatmap(infos: Sequence[MunicipalityInfo], target: str | None = None,
+                     peer_codes: Set[str] = NONE) -> go.Figure:
+    """Municipalities x approach elements in use."""
     elements = list(APPROACH_ELEMENTS)
     infos = sorted(infos, key=lambda m: m.name, reverse=True)
     roles = [role_of(m.cbs_code, target, peer_codes) for m in infos]
     z = approach_matrix(infos, elements)
     fig = go.Figure(go.Heatmap(
-        z=z, x=[APPROACH_ELEMENTS[e] for e in elements], y=[_label(m.name, r) for m, r in zip(infos, roles, strict=True)],
+        z=z, x=[APPROACH_ELEMENTS[e] for e in elements],
+        y=[_label(m.name, r) for m, r in zip(infos, roles, strict=True)],
         colorscale=[[0, "#f5f5f5"], [1, "#1565c0"]], zmin=0, zmax=1, showscale=False, xgap=2, ygap=2,
         customdata=[["ja" if v else "nee" for v in row] for row in z],
         hovertemplate="%{y} – %{x}: %{customdata}<extra></extra>",
@@ -97,11 +105,11 @@ def approach_heatmap(infos: list, target: str | None = None, peer_codes: set[str
     return fig
 
 
-def coverage_lines(series: dict[str, dict], groups: dict[str, str] | None = None, target: str | None = None,
-                   peer_codes: set[str] = frozenset(), single_limit: int = 10) -> go.Figure:
+def coverage_lines(series: dict[str, CoverageSeries], groups: dict[str, str] | None = None, target: str | None = None,
+                   peer_codes: Set[str] = NONE, single_limit: int = 10) -> go.Figure:
     """Coverage per quarter, one line per municipality. Many municipalities: small multiples,
     one panel per group (region or province, from `groups`: cbs_code -> group name)."""
-    codes = sorted(series, key=lambda c: series[c]["name"])
+    codes = sorted(series, key=lambda c: series[c].name)
     panels: dict[str, list[str]] = {}
     if len(codes) <= single_limit or not groups:
         panels["Alle gemeenten"] = codes
@@ -121,14 +129,14 @@ def coverage_lines(series: dict[str, dict], groups: dict[str, str] | None = None
         for code in members:
             role = role_of(code, target, peer_codes)
             entry = series[code]
-            labels = [p[0] for p in entry["points"]]
+            labels = [p[0] for p in entry.points]
             fig.add_trace(go.Scatter(
-                x=labels, y=[p[1] for p in entry["points"]], mode="lines+markers" if role != "other" else "lines",
-                name=entry["name"], legendgroup=code, showlegend=len(names) == 1 or role in ("target", "peer"),
+                x=labels, y=[p[1] for p in entry.points], mode="lines+markers" if role != "other" else "lines",
+                name=entry.name, legendgroup=code, showlegend=len(names) == 1 or role in ("target", "peer"),
                 line={"color": _colour(role) if role != "all" else None,
                       "width": 3 if role == "target" else 2 if role == "peer" else 1.5},
-                customdata=[[p[2], p[3]] for p in entry["points"]],
-                hovertemplate=entry["name"] + " %{x}: %{y:.0%} (%{customdata[0]} van %{customdata[1]})<extra></extra>",
+                customdata=[[p[2], p[3]] for p in entry.points],
+                hovertemplate=entry.name + " %{x}: %{y:.0%} (%{customdata[0]} van %{customdata[1]})<extra></extra>",
             ), row=row, col=col)
     fig.update_yaxes(tickformat=".0%", rangemode="tozero")
     height = 380 if rows == 1 else 230 * rows + 80

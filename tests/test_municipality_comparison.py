@@ -1,4 +1,5 @@
-"""Unit tests of domain.comparison on hand-made histories, with hand-computed answers."""
+"""Unit tests of domain.changes and domain.municipality_comparison on hand-made histories, with
+hand-computed answers."""
 from __future__ import annotations
 
 from datetime import date
@@ -6,18 +7,20 @@ from datetime import date
 import pytest
 
 from domain.certification import Event
-from domain.comparison import (
-    MunicipalityInfo,
+from domain.changes import (
     PartnershipFact,
-    QuarterPoint,
-    approach_matrix,
     change_summary,
     changes_between,
-    coverage_series,
     default_compare_date,
     distribution_deltas,
     figure_deltas,
     municipality_deltas,
+)
+from domain.municipality_comparison import (
+    MunicipalityInfo,
+    QuarterPoint,
+    approach_matrix,
+    coverage_series,
     peers,
     quarter_points,
 )
@@ -66,10 +69,10 @@ def test_cmp002_changes_between_two_dates(history):
     ]
     assert changes[1].detail == "GGD (kernteam)"
     summary = change_summary(changes)
-    assert summary["kinds"] == {"certified": 0, "expired": 1, "phase": 2, "partnership_started": 1,
-                                "partnership_ended": 1}
-    assert summary["entered"] == {"registered": 1, "intake": 1}
-    assert summary["left"] == {"registered": 1}
+    assert summary.kinds == {"certified": 0, "expired": 1, "phase": 2, "partnership_started": 1,
+                             "partnership_ended": 1}
+    assert summary.entered == {"registered": 1, "intake": 1}
+    assert summary.left == {"registered": 1}
     # the dates in the other order give the same list
     assert changes_between(history, D(2026, 7, 1), D(2026, 4, 1), partnerships) == changes
 
@@ -171,16 +174,16 @@ def test_cmp011_coverage_series_from_per_quarter_rows(history):
     series = coverage_series([(p, figures_per_municipality(school_status(f, p.on) for f in history))
                               for p in points])
     # Aa: A valid and B expired on 15-6 -> 1 of 2 at both points; Bb: C never certified
-    assert series["GM0001"]["points"] == [("2026 K2", 0.5, 1, 2), ("2026 K3", 0.5, 1, 2)]
-    assert series["GM0002"]["points"] == [("2026 K2", 0.0, 0, 1), ("2026 K3", 0.0, 0, 1)]
+    assert series["GM0001"].points == [("2026 K2", 0.5, 1, 2), ("2026 K3", 0.5, 1, 2)]
+    assert series["GM0002"].points == [("2026 K2", 0.0, 0, 1), ("2026 K3", 0.0, 0, 1)]
     # a municipality without schools at a point has no value there
     late = coverage_series([(points[0], []), (points[1], [{"cbs_code": "GM9", "name": "Zz", "coverage": 1.0,
                                                           "valid_certificates": 1, "schools": 1}])])
-    assert late["GM9"]["points"] == [("2026 K2", None, 0, 0), ("2026 K3", 1.0, 1, 1)]
+    assert late["GM9"].points == [("2026 K2", None, 0, 0), ("2026 K3", 1.0, 1, 1)]
 
 
 def test_cmp012_taking_part_means_in_trajectory_or_valid_certificate(history):
-    from domain.comparison import taking_part
+    from domain.municipality_comparison import taking_part
 
     # 1-7-2026: A valid, B expired (not taking part any more), C in intake
     assert taking_part(school_status(f, D(2026, 7, 1)) for f in history) == 2
@@ -191,7 +194,7 @@ def test_cmp012_taking_part_means_in_trajectory_or_valid_certificate(history):
 def test_cmp013_coverage_at_points_equals_the_figures_at_each_date(history):
     from dataclasses import replace
 
-    from domain.comparison import coverage_at_points
+    from domain.municipality_comparison import coverage_at_points
     from domain.overview import active_on, figures_per_municipality
 
     # D left the register on 1-3-2026: it counts at the end of 2025 K4, not at later points
@@ -217,7 +220,7 @@ def test_cmp020_service_equals_the_report_at_every_date(demo_db):
 
     from domain.scope import Scope
     from models.db import session_scope
-    from services.comparison import comparison
+    from services.municipality_comparison import comparison
     from services.report import overview_report
 
     with session_scope() as session:
@@ -226,19 +229,38 @@ def test_cmp020_service_equals_the_report_at_every_date(demo_db):
             data = comparison(session, scope, compare_with, None, quarters=6, with_points=False)
             now = overview_report(session, scope)
             then = overview_report(session, replace(scope, as_of=compare_with))
-            assert data["totals"] == now["totals"] and data["totals_then"] == then["totals"]
-            keys = now["municipalities"][0].keys()
-            assert [{k: m[k] for k in keys} for m in data["municipalities"]] == now["municipalities"]
-            assert data["total_changes"]["valid_certificates"] == (
+            assert data.totals == now["totals"] and data.totals_then == then["totals"]
+            assert [m.figures for m in data.municipalities] == now["municipalities"]
+            assert data.total_changes["valid_certificates"] == (
                 now["totals"]["valid_certificates"] - then["totals"]["valid_certificates"])
             for index, point in enumerate(quarter_points(DEMO_TODAY, 6)):
                 at = {m["cbs_code"]: m for m in overview_report(session, replace(scope, as_of=point.on))[
                     "municipalities"]}
-                for code, entry in data["series"].items():
-                    label, coverage, valid, schools = entry["points"][index]
+                for code, entry in data.series.items():
+                    label, coverage, valid, schools = entry.points[index]
                     assert label == point.label
                     if code in at:
                         assert (coverage, valid, schools) == (at[code]["coverage"], at[code]["valid_certificates"],
                                                               at[code]["schools"])
                     else:
                         assert schools == 0
+
+
+def test_cmp021_overview_since_equals_the_report_at_both_dates(demo_db):
+    """The overview page loads the facts once for both dates: equal to two `vios report` runs."""
+    from dataclasses import replace
+
+    from conftest import DEMO_TODAY
+
+    from domain.scope import Scope
+    from models.db import session_scope
+    from services.report import overview_changes, overview_report, overview_since
+
+    with session_scope() as session:
+        for scope in (Scope(as_of=DEMO_TODAY), Scope(as_of=DEMO_TODAY, sector="vo")):
+            for compare_with in (default_compare_date(DEMO_TODAY), D(DEMO_TODAY.year - 1, 2, 28),
+                                 D(DEMO_TODAY.year + 1, 1, 1)):
+                now, changes = overview_since(session, scope, compare_with, None)
+                then = overview_report(session, replace(scope, as_of=compare_with))
+                assert now == overview_report(session, scope)
+                assert changes == overview_changes(now, then)

@@ -1,0 +1,1 @@
+"""Gemeenten: the municipalities in scope compared, with peers, over time, on a map, and what changed."""

@@ -1,0 +1,93 @@
+"""Gemeenten, section 'Wat is er veranderd?': key figures with their change since the compare date,
+a summary of the events in between and the list of them."""
+from __future__ import annotations
+
+from typing import Any
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import html
+
+from components.grid import DEFAULT_COLUMN, grid_options
+from components.kpi import kpi_card
+from components.theme import pct, signed
+from domain.certification import PHASES
+from domain.changes import CHANGE_KINDS, Change, ChangeSummary
+from domain.dates import format_nl
+from pages.municipalities import _ids as ids
+from services.municipality_comparison import MunicipalityComparison
+
+MAX_CHANGE_ROWS = 1000
+CHANGE_COLUMNS: list[dict[str, Any]] = [
+    # sorted on the ISO date, shown as dd-mm-jjjj
+    {"field": "iso", "headerName": "Datum", "maxWidth": 130,
+     "valueFormatter": {"function": "params.value ? params.value.split('-').reverse().join('-') : ''"}},
+    {"field": "kind", "headerName": "Gebeurtenis", "minWidth": 170},
+    {"field": "code", "headerName": "BRIN", "maxWidth": 100},
+    {"field": "school", "headerName": "School", "minWidth": 220},
+    {"field": "municipality", "headerName": "Gemeente"},
+    {"field": "what", "headerName": "Wat", "minWidth": 240},
+]
+
+
+def _change_text(c: Change) -> str:
+    if c.kind in ("phase", "certified"):
+        before = PHASES.get(c.phase_from, c.phase_from) if c.phase_from else "—"
+        return f"{before} → {PHASES.get(c.phase_to or '', c.phase_to)}"
+    return c.detail
+
+
+def change_rows(changes: list[Change]) -> list[dict[str, str]]:
+    """The most recent events first; at most MAX_CHANGE_ROWS (the counts above cover them all)."""
+    return [{"iso": c.on.isoformat(), "kind": CHANGE_KINDS[c.kind], "code": c.school_code,
+             "school": c.school_name, "municipality": c.municipality_name, "what": _change_text(c)}
+            for c in list(reversed(changes))[:MAX_CHANGE_ROWS]]
+
+
+def _kpi(card_id: str, title: str, value: str, change: str, colour: str = "primary") -> dbc.Col:
+    return kpi_card(card_id, title, value, "", colour, change=f"{change} sinds vergelijkdatum")
+
+
+def _summary_sentence(summary: ChangeSummary) -> str:
+    k = summary.kinds
+    return (f"{k['certified']} school(en) gecertificeerd, {k['expired']} certifica(a)t(en) verlopen, "
+            f"{k['phase']} faseovergang(en), {k['partnership_started']} samenwerking(en) gestart, "
+            f"{k['partnership_ended']} beëindigd.")
+
+
+def _phase_moves(summary: ChangeSummary) -> str:
+    phases = [p for p in PHASES if summary.entered.get(p) or summary.left.get(p)]
+    return "; ".join(f"{PHASES[p]}: {summary.entered.get(p, 0)} in, {summary.left.get(p, 0)} uit"
+                     for p in phases) or "geen faseovergangen"
+
+
+def what_changed(data: MunicipalityComparison) -> dbc.Card:
+    totals, changes = data.totals, data.total_changes
+    cards = dbc.Row([
+        _kpi(ids.KPI_SCHOOLS, "Scholen", str(totals["schools"]), signed(changes["schools"])),
+        _kpi(ids.KPI_TAKING_PART, "Deelnemend", str(data.taking_part), signed(changes["taking_part"])),
+        _kpi(ids.KPI_VALID, "Geldig gecertificeerd", str(totals["valid_certificates"]),
+             signed(changes["valid_certificates"]), "success"),
+        _kpi(ids.KPI_COVERAGE, "Dekking", pct(totals["coverage"]), signed(changes["coverage"], percent=True),
+             "success"),
+        _kpi(ids.KPI_EXPIRING, "Verloopt binnenkort", str(totals["expiring_soon"]),
+             signed(changes["expiring_soon"]), "warning"),
+        _kpi(ids.KPI_EXPIRED, "Verlopen", str(totals["expired"]), signed(changes["expired"]), "danger"),
+    ])
+    summary = data.change_summary
+    return dbc.Card(dbc.CardBody([
+        html.H3(f"Wat is er veranderd sinds {format_nl(data.compare_with)}?", className="h5"),
+        cards,
+        html.P(_summary_sentence(summary), id=ids.CHANGE_SUMMARY, className="mb-1 fw-semibold"),
+        html.P("Per fase (scholen die de fase in- en uitgingen): " + _phase_moves(summary), id=ids.PHASE_MOVES,
+               className="small text-muted"),
+        html.P(f"De lijst toont de {MAX_CHANGE_ROWS} meest recente van {len(data.changes)} gebeurtenissen; "
+               "kies een kleiner gebied of een latere vergelijkdatum voor de rest.", className="small text-warning")
+        if len(data.changes) > MAX_CHANGE_ROWS else None,
+        dag.AgGrid(id=ids.CHANGES_GRID, rowData=change_rows(data.changes), columnDefs=CHANGE_COLUMNS,
+                   defaultColDef=DEFAULT_COLUMN,
+                   dashGridOptions=grid_options(pagination=True, paginationPageSize=10,
+                                                paginationPageSizeSelector=False, domLayout="autoHeight"),
+                   style={"height": None},
+                   csvExportParams={"fileName": f"veranderingen-{data.compare_with}-{data.as_of}.csv"}),
+    ]), className="mb-4 shadow-sm")

@@ -1,0 +1,42 @@
+"""Component ids of the Gemeenten page (the `cmp-` prefix predates the package's name)."""
+from __future__ import annotations
+
+PICKER = "cmp"                     # compare_picker(PICKER, ...): ids cmp-compare-date / cmp-compare-text
+EMPTY = "cmp-empty"
+
+# what changed since the compare date
+KPI_SCHOOLS = "cmp-kpi-schools"
+KPI_TAKING_PART = "cmp-kpi-taking-part"
+KPI_VALID = "cmp-kpi-valid"
+KPI_COVERAGE = "cmp-kpi-coverage"
+KPI_EXPIRING = "cmp-kpi-expiring"
+KPI_EXPIRED = "cmp-kpi-expired"
+CHANGE_SUMMARY = "cmp-change-summary"
+PHASE_MOVES = "cmp-phase-moves"
+CHANGES_GRID = "cmp-changes"
+
+# the municipality and its peers to highlight
+TARGET = "cmp-target"
+PEER_KIND = "cmp-peer-kind"
+PEER_TEXT = "cmp-peer-text"
+
+# the table per municipality
+GRID = "cmp-grid"
+EXPORT = "cmp-export"
+
+# the charts, drawn from the aggregated figures the page sent (CHART_DATA)
+CHART_DATA = "cmp-data"
+COVERAGE_CHART = "cmp-coverage-chart"
+PHASE_MODE = "cmp-phase-mode"
+PHASE_CHART = "cmp-phase-chart"
+APPROACH_CHART = "cmp-approach-chart"
+SERIES_CHART = "cmp-series-chart"
+
+# the map and its boundaries
+MAP = "cmp-map"
+MAP_STYLE = "cmp-map-style"
+MAP_NOTE = "cmp-map-note"
+BOUNDARIES_UPLOAD = "cmp-boundaries-upload"
+BOUNDARIES_RESULT = "cmp-boundaries-result"
+BOUNDARIES_ERROR = "cmp-boundaries-error"
+BOUNDARIES_OK = "cmp-boundaries-ok"

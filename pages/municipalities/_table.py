@@ -1,0 +1,125 @@
+"""Gemeenten, section 'Per gemeente': the municipality and peer group to highlight, and the table
+(the figures of `vios report` with their changes since the compare date)."""
+from __future__ import annotations
+
+from collections.abc import Sequence, Set
+from datetime import date
+from typing import Any
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import Input, Output, html
+from dash.exceptions import PreventUpdate
+
+from components.grid import DEFAULT_COLUMN, change_column, grid_options
+from components.inputs import dropdown
+from components.municipality_charts import NONE, role_of
+from domain.certification import ACTIVE_PHASES, PHASES
+from domain.dates import format_nl
+from domain.municipality_comparison import PEER_KINDS, MunicipalityInfo, peers
+from domain.scope import Scope
+from domain.vocab import APPROACH_MODELS, APPROACH_PHASES, SECTORS, label
+from pages.municipalities import _ids as ids
+from services.municipality_comparison import MunicipalityRow
+from web.request_context import Request, page_callback
+
+PEER_HINT = ("Kies een gemeente om haar en haar vergelijkingsgroep in elke grafiek te markeren "
+             "(binnen het gekozen gebied).")
+# '3 (+1)': the count with its change since the compare date from the row's <field>_delta (a fixed formatter).
+WITH_CHANGE = {"function": "(function(v, d) { return v + (d ? ' (' + (d > 0 ? '+' : '−') + Math.abs(d) + ')' : ''); })"
+                           "(params.value, params.data[params.colDef.field + '_delta'])"}
+ROW_STYLE = {"styleConditions": [
+    {"condition": "params.data.role == 'target'", "style": {"backgroundColor": "#e3f2fd", "fontWeight": "bold"}},
+    {"condition": "params.data.role == 'peer'", "style": {"backgroundColor": "#fff3e0"}},
+]}
+COUNTS = ("schools", "taking_part", "valid_certificates", "in_trajectory", "expiring_soon", "expired")
+
+
+def peer_set(infos: Sequence[MunicipalityInfo], target: object, kind: object) -> set[str]:
+    """The peers of the chosen municipality (untrusted input: anything unknown gives none)."""
+    if not isinstance(target, str) or not isinstance(kind, str) or kind not in PEER_KINDS:
+        return set()
+    return set(peers(target, infos, kind))
+
+
+def peer_controls(infos: Sequence[MunicipalityInfo]) -> dbc.Card:
+    options = [{"label": m.name, "value": m.cbs_code} for m in infos]
+    return dbc.Card(dbc.CardBody(dbc.Row([
+        dbc.Col([dbc.Label("Vergelijk gemeente", html_for=ids.TARGET, className="small mb-0"),
+                 dropdown(ids.TARGET, options, None, placeholder="Kies een gemeente")], md=4),
+        dbc.Col([dbc.Label("met", html_for=ids.PEER_KIND, className="small mb-0"),
+                 dropdown(ids.PEER_KIND, [{"label": v, "value": k} for k, v in PEER_KINDS.items()], "region",
+                          clearable=False)], md=3),
+        dbc.Col(html.Div(PEER_HINT, id=ids.PEER_TEXT, className="small text-muted"), md=5),
+    ], className="g-2 align-items-end")), className="mb-3 shadow-sm")
+
+
+def _columns(sector: str | None) -> list[dict[str, Any]]:
+    schools = f"Scholen {sector} (DUO)" if sector else "Scholen (DUO)"
+    return [
+        {"field": "name", "headerName": "Gemeente", "pinned": "left", "minWidth": 190},
+        {"field": "cbs_code", "headerName": "CBS-code", "maxWidth": 105},
+        {"field": "schools", "headerName": schools, "type": "numericColumn"}, change_column("schools_delta"),
+        {"field": "taking_part", "headerName": "Deelnemend", "type": "numericColumn",
+         "headerTooltip": "In traject of met een geldig certificaat"}, change_column("taking_part_delta"),
+        {"field": "valid_certificates", "headerName": "Geldig gecertificeerd", "type": "numericColumn"},
+        change_column("valid_certificates_delta"),
+        {"field": "coverage_pct", "headerName": "Dekking (%)", "type": "numericColumn"},
+        change_column("coverage_delta_pp", "Δ (pp)"),
+        {"field": "in_trajectory", "headerName": "In traject", "type": "numericColumn"},
+        change_column("in_trajectory_delta"),
+        {"headerName": "In traject per fase", "children": [
+            {"field": f"phase_{p}", "headerName": PHASES[p], "type": "numericColumn", "minWidth": 110,
+             "valueFormatter": WITH_CHANGE, "headerTooltip": "Tussen haakjes: verandering sinds de vergelijkdatum"}
+            for p in ACTIVE_PHASES]},
+        {"field": "expiring_soon", "headerName": "Verloopt binnenkort", "type": "numericColumn"},
+        change_column("expiring_soon_delta"),
+        {"field": "expired", "headerName": "Verlopen", "type": "numericColumn"}, change_column("expired_delta"),
+        {"field": "approach_model_label", "headerName": "Aanpakmodel", "minWidth": 170},
+        {"field": "approach_phase_label", "headerName": "Aanpakfase", "minWidth": 130},
+    ]
+
+
+def grid_rows(rows: Sequence[MunicipalityRow], target: str | None = None,
+              peer_codes: Set[str] = NONE) -> list[dict[str, Any]]:
+    out = []
+    for m in rows:
+        figures, changes = m.figures, m.changes
+        row: dict[str, Any] = {
+            "cbs_code": m.cbs_code, "name": m.name, "schools": figures["schools"], "taking_part": m.taking_part,
+            "valid_certificates": figures["valid_certificates"], "in_trajectory": figures["in_trajectory"],
+            "expiring_soon": figures["expiring_soon"], "expired": figures["expired"]}
+        row.update({f"{k}_delta": changes[k] for k in COUNTS})
+        row["coverage_pct"] = round(figures["coverage"] * 100, 1) if figures["coverage"] is not None else None
+        row["coverage_delta_pp"] = round(changes["coverage"] * 100, 1) if changes["coverage"] is not None else None
+        row.update({f"phase_{p}": figures["in_trajectory_by_phase"][p] for p in ACTIVE_PHASES})
+        row.update({f"phase_{p}_delta": changes["in_trajectory_by_phase"][p] for p in ACTIVE_PHASES})
+        row["approach_model_label"] = label(APPROACH_MODELS, m.approach_model)
+        row["approach_phase_label"] = label(APPROACH_PHASES, m.approach_phase)
+        row["role"] = role_of(m.cbs_code, target, peer_codes)
+        out.append(row)
+    return out
+
+
+def municipality_table(rows: Sequence[MunicipalityRow], scope: Scope, compare_with: date) -> html.Div:
+    sector = SECTORS[scope.sector].lower() if scope.sector else None
+    return html.Div([
+        html.Div([html.H3("Per gemeente", className="h5 mb-0"),
+                  dbc.Button("Exporteren (CSV)", id=ids.EXPORT, color="secondary", outline=True, size="sm")],
+                 className="d-flex justify-content-between align-items-center mb-2 mt-2"),
+        html.P(f"Scholen: actieve vestigingen in het DUO-register{' (' + sector + ')' if sector else ''}. "
+               "Dekking = geldige certificaten / alle actieve scholen. Δ = verandering sinds "
+               f"{format_nl(compare_with)}.", className="small text-muted"),
+        dag.AgGrid(id=ids.GRID, rowData=grid_rows(rows), columnDefs=_columns(scope.sector),
+                   defaultColDef=DEFAULT_COLUMN, getRowId="params.data.cbs_code", getRowStyle=ROW_STYLE,
+                   dashGridOptions=grid_options(domLayout="autoHeight", suppressColumnVirtualisation=True),
+                   style={"height": None}, csvExportParams={"fileName": f"gemeenten-{scope.as_of.isoformat()}.csv"}),
+    ])
+
+
+@page_callback(Output(ids.GRID, "exportDataAsCsv"), Input(ids.EXPORT, "n_clicks"), prevent_initial_call=True)
+def export_grid(request: Request, n_clicks: object) -> bool:
+    """The table as CSV (what the user sees; the browser writes the file)."""
+    if not n_clicks:
+        raise PreventUpdate
+    return True

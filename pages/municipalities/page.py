@@ -1,0 +1,48 @@
+"""Gemeenten: compare the municipalities in scope, with peers, over time, on a map, and what changed.
+
+The layout; each section and its callbacks live in a module of its own (_changes, _table, _charts,
+_map), the component ids in _ids.
+"""
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from components.compare_date import compare_picker
+from components.scope_page import scope_heading
+from pages.municipalities import _ids as ids
+from pages.municipalities._changes import what_changed
+from pages.municipalities._charts import chart_data, charts
+from pages.municipalities._map import map_section
+from pages.municipalities._table import municipality_table, peer_controls
+from services.municipality_comparison import comparison, panel_names
+from services.permissions import is_admin
+from web.request_context import Request, page_layout
+
+dash.register_page(__name__, path="/gemeenten", name="Gemeenten", order=40,
+                   title="Gemeenten – Veilig in en om School")
+
+TITLE = "Gemeenten vergelijken"
+QUARTERS = 8
+
+
+@page_layout(TITLE)
+def layout(request: Request) -> html.Div:
+    scope, compare_with = request.scope, request.compare_with
+    data = comparison(request.session, scope, compare_with, request.principal, quarters=QUARTERS, with_points=False)
+    parts = [scope_heading(request.session, TITLE, scope, request.warnings),
+             *[dbc.Alert(w, color="warning", className="py-1") for w in request.compare_warnings],
+             compare_picker(ids.PICKER, compare_with, scope.as_of)]
+    if not data.totals["schools"]:
+        return html.Div(parts + [dbc.Alert("Er zijn geen actieve scholen in deze selectie op deze peildatum.",
+                                           color="info", id=ids.EMPTY)])
+    return html.Div(parts + [
+        what_changed(data),
+        peer_controls(data.infos),
+        dcc.Store(id=ids.CHART_DATA, data=chart_data(data, panel_names(request.session, scope, data.infos))),
+        municipality_table(data.municipalities, scope, compare_with),
+        charts(),
+        html.H3("Kaart", className="h5 mt-3"),
+        map_section(is_admin(request.principal), {m.cbs_code for m in data.municipalities}),
+    ])

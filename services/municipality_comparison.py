@@ -1,0 +1,267 @@
+"""Read model of the Gemeenten page: the municipalities in scope compared, and the map's data.
+
+Every figure is computed by services.snapshot.school_facts + domain.overview as of each date
+(the as-of date, the compare date, every quarter end), for the schools the principal may read;
+the facts are loaded once for all those dates. This module only loads, combines and hands over
+typed data (MunicipalityComparison, MapData).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import date
+
+from sqlalchemy import ColumnElement, and_, or_, select
+from sqlmodel import Session, col
+
+from domain.changes import (
+    Change,
+    ChangeSummary,
+    FigureChanges,
+    PartnershipFact,
+    change_summary,
+    changes_between,
+    delta,
+    distribution_deltas,
+    figure_deltas,
+    municipality_deltas,
+)
+from domain.municipality_comparison import (
+    CoverageSeries,
+    MunicipalityInfo,
+    coverage_at_points,
+    coverage_series,
+    quarter_points,
+    taking_part,
+)
+from domain.overview import (
+    Figures,
+    MunicipalityFigures,
+    SchoolStatus,
+    active_on,
+    figures,
+    figures_per_municipality,
+    phase_distribution,
+    school_status,
+)
+from domain.scope import Scope
+from models import Municipality, Organisation, Partnership, Province, Region, School
+from services.permissions import Principal, school_filter_for
+from services.snapshot import school_facts
+
+
+@dataclass(frozen=True)
+class MunicipalityRow:
+    """One municipality on the Gemeenten page."""
+    figures: MunicipalityFigures          # exactly its row of `vios report` (figures_per_municipality)
+    approach_model: str
+    approach_phase: str
+    taking_part: int
+    changes: FigureChanges                # each figure's change since the compare date, also taking_part
+    distribution: dict[str, int]          # domain.overview.phase_distribution
+    distribution_changes: dict[str, int]
+
+    @property
+    def cbs_code(self) -> str:
+        return self.figures["cbs_code"]
+
+    @property
+    def name(self) -> str:
+        return self.figures["name"]
+
+    @property
+    def schools(self) -> int:
+        return self.figures["schools"]
+
+
+@dataclass(frozen=True)
+class SchoolPoint:
+    """A school on the map, with its status at the as-of date."""
+    code: str
+    name: str
+    municipality: str
+    status: str
+    phase: str | None
+    in_trajectory: bool
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
+class MunicipalityComparison:
+    """Everything the Gemeenten page shows, for the schools in scope the principal may read."""
+    as_of: date
+    compare_with: date
+    totals: Figures
+    totals_then: Figures
+    total_changes: FigureChanges
+    taking_part: int
+    municipalities: list[MunicipalityRow]
+    infos: list[MunicipalityInfo]
+    changes: list[Change]                 # the events between the two dates, oldest first
+    change_summary: ChangeSummary
+    series: dict[str, CoverageSeries]     # coverage per quarter per cbs_code (empty without quarters)
+    points: list[SchoolPoint]             # only with_points
+
+
+@dataclass(frozen=True)
+class MapData:
+    """The map at the as-of date: school points, coverage per municipality, the municipalities (for peers)."""
+    points: list[SchoolPoint]
+    coverage: dict[str, tuple[str, float | None]]     # cbs_code -> (name, coverage)
+    infos: list[MunicipalityInfo]
+
+
+def _in_scope(scope: Scope, principal: Principal | None) -> list[ColumnElement[bool]]:
+    """WHERE clauses (with School joined to Municipality): the scope's area and sector, and only the
+    schools the principal may read. Whether a school is active at a date is decided from its facts."""
+    clauses: list[ColumnElement[bool]] = []
+    if scope.region_id is not None:
+        clauses.append(col(Municipality.region_id) == scope.region_id)
+    if scope.province_id is not None:
+        clauses.append(col(Municipality.province_id) == scope.province_id)
+    if scope.sector is not None:
+        clauses.append(col(School.sector) == scope.sector)
+    if principal is not None:
+        clauses += school_filter_for(principal)
+    return clauses
+
+
+def municipality_infos(session: Session, codes: set[str], counts: dict[str, int]) -> list[MunicipalityInfo]:
+    """Region, province and approach of the given municipalities, sorted by name."""
+    if not codes:
+        return []
+    rows = session.execute(
+        select(col(Municipality.cbs_code), col(Municipality.name), col(Municipality.region_id),
+               col(Municipality.province_id), col(Municipality.approach_model), col(Municipality.approach_phase),
+               col(Municipality.elements))
+        .where(col(Municipality.cbs_code).in_(sorted(codes)))
+    ).all()
+    return sorted((MunicipalityInfo(r[0], r[1], r[2], r[3], r[4], r[5], tuple(r[6] or ()), counts.get(r[0], 0))
+                   for r in rows), key=lambda m: m.name)
+
+
+def partnership_facts(session: Session, scope: Scope, principal: Principal | None, school_ids: set[int],
+                      start: date, end: date) -> list[PartnershipFact]:
+    """Partnerships of the given schools (in scope) that started or ended after start up to end."""
+    low, high = min(start, end), max(start, end)
+    started = and_(col(Partnership.start_on) > low, col(Partnership.start_on) <= high)
+    ended = and_(col(Partnership.end_on) > low, col(Partnership.end_on) <= high)
+    # Core execution on the connection, like services.snapshot: no per-row ORM machinery.
+    rows = session.connection().execute(
+        select(col(Partnership.school_id), col(School.code), col(School.name), col(Municipality.name),
+               col(Organisation.name), col(Partnership.role), col(Partnership.start_on), col(Partnership.end_on))
+        .join(School, col(Partnership.school_id) == col(School.id))
+        .join(Municipality, col(School.municipality_id) == col(Municipality.id))
+        .join(Organisation, col(Partnership.organisation_id) == col(Organisation.id))
+        .where(or_(started, ended), *_in_scope(scope, principal))
+    ).all()
+    return [PartnershipFact(r[1], r[2], r[3], r[4], r[5], r[6], r[7]) for r in rows if r[0] in school_ids]
+
+
+def school_points(session: Session, scope: Scope, principal: Principal | None,
+                  statuses: list[SchoolStatus]) -> list[SchoolPoint]:
+    """The given schools (in scope) with coordinates, and their status, for the map."""
+    wanted = {s.school_id: s for s in statuses}
+    if not wanted:
+        return []
+    rows = session.connection().execute(
+        select(col(School.id), col(School.latitude), col(School.longitude))
+        .join(Municipality, col(School.municipality_id) == col(Municipality.id))
+        .where(col(School.latitude).is_not(None), col(School.longitude).is_not(None), *_in_scope(scope, principal))
+    ).all()
+    points = []
+    for school_id, lat, lon in rows:
+        s = wanted.get(school_id) if school_id is not None else None
+        if s is not None and lat is not None and lon is not None:
+            points.append(SchoolPoint(s.code, s.name, s.municipality_name, s.certificate_status, s.phase,
+                                      s.in_trajectory, lat, lon))
+    return points
+
+
+def map_data(session: Session, scope: Scope, principal: Principal | None) -> MapData:
+    """The map's data at the as-of date (the school facts loaded once)."""
+    statuses = [school_status(f, scope.as_of) for f in school_facts(session, scope, principal)]
+    rows = figures_per_municipality(statuses)
+    return MapData(points=school_points(session, scope, principal, statuses),
+                   coverage={m["cbs_code"]: (m["name"], m["coverage"]) for m in rows},
+                   infos=municipality_infos(session, {m["cbs_code"] for m in rows},
+                                            {m["cbs_code"]: m["schools"] for m in rows}))
+
+
+def comparison(session: Session, scope: Scope, compare_with: date, principal: Principal | None, *,
+               quarters: int = 8, with_points: bool = True) -> MunicipalityComparison:
+    """The municipalities in scope compared, for the schools the principal may read.
+
+    Each row's figures are exactly those of `vios report` (figures_per_municipality), with the
+    approach model and phase, each figure's change since compare_with, and the phase distribution.
+    The facts are loaded once for every date needed (as-of, compare date, quarter ends).
+    """
+    first, last = min(compare_with, scope.as_of), max(compare_with, scope.as_of)
+    points = quarter_points(scope.as_of, quarters) if quarters else []
+    earliest = min([first] + [p.on for p in points])
+    facts = school_facts(session, replace(scope, as_of=last), principal, active_from=earliest)
+    statuses_now = [school_status(f, scope.as_of) for f in facts if active_on(f, scope.as_of)]
+    statuses_then = [school_status(f, compare_with) for f in facts if active_on(f, compare_with)]
+    rows_now = figures_per_municipality(statuses_now)
+    changes_per_municipality = municipality_deltas(rows_now, figures_per_municipality(statuses_then))
+
+    groups = _by_municipality(statuses_now)
+    groups_then = _by_municipality(statuses_then)
+    counts = {code: len(members) for code, members in groups.items()}
+    infos = municipality_infos(session, set(counts), counts)
+    info_by_code = {m.cbs_code: m for m in infos}
+    rows = []
+    for m in rows_now:
+        code = m["cbs_code"]
+        info = info_by_code.get(code)
+        now, then = groups[code], groups_then.get(code, [])
+        rows.append(MunicipalityRow(
+            figures=m, approach_model=info.approach_model if info else "geen",
+            approach_phase=info.approach_phase if info else "geen", taking_part=taking_part(now),
+            changes={**changes_per_municipality[code], "taking_part": delta(taking_part(now), taking_part(then))},
+            distribution=phase_distribution(now),
+            distribution_changes=distribution_deltas(phase_distribution(now), phase_distribution(then))))
+
+    # the events between the two dates, of the schools active at the start of that period
+    in_period = [f for f in facts if active_on(f, first)]
+    changes = changes_between(in_period, first, last, partnership_facts(
+        session, scope, principal, {f.school_id for f in in_period}, first, last))
+    totals_now, totals_then = figures(statuses_now), figures(statuses_then)
+    return MunicipalityComparison(
+        as_of=scope.as_of, compare_with=compare_with, totals=totals_now, totals_then=totals_then,
+        total_changes={**figure_deltas(totals_now, totals_then),
+                       "taking_part": taking_part(statuses_now) - taking_part(statuses_then)},
+        taking_part=taking_part(statuses_now), municipalities=rows, infos=infos, changes=changes,
+        change_summary=change_summary(changes),
+        series=coverage_series(coverage_at_points(facts, points)) if points else {},
+        points=school_points(session, scope, principal, statuses_now) if with_points else [])
+
+
+def _by_municipality(statuses: list[SchoolStatus]) -> dict[str, list[SchoolStatus]]:
+    groups: dict[str, list[SchoolStatus]] = defaultdict(list)
+    for s in statuses:
+        groups[s.municipality_code].append(s)
+    return groups
+
+
+def quarterly_coverage(session: Session, scope: Scope, principal: Principal | None,
+                       quarters: int) -> dict[str, CoverageSeries]:
+    """Coverage per municipality as of each quarter's end (the running quarter: as of the as-of date)."""
+    points = quarter_points(scope.as_of, quarters)
+    facts = school_facts(session, scope, principal, active_from=points[0].on)
+    return coverage_series(coverage_at_points(facts, points))
+
+
+def panel_names(session: Session, scope: Scope, infos: list[MunicipalityInfo]) -> dict[str, str]:
+    """cbs_code -> panel of the coverage series' small multiples: the province (whole country) or the
+    region (a province); none within a region."""
+    if scope.region_id is not None:
+        return {}
+    if scope.province_id is None:
+        provinces = dict(session.execute(select(col(Province.id), col(Province.name))).tuples().all())
+        return {m.cbs_code: provinces.get(m.province_id, "Overig") if m.province_id is not None else "Overig"
+                for m in infos}
+    regions = dict(session.execute(select(col(Region.id), col(Region.name))).tuples().all())
+    return {m.cbs_code: regions.get(m.region_id, "Zonder regio") if m.region_id is not None else "Zonder regio"
+            for m in infos}
