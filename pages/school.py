@@ -9,7 +9,7 @@ from dash import Input, Output, State, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
 from components import network_graph as ng
-from components.certification_charts import gantt_chart
+from components.certification_charts import TimelineRow, gantt_chart
 from components.charts import GRAPH_CONFIG
 from components.scope_page import refusal
 from components.theme import pct
@@ -103,10 +103,9 @@ def _history(profile: dict, as_of) -> list:
     parts = [html.H3("Fasegeschiedenis", className="h5 mt-3")]
     if not profile["trajectories"]:
         return parts + [html.P("Deze school heeft nog geen traject.", className="text-muted", id="school-history")]
-    timeline = {"name": "", "schools": [{"name": f"Cyclus {t['cycle']}", "code": t["tranche"] or "geen tranche",
-                                         "segments": t["segments"], "stall_reasons": []}
-                                        for t in profile["trajectories"] if t["segments"]]}
-    if timeline["schools"]:
+    timeline = [TimelineRow(f"Cyclus {t['cycle']}", t["tranche"] or "geen tranche", t["segments"])
+                for t in profile["trajectories"] if t["segments"]]
+    if timeline:
         parts.append(dcc.Graph(figure=gantt_chart(timeline, as_of, "Tijdlijn per traject (cyclus)"), config=GRAPH_CONFIG, id="school-timeline"))
     rows = [html.Tr([html.Td(t["cycle"]), html.Td(t["tranche"]), html.Td(format_nl(e["on"])), html.Td(e["phase"]),
                      html.Td(e["note"]), html.Td(e["recorded_by"])])

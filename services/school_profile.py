@@ -1,6 +1,7 @@
 """Everything the school page shows about one school, read with the user's permissions."""
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date
 
@@ -33,11 +34,15 @@ def school_profile(session: Session, code: str, as_of: date, principal: Principa
     return {
         "school": school, "municipality": municipality.name, "region": region.name if region else "",
         "board": board.name if board else "",
-        "status": trajectories.certification_row(session, code, as_of, principal),
+        "status": _as_dict(trajectories.certification_row(session, code, as_of, principal)),
         "trajectories": _trajectories(session, school.id, as_of),
         # services.network.SchoolNetwork: active partners, completeness and gaps at as_of
         "network": network.school_network(session, principal, code, as_of),
     }
+
+
+def _as_dict(row: trajectories.CertificationRow | None) -> dict | None:
+    return dataclasses.asdict(row) if row is not None else None
 
 
 def _trajectories(session: Session, school_id: int, as_of: date) -> list[dict]:
