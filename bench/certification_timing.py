@@ -14,7 +14,7 @@ from common import TODAY, largest_region, run
 def measure(session, add) -> None:
     from domain.certification import allowed_next
     from domain.scope import Scope
-    from pages import certification as page
+    from pages.certification import _callbacks_record, _callbacks_select, _layout
     from services import trajectories
 
     region_id, province_id = largest_region(session)
@@ -25,23 +25,23 @@ def measure(session, add) -> None:
         add(f"table rows, {label}", n, lambda: trajectories.certification_rows(session, scope))  # noqa: B023
         if label != "heel Nederland":
             query = {"gebied": scope.area_key, "peildatum": TODAY.isoformat()}
-            add(f"page render, {label}", n, lambda: page.layout(**query))  # noqa: B023
+            add(f"page render, {label}", n, lambda: _layout.layout(**query))  # noqa: B023
     table = trajectories.certification_rows(session, region)
     n = len(table)
     add("tranches (funnel, Gantt), regio", n, lambda: trajectories.tranche_overview(session, region_id, TODAY))
     add("audit forecast, regio", n, lambda: trajectories.forecast(session, region_id, TODAY))
     add("expiry lists 6 + 12 months, regio", n,
         lambda: [trajectories.expiry_list(session, region, m) for m in (6, 12)])
-    # the form's callbacks, for a school with a running trajectory
-    running = next(r for r in table if r["phase"] in ("registered", "intake", "improvement", "audit"))
-    selected = [{"code": running["code"]}]
-    scope_data = {"query": {"gebied": region.area_key, "peildatum": TODAY.isoformat()}}
-    add("callback: select a school", 1, lambda: page.select_school(selected, scope_data))
-    add("callback: choose an action", 1, lambda: page.choose_action("next", selected, scope_data))
-    phase = allowed_next(running["phase"])[0]
+    # the form's callbacks, for a school with a running trajectory; the URL's search comes last
+    running = next(r for r in table if r.phase in ("registered", "intake", "improvement", "audit"))
+    selected = [{"code": running.code}]
+    search = f"?gebied={region.area_key}&peildatum={TODAY.isoformat()}"
+    add("callback: select a school", 1, lambda: _callbacks_select.select_school(selected, search))
+    add("callback: choose an action", 1, lambda: _callbacks_select.choose_action("next", selected, search))
+    phase = allowed_next(running.phase)[0]
     add("callback: record a transition (+ refresh)", n,
-        lambda: page.record(1, selected, "next", phase, None, TODAY.isoformat(), "bench", scope_data), repeat=1)
-
+        lambda: _callbacks_record.record(1, selected, "next", phase, None, TODAY.isoformat(), "bench", search),
+        repeat=1)
 
 if __name__ == "__main__":
     run(measure)

@@ -1,17 +1,48 @@
 """Figures of the certification page: funnel, Gantt per tranche, re-audit forecast."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any, Protocol, cast
 
 import plotly.graph_objects as go
+from dash import dcc
 
-from components.charts import chart_layout
+from components.charts import GRAPH_CONFIG, chart_layout
 from components.theme import PHASE_COLOURS
 from domain.dates import format_nl
+from domain.lifecycle import QuarterDemand, Segment
 
 
-def funnel_chart(tranche: dict) -> go.Figure:
-    funnel = [(phase, label, n) for phase, label, n in tranche["funnel"]]
+def graph(figure: go.Figure, **props: Any) -> dcc.Graph:
+    """A dcc.Graph with the app's chart configuration."""
+    return dcc.Graph(figure=figure, config=cast(dcc.Graph.Config, GRAPH_CONFIG), **props)
+
+
+class GanttRow(Protocol):
+    """One row of a Gantt chart (services.trajectories.TrancheSchool is one)."""
+    @property
+    def name(self) -> str: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def segments(self) -> Sequence[Segment]: ...
+    @property
+    def stall_reasons(self) -> Sequence[str]: ...
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    """A Gantt row that is not a school of a tranche (e.g. one trajectory on the school page)."""
+    name: str
+    code: str
+    segments: Sequence[Segment]
+    stall_reasons: Sequence[str] = ()
+
+
+def funnel_chart(funnel: Sequence[tuple[str, str, int]], start_on: date) -> go.Figure:
+    """The tranche's schools per phase: funnel is [(phase, label, count)]."""
     fig = go.Figure(go.Bar(
         x=[label for _, label, _ in funnel], y=[n for _, _, n in funnel],
         marker_color=[PHASE_COLOURS.get(phase, "#999") for phase, _, _ in funnel],
@@ -19,35 +50,39 @@ def funnel_chart(tranche: dict) -> go.Figure:
         hovertemplate="%{x}: %{y} scholen<extra></extra>",
     ))
     fig.update_yaxes(rangemode="tozero", tickformat="d")
-    return chart_layout(fig, f"Fasen (start {format_nl(tranche['start_on'])})", "Fase", "Aantal scholen",
-                        height=320)
+    return chart_layout(fig, f"Fasen (start {format_nl(start_on)})", "Fase", "Aantal scholen", height=320)
 
 
-def gantt_chart(tranche: dict, as_of: date, title: str = "Tijdlijn per school (⚠ = vastgelopen)") -> go.Figure:
+def _row_label(row: GanttRow) -> str:
+    return f"{row.name} ({row.code})" + (" ⚠" if row.stall_reasons else "")
+
+
+def gantt_chart(rows: Sequence[GanttRow], as_of: date,
+                title: str = "Tijdlijn per school (⚠ = vastgelopen)") -> go.Figure:
     """One row per school, one bar per phase segment, a line at the as-of date; stalled schools marked.
 
     One trace per phase (not per segment): a tranche of hundreds of schools stays one small figure.
     """
-    bars: dict[str, dict[str, list]] = {}
-    for school in tranche["schools"]:
-        row = f"{school['name']} ({school['code']})" + (" ⚠" if school["stall_reasons"] else "")
-        stalls = "<br>" + "; ".join(school["stall_reasons"]) if school["stall_reasons"] else ""
-        for seg in school["segments"]:
+    bars: dict[str, dict[str, Any]] = {}
+    for school in rows:
+        row = _row_label(school)
+        stalls = "<br>" + "; ".join(school.stall_reasons) if school.stall_reasons else ""
+        for seg in school.segments:
             end = seg.end if seg.end > seg.start else seg.start + timedelta(days=3)  # show one-day markers
             bar = bars.setdefault(seg.phase, {"label": seg.label, "y": [], "x": [], "base": [], "hover": []})
             bar["y"].append(row)
             bar["x"].append((end - seg.start).days * 86400000)
             bar["base"].append(seg.start.isoformat())
-            bar["hover"].append(f"{school['name']}<br>{seg.label}: {format_nl(seg.start)} – {format_nl(seg.end)}"
+            bar["hover"].append(f"{school.name}<br>{seg.label}: {format_nl(seg.start)} – {format_nl(seg.end)}"
                                 + stalls)
-    rows = [f"{s['name']} ({s['code']})" + (" ⚠" if s["stall_reasons"] else "") for s in tranche["schools"]]
+    labels = [_row_label(s) for s in rows]
     fig = go.Figure([
         go.Bar(y=bar["y"], x=bar["x"], base=bar["base"], orientation="h", name=bar["label"],
                marker_color=PHASE_COLOURS.get(phase, "#999"), customdata=bar["hover"],
                hovertemplate="%{customdata}<extra></extra>")
         for phase, bar in bars.items()
     ])
-    fig.update_yaxes(categoryorder="array", categoryarray=rows)
+    fig.update_yaxes(categoryorder="array", categoryarray=labels)
     fig.add_vline(x=as_of.isoformat(), line_dash="dash", line_color="#c62828")
     fig.add_annotation(x=as_of.isoformat(), y=1.02, yref="paper", text="peildatum", showarrow=False,
                        font={"color": "#c62828", "size": 11})
@@ -58,11 +93,11 @@ def gantt_chart(tranche: dict, as_of: date, title: str = "Tijdlijn per school (�
     ])
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(barmode="overlay", legend={"orientation": "h", "y": -0.25})
-    height = max(260, 32 * len(tranche["schools"]) + 140)
+    height = max(260, 32 * len(rows) + 140)
     return chart_layout(fig, title, "Datum", "", height=height)
 
 
-def forecast_chart(quarters: list) -> go.Figure:
+def forecast_chart(quarters: Sequence[QuarterDemand]) -> go.Figure:
     labels = [q.label for q in quarters]
     fig = go.Figure([
         go.Bar(x=labels, y=[q.from_expiries for q in quarters], name="Heraudits (verlopende certificaten)",
@@ -82,4 +117,4 @@ def forecast_chart(quarters: list) -> go.Figure:
     fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.3})
     fig.update_yaxes(rangemode="tozero", tickformat="d")
     return chart_layout(fig, "Auditprognose per kwartaal (komende drie jaar) tegen de auditcapaciteit", "Kwartaal",
-                   "Aantal audits", height=380)
+                        "Aantal audits", height=380)

@@ -54,12 +54,16 @@ STATUS_LABELS: dict[str, str] = {
 VALID_STATUSES: tuple[str, ...] = ("valid", "expiring")
 
 
+# Orders events recorded on one date: a number, a time, or (recorded time, id) as the services use.
+RecordedSeq = int | float | datetime | tuple[datetime | None, int | None]
+
+
 @dataclass(frozen=True)
 class Event:
     """One phase event: recorded_seq orders events recorded on the same date."""
     phase: str
     on: date
-    recorded_seq: int | float | datetime = 0
+    recorded_seq: RecordedSeq = 0
 
 
 @dataclass(frozen=True, order=True)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from domain import clock
-from domain.certification import ACTIVE_PHASES, PHASES, TRANSITIONS, Event
+from domain.certification import ACTIVE_PHASES, PHASES, TRANSITIONS, Event, RecordedSeq
 from domain.dates import add_months, format_nl, next_quarters, quarter_label, quarter_of
 
 MAX_FUTURE_DAYS = 31
@@ -42,7 +42,7 @@ class TransitionRefused(ValueError):
 
 
 def label(phase: str | None) -> str:
-    return PHASES.get(phase, phase or "geen")
+    return PHASES.get(phase, phase) if phase else "geen"
 
 
 def dutch_list(items: Sequence[str]) -> str:
@@ -53,7 +53,7 @@ def dutch_list(items: Sequence[str]) -> str:
     return ", ".join(quoted[:-1]) + " of " + quoted[-1]
 
 
-def _key(e: Event):
+def _key(e: Event) -> tuple[date, RecordedSeq]:
     return (e.on, e.recorded_seq)
 
 
@@ -159,8 +159,11 @@ def phase_start(events: Iterable[Event], as_of: date) -> date | None:
     """Start of the phase at as_of: the first event of the last run of events in that phase
     (a repeated event of the same phase does not restart the clock)."""
     seq = [e for e in ordered(events) if e.on <= as_of]
-    if not seq:
-        return None
+    return _last_run_start(seq) if seq else None
+
+
+def _last_run_start(seq: Sequence[Event]) -> date:
+    """The date of the first event of the last run of one phase in ordered, non-empty events."""
     phase = seq[-1].phase
     start = seq[-1].on
     for e in reversed(seq):
@@ -190,7 +193,7 @@ def stall_flags(events: Iterable[Event], as_of: date, *, phase_limit_months: int
         return []
     reasons = []
     phase = seq[-1].phase
-    start = phase_start(seq, as_of)
+    start = _last_run_start(seq)
     if phase in STALL_PHASES and as_of > add_months(start, phase_limit_months):
         reasons.append(f"al {months_between(start, as_of)} maanden in '{label(phase)}'")
     intake = next((e.on for e in seq if e.phase == "intake"), None)
@@ -280,7 +283,7 @@ def audit_forecast(expiries: Iterable[date], planned_tranches: Iterable[tuple[da
     exp_counts: dict[tuple[int, int], int] = {q: 0 for q in wanted}
     tr_counts: dict[tuple[int, int], int] = {q: 0 for q in wanted}
 
-    def add(counts: dict, d: date, n: int) -> None:
+    def add(counts: dict[tuple[int, int], int], d: date, n: int) -> None:
         while True:
             q = quarter_of(d)
             if q > last:

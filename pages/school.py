@@ -14,7 +14,7 @@ from dash import Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
 from components import network_graph as ng
-from components.certification_charts import gantt_chart
+from components.certification_charts import TimelineRow, gantt_chart
 from components.charts import GRAPH_CONFIG
 from components.theme import pct
 from domain.dates import format_nl
@@ -51,16 +51,16 @@ def _facts(profile: SchoolProfile) -> dbc.Card:
 
 
 def _certificate(profile: SchoolProfile) -> dbc.Card:
-    st = profile.status or {}
+    st = profile.status
     body: list[Any] = [html.H3("Certificaat en fase", className="h6"),
-            html.Div(st.get("status_label", "–"), id="school-status", className="fs-4 fw-bold"),
-            html.Div(f"Fase: {st.get('phase_label') or 'geen traject'}", id="school-phase")]
-    if st.get("issued_on"):
-        body.append(html.Div(f"Afgegeven {format_nl(st['issued_on'])}, geldig tot {format_nl(st['expires_on'])}",
+                       html.Div(st.status_label if st else "–", id="school-status", className="fs-4 fw-bold"),
+                       html.Div(f"Fase: {(st.phase_label if st else '') or 'geen traject'}", id="school-phase")]
+    if st and st.issued_on:
+        body.append(html.Div(f"Afgegeven {format_nl(st.issued_on)}, geldig tot {format_nl(st.expires_on)}",
                              id="school-expiry"))
-    if st.get("tranche"):
-        body.append(html.Div(f"Tranche: {st['tranche']}"))
-    body += [dbc.Alert(r, color="warning", className="py-1 my-1") for r in st.get("stall_reasons", [])]
+    if st and st.tranche:
+        body.append(html.Div(f"Tranche: {st.tranche}"))
+    body += [dbc.Alert(r, color="warning", className="py-1 my-1") for r in (st.stall_reasons if st else ())]
     return dbc.Card(dbc.CardBody(body), className="h-100 shadow-sm")
 
 
@@ -109,10 +109,10 @@ def _history(profile: SchoolProfile, as_of: date) -> list[Any]:
     parts: list[Any] = [html.H3("Fasegeschiedenis", className="h5 mt-3")]
     if not profile.trajectories:
         return parts + [html.P("Deze school heeft nog geen traject.", className="text-muted", id="school-history")]
-    schools = [{"name": f"Cyclus {t.cycle}", "code": t.tranche or "geen tranche", "segments": t.segments,
-                "stall_reasons": []} for t in profile.trajectories if t.segments]
-    if schools:
-        figure = gantt_chart({"name": "", "schools": schools}, as_of, "Tijdlijn per traject (cyclus)")
+    timeline = [TimelineRow(f"Cyclus {t.cycle}", t.tranche or "geen tranche", t.segments)
+                for t in profile.trajectories if t.segments]
+    if timeline:
+        figure = gantt_chart(timeline, as_of, "Tijdlijn per traject (cyclus)")
         parts.append(dcc.Graph(figure=figure, config=CONFIG, id="school-timeline"))
     rows = [html.Tr([html.Td(t.cycle), html.Td(t.tranche), html.Td(format_nl(e.on)), html.Td(e.phase),
                      html.Td(e.note), html.Td(e.recorded_by)])

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -40,7 +39,7 @@ class SchoolProfile:
     municipality: str
     region: str
     board: str
-    status: dict[str, Any] | None            # services.trajectories.certification_rows' row
+    status: trajectories.CertificationRow | None
     trajectories: list[TrajectoryHistory]
     network: network.SchoolNetwork            # active partners, completeness and gaps at as_of
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from domain.certification import ACTIVE_PHASES, allowed_next
 from domain.lifecycle import current_phase, label, previous_phase
@@ -34,9 +34,9 @@ class SchoolActions:
     start_label: str | None = None     # 'Traject starten' / 'Hercertificering starten'; None while one runs
     tranches: tuple[tuple[int, str], ...] = field(default=())  # (id, label) of the region's tranches
 
-    def options(self) -> list[dict]:
+    def options(self) -> list[dict[str, str]]:
         """The actions available, as radio options (label, value)."""
-        out = []
+        out: list[dict[str, str]] = []
         if self.next_phases:
             out.append({"label": "Volgende fase", "value": NEXT})
         if self.correction_to:
@@ -61,16 +61,18 @@ class SchoolActions:
 def school_actions(session: Session, principal: Principal, school_id: int) -> SchoolActions:
     """The actions for a school the user may edit; PermissionDenied otherwise."""
     ensure_can_edit_school(session, principal, school_id)
-    trajectories = session.execute(select(Trajectory.id, Trajectory.tranche_id, Trajectory.cycle)
-                                   .where(Trajectory.school_id == school_id)
-                                   .order_by(Trajectory.cycle)).all()
+    trajectories = session.execute(select(col(Trajectory.id), col(Trajectory.tranche_id), col(Trajectory.cycle))
+                                   .where(col(Trajectory.school_id) == school_id)
+                                   .order_by(col(Trajectory.cycle))).all()
     events = events_of(session, [t.id for t in trajectories])
     where = school_location(session, school_id)
     region_id = where[0] if where else None
     tranches = tuple(
-        (t.id, f"{t.name} (start {t.start_on:%d-%m-%Y})")
-        for t in session.scalars(select(Tranche).where(Tranche.region_id == region_id)
-                                 .order_by(Tranche.start_on, Tranche.id))) if region_id is not None else ()
+        (tid, f"{name} (start {start_on:%d-%m-%Y})")
+        for tid, name, start_on in session.execute(
+            select(col(Tranche.id), col(Tranche.name), col(Tranche.start_on))
+            .where(col(Tranche.region_id) == region_id)
+            .order_by(col(Tranche.start_on), col(Tranche.id)))) if region_id is not None else ()
     if not trajectories:
         return SchoolActions(school_id, None, None, None, start_label="Traject starten", tranches=tranches)
     latest = trajectories[-1]

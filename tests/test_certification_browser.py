@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from conftest import DEMO_TODAY, click, region_key, wait_until
 from sqlmodel import func, select
@@ -12,7 +13,7 @@ from models.db import session_scope
 from services import trajectories
 
 
-def _rows(area: str) -> list[dict]:
+def _rows(area: str) -> list[trajectories.CertificationRow]:
     region_id, province_id = parse_area_key(area)
     with session_scope() as session:
         return trajectories.certification_rows(session, Scope(as_of=DEMO_TODAY, region_id=region_id,
@@ -24,11 +25,11 @@ def _select(duo, code: str) -> None:
         "dash_ag_grid.getApi('cert-grid').getRowNode(arguments[0]).setSelected(true, true);", code)
 
 
-def _open_and_select(duo, area: str, row: dict) -> None:
-    duo.wait_for_page(f"{duo.server_url}/certificering?gebied={area}&peildatum={DEMO_TODAY.isoformat()}")
+def _open_and_select(duo, area: str, row, as_of=DEMO_TODAY) -> None:
+    duo.wait_for_page(f"{duo.server_url}/certificering?gebied={area}&peildatum={as_of.isoformat()}")
     duo.wait_for_element("#cert-grid .ag-row")
-    _select(duo, row["code"])
-    duo.wait_for_contains_text("#cert-selected", row["name"])
+    _select(duo, row.code)
+    duo.wait_for_contains_text("#cert-selected", row.name)
 
 
 def _events() -> int:
@@ -44,7 +45,7 @@ def test_cert001_table_shows_every_school_with_its_status(duo):
     shown = duo.driver.execute_script(
         "const api = dash_ag_grid.getApi('cert-grid'); const out = [];"
         "api.forEachNode(n => out.push([n.data.code, n.data.status_label, n.data.phase_label])); return out;")
-    assert sorted(map(tuple, shown)) == sorted((r["code"], r["status_label"], r["phase_label"]) for r in rows)
+    assert sorted(map(tuple, shown)) == sorted((r.code, r.status_label, r.phase_label) for r in rows)
     duo.wait_for_element("#cert-forecast .main-svg")
     duo.wait_for_element("#cert-expiry-6")
     assert duo.get_logs() == []
@@ -52,30 +53,55 @@ def test_cert001_table_shows_every_school_with_its_status(duo):
 
 def test_cert002_record_a_transition_and_see_table_and_funnel_change(duo):
     area = region_key("Maastricht-Heuvelland")
-    row = next(r for r in _rows(area) if r["phase"] == "intake")
+    row = next(r for r in _rows(area) if r.phase == "intake")
     before = _events()
     _open_and_select(duo, area, row)
     duo.find_element("#cert-note").send_keys("Start maatwerk (test)")
     click(duo, "#cert-record")
     duo.wait_for_element("#cert-done")
     assert _events() == before + 1
-    after = next(r for r in _rows(area) if r["code"] == row["code"])
-    assert after["phase"] == "improvement"
+    after = next(r for r in _rows(area) if r.code == row.code)
+    assert after.phase == "improvement"
     shown = duo.driver.execute_script(
-        "return dash_ag_grid.getApi('cert-grid').getRowNode(arguments[0]).data.phase_label;", row["code"])
+        "return dash_ag_grid.getApi('cert-grid').getRowNode(arguments[0]).data.phase_label;", row.code)
     assert shown == "Maatwerktraject"
     # the tranche's funnel is redrawn with the new counts
-    tranche = next(t for t in _tranches(area) if t["tranche_id"] == row["tranche_id"])
-    expected = {label: n for _phase, label, n in tranche["funnel"]}
-    wait_until(lambda: _funnel(duo, row["tranche_id"]) == expected)
+    tranche = next(t for t in _tranches(area) if t.tranche_id == row.tranche_id)
+    expected = {label: n for _phase, label, n in tranche.funnel}
+    wait_until(lambda: _funnel(duo, row.tranche_id) == expected)
     # and the school page shows the new phase
-    duo.wait_for_page(f"{duo.server_url}/school/{row['code']}?peildatum={DEMO_TODAY.isoformat()}")
+    duo.wait_for_page(f"{duo.server_url}/school/{row.code}?peildatum={DEMO_TODAY.isoformat()}")
     duo.wait_for_text_to_equal("#school-phase", "Fase: Maatwerktraject")
     assert "Start maatwerk (test)" in duo.find_element("#school-history").text
     assert duo.get_logs() == []
 
 
-def _tranches(area: str) -> list[dict]:
+def test_cert008_recording_after_a_past_peildatum_says_so_and_offers_today(duo):
+    area = region_key("Maastricht-Heuvelland")
+    row = next(r for r in _rows(area) if r.phase == "improvement")  # its next phase: Audit
+    past = date(2026, 6, 30)
+    before = _events()
+    _open_and_select(duo, area, row, as_of=past)
+    # the event date defaults to today (the clock), after the page's peildatum
+    assert duo.find_element("#cert-date").get_attribute("value") == DEMO_TODAY.strftime("%d-%m-%Y")
+    click(duo, "#cert-record")
+    duo.wait_for_element("#cert-after-as-of")
+    assert _events() == before + 1
+    notice = duo.find_element("#cert-after-as-of").text
+    assert (f"Let op: vastgelegd op {DEMO_TODAY:%d-%m-%Y}, na de peildatum 30-06-2026: "
+            "bij deze peildatum ziet u de wijziging nog niet.") in notice
+    # one click shows the page at today, keeping the area
+    click(duo, "#cert-view-today")
+    wait_until(lambda: f"peildatum={DEMO_TODAY.isoformat()}" in duo.driver.current_url)
+    assert f"gebied={area}" in duo.driver.current_url
+    duo.wait_for_contains_text("#scope-description", f"peildatum {DEMO_TODAY:%d-%m-%Y}")
+    wait_until(lambda: duo.driver.execute_script(
+        "const api = dash_ag_grid.getApi('cert-grid'); const node = api && api.getRowNode(arguments[0]);"
+        "return node ? node.data.phase_label : null;", row.code) == "Audit")
+    assert duo.get_logs() == []
+
+
+def _tranches(area: str) -> list[trajectories.TrancheOverview]:
     region_id, _ = parse_area_key(area)
     with session_scope() as session:
         return trajectories.tranche_overview(session, region_id, DEMO_TODAY)
@@ -107,44 +133,44 @@ def _trajectories_of(code: str) -> list[tuple[int, int | None]]:
 
 def test_cert005_start_a_recertification_for_an_expiring_school(duo):
     area = region_key("Maastricht-Heuvelland")
-    row = next(r for r in _rows(area) if r["status"] == "expiring" and r["phase"] == "certified")
-    before = _trajectories_of(row["code"])
+    row = next(r for r in _rows(area) if r.status == "expiring" and r.phase == "certified")
+    before = _trajectories_of(row.code)
     _open_and_select(duo, area, row)
     _choose_action(duo, "Hercertificering starten")
     duo.wait_for_element("#cert-tranche-col .dash-dropdown")
     duo.find_element("#cert-note").send_keys("Heraudit gepland (test)")
     click(duo, "#cert-record")
     duo.wait_for_element("#cert-done")
-    after = _trajectories_of(row["code"])
+    after = _trajectories_of(row.code)
     assert len(after) == len(before) + 1 and after[-1][0] == before[-1][0] + 1
     # the certificate stays valid while the new trajectory runs; the table shows the new phase
-    new = next(r for r in _rows(area) if r["code"] == row["code"])
-    assert new["phase"] == "registered" and new["status"] == "expiring"
+    new = next(r for r in _rows(area) if r.code == row.code)
+    assert new.phase == "registered" and new.status == "expiring"
     wait_until(lambda: duo.driver.execute_script(
         "return dash_ag_grid.getApi('cert-grid').getRowNode(arguments[0]).data.phase_label;",
-        row["code"]) == "Aangemeld")
+        row.code) == "Aangemeld")
     assert duo.get_logs() == []
 
 
 def test_cert006_move_a_school_to_another_tranche_keeps_its_history(duo):
     area = region_key("Maastricht-Heuvelland")
-    row = next(r for r in _rows(area) if r["phase"] == "registered" and r["tranche_id"])
-    before = _trajectories_of(row["code"])
+    row = next(r for r in _rows(area) if r.phase == "registered" and r.tranche_id)
+    before = _trajectories_of(row.code)
     events_before = _events()
     _open_and_select(duo, area, row)
     _choose_action(duo, "Naar andere tranche")
     duo.wait_for_element("#cert-tranche-col .dash-dropdown")
     click(duo, "#cert-record")
     duo.wait_for_element("#cert-done")
-    after = _trajectories_of(row["code"])
-    assert after[:-1] == before and after[-1][1] != row["tranche_id"]
+    after = _trajectories_of(row.code)
+    assert after[:-1] == before and after[-1][1] != row.tranche_id
     assert _events() == events_before + 2  # 'postponed' on the old trajectory, 'registered' on the new
     assert duo.get_logs() == []
 
 
 def test_cert007_a_correction_needs_a_reason(duo):
     area = region_key("Maastricht-Heuvelland")
-    row = next(r for r in _rows(area) if r["phase"] == "audit")
+    row = next(r for r in _rows(area) if r.phase == "audit")
     before = _events()
     _open_and_select(duo, area, row)
     _choose_action(duo, "Correctie")
@@ -156,13 +182,13 @@ def test_cert007_a_correction_needs_a_reason(duo):
     click(duo, "#cert-record")
     duo.wait_for_element("#cert-done")
     assert _events() == before + 1
-    assert next(r for r in _rows(area) if r["code"] == row["code"])["phase"] == "improvement"
+    assert next(r for r in _rows(area) if r.code == row.code).phase == "improvement"
     assert duo.get_logs() == []
 
 
 def test_cert003_an_illegal_transition_is_refused_and_changes_nothing(duo):
     area = region_key("Maastricht-Heuvelland")
-    row = next(r for r in _rows(area) if r["phase"] == "improvement")
+    row = next(r for r in _rows(area) if r.phase == "improvement")
     before = _events()
     _open_and_select(duo, area, row)
     # a date before the previous event is refused on the server
@@ -187,18 +213,18 @@ def test_cert004_school_page_shows_data_history_certificate_and_network_gaps(duo
     from models import School as SchoolRow
 
     area = region_key("Maastricht-Heuvelland")
-    row = next(r for r in _rows(area) if r["status"] == "expiring")
+    row = next(r for r in _rows(area) if r.status == "expiring")
     with session_scope() as session:
-        school = session.exec(_select(SchoolRow).where(SchoolRow.code == row["code"])).one()
+        school = session.exec(_select(SchoolRow).where(SchoolRow.code == row.code)).one()
         region = session.get(Region, session.get(Municipality, school.municipality_id).region_id)
         types = [o.type for p, o in session.exec(_select(Partnership, Organisation).join(Organisation)
                                                   .where(Partnership.school_id == school.id))
                  if partnership_active(p.start_on, p.end_on, DEMO_TODAY)]
         expected = completeness(region.required_partner_types, types)
-    duo.wait_for_page(f"{duo.server_url}/school/{row['code']}?peildatum={DEMO_TODAY.isoformat()}")
-    duo.wait_for_text_to_equal("#school-name", row["name"])
+    duo.wait_for_page(f"{duo.server_url}/school/{row.code}?peildatum={DEMO_TODAY.isoformat()}")
+    duo.wait_for_text_to_equal("#school-name", row.name)
     duo.wait_for_text_to_equal("#school-status", "Verloopt binnenkort")
-    assert row["expires_on"].strftime("%d-%m-%Y") in duo.find_element("#school-expiry").text
+    assert row.expires_on.strftime("%d-%m-%Y") in duo.find_element("#school-expiry").text
     duo.wait_for_text_to_equal("#school-completeness", f"compleet: {pct(expected.share)}")
     gaps = duo.find_element("#school-gaps").text
     assert all(f"ontbreekt: {m}" in gaps.lower() for m in expected.missing)

@@ -204,15 +204,15 @@ def test_expiry_list_windows_and_planned_reaudits(world):
         s.commit()
         scope = Scope(as_of=TODAY, region_id=world["ra"])
         six = svc.expiry_list(s, scope, 6)
-        assert [(r["school_id"], r["expires_on"]) for r in six] == [(s1, date(2027, 3, 1)), (s2, date(2027, 5, 23))]
-        assert [r["reaudit_planned"] for r in six] == [False, True]
-        assert six[1]["planned_in"] == "lopend traject (Aangemeld)"
-        assert six[0]["days_left"] == 98
+        assert [(r.school_id, r.expires_on) for r in six] == [(s1, date(2027, 3, 1)), (s2, date(2027, 5, 23))]
+        assert [r.reaudit_planned for r in six] == [False, True]
+        assert six[1].planned_in == "lopend traject (Aangemeld)"
+        assert six[0].days_left == 98
         twelve = svc.expiry_list(s, scope, 12)
-        assert [r["school_id"] for r in twelve] == [s1, s2, s3]
+        assert [r.school_id for r in twelve] == [s1, s2, s3]
         # before the registration: planned through the future tranche
         earlier = svc.expiry_list(s, Scope(as_of=date(2026, 11, 1), region_id=world["ra"]), 12)
-        planned = {r["school_id"]: (r["reaudit_planned"], r["planned_in"]) for r in earlier}
+        planned = {r.school_id: (r.reaudit_planned, r.planned_in) for r in earlier}
         assert planned[s2] == (True, "Tranche 3") and planned[s1] == (False, "")
         # a coordinator of region B sees none of region A's schools
         assert svc.expiry_list(s, scope, 12, world["coord_b"]) == []
@@ -227,27 +227,27 @@ def test_certification_rows_tranche_overview_and_forecast(world):
         svc.start_trajectory(s, ADMIN, s3, world["t3"], date(2026, 11, 23), "", today=TODAY)
         s.commit()
         scope = Scope(as_of=TODAY, region_id=world["ra"])
-        rows = {r["school_id"]: r for r in svc.certification_rows(s, scope)}
+        rows = {r.school_id: r for r in svc.certification_rows(s, scope)}
         assert set(rows) == {s1, s2, s3, s4}
-        assert (rows[s1]["status"], rows[s1]["issued_on"], rows[s1]["expires_on"]) == (
+        assert (rows[s1].status, rows[s1].issued_on, rows[s1].expires_on) == (
             "expiring", date(2025, 3, 1), date(2027, 3, 1))
-        assert rows[s2]["phase"] == "improvement" and rows[s2]["tranche"] == "Tranche 2"
-        assert rows[s2]["days_in_phase"] == (TODAY - date(2026, 4, 1)).days
+        assert rows[s2].phase == "improvement" and rows[s2].tranche == "Tranche 2"
+        assert rows[s2].days_in_phase == (TODAY - date(2026, 4, 1)).days
         # intake 2026-03-02: past add_months(intake, 8) = 2026-11-02 (Region.expected_months_max)
-        assert rows[s2]["stall_reasons"] == ["al 7 maanden in 'Maatwerktraject'",
-                                             "al 8 maanden sinds intake zonder certificaat"]
-        assert rows[s3]["phase"] == "registered" and rows[s3]["days_in_phase"] == 0 and not rows[s3]["stalled"]
-        assert (rows[s4]["status"], rows[s4]["phase"], rows[s4]["tranche"]) == ("never", None, "")
+        assert rows[s2].stall_reasons == ("al 7 maanden in 'Maatwerktraject'",
+                                          "al 8 maanden sinds intake zonder certificaat")
+        assert rows[s3].phase == "registered" and rows[s3].days_in_phase == 0 and not rows[s3].stalled
+        assert (rows[s4].status, rows[s4].phase, rows[s4].tranche) == ("never", None, "")
 
         overview = svc.tranche_overview(s, world["ra"], TODAY)
-        assert [o["name"] for o in overview] == ["Tranche 1", "Tranche 2", "Tranche 3"]
+        assert [o.name for o in overview] == ["Tranche 1", "Tranche 2", "Tranche 3"]
         t2 = overview[1]
-        assert dict((p, n) for p, _, n in t2["funnel"])["improvement"] == 1 and t2["stalled_count"] == 1
-        segs = t2["schools"][0]["segments"]
+        assert dict((p, n) for p, _, n in t2.funnel)["improvement"] == 1 and t2.stalled_count == 1
+        segs = t2.schools[0].segments
         assert [(x.phase, x.start, x.end) for x in segs] == [
             ("registered", date(2026, 3, 1), date(2026, 3, 2)), ("intake", date(2026, 3, 2), date(2026, 4, 1)),
             ("improvement", date(2026, 4, 1), TODAY)]
-        assert dict((p, n) for p, _, n in overview[0]["funnel"])["certified"] == 1
+        assert dict((p, n) for p, _, n in overview[0].funnel)["certified"] == 1
         with pytest.raises(PermissionDenied):
             svc.tranche_overview(s, world["ra"], TODAY, world["coord_b"])
 
@@ -273,11 +273,11 @@ def test_certification_rows_tranche_overview_and_forecast(world):
         region = s.get(Region, world["ra"])
         region.phase_limit_months, region.expected_months_max = 8, 12
         s.flush()
-        assert {r["school_id"]: r["stall_reasons"] for r in svc.certification_rows(s, scope)}[s2] == []
+        assert {r.school_id: r.stall_reasons for r in svc.certification_rows(s, scope)}[s2] == ()
         region.phase_limit_months = 7
         s.flush()
-        assert svc.tranche_overview(s, world["ra"], TODAY)[1]["schools"][0]["stall_reasons"] == [
-            "al 7 maanden in 'Maatwerktraject'"]
+        assert svc.tranche_overview(s, world["ra"], TODAY)[1].schools[0].stall_reasons == (
+            "al 7 maanden in 'Maatwerktraject'",)
 
 
 def test_demo_rows_agree_with_overview(engine):
@@ -294,16 +294,16 @@ def test_demo_rows_agree_with_overview(engine):
             rows = svc.certification_rows(s, scope)
             assert len(rows) == len(expected) > 0
             for r in rows:
-                st = expected[r["school_id"]]
-                assert (r["status"], r["phase"], r["issued_on"], r["expires_on"]) == (
+                st = expected[r.school_id]
+                assert (r.status, r.phase, r.issued_on, r.expires_on) == (
                     st.certificate_status, st.phase, st.issued_on, st.expires_on)
-            assert {r["status"] for r in rows} >= {"valid", "expiring", "expired", "never"} or as_of != TODAY
+            assert {r.status for r in rows} >= {"valid", "expiring", "expired", "never"} or as_of != TODAY
         # the expiry lists: 6 months is a subset of 12, all valid and within the window
         scope = Scope(as_of=TODAY, region_id=region_id)
         six, twelve = svc.expiry_list(s, scope, 6), svc.expiry_list(s, scope, 12)
-        assert six and {r["school_id"] for r in six} <= {r["school_id"] for r in twelve}
-        assert all(TODAY < r["expires_on"] <= date(2027, 5, 23) for r in six)
-        assert all(TODAY < r["expires_on"] <= date(2027, 11, 23) for r in twelve)
+        assert six and {r.school_id for r in six} <= {r.school_id for r in twelve}
+        assert all(TODAY < r.expires_on <= date(2027, 5, 23) for r in six)
+        assert all(TODAY < r.expires_on <= date(2027, 11, 23) for r in twelve)
         overview = svc.tranche_overview(s, region_id, TODAY)
-        assert overview and sum(o["schools_count"] for o in overview) > 0
+        assert overview and sum(o.schools_count for o in overview) > 0
         assert len(svc.forecast(s, region_id, TODAY)) == 12

@@ -1,0 +1,39 @@
+"""The certification page's layout: heading, the recorder form, the table, expiry lists, tranches."""
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from components.scope_page import scope_heading
+from pages.certification import _ids as ids
+from pages.certification._recorder import recorder
+from pages.certification._table import expiry_tabs, grid
+from pages.certification._tranches import tranche_section
+from services.trajectories import CertificationReads
+from web.request_context import Request, page_layout
+
+TITLE = "Certificering"
+
+
+def reads_of(request: Request) -> CertificationReads:
+    """The certification reads of the request's selection and user (each part loaded once)."""
+    return CertificationReads(request.session, request.scope, request.principal)
+
+
+def build(request: Request) -> html.Div:
+    reads = reads_of(request)
+    scope = reads.scope
+    return html.Div([
+        scope_heading(request.session, TITLE, scope, request.warnings),
+        recorder(),
+        grid(reads.rows, scope.as_of),
+        dbc.Button("Exporteer tabel (CSV)", id=ids.EXPORT, color="secondary", outline=True, size="sm",
+                   className="mt-2"),
+        html.H3("Verloopt binnenkort: heraudit nodig", className="h5 mt-4"),
+        expiry_tabs({m: reads.expiring(m) for m in (6, 12)}),
+        html.H3("Tranches", className="h5 mt-4"),
+        html.Div(tranche_section(reads), id=ids.TRANCHES),
+    ])
+
+
+layout = page_layout(TITLE)(build)
