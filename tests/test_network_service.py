@@ -314,7 +314,7 @@ def test_net_s10_the_school_page_checks_the_permission_once(demo_db, monkeypatch
         school = _school(session, _region_id(session))
         profile = school_profile.school_profile(session, school.code, DEMO_TODAY, coord)
         assert profile.school.id == school.id and profile.network.school_id == school.id
-        assert profile.status is not None and profile.status["code"] == school.code
+        assert profile.status is not None and profile.status.code == school.code
         assert len(calls) == 1
         other = _school(session, _region_id(session), other=True)
         with pytest.raises(PermissionDenied):
