@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 
 import plotly.graph_objects as go
 from dash import dcc
@@ -17,7 +17,7 @@ from domain.lifecycle import QuarterDemand, Segment
 
 def graph(figure: go.Figure, **props: Any) -> dcc.Graph:
     """A dcc.Graph with the app's chart configuration."""
-    return dcc.Graph(figure=figure, config=cast(dcc.Graph.Config, GRAPH_CONFIG), **props)
+    return dcc.Graph(figure=figure, config=GRAPH_CONFIG, **props)
 
 
 class GanttRow(Protocol):

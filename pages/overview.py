@@ -13,7 +13,6 @@ from components.charts import GRAPH_CONFIG, coverage_chart, expiring_chart, phas
 from components.compare_date import compare_picker
 from components.grid import DEFAULT_COLUMN, change_column, grid_options
 from components.kpi import kpi_card
-from components.scope_page import scope_heading
 from components.theme import pct, signed
 from domain.dates import format_nl
 from domain.scope import COMPARE_PARAM, scope_query
@@ -50,7 +49,7 @@ def layout(request: Request) -> html.Div:
     events_link = html.P([f"Welke scholen sinds {format_nl(compare_with)} zijn gecertificeerd, verlopen of van fase "
                           "veranderd staat op ", dcc.Link("Gemeenten", id="ov-events-link", href=events_href), "."],
                          className="small text-muted mt-n2")
-    heading = html.Div([scope_heading(request.session, TITLE, scope, request.warnings),
+    heading = html.Div([request.heading(TITLE),
                         *[dbc.Alert(w, color="warning", className="py-1") for w in request.compare_warnings],
                         compare_picker("ov", compare_with, scope.as_of), events_link])
     if not report["totals"]["schools"]:

@@ -28,7 +28,6 @@ from web.request_context import Request, page_callback, page_layout
 dash.register_page(__name__, path_template="/school/<code>", name="School", order=95, hide_from_nav=True,
                    title="School – Veilig in en om School")
 
-CONFIG: Any = GRAPH_CONFIG   # dcc.Graph's typed config accepts the shared plain dict
 
 
 def _as_of(request: Request) -> tuple[date, list[str]]:
@@ -113,7 +112,7 @@ def _history(profile: SchoolProfile, as_of: date) -> list[Any]:
                 for t in profile.trajectories if t.segments]
     if timeline:
         figure = gantt_chart(timeline, as_of, "Tijdlijn per traject (cyclus)")
-        parts.append(dcc.Graph(figure=figure, config=CONFIG, id="school-timeline"))
+        parts.append(dcc.Graph(figure=figure, config=GRAPH_CONFIG, id="school-timeline"))
     rows = [html.Tr([html.Td(t.cycle), html.Td(t.tranche), html.Td(format_nl(e.on)), html.Td(e.phase),
                      html.Td(e.note), html.Td(e.recorded_by)])
             for t in profile.trajectories for e in t.events]

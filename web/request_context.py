@@ -25,12 +25,14 @@ from dash import State, html
 from dash.exceptions import PreventUpdate
 from sqlmodel import Session
 
+from components.heading import scope_heading
 from domain import clock
 from domain.scope import Scope, compare_date_from_params, scope_from_params
 from models.db import session_scope
 from services import permissions
 from services.errors import NotFound
 from services.permissions import PermissionDenied, Principal
+from services.snapshot import scope_label
 
 NOT_LOGGED_IN = "U bent niet ingelogd."
 # The selection's URL parameters (the compare date is read by the pages that compare).
@@ -109,6 +111,10 @@ class Request:
         self.scope  # noqa: B018 - parses and checks the selection
         warnings: list[str] = self._cache["scope"][1]
         return warnings
+
+    def heading(self, title: str) -> html.Div:
+        """The page heading for the checked selection: title, area, sector, peildatum, URL warnings."""
+        return scope_heading(title, scope_label(self.session, self.scope), self.scope, self.warnings)
 
     @property
     def compare_with(self) -> date:

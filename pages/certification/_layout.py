@@ -4,7 +4,6 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-from components.scope_page import scope_heading
 from pages.certification import _ids as ids
 from pages.certification._recorder import recorder
 from pages.certification._table import expiry_tabs, grid
@@ -24,7 +23,7 @@ def build(request: Request) -> html.Div:
     reads = reads_of(request)
     scope = reads.scope
     return html.Div([
-        scope_heading(request.session, TITLE, scope, request.warnings),
+        request.heading(TITLE),
         recorder(),
         grid(reads.rows, scope.as_of),
         dbc.Button("Exporteer tabel (CSV)", id=ids.EXPORT, color="secondary", outline=True, size="sm",

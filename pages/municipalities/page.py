@@ -10,7 +10,6 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components.compare_date import compare_picker
-from components.scope_page import scope_heading
 from pages.municipalities import _ids as ids
 from pages.municipalities._changes import what_changed
 from pages.municipalities._charts import chart_data, charts
@@ -31,7 +30,7 @@ QUARTERS = 8
 def layout(request: Request) -> html.Div:
     scope, compare_with = request.scope, request.compare_with
     data = comparison(request.session, scope, compare_with, request.principal, quarters=QUARTERS, with_points=False)
-    parts = [scope_heading(request.session, TITLE, scope, request.warnings),
+    parts = [request.heading(TITLE),
              *[dbc.Alert(w, color="warning", className="py-1") for w in request.compare_warnings],
              compare_picker(ids.PICKER, compare_with, scope.as_of)]
     if not data.totals["schools"]:

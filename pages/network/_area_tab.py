@@ -10,6 +10,7 @@ from dash import Input, Output, dcc, html
 from dash.exceptions import PreventUpdate
 
 from components import network_graph as ng
+from components.charts import GRAPH_CONFIG
 from components.grid import DEFAULT_COLUMN, grid_options
 from components.inputs import dropdown
 from components.theme import pct
@@ -18,7 +19,7 @@ from services import network
 from web.request_context import Request, page_callback
 
 from . import _ids as ids
-from ._common import CONFIG, as_int, refused
+from ._common import as_int, refused
 
 ROWS_SHOWN = 200
 HEATMAP_MAX_SCHOOLS = 60
@@ -152,7 +153,7 @@ def _heatmap(net: network.ScopeNetwork) -> html.Div:
             if heat.aggregated else "")
     return html.Div([html.H3("Completeheid: scholen x kernpartnertypen", className="h6 mt-4"),
                      html.P(note, className="small text-muted mb-1", id=ids.HEATMAP_NOTE),
-                     dcc.Graph(id=ids.HEATMAP, figure=fig, config=CONFIG)])
+                     dcc.Graph(id=ids.HEATMAP, figure=fig, config=GRAPH_CONFIG)])
 
 
 @page_callback(Output(ids.AREA_GRAPH, "generateImage"), Input(ids.AREA_PNG, "n_clicks"), prevent_initial_call=True)

@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 import dash_bootstrap_components as dbc
 from dash import dcc, html, no_update
 
-from components.charts import GRAPH_CONFIG
 from domain.dates import format_nl, parse_date
 from models import School
 from services import network
@@ -20,7 +19,6 @@ from web.request_context import Request
 
 from . import _ids as ids
 
-CONFIG: Any = GRAPH_CONFIG   # dcc.Graph's typed config accepts the shared plain dict
 INTRO = "Klik op een organisatie, contactpersoon of ontbrekende partner in het netwerk."
 
 

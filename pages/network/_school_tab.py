@@ -10,6 +10,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from components import network_graph as ng
+from components.charts import GRAPH_CONFIG
 from components.inputs import dropdown
 from components.theme import pct
 from domain.dates import format_nl, quarter_of, quarter_start
@@ -19,7 +20,7 @@ from services.schools import SCHOOL_CODE
 from web.request_context import Request, page_callback
 
 from . import _ids as ids
-from ._common import CONFIG, INTRO, alert, refused, school_network
+from ._common import INTRO, alert, refused, school_network
 from ._editor import edit_form
 
 
@@ -43,7 +44,7 @@ def school_tab(options: list[dict[str, str]], wanted: str | None, editor: Any) -
             ]), className="shadow-sm"), lg=8, className="mb-3"),
             dbc.Col([
                 dbc.Card(dbc.CardBody([
-                    dcc.Graph(id=ids.COMPLETENESS_FIGURE, config=CONFIG, style={"height": "220px"}),
+                    dcc.Graph(id=ids.COMPLETENESS_FIGURE, config=GRAPH_CONFIG, style={"height": "220px"}),
                     html.Div(id=ids.COMPLETENESS, className="fw-bold"),
                     html.Div(id=ids.GAPS, className="small"),
                 ]), className="shadow-sm mb-3"),

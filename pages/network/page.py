@@ -8,8 +8,6 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from components.scope_page import scope_heading
-
 # absolute imports: Dash executes this file by its path
 from pages.network import _callbacks_add, _callbacks_edit  # noqa: F401 - they register the page's callbacks
 from pages.network import _ids as ids
@@ -36,7 +34,7 @@ def layout(request: Request) -> Any:
     municipalities = partnerships.municipality_choices(request.session, request.principal) if may_edit else []
     edit_part = editor(municipalities) if may_edit else html.Div(id=ids.EDITOR_NONE)
     return html.Div([
-        scope_heading(request.session, TITLE, scope, request.warnings),
+        request.heading(TITLE),
         dcc.Store(id=ids.CHANGED, data=0),
         dcc.Store(id=ids.SELECTED, data=None),
         dcc.Download(id=ids.DOWNLOAD),

@@ -2,7 +2,7 @@
 other candidates, the summary, the expected coverage and the audit wave are drawn again."""
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import Input, Output, dcc, html
@@ -19,8 +19,6 @@ from services.permissions import can_edit_plans
 from services.planning import PlanItem, Projection, ScoredPlan, TrancheContext
 from web.request_context import Request, page_callback
 
-GRAPH = cast(dcc.Graph.Config, GRAPH_CONFIG)
-
 
 def projection_card() -> dbc.Card:
     return dbc.Card(dbc.CardBody([
@@ -29,8 +27,8 @@ def projection_card() -> dbc.Card:
                "doorlooptijd van de regio; bestaande certificaten verlopen op hun einddatum (alleen wat gepland is "
                "telt). De auditgolf toont ook de heraudits die nodig zijn om certificaten geldig te houden.",
                className="small text-muted"),
-        dcc.Graph(id=ids.COVERAGE_CHART, config=GRAPH),
-        dcc.Graph(id=ids.AUDIT_CHART, config=GRAPH),
+        dcc.Graph(id=ids.COVERAGE_CHART, config=GRAPH_CONFIG),
+        dcc.Graph(id=ids.AUDIT_CHART, config=GRAPH_CONFIG),
         html.P(id=ids.OVER_CAPACITY),
     ]), className="mb-3 shadow-sm")
 

@@ -6,7 +6,6 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from components.scope_page import scope_heading
 from pages.planning import _compare, _drafts, _plan, _projection, _settings, _tranche
 from pages.planning import _ids as ids
 from services import planning
@@ -20,7 +19,7 @@ dash.register_page(__name__, path="/planning", name="Planning", order=50, roles=
 @page_layout("Planning")
 def layout(request: Request) -> html.Div:
     scope = request.scope
-    heading = scope_heading(request.session, "Planning", scope, request.warnings)
+    heading = request.heading("Planning")
     if scope.region_id is None:
         return html.Div([heading, dbc.Alert("Kies een regio in de balk bovenaan om een tranche te plannen.",
                                             color="info", id=ids.CHOOSE_REGION)])
