@@ -9,10 +9,15 @@ map's data. Prints a table (bench/common.py); nothing is asserted.
 """
 from __future__ import annotations
 
-from common import TODAY, largest_region, run
+from typing import TYPE_CHECKING
+
+from common import TODAY, Add, largest_region, run
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
-def measure(session, add) -> None:
+def measure(session: Session, add: Add) -> None:
     from domain.comparison import default_compare_date
     from domain.scope import Scope
     from pages import comparison as page
