@@ -25,7 +25,7 @@ def create_app() -> Dash:
         # Served by this app: intranets are offline and no CDN may see the users.
         external_stylesheets=[BOOTSTRAP_URL],
         title="Veilig in en om School",
-        update_title=None,
+        update_title="",  # empty: the tab title stays while callbacks run (Dash treats "" like None)
         suppress_callback_exceptions=True,
         serve_locally=True,
     )

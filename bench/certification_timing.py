@@ -8,10 +8,15 @@ of the form (select a school, choose an action, record a transition). Nothing is
 """
 from __future__ import annotations
 
-from common import TODAY, largest_region, run
+from typing import TYPE_CHECKING
+
+from common import TODAY, Add, largest_region, run
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
-def measure(session, add) -> None:
+def measure(session: Session, add: Add) -> None:
     from domain.certification import allowed_next
     from domain.scope import Scope
     from pages.certification import _callbacks_record, _callbacks_select, _layout

@@ -16,10 +16,20 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dash import Dash
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+    from services.permissions import Principal
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 TODAY = date(2026, 11, 23)
+Add = Callable[..., None]
+"""add(operation, schools, fn, repeat=None): times fn and adds a row to the table (see run)."""
 ADMIN_NAME = "bench-admin"
 # Everything the benchmarks write (databases, the instance folder) goes to a temporary folder.
 TMP = Path(tempfile.mkdtemp(prefix="vios-bench-"))
@@ -27,7 +37,7 @@ os.environ["VIOS_INSTANCE"] = str(TMP)
 os.environ["DATABASE_URL"] = f"sqlite:///{TMP / 'app.db'}"
 
 
-def load_app():
+def load_app() -> Dash:
     """The Dash app: page modules can be imported (and their callbacks called) only after it exists."""
     import app
 
@@ -44,7 +54,7 @@ def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
     return statistics.median(times), max(times)
 
 
-def datasets(schools: int) -> Iterator[tuple[str, object, float]]:
+def datasets(schools: int) -> Iterator[tuple[str, Engine, float]]:
     """(name, engine, seconds to seed) for 'demo' and 'national'; DATABASE_URL points at each in turn."""
     tmp = TMP
     from models.db import make_engine, session_scope
@@ -68,17 +78,31 @@ def datasets(schools: int) -> Iterator[tuple[str, object, float]]:
         engine.dispose()
 
 
-def largest_region(session) -> tuple[int, int | None]:
+def largest_region(session: Session) -> tuple[int, int | None]:
     """(region id, province id) of the region with the most schools: a steering group's usual scope."""
-    from sqlalchemy import func, select
+    from sqlmodel import col, func, select
 
     from models import Municipality, Region, School
 
-    region_id = session.execute(
-        select(Municipality.region_id, func.count(School.id)).join(School)
-        .where(Municipality.region_id.is_not(None)).group_by(Municipality.region_id)
-        .order_by(func.count(School.id).desc())).first()[0]
-    return region_id, session.get(Region, region_id).province_id
+    schools = func.count(col(School.id))
+    region_id = session.exec(
+        select(col(Municipality.region_id)).join(School)
+        .where(col(Municipality.region_id).is_not(None)).group_by(col(Municipality.region_id))
+        .order_by(schools.desc())).first()
+    region = session.get(Region, region_id) if region_id is not None else None
+    if region is None or region.id is None:
+        raise RuntimeError("the dataset has no school in a region")
+    return region.id, region.province_id
+
+
+def admin_principal() -> Principal:
+    """The beheerder the benchmarks run as (inside as_admin(), which run() sets up)."""
+    from services import web_auth
+
+    principal = web_auth.current_principal()
+    if principal is None:
+        raise RuntimeError("admin_principal() works only inside as_admin()")
+    return principal
 
 
 @contextmanager
@@ -100,7 +124,7 @@ def print_table(rows: list[tuple[str, str, object, float, float | None]]) -> Non
         print(f"{dataset:<10}{op:<52}{n!s:>13}{median:>10.3f}{w:>8}")
 
 
-def run(measure: Callable[[object, Callable[..., None]], None], *, repeat: int = 3) -> None:
+def run(measure: Callable[[Session, Add], None], *, repeat: int = 3) -> None:
     """Parse --schools/--repeat, then for each dataset call measure(session, add) as a beheerder;
     add(operation, schools, fn, repeat=None) times fn and adds a row to the printed table."""
     import argparse
@@ -112,7 +136,7 @@ def run(measure: Callable[[object, Callable[..., None]], None], *, repeat: int =
     load_app()
     from models.db import session_scope
 
-    rows: list = []
+    rows: list[tuple[str, str, object, float, float | None]] = []
     for dataset, engine, seed_seconds in datasets(args.schools):
         rows.append((dataset, "seed", "-", seed_seconds, None))
 

@@ -9,10 +9,15 @@ the map's data and the map callback. Prints a table (bench/common.py); nothing i
 """
 from __future__ import annotations
 
-from common import TODAY, largest_region, run
+from typing import TYPE_CHECKING
+
+from common import TODAY, Add, largest_region, run
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
-def measure(session, add) -> None:
+def measure(session: Session, add: Add) -> None:
     import dash
 
     from domain.changes import default_compare_date

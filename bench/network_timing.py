@@ -8,24 +8,31 @@ is asserted.
 """
 from __future__ import annotations
 
-from common import TODAY, largest_region, run
+from typing import TYPE_CHECKING
+
+from common import TODAY, Add, admin_principal, largest_region, run
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
-def measure(session, add) -> None:
-    from sqlalchemy import func, select
+def measure(session: Session, add: Add) -> None:
+    from sqlmodel import col, func, select
 
     from components import network_graph as ng
     from domain import network_analysis as na
     from domain.scope import Scope
     from models import Partnership, School
     from pages.network import _area_tab as area_tab
-    from services import network, web_auth
+    from services import network
 
-    admin = web_auth.current_principal()
+    admin = admin_principal()
     region_id, province_id = largest_region(session)
     # the school with the most partnerships: the heaviest per-school graph
-    code = session.scalar(select(School.code).join(Partnership).group_by(School.id)
-                          .order_by(func.count(Partnership.id).desc()))
+    code = session.exec(select(col(School.code)).join(Partnership).group_by(col(School.id))
+                        .order_by(func.count(col(Partnership.id)).desc())).first()
+    if code is None:
+        raise RuntimeError("the dataset has no partnerships")
 
     def per_school():
         net = network.school_network(session, admin, code, TODAY)

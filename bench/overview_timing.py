@@ -6,10 +6,15 @@ Prints median and worst times per scope (see bench/common.py). Nothing is assert
 """
 from __future__ import annotations
 
-from common import TODAY, largest_region, run
+from typing import TYPE_CHECKING
+
+from common import TODAY, Add, largest_region, run
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
-def measure(session, add) -> None:
+def measure(session: Session, add: Add) -> None:
     import dash
 
     from domain.scope import Scope

@@ -8,20 +8,25 @@ Prints a table (bench/common.py); nothing is asserted.
 """
 from __future__ import annotations
 
-from common import TODAY, largest_region, run
+from typing import TYPE_CHECKING
+
+from common import TODAY, Add, admin_principal, largest_region, run
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 CAPACITY = 40
 
 
-def measure(session, add) -> None:
-    from sqlalchemy import select
+def measure(session: Session, add: Add) -> None:
+    from sqlmodel import col, select
 
     from domain.dates import add_months
     from domain.planning import Candidate, Weights, propose
     from models import School
-    from services import planning, web_auth
+    from services import planning
 
-    admin = web_auth.current_principal()
+    admin = admin_principal()
     region_id, _ = largest_region(session)
     tranche_id = planning.create_tranche(session, admin, region_id, "Benchmark", add_months(TODAY, 6), CAPACITY,
                                          today=TODAY).id
@@ -43,7 +48,8 @@ def measure(session, add) -> None:
     add("save draft", n, lambda: planning.save_plan(session, admin, tranche_id, "A", TODAY, weights={}, quotas={},
                                                     audit_capacity=10, items=items, today=TODAY))
     add("compare two drafts", n, lambda: planning.compare_plans(session, admin, a, b, TODAY))
-    schools = session.execute(select(School.id, School.code, School.sector, School.municipality_id)).all()
+    schools = session.execute(select(col(School.id), col(School.code), col(School.sector),
+                                     col(School.municipality_id))).all()
     if len(schools) > 1000:
         partners = ctx.data.partners
         pool = [Candidate(sid, code, code, sector, str(mid), str(mid), "never", None, 0.5, "plan", None,

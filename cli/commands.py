@@ -1,17 +1,90 @@
-"""Handlers of the `vios` subcommands: parse nothing, validate little, call services."""
+"""The data subcommands of `vios` (serve, db, seed, import-duo, import, export, template, report).
+
+Handlers parse nothing, validate little and call services. The database modules are imported by the
+handlers, so that building the parser (`vios --help`) stays fast.
+"""
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from cli.main import EXIT_OK, EXIT_REFUSED, UsageError
-from domain import clock
-from models.db import session_scope
-from services.migrate import upgrade
+from cli.common import (
+    EXIT_OK,
+    EXIT_REFUSED,
+    SECTORS,
+    Subcommands,
+    UsageError,
+    cli_user,
+    date_arg,
+    import_options,
+)
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from dataio.errors import ImportResult
+
+
+def add_parsers(sub: Subcommands) -> None:
+    serve_p = sub.add_parser("serve", help="start de webapplicatie")
+    serve_p.add_argument("--host", default="127.0.0.1")
+    serve_p.add_argument("--port", type=int, default=8050)
+    serve_p.add_argument("--debug", action="store_true")
+    serve_p.set_defaults(handler=serve)
+
+    db_p = sub.add_parser("db", help="database")
+    db_p.add_argument("action", choices=["upgrade"])
+    db_p.set_defaults(handler=db)
+
+    seed_p = sub.add_parser("seed", help="voorbeeldgegevens laden")
+    seed_p.set_defaults(handler=seed)
+    seed_sub = seed_p.add_subparsers(dest="dataset", required=True)
+    demo = seed_sub.add_parser("demo", help="fictieve demo: regio Maastricht-Heuvelland en 12 VIOS-gemeenten")
+    demo.add_argument("--today", type=date_arg, default=None, help="referentiedatum (standaard vandaag)")
+    demo.add_argument("--if-empty", action="store_true", help="niets doen als er al scholen zijn")
+    scale = seed_sub.add_parser("scale", help="landelijke testset voor metingen")
+    scale.add_argument("--schools", type=int, default=8000)
+    scale.add_argument("--seed", type=int, default=1)
+    scale.add_argument("--today", type=date_arg, default=None)
+
+    duo = sub.add_parser("import-duo", help="DUO-register (CSV) importeren")
+    duo.add_argument("file", type=Path)
+    duo.add_argument("--sector", required=True, choices=SECTORS)
+    import_options(duo)
+    duo.set_defaults(handler=import_duo)
+
+    imp = sub.add_parser("import", help="uitwisselbestand (.xlsx of map met CSV) importeren")
+    imp.add_argument("file", type=Path)
+    import_options(imp)
+    imp.set_defaults(handler=import_exchange)
+
+    exp = sub.add_parser("export", help="alle gegevens exporteren (.xlsx of map met CSV)")
+    exp.add_argument("file", type=Path)
+    exp.add_argument("--zonder-persoonsgegevens", dest="no_personal", action="store_true",
+                     help="contactpersonen weglaten")
+    exp.set_defaults(handler=export)
+
+    tpl = sub.add_parser("template", help="leeg uitwisselbestand met toelichting schrijven")
+    tpl.add_argument("file", type=Path)
+    tpl.set_defaults(handler=template)
+
+    rep = sub.add_parser("report", help="kerncijfers per gemeente en totaal")
+    rep.add_argument("--as-of", type=date_arg, default=None, help="peildatum (jjjj-mm-dd of dd-mm-jjjj)")
+    area = rep.add_mutually_exclusive_group()
+    area.add_argument("--region", help="naam van de regio")
+    area.add_argument("--province", help="naam van de provincie")
+    rep.add_argument("--sector", choices=SECTORS)
+    rep.add_argument("--json", action="store_true", help="als JSON (standaard een tabel)")
+    rep.set_defaults(handler=report)
 
 
 def serve(args: argparse.Namespace) -> int:
+    from services.migrate import upgrade
+
     upgrade()
     from app import app
 
@@ -20,17 +93,21 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def db(args: argparse.Namespace) -> int:
+    from services.migrate import upgrade
+
     upgrade()
     print("Database bijgewerkt tot de nieuwste versie.")
     return EXIT_OK
 
 
 def seed(args: argparse.Namespace) -> int:
-    upgrade()
+    from models.db import session_scope
     from seed.demo import seed_demo
     from seed.scale import seed_scale
     from services.areas import has_schools
+    from services.migrate import upgrade
 
+    upgrade()
     with session_scope() as session:
         if has_schools(session):
             if args.dataset == "demo" and args.if_empty:
@@ -42,7 +119,7 @@ def seed(args: argparse.Namespace) -> int:
             print("De database bevat al scholen; voorbeeldgegevens worden alleen in een lege database geladen.",
                   file=sys.stderr)
             return EXIT_REFUSED
-        users = []
+        users: list[tuple[str, str, str]] = []
         if args.dataset == "demo":
             from seed.demo_users import seed_demo_users
 
@@ -60,15 +137,15 @@ def seed(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def auth_users_exist(session) -> bool:
-    from sqlalchemy import select
+def auth_users_exist(session: Session) -> bool:
+    from sqlmodel import col, select
 
     from models import User
 
-    return session.execute(select(User.id).limit(1)).first() is not None
+    return session.exec(select(col(User.id)).limit(1)).first() is not None
 
 
-def _report_import(result, args: argparse.Namespace) -> int:
+def _report_import(result: ImportResult) -> int:
     for error in result.errors:
         print(str(error), file=sys.stderr)
     print(result.summary_nl())
@@ -91,19 +168,10 @@ def import_exchange(args: argparse.Namespace) -> int:
                                                        rejects_path=args.rejects, dry_run=args.dry_run), args)
 
 
-def cli_user() -> str:
-    """Who ran a command, for the audit log: 'cli:<operating-system user>'."""
-    import getpass
-
-    try:
-        name = getpass.getuser()
-    except (KeyError, OSError):  # no user name in the environment or passwd (some containers)
-        name = "onbekend"
-    return f"cli:{name}"[:100]
-
-
-def _run_import(run, args: argparse.Namespace) -> int:
+def _run_import(run: Callable[[Session], ImportResult], args: argparse.Namespace) -> int:
     from dataio.errors import ImportRefused
+    from models.db import session_scope
+    from services.migrate import upgrade
     from services.uploads import audited_import
 
     if not args.file.exists():
@@ -123,11 +191,13 @@ def _run_import(run, args: argparse.Namespace) -> int:
             print(str(error), file=sys.stderr)
         print(f"Niets geïmporteerd: {len(refused.errors)} fout(en) gevonden.", file=sys.stderr)
         return EXIT_REFUSED
-    return _report_import(result, args)
+    return _report_import(result)
 
 
 def export(args: argparse.Namespace) -> int:
     from dataio.exchange import export_workbook
+    from models.db import session_scope
+    from services.migrate import upgrade
 
     upgrade()
     with session_scope() as session:
@@ -145,8 +215,11 @@ def template(args: argparse.Namespace) -> int:
 
 
 def report(args: argparse.Namespace) -> int:
+    from domain import clock
     from domain.scope import Scope, parse_area_key
+    from models.db import session_scope
     from services.areas import find_area_key
+    from services.migrate import upgrade
     from services.report import overview_report
 
     upgrade()
@@ -169,7 +242,7 @@ def report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_table(data: dict) -> None:
+def _print_table(data: dict[str, Any]) -> None:
     header = f"{'gemeente':<28}{'scholen':>8}{'geldig':>8}{'dekking':>9}{'binnenk.':>9}{'verlopen':>9}{'traject':>8}"
     print(f"{data['scope']['area']} — peildatum {data['as_of']}")
     print(header)

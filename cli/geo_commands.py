@@ -9,11 +9,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from cli.main import EXIT_OK, EXIT_REFUSED, UsageError
+from cli.common import EXIT_OK, EXIT_REFUSED, Subcommands, UsageError, cli_user
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parsers(sub: Subcommands) -> None:
     geo = sub.add_parser("boundaries", help="gemeentegrenzen voor de kaart (PDOK Bestuurlijke gebieden)")
+    geo.set_defaults(handler=boundaries)
     geo_sub = geo.add_subparsers(dest="boundaries_action", required=True)
     download = geo_sub.add_parser("download", help="gemeentegrenzen van PDOK downloaden (internet nodig)")
     download.add_argument("--url", default=None, help="andere bron-URL (OGC API Features, GeoJSON)")
@@ -23,7 +24,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def boundaries(args: argparse.Namespace) -> int:
-    from cli.commands import cli_user
     from services import boundaries as service
 
     if args.boundaries_action == "status":

@@ -7,15 +7,20 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from cli.commands import cli_user
-from cli.main import EXIT_OK, EXIT_REFUSED, UsageError
+from cli.common import EXIT_OK, EXIT_REFUSED, Subcommands, UsageError, cli_user
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Mapped
+    from sqlmodel import Session
 
 # The database modules are imported by the handlers: building the parser (`vios --help`) stays fast.
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parsers(sub: Subcommands) -> None:
     user = sub.add_parser("user", help="gebruikers beheren")
+    user.set_defaults(handler=user_command)
     user_sub = user.add_subparsers(dest="user_action", required=True)
     add = user_sub.add_parser("add", help="gebruiker toevoegen (zonder --password-stdin: wachtwoord genereren)")
     add.add_argument("username")
@@ -33,7 +38,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     setpw.add_argument("--password-stdin", action="store_true", help="wachtwoord van standaardinvoer lezen")
 
 
-def user(args: argparse.Namespace) -> int:
+def user_command(args: argparse.Namespace) -> int:
     from services.migrate import upgrade
 
     handler = {"add": _add, "list": _list, "disable": _disable, "set-password": _set_password}[args.user_action]
@@ -54,16 +59,19 @@ def _password(args: argparse.Namespace) -> tuple[str, bool]:
     return generate_password(), True
 
 
-def _find(session, model, column, value: str, label: str) -> int:
-    from sqlalchemy import func, select
+def _find(session: Session, id_column: Mapped[int | None], name_column: Mapped[str], value: str, label: str) -> int:
+    """The id of the row whose name_column equals value (case-insensitive); UsageError if there is none."""
+    from sqlmodel import func, select
 
-    found = session.scalar(select(model.id).where(func.lower(column) == value.strip().lower()))
+    found = session.exec(select(id_column).where(func.lower(name_column) == value.strip().lower())).first()
     if found is None:
         raise UsageError(f"onbekende {label} '{value}'")
     return found
 
 
 def _add(args: argparse.Namespace) -> int:
+    from sqlmodel import col
+
     from models import Board, Province, Region
     from models.db import session_scope
     from services import auth
@@ -75,9 +83,12 @@ def _add(args: argparse.Namespace) -> int:
     password, generated = _password(args)
     actor = cli_user()
     with session_scope() as session:
-        scopes = ([{"region_id": _find(session, Region, Region.name, n, "regio")} for n in args.region]
-                  + [{"province_id": _find(session, Province, Province.name, n, "provincie")} for n in args.province]
-                  + [{"board_id": _find(session, Board, Board.number, n, "schoolbestuur")} for n in args.board])
+        scopes = ([{"region_id": _find(session, col(Region.id), col(Region.name), n, "regio")}
+                   for n in args.region]
+                  + [{"province_id": _find(session, col(Province.id), col(Province.name), n, "provincie")}
+                     for n in args.province]
+                  + [{"board_id": _find(session, col(Board.id), col(Board.number), n, "schoolbestuur")}
+                     for n in args.board])
         user = auth.create_user(session, username=args.username, role=role, password=password,
                                 display_name=args.name, actor=actor)
         for scope in scopes:  # one transaction: a refused scope leaves no half-made user
@@ -103,7 +114,7 @@ def _list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _existing(session, username: str) -> str:
+def _existing(session: Session, username: str) -> str:
     from services import auth
 
     user = auth.get_user(session, username)

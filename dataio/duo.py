@@ -59,6 +59,20 @@ class _Row:
     municipality_name: str = ""
     errors: list[RowError] = field(default_factory=list)
 
+    @property
+    def municipality_code(self) -> str:
+        """The CBS code of the row's municipality (every row without errors has one)."""
+        code = self.fields.get("municipality")
+        if not isinstance(code, str):
+            raise ValueError(f"regel {self.line} heeft geen gemeentenummer")
+        return code
+
+    @property
+    def board_number(self) -> str | None:
+        """The competent authority's number, None when the row gives none."""
+        number = self.fields.get("board")
+        return number if isinstance(number, str) and number else None
+
 
 def normalise_header(name: str) -> str:
     """DUO header names: upper-case, single spaces ('BRIN_NUMMER' and ' brin nummer ' match too)."""
@@ -110,7 +124,7 @@ def import_duo(
             rejects = result.rejected_rows.setdefault(SHEET, Rejects(list(raw_header) + [ERROR_COLUMN]))
             reason = "; ".join(f"{e.column}: {e.reason}" for e in row.errors)
             cells = row.cells[:len(raw_header)]
-            rejects.rows.append(cells + [""] * (len(raw_header) - len(cells)) + [reason])
+            rejects.rows.append([*cells, *[""] * (len(raw_header) - len(cells)), reason])
         else:
             valid.append(row)
     if result.errors and not allow_partial and not dry_run:
@@ -215,7 +229,7 @@ def _municipality_names(columns: dict[str, int], raw_rows: list[list[str]]) -> d
     """The first GEMEENTENAAM given for each municipality code in the file."""
     names: dict[str, str] = {}
     code_index, name_index = columns.get("GEMEENTENUMMER"), columns.get("GEMEENTENAAM")
-    if name_index is None:
+    if code_index is None or name_index is None:
         return names
     for cells in raw_rows:
         if max(code_index, name_index) < len(cells) and cells[name_index].strip():
@@ -314,13 +328,13 @@ def _apply(session: Session, plan: _Plan, existing: _Existing, sector: str, toda
     rows = plan.create + [row for _, row in plan.update]
     for row in rows:  # provinces first: municipalities need their id
         if row.province and v.norm(row.province) not in existing.provinces:
-            province = Province(name=row.province)
-            session.add(province)
-            existing.provinces[v.norm(row.province)] = province
+            new_province = Province(name=row.province)
+            session.add(new_province)
+            existing.provinces[v.norm(row.province)] = new_province
     session.flush()
     for row in rows:
         province = existing.provinces.get(v.norm(row.province)) if row.province else None
-        cbs = row.fields["municipality"]
+        cbs = row.municipality_code
         municipality = existing.municipalities.get(cbs)
         if municipality is None:
             municipality = Municipality(cbs_code=cbs, name=row.municipality_name,
@@ -329,7 +343,7 @@ def _apply(session: Session, plan: _Plan, existing: _Existing, sector: str, toda
             existing.municipalities[cbs] = municipality
         elif municipality.province_id is None and province is not None:
             municipality.province_id = province.id
-        number = row.fields.get("board")
+        number = row.board_number
         if number and number not in existing.boards:
             board = Board(number=number)
             session.add(board)
@@ -340,9 +354,10 @@ def _apply(session: Session, plan: _Plan, existing: _Existing, sector: str, toda
         result: dict[str, object] = {"active": True, "inactive_since": None}
         for attr, value in row.fields.items():
             if attr == "municipality":
-                result["municipality_id"] = existing.municipalities[value].id
+                result["municipality_id"] = existing.municipalities[row.municipality_code].id
             elif attr == "board":
-                result["board_id"] = existing.boards[value].id if value else None
+                number = row.board_number
+                result["board_id"] = existing.boards[number].id if number else None
             else:
                 result[attr] = value
         return result

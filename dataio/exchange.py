@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +38,7 @@ class _Source:
     title: str
     file: str
     header: list[str]
-    rows: list[list[object]]
+    rows: Sequence[Sequence[object]]
 
 
 def import_workbook(
@@ -245,7 +245,7 @@ def template_bytes() -> bytes:
 
 def _info_table() -> Table:
     header, rows = info_table()
-    return INFO_SHEET, header, rows
+    return INFO_SHEET, header, [[*row] for row in rows]
 
 
 def _xlsx(tables: list[Table]) -> bytes:

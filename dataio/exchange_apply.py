@@ -79,7 +79,7 @@ class Writer:
             ("gemeenten", "provincie"): self._province_id,
             ("gemeenten", "regio"): self._ref("regios"),
             ("scholen", "gemeente_cbs"): self._ref("gemeenten"),
-            ("scholen", "bestuur_nummer"): lambda value, _: self.boards[value].id if value else None,
+            ("scholen", "bestuur_nummer"): lambda value, _: self.boards[str(value)].id if value else None,
             ("organisaties", "gemeente_cbs"): self._ref("gemeenten"),
             ("contactpersonen", "organisatie"): self._ref("organisaties"),
             ("samenwerkingen", "school"): self._ref("scholen"),
@@ -119,7 +119,7 @@ class Writer:
             obj.inactive_since = None
         if row.status == "created":
             self.session.add(obj)
-            self.objects[sheet][row.key] = obj
+            self.objects[sheet][row.valid_key] = obj
 
     def _add_event(self, row: InRow) -> None:
         vals = row.values

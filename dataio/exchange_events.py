@@ -3,8 +3,9 @@
 Per trajectory (school, cycle), the new events of the file are taken in date order (ties in
 file order) after the events already stored, and each must be an allowed transition
 (domain.lifecycle.check_transition) or an allowed correction, a return to the phase before
-(check_correction; spreadsheets kept outside the app rarely mark corrections as the app does). A refused event rejects the later new events of the same
-trajectory too, so that partial imports never store half a history.
+(check_correction; spreadsheets kept outside the app rarely mark corrections as the app does).
+A refused event rejects the later new events of the same trajectory too, so that partial imports
+never store half a history.
 """
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ allow_partial never imports half a chain.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -33,7 +34,7 @@ class InSheet:
     file: str
     title: str
     header: list[str]
-    rows: list[list[object]]
+    rows: Sequence[Sequence[object]]
     columns: dict[str, int] = field(default_factory=dict)  # column name -> cell index
 
 
@@ -49,6 +50,13 @@ class InRow:
 
     def error(self, column: str, reason: str) -> None:
         self.errors.append(RowError(self.sheet.file, self.sheet.title, self.line, column, reason))
+
+    @property
+    def valid_key(self) -> tuple[Any, ...]:
+        """The key of a row without errors: every key column parsed, so it is never None."""
+        if self.key is None:
+            raise ValueError(f"regel {self.line} van blad '{self.sheet.title}' heeft geen sleutel")
+        return self.key
 
     def cells(self) -> list[object]:
         cells = list(self.sheet.rows[self.line - 2])
@@ -146,7 +154,7 @@ class Planner:
                     self.result.errors.extend(row.errors)
                     if row.key is not None:
                         self.rejected[spec.name].setdefault(row.key, row.line)
-                else:
+                elif row.key is not None:  # only a phase event can lack a key (no notitie column); none refers to it
                     self.accepted[spec.name].add(row.key)
             valid[spec.name] = [r for r in rows if not r.errors]
             self.invalid[spec.name] = [r for r in rows if r.errors]
@@ -233,16 +241,19 @@ class Planner:
 
     def _check_regions(self, spec: SheetSpec, rows: list[InRow]) -> None:
         """Rows that would change something must lie in the user's regions (dataio.exchange_scope)."""
+        guard = self.guard
+        if guard is None:
+            return
         for row in rows:
             if row.errors:
                 continue
             if spec.name == "fasen":
                 if row.status == "created":
-                    self.guard.check(spec.name, row, exists=False)
+                    guard.check(spec.name, row, exists=False)
                 continue
-            found = self.existing[spec.name].get(row.key)
+            found = self.existing[spec.name].get(row.valid_key)
             if found is None or self._changed(spec, row, found[1]):
-                self.guard.check(spec.name, row, exists=found is not None)
+                guard.check(spec.name, row, exists=found is not None)
 
     # ------------------------------------------------------------ classification
 
@@ -254,7 +265,7 @@ class Planner:
             return
         examples: dict[str, list[str]] = {"nieuw": [], "gewijzigd": []}
         for row in rows:
-            found = self.existing[sheet].get(row.key)
+            found = self.existing[sheet].get(row.valid_key)
             label = " / ".join(str(row.values[c]) for c in spec.key)
             if found is None:
                 row.status = "created"

@@ -67,12 +67,13 @@ class Snapshot:
         return [(obj, getattr(self, f"_row_{sheet}")(obj)) for obj in self.objects(sheet)]
 
     def objects(self, sheet: str) -> list[Any]:
-        return {
+        by_sheet: dict[str, list[Any]] = {
             "regios": self.regions, "gemeenten": self.municipalities, "scholen": self.schools,
             "organisaties": self.organisations, "contactpersonen": self.contacts,
             "samenwerkingen": self.partnerships, "tranches": self.tranches, "trajecten": self.trajectories,
             "fasen": self.events,
-        }[sheet]
+        }
+        return by_sheet[sheet]
 
     def board(self, board_id: int | None) -> Board | None:
         return self._board.get(board_id)

@@ -19,6 +19,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 Table = tuple[list[str], list[list[object]]]
+CsvTable = tuple[list[str], list[list[str]]]  # a CSV's cells are text
 
 
 def decode_text(data: bytes) -> str:
@@ -33,7 +34,7 @@ def decode_text(data: bytes) -> str:
         return data.decode("latin-1")
 
 
-def read_csv(data: bytes) -> Table:
+def read_csv(data: bytes) -> CsvTable:
     """Header and rows of a CSV; the separator (; , or tab) is taken from the header line."""
     text = decode_text(data)
     first_line = text.split("\n", 1)[0]

@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from domain.dates import parse_date
+
+if TYPE_CHECKING:
+    from sqlmodel import SQLModel
 
 # Timestamps are stored in UTC; files show Dutch local time (Excel has no time zones).
 LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
@@ -199,9 +203,12 @@ def parse_email(text: str) -> str:
     return email
 
 
-def max_length(model: type, attr: str) -> int | None:
+def max_length(model: type[SQLModel], attr: str) -> int | None:
     """The column length of a model's string field (PostgreSQL enforces it, SQLite does not)."""
-    return getattr(model.__table__.c[attr].type, "length", None)
+    from models import table_of
+
+    length = getattr(table_of(model).c[attr].type, "length", None)
+    return length if isinstance(length, int) else None
 
 
 def check_length(text: str, max_len: int | None) -> str:

@@ -1,8 +1,10 @@
 """The global selection every page and report respects: area, sector and as-of date."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from domain.vocab import SECTORS
 
@@ -38,7 +40,8 @@ def parse_area_key(key: str | None) -> tuple[int | None, int | None]:
     return None, None
 
 
-def scope_from_params(params: dict, today: date, known_areas: set[str] | None = None) -> tuple[Scope, list[str]]:
+def scope_from_params(params: Mapping[str, Any], today: date,
+                      known_areas: set[str] | None = None) -> tuple[Scope, list[str]]:
     """The scope from URL query parameters (gebied, sector, peildatum), never trusting them.
 
     Invalid values fall back to the default (whole country, all sectors, today)
@@ -78,7 +81,7 @@ def scope_query(scope: Scope) -> str:
 COMPARE_PARAM = "vergelijk"
 
 
-def compare_date_from_params(params: dict, as_of: date) -> tuple[date, list[str]]:
+def compare_date_from_params(params: Mapping[str, Any], as_of: date) -> tuple[date, list[str]]:
     """The compare date from the URL, never trusted: default three months before as_of."""
     from domain.changes import default_compare_date
     from domain.dates import parse_date

@@ -1,4 +1,7 @@
 """SQLModel tables. Import from here: `from models import School, Region, ...`."""
+from sqlalchemy import Table, inspect
+from sqlmodel import SQLModel
+
 from models.certification import PhaseEvent, Trajectory, Tranche
 from models.geography import Municipality, Province, Region
 from models.network import Contact, Organisation, Partnership
@@ -9,5 +12,17 @@ from models.users import ROLES, AuditEntry, User, UserScope
 __all__ = [
     "AuditEntry", "Board", "Contact", "Municipality", "Organisation", "Partnership", "PhaseEvent",
     "Province", "ROLES", "Region", "School", "Tranche", "TranchePlan", "TranchePlanItem", "Trajectory", "User",
-    "UserScope",
+    "UserScope", "table_of",
 ]
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table of a table model, e.g. for bulk inserts; `table_of(School).name == "school"`.
+
+    SQLModel sets `Model.__table__` but does not declare it for type checkers, and declares
+    `__tablename__` as possibly a function; this asks SQLAlchemy's mapper instead.
+    """
+    table = inspect(model).local_table
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not a table model")
+    return table

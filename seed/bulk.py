@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from models import School
 
@@ -38,7 +39,7 @@ def connection_for(target: Session | Engine | Connection) -> Iterator[Connection
 
 
 def refuse_if_schools(conn: Connection, what: str) -> None:
-    if conn.execute(select(School.id).limit(1)).first() is not None:
+    if conn.execute(select(col(School.id)).limit(1)).first() is not None:
         raise ValueError(f"De database bevat al scholen; {what} wordt alleen in een lege database geladen.")
 
 

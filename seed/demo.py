@@ -8,10 +8,13 @@ postponed, withdrawn, not-passed and never-started schools. Same `today`, same d
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 
 from sqlalchemy import update
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
+from sqlmodel import SQLModel
 
 from domain import clock
 from domain.dates import add_months
@@ -27,6 +30,7 @@ from models import (
     School,
     Trajectory,
     Tranche,
+    table_of,
 )
 from seed import demo_data as data
 from seed import names
@@ -43,13 +47,13 @@ TABLES = (Province, Region, Municipality, Board, School, Organisation, Contact, 
           PhaseEvent)
 
 
-def seed_demo(session, *, today: date | None = None) -> dict:
+def seed_demo(session: Session | Engine | Connection, *, today: date | None = None) -> dict[str, int]:
     """Load the demo into an empty database (no schools); returns inserted rows per table."""
     today = today or clock.today()
     with connection_for(session) as conn:
         refuse_if_schools(conn, "de demo")
         counts = _Demo(conn, random.Random(DEMO_SEED), today).run()
-        sync_sequences(conn, [t.__table__ for t in TABLES])
+        sync_sequences(conn, [table_of(t) for t in TABLES])
     return counts
 
 
@@ -71,7 +75,7 @@ class _Demo:
         self.municipalities = {m.name: m for m in DEMO_MUNICIPALITIES}
         self.by_code = {m.code: m for m in DEMO_MUNICIPALITIES}
 
-    def run(self) -> dict:
+    def run(self) -> dict[str, int]:
         self._geography()
         self._boards()
         self._schools()
@@ -79,13 +83,13 @@ class _Demo:
         self._network()
         return self.counts
 
-    def _merge(self, model, key: str, rows: list[dict]) -> dict:
-        ids, inserted = merge_keyed(self.conn, model.__table__, key, rows)
-        self.counts[model.__tablename__] = inserted
+    def _merge(self, model: type[SQLModel], key: str, rows: list[dict]) -> dict:
+        ids, inserted = merge_keyed(self.conn, table_of(model), key, rows)
+        self.counts[table_of(model).name] = inserted
         return ids
 
-    def _insert(self, model, rows: list[dict]) -> None:
-        self.counts[model.__tablename__] = insert_rows(self.conn, model.__table__, rows)
+    def _insert(self, model: type[SQLModel], rows: list[dict]) -> None:
+        self.counts[table_of(model).name] = insert_rows(self.conn, table_of(model), rows)
 
     def _geography(self) -> None:
         used = {r.province for r in DEMO_REGIONS}
@@ -102,7 +106,7 @@ class _Demo:
                  "reach": m.reach} for m in DEMO_MUNICIPALITIES]
         self.municipality_ids = self._merge(Municipality, "cbs_code", rows)
         # municipalities an earlier import created without a region join their demo region
-        table = Municipality.__table__
+        table = table_of(Municipality)
         for row in rows:
             self.conn.execute(update(table).where(table.c.cbs_code == row["cbs_code"], table.c.region_id.is_(None))
                               .values(region_id=row["region_id"]))
@@ -118,18 +122,18 @@ class _Demo:
 
     def _schools(self) -> None:
         """School rows plus, per school, its region and scripted story (None: generic history)."""
-        plan: list[tuple[MunicipalityInfo, str, list | None, int | None]] = []
-        for town, sector, story in data.MH_SCHOOLS:
-            plan.append((self.municipalities[town], sector, story, None))
-        for town, sector, story, months in data.MH_CLOSED:
-            plan.append((self.municipalities[town], sector, story, months))
+        plan: list[tuple[MunicipalityInfo, str, data.Story | None, int | None]] = []
+        for town, sector, script in data.MH_SCHOOLS:
+            plan.append((self.municipalities[town], sector, script, None))
+        for town, sector, script, months in data.MH_CLOSED:
+            plan.append((self.municipalities[town], sector, script, months))
         for m in DEMO_MUNICIPALITIES:
             for sector, count in m.demo_schools.items():
                 plan += [(m, sector, None, None)] * count
         for town, sector, months in data.OTHER_CLOSED:
             plan.append((self.municipalities[town], sector, [], months))
 
-        rng, ids = self.rng, ids_for(self.conn, School.__table__)
+        rng, ids = self.rng, ids_for(self.conn, table_of(School))
         institutions = rng.sample(range(names.INSTITUTION_CODES), len(plan))
         self.schools: list[dict] = []
         self.stories: dict[int, list | None] = {}
@@ -163,13 +167,14 @@ class _Demo:
 
     def _network(self) -> None:
         rng = self.rng
-        orgs = [("gemeente", f"Gemeente {m.name}", (m.code,), 2) for m in DEMO_MUNICIPALITIES]
+        orgs: list[tuple[str, str, tuple[str, ...], int]] = [
+            ("gemeente", f"Gemeente {m.name}", (m.code,), 2) for m in DEMO_MUNICIPALITIES]
         orgs += list(data.ORGANISATIONS)
         org_ids = self._merge(Organisation, "name", [
             {"name": name, "type": kind,
              "municipality_id": self.municipality_ids[area[0]] if area[0] in self.by_code and len(area) == 1 else None}
             for kind, name, area, _ in orgs])
-        contact_ids = ids_for(self.conn, Contact.__table__)
+        contact_ids = ids_for(self.conn, table_of(Contact))
         contacts: list[dict] = []
         people: dict[int, list[int]] = {}
         for kind, name, _, count in orgs:
@@ -178,7 +183,7 @@ class _Demo:
             contacts += rows
         self._insert(Contact, contacts)
 
-        partnership_ids = ids_for(self.conn, Partnership.__table__)
+        partnership_ids = ids_for(self.conn, table_of(Partnership))
         edges: list[dict] = []
         for school in self.schools:
             region = REGION_BY_NAME[school["_region"]]
@@ -198,10 +203,11 @@ class _Demo:
 
     def _certification(self) -> None:
         rng, today = self.rng, self.today
-        tranche_ids = ids_for(self.conn, Tranche.__table__)
+        tranche_ids = ids_for(self.conn, table_of(Tranche))
         tranches: dict[str, list[TrancheRef]] = {}
         capacity: dict[int, int] = {}
         for region in DEMO_REGIONS:
+            offsets: Sequence[tuple[int, int]]
             if region.name == "Maastricht-Heuvelland":
                 offsets = data.MH_TRANCHES
             else:
@@ -241,8 +247,8 @@ class _Demo:
              "capacity": capacity[ref.id] or max(6, used.get(ref.id, 0) + rng.randint(0, 3))}
             for region, refs in tranches.items() for ref in refs])
 
-        trajectory_ids = ids_for(self.conn, Trajectory.__table__)
-        event_ids = ids_for(self.conn, PhaseEvent.__table__)
+        trajectory_ids = ids_for(self.conn, table_of(Trajectory))
+        event_ids = ids_for(self.conn, table_of(PhaseEvent))
         trajectories, events = [], []
         for school_id, tranche_id, cycle, steps in planned:
             trajectory_id = trajectory_ids.next()

@@ -114,7 +114,8 @@ MH_TRANCHES = ((-42, 8), (-29, 8), (-18, 8), (-4, 10), (3, 8))
 # backward so the school is in that phase today. With 24 months validity:
 # tranche 1 certificates have expired, tranche 2 ones expire within 6 months,
 # tranche 3 ones (first or re-certification) are valid.
-MH_SCHOOLS = (
+Story = list[tuple[int, str]]  # (tranche number, plan) per trajectory
+MH_SCHOOLS: tuple[tuple[str, str, Story], ...] = (
     ("Maastricht", "vo", [(1, "done"), (3, "done")]),            # re-certified: valid
     ("Maastricht", "vo", [(1, "done"), (3, "done")]),
     ("Maastricht", "vo", [(1, "done"), (4, "now:improvement")]),  # expired, re-certifying
@@ -144,7 +145,7 @@ MH_SCHOOLS = (
     ("Valkenburg aan de Geul", "po", [(4, "now:postponed")]),  # moves to a later tranche
 )
 # Closed schools: (municipality, sector, story, months since closing).
-MH_CLOSED = (
+MH_CLOSED: tuple[tuple[str, str, Story, int], ...] = (
     ("Maastricht", "vo", [(1, "done")], 7),
     ("Eijsden-Margraten", "po", [], 14),
 )

@@ -157,7 +157,8 @@ def school_history(rng: random.Random, tranches: list[TrancheRef], first: int, v
     as the unique (school, cycle) key demands, that new trajectory gets the next cycle number.
     """
     result: list[PlannedTrajectory] = []
-    index, cycle, recert = first, 1, False
+    index: int | None = first
+    cycle, recert = 1, False
     while index is not None and index < len(tranches):
         tranche = tranches[index]
         outcome = rng.choices(OUTCOMES, OUTCOME_WEIGHTS)[0]

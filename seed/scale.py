@@ -11,7 +11,9 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
+from sqlmodel import SQLModel
 
 from domain import clock
 from domain.dates import add_months
@@ -28,6 +30,7 @@ from models import (
     School,
     Trajectory,
     Tranche,
+    table_of,
 )
 from seed import names
 from seed.bulk import connection_for, ids_for, insert_rows, merge_keyed, refuse_if_schools, sync_sequences
@@ -72,7 +75,8 @@ class Place:
     weight: float
 
 
-def seed_scale(session_or_engine, *, schools: int = 8000, seed: int = 1, today: date | None = None) -> dict:
+def seed_scale(session_or_engine: Session | Engine | Connection, *, schools: int = 8000, seed: int = 1,
+               today: date | None = None) -> dict[str, int]:
     """Load the national test set into a database without schools; returns inserted rows per table."""
     today = today or clock.today()
     if not 0 <= schools <= 60000:  # the 4-character institution codes run out beyond this
@@ -80,7 +84,7 @@ def seed_scale(session_or_engine, *, schools: int = 8000, seed: int = 1, today: 
     with connection_for(session_or_engine) as conn:
         refuse_if_schools(conn, "de landelijke testset")
         counts = _Scale(conn, random.Random(seed), today, schools).run()
-        sync_sequences(conn, [t.__table__ for t in TABLES])
+        sync_sequences(conn, [table_of(t) for t in TABLES])
     return counts
 
 
@@ -96,7 +100,7 @@ class _Scale:
         self.conn, self.rng, self.today, self.n_schools = conn, rng, today, schools
         self.counts: dict[str, int] = {}
 
-    def run(self) -> dict:
+    def run(self) -> dict[str, int]:
         self._geography()
         self._schools()
         self._organisations()
@@ -104,12 +108,12 @@ class _Scale:
         self._partnerships()
         return self.counts
 
-    def _insert(self, model, rows: list[dict]) -> None:
-        self.counts[model.__tablename__] = insert_rows(self.conn, model.__table__, rows)
+    def _insert(self, model: type[SQLModel], rows: list[dict]) -> None:
+        self.counts[table_of(model).name] = insert_rows(self.conn, table_of(model), rows)
 
-    def _merge(self, model, key: str, rows: list[dict]) -> dict:
-        ids, inserted = merge_keyed(self.conn, model.__table__, key, rows)
-        self.counts[model.__tablename__] = inserted
+    def _merge(self, model: type[SQLModel], key: str, rows: list[dict]) -> dict:
+        ids, inserted = merge_keyed(self.conn, table_of(model), key, rows)
+        self.counts[table_of(model).name] = inserted
         return ids
 
     # --- geography -------------------------------------------------------------------------
@@ -180,7 +184,7 @@ class _Scale:
         if pl.region:
             model = rng.choices(("arnhem", "amsterdam", "delft", "rotterdam", "eigen"), (3, 1, 2, 2, 4))[0]
             phase = rng.choices(("uitvoering", "plan"), (4, 1))[0]
-            since = date(rng.randint(2016, 2024), rng.randint(1, 12), 1)
+            since: date | None = date(rng.randint(2016, 2024), rng.randint(1, 12), 1)
             elements = sorted(rng.sample(sorted(APPROACH_ELEMENTS), rng.randint(2, 6)))
             reach = rng.choice(("Alle vo-scholen en het mbo.", "Vo-scholen in aandachtswijken.",
                                 "Alle scholen voor po en vo.", "Vo en mbo; po sluit aan."))
@@ -202,15 +206,16 @@ class _Scale:
             planned += sorted(((sector, pl) for pl in chosen), key=lambda sp: sp[1].code)
         boards, _ = self._boards(planned)
         institutions = iter(rng.sample(range(names.INSTITUTION_CODES), min(len(planned), names.INSTITUTION_CODES)))
-        ids = ids_for(self.conn, School.__table__)
+        ids = ids_for(self.conn, table_of(School))
         self.schools: list[dict] = []
         self.school_place: dict[int, Place] = {}
         previous: dict | None = None
         for sector, pl in planned:
-            same = previous and previous["sector"] == sector and int(previous["code"][4:]) < 99 and \
-                rng.random() > 1 / LOCATIONS_PER_INSTITUTION[sector]
-            code = previous["code"][:4] + f"{int(previous['code'][4:]) + 1:02d}" if same else \
-                names.institution_code(next(institutions)) + "00"
+            if previous is not None and previous["sector"] == sector and int(previous["code"][4:]) < 99 and \
+                    rng.random() > 1 / LOCATIONS_PER_INSTITUTION[sector]:  # a second location of the institution
+                code = previous["code"][:4] + f"{int(previous['code'][4:]) + 1:02d}"
+            else:
+                code = names.institution_code(next(institutions)) + "00"
             closed = rng.random() < 0.015
             lat, lon = names.jitter(rng, pl.lat, pl.lon, 0.03)
             row = {"id": ids.next(), "code": code, "name": names.school_name(rng, sector, pl.city), "sector": sector,
@@ -232,7 +237,7 @@ class _Scale:
         for sector, pl in planned:
             key = (pl.province, _board_group(sector))
             per_group[key] = per_group.get(key, 0) + 1
-        ids = ids_for(self.conn, Board.__table__)
+        ids = ids_for(self.conn, table_of(Board))
         kind = {"po": "Primair Onderwijs", "vo": "Voortgezet Onderwijs", "mbo": "Beroepsonderwijs"}
         boards: dict[tuple[str, str], list[int]] = {}
         rows: list[dict] = []
@@ -243,13 +248,13 @@ class _Scale:
                              "name": f"Stichting {kind[group]} {self.rng.choice(names.SCHOOL_STEMS)} {board_id} "
                                      f"(fictief)"})
                 boards.setdefault((province, group), []).append(board_id)
-        self.counts["board"] = insert_rows(self.conn, Board.__table__, rows)
+        self.counts["board"] = insert_rows(self.conn, table_of(Board), rows)
         return boards, rows
 
     # --- organisations, contacts, partnerships ------------------------------------------------
     def _organisations(self) -> None:
         rng = self.rng
-        ids = ids_for(self.conn, Organisation.__table__)
+        ids = ids_for(self.conn, table_of(Organisation))
         rows: list[dict] = []
         self.local: dict[int, dict[str, list[int]]] = {}
         self.provincial: dict[str, dict[str, list[int]]] = {}
@@ -278,7 +283,7 @@ class _Scale:
                     add(kind, f"{ORG_PREFIX[kind]} {p.name}{suffix}", None, target)
         assert {r["type"] for r in rows} == set(ORGANISATION_TYPES)  # all types present
         self._insert(Organisation, rows)
-        contact_ids = ids_for(self.conn, Contact.__table__)
+        contact_ids = ids_for(self.conn, table_of(Contact))
         contacts: list[dict] = []
         self.people: dict[int, list[int]] = {}
         for org in rows:
@@ -289,7 +294,7 @@ class _Scale:
 
     def _partnerships(self) -> None:
         rng, today = self.rng, self.today
-        ids = ids_for(self.conn, Partnership.__table__)
+        ids = ids_for(self.conn, table_of(Partnership))
         edges: list[dict] = []
         for school in self.schools:
             pl = self.school_place[school["id"]]
@@ -311,7 +316,7 @@ class _Scale:
     # --- tranches, trajectories, events -------------------------------------------------------
     def _certification(self) -> None:
         rng, today = self.rng, self.today
-        tranche_ids = ids_for(self.conn, Tranche.__table__)
+        tranche_ids = ids_for(self.conn, table_of(Tranche))
         horizon = add_months(today, 12)
         tranches: dict[str, list[TrancheRef]] = {}
         for name in self.region_rows:
@@ -343,7 +348,7 @@ class _Scale:
             {"id": ref.id, "region_id": self.region_ids[name], "name": ref.name, "start_on": ref.start,
              "capacity": max(5, -(-used.get(ref.id, 0) // 5) * 5 + (5 if ref.start > today else 0))}
             for name, refs in tranches.items() for ref in refs])
-        trajectory_ids, event_ids = ids_for(self.conn, Trajectory.__table__), ids_for(self.conn, PhaseEvent.__table__)
+        trajectory_ids, event_ids = ids_for(self.conn, table_of(Trajectory)), ids_for(self.conn, table_of(PhaseEvent))
         trajectories, events = [], []
         for school_id, t in planned:
             trajectory_id = trajectory_ids.next()

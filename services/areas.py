@@ -2,17 +2,17 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from models import Province, Region, School
 
 
-def area_options(session: Session) -> list[dict]:
+def area_options(session: Session) -> list[dict[str, str]]:
     """Options for the area selector: the whole country, then provinces, then regions."""
     options = [{"label": "Heel Nederland", "value": "nl"}]
-    for pid, name in session.execute(select(Province.id, Province.name).order_by(Province.name)).all():
+    for pid, name in session.execute(select(col(Province.id), col(Province.name)).order_by(col(Province.name))).all():
         options.append({"label": f"Provincie {name}", "value": f"p{pid}"})
-    for rid, name in session.execute(select(Region.id, Region.name).order_by(Region.name)).all():
+    for rid, name in session.execute(select(col(Region.id), col(Region.name)).order_by(col(Region.name))).all():
         options.append({"label": f"Regio {name}", "value": f"r{rid}"})
     return options
 
@@ -20,14 +20,15 @@ def area_options(session: Session) -> list[dict]:
 def find_area_key(session: Session, name: str) -> str | None:
     """Area key for a region or province name (case-insensitive), regions first."""
     wanted = name.strip().lower()
-    for rid, rname in session.execute(select(Region.id, Region.name)).all():
+    for rid, rname in session.execute(select(col(Region.id), col(Region.name))).all():
         if rname.lower() == wanted:
             return f"r{rid}"
-    for pid, pname in session.execute(select(Province.id, Province.name)).all():
+    for pid, pname in session.execute(select(col(Province.id), col(Province.name))).all():
         if pname.lower() == wanted:
             return f"p{pid}"
     return None
 
 
 def has_schools(session: Session) -> bool:
-    return session.execute(select(School.id).limit(1)).first() is not None
+    """True when the database holds at least one school (seeds refuse a filled database)."""
+    return session.execute(select(col(School.id)).limit(1)).first() is not None

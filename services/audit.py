@@ -11,11 +11,11 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import event, inspect, select
-from sqlmodel import Session, SQLModel
+from sqlalchemy import Select, event, inspect, select
+from sqlmodel import Session, SQLModel, col
 
 from domain import clock
-from models import AuditEntry
+from models import AuditEntry, table_of
 
 # Never written to the log, whatever a caller passes.
 SENSITIVE_FIELDS = frozenset({"password", "password_hash", "secret_key"})
@@ -41,16 +41,19 @@ def record(session: Session, *, username: str, action: str, entity: str, entity_
            at: datetime | None = None) -> list[AuditEntry]:
     """Add one row per changed field, or one row without a field when there are no changes."""
     at = at or clock.now()
-    common = dict(at=at, username=username[:100], action=action, entity=entity,
-                  entity_id=_text(entity_id), detail=detail)
+
+    def entry(field: str | None = None, old: str | None = None, new: str | None = None) -> AuditEntry:
+        return AuditEntry(at=at, username=username[:100], action=action, entity=entity,
+                          entity_id=_text(entity_id), detail=detail, field=field, old_value=old, new_value=new)
+
     if not changes:
-        rows = [AuditEntry(**common)]
+        rows = [entry()]
     else:
         rows = []
         for field, (old, new) in changes.items():
             if field in SENSITIVE_FIELDS:
                 old, new = (None if old is None else HIDDEN), (None if new is None else HIDDEN)
-            rows.append(AuditEntry(**common, field=field, old_value=_text(old), new_value=_text(new)))
+            rows.append(entry(field, _text(old), _text(new)))
     session.add_all(rows)
     return rows
 
@@ -67,7 +70,7 @@ def changes_recorded(session: Session, *, username: str, detail: str = "") -> It
     at = clock.now()
     pending: list[tuple[str, SQLModel, dict[str, tuple[Any, Any]]]] = []
 
-    def after_flush(sess, _context) -> None:
+    def after_flush(sess: Session, _context: object) -> None:
         # new / dirty and the attribute history still show the state before this flush
         for action, objects in (("create", sess.new), ("update", sess.dirty)):
             for obj in objects:
@@ -84,14 +87,14 @@ def changes_recorded(session: Session, *, username: str, detail: str = "") -> It
     finally:
         event.remove(session, "after_flush", after_flush)
     for action, obj, changes in pending:  # ids of new objects are known after their flush
-        record(session, username=username, action=action, entity=obj.__tablename__,
+        record(session, username=username, action=action, entity=table_of(type(obj)).name,
                entity_id=inspect(obj).mapper.primary_key_from_instance(obj)[0], changes=changes,
                detail=detail, at=at)
 
 
 def _history(obj: SQLModel, *, created: bool) -> dict[str, tuple[Any, Any]]:
     state = inspect(obj)
-    changes = {}
+    changes: dict[str, tuple[Any, Any]] = {}
     for attr in state.mapper.column_attrs:
         history = state.attrs[attr.key].history
         if not history.has_changes():
@@ -115,13 +118,14 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, tuple
     return {f: (before.get(f), after.get(f)) for f in fields if before.get(f) != after.get(f)}
 
 
-def _filtered(stmt, username: str | None, entity: str | None, entity_id: Any):
+def _filtered(stmt: Select[AuditEntry], username: str | None, entity: str | None,
+              entity_id: Any) -> Select[AuditEntry]:
     if username is not None:
-        stmt = stmt.where(AuditEntry.username == username)
+        stmt = stmt.where(col(AuditEntry.username) == username)
     if entity is not None:
-        stmt = stmt.where(AuditEntry.entity == entity)
+        stmt = stmt.where(col(AuditEntry.entity) == entity)
     if entity_id is not None:
-        stmt = stmt.where(AuditEntry.entity_id == _text(entity_id))
+        stmt = stmt.where(col(AuditEntry.entity_id) == _text(entity_id))
     return stmt
 
 
@@ -130,7 +134,7 @@ def list_entries(session: Session, *, limit: int = 100, offset: int = 0, usernam
     """Newest first."""
     limit, offset = max(0, min(int(limit), 10_000)), max(0, int(offset))
     stmt = _filtered(select(AuditEntry), username, entity, entity_id)
-    stmt = stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit).offset(offset)
+    stmt = stmt.order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc()).limit(limit).offset(offset)
     return list(session.scalars(stmt))
 
 
@@ -145,7 +149,7 @@ def export_csv(session: Session, *, username: str | None = None, entity: str | N
     """The whole log (or a filtered part), oldest first: semicolon CSV, UTF-8 with BOM, Dutch headers."""
     from dataio.tabular import csv_bytes  # here: importing dataio loads openpyxl, which logins do not need
 
-    stmt = _filtered(select(AuditEntry), username, entity, None).order_by(AuditEntry.at, AuditEntry.id)
+    stmt = _filtered(select(AuditEntry), username, entity, None).order_by(col(AuditEntry.at), col(AuditEntry.id))
     rows = ([e.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"), *map(_csv_safe, (
         e.username, e.action, e.entity, e.entity_id, e.field, e.old_value, e.new_value, e.detail))]
         for e in session.scalars(stmt))

@@ -12,16 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel, col
 
 from domain import clock
-from models import ROLES, Board, Province, Region, User, UserScope
+from models import ROLES, Board, Province, Region, User, UserScope, table_of
 from services import audit
 from services.passwords import check_password_policy, dummy_hash, hash_password, needs_rehash, verify_password
 
 MAX_FAILED_ATTEMPTS = 5
 LOCKOUT = timedelta(minutes=15)
-USER_ENTITY, SCOPE_ENTITY = User.__tablename__, UserScope.__tablename__
+USER_ENTITY, SCOPE_ENTITY = table_of(User).name, table_of(UserScope).name
 ROLE_LABELS = {"beheerder": "beheerder", "coordinator": "coördinator", "stuurgroeplid": "stuurgroeplid",
                "bestuurder": "bestuurder"}
 # Which kinds of area each role can be given (a beheerder sees everything and needs none).
@@ -47,7 +47,14 @@ def normalize_role(role: str) -> str:
 
 
 def get_user(session: Session, username: str) -> User | None:
-    return session.scalars(select(User).where(User.username == normalize_username(username))).first()
+    return session.scalars(select(User).where(col(User.username) == normalize_username(username))).first()
+
+
+def _stored_id(user: User) -> int:
+    """The id of a user read from the database (never None there)."""
+    if user.id is None:
+        raise ValueError(f"Gebruiker '{user.username}' is nog niet opgeslagen.")
+    return user.id
 
 
 def _require_user(session: Session, username: str) -> User:
@@ -186,7 +193,7 @@ def update_user(session: Session, username: str, *, actor: str, display_name: st
     # Checked before anything changes: a refused update leaves the object clean.
     if before["role"] == "beheerder" and before["active"] and not (after["role"] == "beheerder" and after["active"]):
         others = session.scalar(select(func.count()).select_from(User).where(
-            User.role == "beheerder", User.active.is_(True), User.id != user.id))
+            col(User.role) == "beheerder", col(User.active).is_(True), col(User.id) != user.id))
         if not others:
             raise ValueError("Er moet minstens één actieve beheerder blijven.")
     changes = audit.diff(before, after)
@@ -211,6 +218,7 @@ def assign_scope(session: Session, username: str, *, actor: str, region_id: int 
                  province_id: int | None = None, board_id: int | None = None) -> UserScope:
     """Give a user one area (exactly one of region, province, board). Assigning it twice is harmless."""
     user = _require_user(session, username)
+    user_id = _stored_id(user)
     given = {k: v for k, v in (("region", region_id), ("province", province_id), ("board", board_id))
              if v is not None}
     if len(given) != 1:
@@ -218,14 +226,14 @@ def assign_scope(session: Session, username: str, *, actor: str, region_id: int 
     (kind, target_id), = given.items()
     if kind not in SCOPE_KINDS[user.role]:
         raise ValueError(_scope_refusal(user.role))
-    model = {"region": Region, "province": Province, "board": Board}[kind]
-    if session.get(model, target_id) is None:
+    if session.get(_AREA_MODELS[kind], target_id) is None:
         raise ValueError(f"Onbekend{'e' if kind != 'board' else ''} {_KIND_NL[kind]} (id {target_id}).")
-    column = getattr(UserScope, f"{kind}_id")
-    existing = session.scalars(select(UserScope).where(UserScope.user_id == user.id, column == target_id)).first()
+    column = {"region": UserScope.region_id, "province": UserScope.province_id, "board": UserScope.board_id}[kind]
+    existing = session.scalars(select(UserScope).where(col(UserScope.user_id) == user_id,
+                                                       col(column) == target_id)).first()
     if existing is not None:
         return existing
-    scope = UserScope(user_id=user.id, **{f"{kind}_id": target_id})
+    scope = UserScope(user_id=user_id, **{f"{kind}_id": target_id})
     session.add(scope)
     session.flush()
     audit.record(session, username=actor, action="create", entity=SCOPE_ENTITY, entity_id=scope.id,
@@ -238,6 +246,8 @@ def remove_scope(session: Session, scope_id: int, *, actor: str) -> None:
     if scope is None:
         raise ValueError("Dit gebied is niet (meer) toegewezen.")
     user = session.get(User, scope.user_id)
+    if user is None:  # the foreign key makes this impossible
+        raise ValueError(f"Gebied {scope_id} hoort bij een onbekende gebruiker.")
     kind = next(k for k in ("region", "province", "board") if getattr(scope, f"{k}_id") is not None)
     audit.record(session, username=actor, action="delete", entity=SCOPE_ENTITY, entity_id=scope.id,
                  changes={"user": (user.username, None), f"{kind}_id": (getattr(scope, f"{kind}_id"), None)})
@@ -245,6 +255,7 @@ def remove_scope(session: Session, scope_id: int, *, actor: str) -> None:
 
 
 _KIND_NL = {"region": "regio", "province": "provincie", "board": "schoolbestuur"}
+_AREA_MODELS: dict[str, type[SQLModel]] = {"region": Region, "province": Province, "board": Board}
 
 
 def _scope_refusal(role: str) -> str:
@@ -271,11 +282,11 @@ class UserSummary:
 
 def scope_labels(session: Session) -> dict[int, list[str]]:
     """Readable labels of every user's areas, by user id."""
-    stmt = (select(UserScope.user_id, Region.name, Province.name, Board.number, Board.name)
-            .outerjoin(Region, UserScope.region_id == Region.id)
-            .outerjoin(Province, UserScope.province_id == Province.id)
-            .outerjoin(Board, UserScope.board_id == Board.id)
-            .order_by(UserScope.user_id, UserScope.id))
+    stmt = (select(col(UserScope.user_id), col(Region.name), col(Province.name), col(Board.number), col(Board.name))
+            .outerjoin(Region, col(UserScope.region_id) == col(Region.id))
+            .outerjoin(Province, col(UserScope.province_id) == col(Province.id))
+            .outerjoin(Board, col(UserScope.board_id) == col(Board.id))
+            .order_by(col(UserScope.user_id), col(UserScope.id)))
     labels: dict[int, list[str]] = {}
     for user_id, region, province, number, board in session.execute(stmt):
         text = (f"regio {region}" if region else f"provincie {province}" if province
@@ -286,7 +297,8 @@ def scope_labels(session: Session) -> dict[int, list[str]]:
 
 def list_users(session: Session, *, now: datetime | None = None) -> list[UserSummary]:
     labels = scope_labels(session)
-    return [UserSummary(id=u.id, username=u.username, display_name=u.display_name, role=u.role, active=u.active,
-                        locked=is_locked(u, now), scopes=tuple(labels.get(u.id, ())), created_at=u.created_at,
+    users = [(_stored_id(u), u) for u in session.scalars(select(User).order_by(col(User.username)))]
+    return [UserSummary(id=uid, username=u.username, display_name=u.display_name, role=u.role, active=u.active,
+                        locked=is_locked(u, now), scopes=tuple(labels.get(uid, ())), created_at=u.created_at,
                         last_login_at=u.last_login_at)
-            for u in session.scalars(select(User).order_by(User.username))]
+            for uid, u in users]

@@ -35,8 +35,8 @@ def hash_password(password: str) -> str:
 def verify_password(password: str, encoded: str) -> bool:
     """True when the password matches; False for a wrong password or a malformed hash."""
     try:
-        scheme, n, r, p, salt, expected = encoded.split("$")
-        n, r, p = int(n), int(r), int(p)
+        scheme, n_text, r_text, p_text, salt, expected = encoded.split("$")
+        n, r, p = int(n_text), int(r_text), int(p_text)
         # Bounded so that a tampered hash cannot make one login allocate gigabytes.
         if scheme != "scrypt" or not (2 <= n and 1 <= r and 1 <= p <= 16 and 128 * n * r <= 2**28):
             return False

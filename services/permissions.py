@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import false, or_, select
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from models import Municipality, Region, School, User, UserScope
 
@@ -176,18 +176,19 @@ def school_filter_for(p: Principal, *, for_edit: bool = False) -> list[ColumnEle
     if for_edit:
         if p.role != "coordinator":
             return [false()]
-        return [School.municipality_id.in_(
-            select(Municipality.id).where(Municipality.region_id.in_(sorted(p.region_ids))))]
+        return [col(School.municipality_id).in_(
+            select(col(Municipality.id)).where(col(Municipality.region_id).in_(sorted(p.region_ids))))]
+    area: ColumnElement[bool]
     if p.role == "coordinator":
-        area = Municipality.region_id.in_(sorted(p.region_ids))
+        area = col(Municipality.region_id).in_(sorted(p.region_ids))
     elif p.role == "stuurgroeplid":
-        area = or_(Municipality.region_id.in_(sorted(p.region_ids)),
-                   Municipality.province_id.in_(sorted(p.province_ids)))
+        area = or_(col(Municipality.region_id).in_(sorted(p.region_ids)),
+                   col(Municipality.province_id).in_(sorted(p.province_ids)))
     elif p.role == "bestuurder":
-        return [School.board_id.in_(sorted(p.board_ids))]
+        return [col(School.board_id).in_(sorted(p.board_ids))]
     else:
         return [false()]
-    return [School.municipality_id.in_(select(Municipality.id).where(area))]
+    return [col(School.municipality_id).in_(select(col(Municipality.id)).where(area))]
 
 
 # ---------------------------------------------------------------- database helpers
@@ -196,30 +197,34 @@ def principal_for(session: Session, user: User) -> Principal:
     """The user's rights as plain data; a bestuurder also gets the regions of their boards' schools."""
     if not user.active:
         raise PermissionDenied("Dit account is uitgeschakeld.")
-    rows = session.execute(select(UserScope.region_id, UserScope.province_id, UserScope.board_id)
-                           .where(UserScope.user_id == user.id)).all()
+    if user.id is None:
+        raise ValueError("principal_for needs a stored user (with an id)")
+    rows = session.execute(select(col(UserScope.region_id), col(UserScope.province_id), col(UserScope.board_id))
+                           .where(col(UserScope.user_id) == user.id)).all()
     regions = {r for r, _, _ in rows if r is not None}
     provinces = {pr for _, pr, _ in rows if pr is not None}
     boards = {b for _, _, b in rows if b is not None}
     if user.role == "bestuurder" and boards:
         regions |= set(session.scalars(
-            select(Municipality.region_id).distinct().join(School, School.municipality_id == Municipality.id)
-            .where(School.board_id.in_(sorted(boards)), Municipality.region_id.is_not(None))))
+            select(col(Municipality.region_id)).distinct()
+            .join(School, col(School.municipality_id) == col(Municipality.id))
+            .where(col(School.board_id).in_(sorted(boards)), col(Municipality.region_id).is_not(None))))
     return Principal(user_id=user.id, username=user.username, role=user.role, region_ids=frozenset(regions),
                      province_ids=frozenset(provinces), board_ids=frozenset(boards),
                      display_name=user.display_name)
 
 
 def region_provinces(session: Session) -> dict[int, int | None]:
-    return dict(session.execute(select(Region.id, Region.province_id)).all())
+    """{region id: province id (None when the region lies in no province)} of every region."""
+    return {rid: pid for rid, pid in session.execute(select(col(Region.id), col(Region.province_id)))}
 
 
 def school_location(session: Session, school_id: int) -> tuple[int | None, int | None, int | None] | None:
     """(region_id, province_id, board_id) of a school, or None when it does not exist."""
-    row = session.execute(select(Municipality.region_id, Municipality.province_id, School.board_id)
-                          .join(Municipality, School.municipality_id == Municipality.id)
-                          .where(School.id == school_id)).first()
-    return tuple(row) if row else None
+    row = session.execute(select(col(Municipality.region_id), col(Municipality.province_id), col(School.board_id))
+                          .join(Municipality, col(School.municipality_id) == col(Municipality.id))
+                          .where(col(School.id) == school_id)).first()
+    return (row[0], row[1], row[2]) if row else None
 
 
 def ensure_can_read_school(session: Session, p: Principal, school_id: int) -> None:

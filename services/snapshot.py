@@ -1,11 +1,19 @@
-"""Load what the domain layer needs for a scope, in a few set-based queries."""
+"""The facts the overview figures are computed from: one SchoolFacts per school in a scope.
+
+`school_facts` loads, in two set-based queries, every school location of a scope (area, sector,
+as-of date; optionally only what a user may read) with its municipality, its region's
+certification settings and its phase events up to the as-of date. domain.overview turns these
+facts into statuses and counts; the overview, report, comparison, planning and trajectory
+services all start from here, so their figures agree. `scope_label` names the scope's area.
+"""
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
 
 from sqlalchemy import or_, select
-from sqlmodel import Session
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col
 
 from domain.certification import Event
 from domain.overview import SchoolFacts
@@ -14,17 +22,17 @@ from models import Municipality, PhaseEvent, Province, Region, School, Trajector
 from services.permissions import Principal, school_filter_for
 
 
-def _school_filters(scope: Scope, active_from: date | None = None) -> list:
+def _school_filters(scope: Scope, active_from: date | None = None) -> list[ColumnElement[bool]]:
     """WHERE clauses for the schools in scope that are active at scope.as_of (with active_from: at
     any date from active_from on, for series of dates that load the facts once)."""
     first = min(active_from, scope.as_of) if active_from is not None else scope.as_of
-    clauses = [or_(School.active.is_(True), School.inactive_since > first)]
+    clauses = [or_(col(School.active).is_(True), col(School.inactive_since) > first)]
     if scope.region_id is not None:
-        clauses.append(Municipality.region_id == scope.region_id)
+        clauses.append(col(Municipality.region_id) == scope.region_id)
     if scope.province_id is not None:
-        clauses.append(Municipality.province_id == scope.province_id)
+        clauses.append(col(Municipality.province_id) == scope.province_id)
     if scope.sector is not None:
-        clauses.append(School.sector == scope.sector)
+        clauses.append(col(School.sector) == scope.sector)
     return clauses
 
 
@@ -39,32 +47,32 @@ def school_facts(session: Session, scope: Scope, principal: Principal | None = N
     """
     filters = _school_filters(scope, active_from)
     if school_id is not None:
-        filters.append(School.id == school_id)
+        filters.append(col(School.id) == school_id)
     if principal is not None:
         filters += school_filter_for(principal)
     # Core execution on the connection: skips the ORM's per-row loading machinery.
     conn = session.connection()
     school_rows = conn.execute(
-        select(School.id, School.code, School.name, School.sector, Municipality.cbs_code, Municipality.name,
-               Region.validity_months, Region.expiring_window_months, School.active, School.inactive_since)
-        .join(Municipality, School.municipality_id == Municipality.id)
-        .outerjoin(Region, Municipality.region_id == Region.id)
+        select(col(School.id), col(School.code), col(School.name), col(School.sector), col(Municipality.cbs_code),
+               col(Municipality.name), col(Region.validity_months), col(Region.expiring_window_months),
+               col(School.active), col(School.inactive_since))
+        .join(Municipality, col(School.municipality_id) == col(Municipality.id))
+        .outerjoin(Region, col(Municipality.region_id) == col(Region.id))
         .where(*filters)
-        .order_by(School.code)
+        .order_by(col(School.code))
     ).all()
-    facts = {
-        row[0]: SchoolFacts(row[0], row[1], row[2], row[3], row[4], row[5],
-                            validity_months=row[6] or 24, window_months=row[7] or 6,
-                            active=bool(row[8]), inactive_since=row[9])
-        for row in school_rows
-    }
+    facts: dict[int, SchoolFacts] = {}
+    for sid, code, name, sector, cbs_code, municipality, validity, window, active, inactive_since in school_rows:
+        assert sid is not None  # a primary key read from the database
+        facts[sid] = SchoolFacts(sid, code, name, sector, cbs_code, municipality, validity_months=validity or 24,
+                                 window_months=window or 6, active=bool(active), inactive_since=inactive_since)
     event_rows = conn.execute(
-        select(Trajectory.school_id, PhaseEvent.trajectory_id, PhaseEvent.phase, PhaseEvent.on,
-               PhaseEvent.recorded_at, PhaseEvent.id)
-        .join(Trajectory, PhaseEvent.trajectory_id == Trajectory.id)
-        .join(School, Trajectory.school_id == School.id)
-        .join(Municipality, School.municipality_id == Municipality.id)
-        .where(*filters, PhaseEvent.on <= scope.as_of)
+        select(col(Trajectory.school_id), col(PhaseEvent.trajectory_id), col(PhaseEvent.phase), col(PhaseEvent.on),
+               col(PhaseEvent.recorded_at), col(PhaseEvent.id))
+        .join(Trajectory, col(PhaseEvent.trajectory_id) == col(Trajectory.id))
+        .join(School, col(Trajectory.school_id) == col(School.id))
+        .join(Municipality, col(School.municipality_id) == col(Municipality.id))
+        .where(*filters, col(PhaseEvent.on) <= scope.as_of)
     ).all()
     grouped: dict[int, dict[int, list[Event]]] = defaultdict(lambda: defaultdict(list))
     for school_id, trajectory_id, phase, on, recorded_at, event_id in event_rows:

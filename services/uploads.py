@@ -10,8 +10,11 @@ import binascii
 import io
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from sqlmodel import Session
 
 from dataio.errors import ImportRefused, ImportResult, RowError
 from models.db import session_scope
@@ -65,8 +68,11 @@ def run_upload(kind: str, filename: str, raw: bytes, *, principal: Principal, se
                 raise ValueError("Kies de sector van het DUO-bestand.")
             source: Path | bytes = raw
             rejects_path = tmp_path / f"afgekeurd-{Path(filename).stem}.csv"
-            run = lambda s: import_duo(s, source, sector, filename=filename, allow_partial=allow_partial,  # noqa: E731
-                                       rejects_path=rejects_path if allow_partial else None, dry_run=dry_run)
+            duo_sector = sector
+
+            def run(s: Session) -> ImportResult:
+                return import_duo(s, source, duo_sector, filename=filename, allow_partial=allow_partial,
+                                  rejects_path=rejects_path if allow_partial else None, dry_run=dry_run)
         else:
             if suffix == ".zip":
                 source = _unzip_csv_folder(raw, tmp_path / "csv")
@@ -76,9 +82,10 @@ def run_upload(kind: str, filename: str, raw: bytes, *, principal: Principal, se
                 rejects_path = tmp_path / "afgekeurd.xlsx"
             else:
                 raise ValueError("Kies een uitwisselbestand (.xlsx) of een zip met CSV-bestanden.")
-            run = lambda s: import_workbook(s, source, filename=filename, allow_partial=allow_partial,  # noqa: E731
-                                            rejects_path=rejects_path if allow_partial else None, dry_run=dry_run,
-                                            edit_regions=edit_regions)
+            def run(s: Session) -> ImportResult:
+                return import_workbook(s, source, filename=filename, allow_partial=allow_partial,
+                                       rejects_path=rejects_path if allow_partial else None, dry_run=dry_run,
+                                       edit_regions=edit_regions)
         try:
             with session_scope() as session:
                 if dry_run:
@@ -93,7 +100,8 @@ def run_upload(kind: str, filename: str, raw: bytes, *, principal: Principal, se
         return UploadOutcome(result, list(result.errors), rejects, rejects_name, result.summary_nl())
 
 
-def audited_import(session, run, *, username: str, filename: str) -> ImportResult:
+def audited_import(session: Session, run: Callable[[Session], ImportResult], *, username: str,
+                   filename: str) -> ImportResult:
     """Run an importer with every created or changed field in the audit log, plus one summary row."""
     with audit.changes_recorded(session, username=username, detail=f"import {filename}"[:2000]):
         result = run(session)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from models import Board, Province, Region
 from services import auth
@@ -11,15 +11,16 @@ from services.passwords import generate_password
 MAX_BOARD_OPTIONS = 2000
 
 
-def scope_options(session: Session) -> list[dict]:
+def scope_options(session: Session) -> list[dict[str, str]]:
     """Areas a user can be given: 'r<id>' regions, 'p<id>' provinces, 'b<id>' school boards."""
-    options = [{"label": f"Regio {name}", "value": f"r{rid}"}
-               for rid, name in session.execute(select(Region.id, Region.name).order_by(Region.name))]
-    options += [{"label": f"Provincie {name}", "value": f"p{pid}"}
-                for pid, name in session.execute(select(Province.id, Province.name).order_by(Province.name))]
+    regions = select(col(Region.id), col(Region.name)).order_by(col(Region.name))
+    provinces = select(col(Province.id), col(Province.name)).order_by(col(Province.name))
+    boards = (select(col(Board.id), col(Board.number), col(Board.name))
+              .order_by(col(Board.number)).limit(MAX_BOARD_OPTIONS))
+    options = [{"label": f"Regio {name}", "value": f"r{rid}"} for rid, name in session.execute(regions)]
+    options += [{"label": f"Provincie {name}", "value": f"p{pid}"} for pid, name in session.execute(provinces)]
     options += [{"label": f"Bestuur {number} {name}".strip(), "value": f"b{bid}"}
-                for bid, number, name in session.execute(
-                    select(Board.id, Board.number, Board.name).order_by(Board.number).limit(MAX_BOARD_OPTIONS))]
+                for bid, number, name in session.execute(boards)]
     return options
 
 

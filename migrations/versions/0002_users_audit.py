@@ -7,7 +7,7 @@ Create Date: 2026-11-23 14:49:09.616484
 The user table is "app_user" because "user" is reserved in PostgreSQL.
 """
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = '0002'
@@ -57,7 +57,10 @@ def upgrade() -> None:
     sa.Column('region_id', sa.Integer(), nullable=True),
     sa.Column('province_id', sa.Integer(), nullable=True),
     sa.Column('board_id', sa.Integer(), nullable=True),
-    sa.CheckConstraint('(CASE WHEN region_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN province_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN board_id IS NULL THEN 0 ELSE 1 END) = 1', name='ck_userscope_exactly_one'),
+    sa.CheckConstraint('(CASE WHEN region_id IS NULL THEN 0 ELSE 1 END)'
+                       ' + (CASE WHEN province_id IS NULL THEN 0 ELSE 1 END)'
+                       ' + (CASE WHEN board_id IS NULL THEN 0 ELSE 1 END) = 1',
+                       name='ck_userscope_exactly_one'),
     sa.ForeignKeyConstraint(['board_id'], ['board.id'], ),
     sa.ForeignKeyConstraint(['province_id'], ['province.id'], ),
     sa.ForeignKeyConstraint(['region_id'], ['region.id'], ),
