@@ -10,8 +10,7 @@ import flask_bootstrap
 from dash import Dash
 from flask import send_from_directory
 
-from services import web_auth
-from web import shell
+from web import login, shell
 
 _BOOTSTRAP_DIR = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5" / "css"
 BOOTSTRAP_URL = "/vendor/bootstrap/bootstrap.min.css"
@@ -34,7 +33,7 @@ def create_app() -> Dash:
     def _bootstrap(filename: str):
         return send_from_directory(_BOOTSTRAP_DIR, filename, max_age=86400)
 
-    web_auth.install(app.server)
+    login.install(app.server)
     app.index_string = app.index_string.replace("<html>", '<html lang="nl">')
     app.layout = shell.layout  # per request: the navigation and areas depend on the user
     return app

@@ -97,9 +97,9 @@ def largest_region(session: Session) -> tuple[int, int | None]:
 
 def admin_principal() -> Principal:
     """The beheerder the benchmarks run as (inside as_admin(), which run() sets up)."""
-    from services import web_auth
+    from web import login
 
-    principal = web_auth.current_principal()
+    principal = login.current_principal()
     if principal is None:
         raise RuntimeError("admin_principal() works only inside as_admin()")
     return principal

@@ -16,7 +16,7 @@ from components.inputs import dropdown
 from domain.vocab import SECTORS
 from services.auth import ROLE_LABELS
 from services.permissions import Principal
-from services.web_auth import CSRF_FIELD
+from web.login import CSRF_FIELD
 
 
 def visible_pages(pages: Iterable[dict[str, Any]], principal: Principal | None) -> list[dict[str, Any]]:

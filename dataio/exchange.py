@@ -23,7 +23,7 @@ from sqlmodel import Session
 from dataio.errors import ImportRefused, ImportResult, Rejects, RowError
 from dataio.exchange_apply import Writer
 from dataio.exchange_import import InSheet, Planner, check_header
-from dataio.exchange_rows import Snapshot, key_of
+from dataio.exchange_rows import StoredRows, key_of
 from dataio.exchange_schema import ERROR_COLUMN, INFO_SHEET, INFO_WIDTHS, SHEETS, SHEETS_BY_NAME, info_table
 from dataio.tabular import is_blank, is_xlsx, read_csv, read_xlsx, write_tables, xlsx_bytes
 
@@ -71,7 +71,7 @@ def import_workbook(
     if header_errors:
         return _refuse(result, header_errors)
 
-    snapshot = Snapshot(session)
+    snapshot = StoredRows(session)
     planner = Planner(snapshot, result, edit_regions=edit_regions)
     valid = planner.plan(sheets)
     for sheet in sheets.values():
@@ -172,7 +172,7 @@ def _collect_rejects(result: ImportResult, sheet: InSheet, planner: Planner) -> 
 def export_tables(session: Session, *, include_personal: bool = True,
                   scope_region_ids: Iterable[int] | None = None) -> list[Table]:
     """The exchange sheets of the database (without 'toelichting'), rows sorted by key."""
-    snapshot = Snapshot(session)
+    snapshot = StoredRows(session)
     keep = _scope(snapshot, scope_region_ids)
     tables: list[Table] = []
     for spec in SHEETS:
@@ -191,7 +191,7 @@ def export_tables(session: Session, *, include_personal: bool = True,
     return tables
 
 
-def _scope(snapshot: Snapshot, region_ids: Iterable[int] | None):
+def _scope(snapshot: StoredRows, region_ids: Iterable[int] | None):
     """A filter (sheet, object) -> bool for the regions in scope; everything when region_ids is None."""
     if region_ids is None:
         return lambda _sheet, _obj: True

@@ -7,7 +7,7 @@ from typing import Any
 from sqlmodel import Session
 
 from dataio.exchange_import import InRow
-from dataio.exchange_rows import Snapshot, key_of
+from dataio.exchange_rows import StoredRows, key_of
 from dataio.exchange_schema import SHEETS
 from dataio.values import from_local, norm
 from domain import clock
@@ -64,7 +64,7 @@ ATTRS: dict[str, dict[str, str | None]] = {
 class Writer:
     """Creates and updates model objects, resolving natural keys to ids as it goes."""
 
-    def __init__(self, session: Session, snapshot: Snapshot):
+    def __init__(self, session: Session, snapshot: StoredRows):
         self.session = session
         self.provinces = {norm(p.name): p for p in snapshot.provinces}
         self.boards = {b.number: b for b in snapshot.boards}

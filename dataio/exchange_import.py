@@ -1,7 +1,7 @@
 """Validation and planning of an exchange import, without writing anything.
 
 Planner.plan() parses every sheet, checks values, keys and references, and
-classifies each valid row as created / updated / unchanged against a Snapshot
+classifies each valid row as created / updated / unchanged against a StoredRows
 of the database. Rows that refer to a rejected row are rejected too, so that
 allow_partial never imports half a chain.
 """
@@ -16,7 +16,7 @@ from typing import Any
 from dataio import values as v
 from dataio.errors import ImportResult, RowError
 from dataio.exchange_events import check_event_rows
-from dataio.exchange_rows import Row, Snapshot, key_of
+from dataio.exchange_rows import Row, StoredRows, key_of
 from dataio.exchange_schema import SHEETS, Col, SheetSpec
 from dataio.exchange_scope import RegionGuard
 from dataio.tabular import is_blank
@@ -119,7 +119,7 @@ def parse_value(col: Col, raw: object) -> object:
 class Planner:
     """Validates all sheets in dependency order and classifies the valid rows."""
 
-    def __init__(self, snapshot: Snapshot, result: ImportResult, *, today: date | None = None,
+    def __init__(self, snapshot: StoredRows, result: ImportResult, *, today: date | None = None,
                  edit_regions: frozenset[int] | None = None):
         self.snapshot = snapshot
         self.today = today or clock.today()

@@ -34,7 +34,7 @@ def key_of(sheet: str, values: Row, columns: tuple[str, ...] | None = None) -> t
     return tuple(norm(values[c]) if isinstance(values[c], str) else values[c] for c in cols)
 
 
-class Snapshot:
+class StoredRows:
     """All rows of the database, loaded once (imports and exports must not query per row)."""
 
     def __init__(self, session: Session):

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from dataio.exchange_rows import Snapshot
+from dataio.exchange_rows import StoredRows
 from dataio.values import norm
 
 
 class RegionGuard:
-    def __init__(self, snapshot: Snapshot, region_ids: frozenset[int]):
+    def __init__(self, snapshot: StoredRows, region_ids: frozenset[int]):
         self.allowed = region_ids
         self.region_names = {r.id: r.name for r in snapshot.regions}
         self.region_by_name = {norm(r.name): r.id for r in snapshot.regions}

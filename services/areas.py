@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from domain.scope import Scope
 from models import Province, Region, School
 
 
@@ -32,3 +33,14 @@ def find_area_key(session: Session, name: str) -> str | None:
 def has_schools(session: Session) -> bool:
     """True when the database holds at least one school (seeds refuse a filled database)."""
     return session.execute(select(col(School.id)).limit(1)).first() is not None
+
+
+def scope_label(session: Session, scope: Scope) -> str:
+    """Dutch name of the selected area, e.g. 'Regio Maastricht-Heuvelland'."""
+    if scope.region_id is not None:
+        region = session.get(Region, scope.region_id)
+        return f"Regio {region.name}" if region else "Onbekende regio"
+    if scope.province_id is not None:
+        province = session.get(Province, scope.province_id)
+        return f"Provincie {province.name}" if province else "Onbekende provincie"
+    return "Heel Nederland"

@@ -1,6 +1,6 @@
 """Read model of the Gemeenten page: the municipalities in scope compared, and the map's data.
 
-Every figure is computed by services.snapshot.school_facts + domain.overview as of each date
+Every figure is computed by services.school_facts.school_facts + domain.overview as of each date
 (the as-of date, the compare date, every quarter end), for the schools the principal may read;
 the facts are loaded once for all those dates. This module only loads, combines and hands over
 typed data (MunicipalityComparison, MapData).
@@ -47,7 +47,7 @@ from domain.overview import (
 from domain.scope import Scope
 from models import Municipality, Organisation, Partnership, Province, Region, School
 from services.permissions import Principal, school_filter_for
-from services.snapshot import school_facts
+from services.school_facts import school_facts
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,7 @@ def partnership_facts(session: Session, scope: Scope, principal: Principal | Non
     low, high = min(start, end), max(start, end)
     started = and_(col(Partnership.start_on) > low, col(Partnership.start_on) <= high)
     ended = and_(col(Partnership.end_on) > low, col(Partnership.end_on) <= high)
-    # Core execution on the connection, like services.snapshot: no per-row ORM machinery.
+    # Core execution on the connection, like services.school_facts: no per-row ORM machinery.
     rows = session.connection().execute(
         select(col(Partnership.school_id), col(School.code), col(School.name), col(Municipality.name),
                col(Organisation.name), col(Partnership.role), col(Partnership.start_on), col(Partnership.end_on))

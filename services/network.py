@@ -34,8 +34,8 @@ from services.permissions import (
     can_see_personal_data,
     school_filter_for,
 )
+from services.school_facts import school_filters
 from services.schools import readable_school
-from services.snapshot import _school_filters
 
 # Above this many nodes (schools + organisations) the area graph is not drawn as a whole:
 # measured with bench/network_timing.py (the dense force layout grows with the square of the
@@ -56,7 +56,7 @@ T = TypeVar("T")
 
 def _in_scope(scope: Scope, principal: Principal) -> list[ColumnElement[bool]]:
     """WHERE clauses for the readable schools in scope (joined with their municipality)."""
-    clauses: list[ColumnElement[bool]] = [*_school_filters(scope), *school_filter_for(principal)]
+    clauses: list[ColumnElement[bool]] = [*school_filters(scope), *school_filter_for(principal)]
     return clauses
 
 

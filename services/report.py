@@ -20,8 +20,9 @@ from domain.overview import (
     school_status,
 )
 from domain.scope import Scope
+from services.areas import scope_label
 from services.permissions import Principal
-from services.snapshot import school_facts, scope_label
+from services.school_facts import school_facts
 
 # The JSON document of `vios report --json`: as_of, scope, totals, municipalities, expiring_per_quarter,
 # phase_distribution.

@@ -9,7 +9,7 @@ A refused change raises before anything is added to the session.
 Reads return frozen dataclasses (CertificationRow, TrancheOverview, ExpiryRow, ForecastInputs).
 `CertificationReads` loads them for one scope and user, each part once (one per request); the
 module functions are its one-off forms. Certificate status and phase come from
-services.snapshot + domain.overview, so the figures agree with the overview page.
+services.school_facts + domain.overview, so the figures agree with the overview page.
 """
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ from services.permissions import (
     school_filter_for,
     school_location,
 )
-from services.snapshot import school_facts
+from services.school_facts import school_facts
 
 # Stall limits for schools outside any region (Region's own defaults otherwise).
 DEFAULT_LIMITS = (8, 4)  # (expected_months_max: intake -> certificate, phase_limit_months)

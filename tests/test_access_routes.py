@@ -381,7 +381,7 @@ def _strings(node) -> list[str]:
 
 
 def test_only_local_paths_are_followed_after_login():
-    from services.web_auth import safe_next
+    from web.login import safe_next
 
     for bad in ("//evil.example", "/\\evil.example", "https://evil.example/", "evil", "", None, "/\x00x",
                 "\\\\evil"):

@@ -60,7 +60,8 @@ def _tap(duo, node_id: str, graph_id: str = "net-graph") -> None:
     """Click the node on the canvas at its rendered position (viewport coordinates), as a user does."""
     from selenium.webdriver.common.actions.action_builder import ActionBuilder
 
-    duo.driver.execute_script("document.getElementById(arguments[0]).scrollIntoView({block: 'center', behavior: 'instant'});", graph_id)
+    duo.driver.execute_script(
+        "document.getElementById(arguments[0]).scrollIntoView({block: 'center', behavior: 'instant'});", graph_id)
     script = ("const el = document.getElementById(arguments[0]); const p = el._cyreg.cy.$id(arguments[1])"
               ".renderedPosition(); const r = el.getBoundingClientRect(); return [r.left + p.x, r.top + p.y];")
     # wait until the preset layout has been fitted to the container (the position stops moving)

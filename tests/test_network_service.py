@@ -95,7 +95,8 @@ def test_net_s03_scope_network_and_analysis(demo_db):
         scope = Scope(as_of=DEMO_TODAY, region_id=region_id)
         net = network.scope_network(session, admin, scope)
         schools = session.scalars(select(School.id).join(Municipality).where(
-            Municipality.region_id == region_id, or_(School.active.is_(True), School.inactive_since > DEMO_TODAY))).all()
+            Municipality.region_id == region_id,
+            or_(School.active.is_(True), School.inactive_since > DEMO_TODAY))).all()
         assert set(net.schools) == set(schools)
         active = [p for p in session.scalars(select(Partnership).where(Partnership.school_id.in_(schools)))
                   if partnership_active(p.start_on, p.end_on, DEMO_TODAY)]
@@ -200,8 +201,9 @@ def test_net_s06_coordinator_cannot_change_another_region(demo_db):
         with pytest.raises(PermissionDenied):
             partnerships.change_partnership(session, coord, 10 ** 9, agreements="x")
         # contacts (personal data) of an organisation elsewhere are not offered
-        foreign = session.scalar(select(Organisation.id).join(Municipality, Organisation.municipality_id ==
-                                                              Municipality.id).where(Municipality.region_id != region_id)
+        foreign = session.scalar(select(Organisation.id)
+                                 .join(Municipality, Organisation.municipality_id == Municipality.id)
+                                 .where(Municipality.region_id != region_id)
                                  .where(Organisation.id.in_(select(Contact.organisation_id))))
         assert partnerships.contact_choices(session, coord, foreign) == []
         assert partnerships.contact_choices(session, _principal(session, "beheerder"), foreign)

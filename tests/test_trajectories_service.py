@@ -13,7 +13,7 @@ from domain.scope import Scope
 from models import AuditEntry, Municipality, PhaseEvent, Province, Region, School, Trajectory, Tranche
 from services import trajectories as svc
 from services.permissions import PermissionDenied, Principal
-from services.snapshot import school_facts
+from services.school_facts import school_facts
 
 TODAY = date(2026, 11, 23)
 ADMIN = Principal(user_id=1, username="t-admin", role="beheerder")

@@ -30,9 +30,10 @@ from domain import clock
 from domain.scope import Scope, compare_date_from_params, scope_from_params
 from models.db import session_scope
 from services import permissions
+from services.areas import scope_label
 from services.errors import NotFound
 from services.permissions import PermissionDenied, Principal
-from services.snapshot import scope_label
+from web.login import current_principal
 
 NOT_LOGGED_IN = "U bent niet ingelogd."
 # The selection's URL parameters (the compare date is read by the pages that compare).
@@ -126,14 +127,6 @@ class Request:
         self.compare_with  # noqa: B018 - parses the compare date
         warnings: list[str] = self._cache["compare"][1]
         return warnings
-
-
-def current_principal() -> Principal | None:
-    """The logged-in user of this request (set by the login guard), None outside a request."""
-    if not flask.has_app_context():
-        return None
-    principal: Principal | None = flask.g.get("principal")
-    return principal
 
 
 @contextmanager

@@ -13,8 +13,9 @@ from dash.exceptions import PreventUpdate
 from components import shell
 from domain import clock
 from domain.scope import COMPARE_PARAM, scope_from_params, scope_query
-from services import web_auth
-from web.request_context import SELECTION_PARAMS, current_principal, parse_search, request_context
+from web import login
+from web.login import current_principal
+from web.request_context import SELECTION_PARAMS, parse_search, request_context
 
 
 def layout() -> html.Div:
@@ -28,7 +29,7 @@ def layout() -> html.Div:
     return html.Div([
         dcc.Location(id="url", refresh="callback-nav"),
         shell.navbar(dash.page_registry.values(), principal,
-                     web_auth.csrf_token() if principal is not None else ""),
+                     login.csrf_token() if principal is not None else ""),
         shell.scope_bar(options, default, clock.today()),
         dbc.Container(dash.page_container, fluid=True, className="py-3"),
     ])

@@ -20,7 +20,7 @@ from models import Municipality, Organisation, Partnership, Region, School, Traj
 from services import trajectories
 from services.permissions import Principal
 from services.planning.access import tranche_for
-from services.snapshot import school_facts
+from services.school_facts import school_facts
 
 
 @dataclass

@@ -4,7 +4,7 @@
 as-of date; optionally only what a user may read) with its municipality, its region's
 certification settings and its phase events up to the as-of date. domain.overview turns these
 facts into statuses and counts; the overview, report, comparison, planning and trajectory
-services all start from here, so their figures agree. `scope_label` names the scope's area.
+services all start from here, so their figures agree.
 """
 from __future__ import annotations
 
@@ -18,11 +18,11 @@ from sqlmodel import Session, col
 from domain.certification import Event
 from domain.overview import SchoolFacts
 from domain.scope import Scope
-from models import Municipality, PhaseEvent, Province, Region, School, Trajectory
+from models import Municipality, PhaseEvent, Region, School, Trajectory
 from services.permissions import Principal, school_filter_for
 
 
-def _school_filters(scope: Scope, active_from: date | None = None) -> list[ColumnElement[bool]]:
+def school_filters(scope: Scope, active_from: date | None = None) -> list[ColumnElement[bool]]:
     """WHERE clauses for the schools in scope that are active at scope.as_of (with active_from: at
     any date from active_from on, for series of dates that load the facts once)."""
     first = min(active_from, scope.as_of) if active_from is not None else scope.as_of
@@ -45,7 +45,7 @@ def school_facts(session: Session, scope: Scope, principal: Principal | None = N
     date from active_from on (events still up to scope.as_of); domain.overview.active_on(facts, d)
     then picks the schools of one date, so a series of dates needs one load.
     """
-    filters = _school_filters(scope, active_from)
+    filters = school_filters(scope, active_from)
     if school_id is not None:
         filters.append(col(School.id) == school_id)
     if principal is not None:
@@ -82,16 +82,3 @@ def school_facts(session: Session, scope: Scope, principal: Principal | None = N
         if school_id in facts:
             facts[school_id].trajectories = dict(trajectories)
     return list(facts.values())
-
-
-def scope_label(session: Session, scope: Scope) -> str:
-    """Dutch name of the selected area, e.g. 'Regio Maastricht-Heuvelland'."""
-    if scope.region_id is not None:
-        region = session.get(Region, scope.region_id)
-        return f"Regio {region.name}" if region else "Onbekende regio"
-    if scope.province_id is not None:
-        province = session.get(Province, scope.province_id)
-        return f"Provincie {province.name}" if province else "Onbekende provincie"
-    return "Heel Nederland"
-
-

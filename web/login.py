@@ -124,13 +124,6 @@ def current_principal() -> Principal | None:
     return g.get("principal")
 
 
-def require_principal() -> Principal:
-    principal = current_principal()
-    if principal is None:
-        raise permissions.PermissionDenied("U bent niet ingelogd.")
-    return principal
-
-
 # ---------------------------------------------------------------- CSRF
 
 def csrf_token() -> str:
