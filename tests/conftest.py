@@ -134,7 +134,7 @@ def _layer(item: pytest.Item) -> str:
     fixtures = [d.func for name in used for d in (info.name2fixturedefs.get(name, ()) if info else ())]
     # this conftest's fixtures count by name (DATABASE_FIXTURES); those of test modules by what they do
     own = [f for f in [*fixtures, getattr(item, "function", None)]
-           if f is not None and _in_tests(f) and inspect.getfile(f) != __file__]
+           if f is not None and _in_tests(f) and Path(inspect.getfile(f)).resolve() != Path(__file__).resolve()]
     return "db" if any(_opens_a_database(f, seen) for f in own) else "unit"
 
 
