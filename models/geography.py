@@ -28,8 +28,9 @@ class Region(SQLModel, table=True):
     # detection and projections.
     expected_months_min: int = 6
     expected_months_max: int = 8
-    # A running trajectory longer than this in one phase is flagged as stalled.
-    phase_limit_months: int = 4
+    # A running trajectory longer than this in one phase is flagged as stalled. The server default is
+    # the one migration 0003 gave the column (it filled the rows that existed then).
+    phase_limit_months: int = Field(default=4, sa_column_kwargs={"server_default": "4"})
     audit_capacity_per_quarter: int | None = None
 
 

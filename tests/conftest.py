@@ -1,20 +1,47 @@
-"""Test set-up: a temporary SQLite database per test session, seeded with the demo.
+"""Test set-up: the layers, and a database of its own for every test module.
 
-DATABASE_URL is set before anything imports the app, so no test touches the
-user's instance/vios.db. The pages app is built once per process (page
-callbacks attach to the first app created).
+Layers: markers applied here from what a test uses; select them with -m.
+  browser  real headless Chromium (dash_duo, or the `duo` fixture)
+  db       a database: a fixture of DATABASE_FIXTURES (or one built on them), or code that opens one
+  unit     everything else: plain Python, no database, no browser
+`-m "not browser"` is the fast set (scripts/check.sh). A unit test that connects to a database anyway is
+named at the end of the run.
+
+Data: the demo (migrated, seed_demo(today=DEMO_TODAY), the test users) is built once per run as a
+template file; every test module whose tests use it (DEMO_FIXTURES) works in its own copy. An autouse
+module fixture points DATABASE_URL at the copy, and the app reads that per use (settings.database_url();
+models.db.get_engine() keeps one engine per URL), so the app, the services and the browser tests' server
+(a thread of this process) all use the module's copy: what a module's tests change, and the rows they
+pick, stay in that module. A module whose tests do not use the demo gets an empty database.
+
+DATABASE_URL is set before anything imports the app, so no test touches the user's instance/vios.db.
+The pages app is built once per process (page callbacks attach to the first app created).
 """
 from __future__ import annotations
 
+import inspect
 import os
+import re
+import shutil
 import tempfile
+import time
+import types
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+_TESTS = Path(__file__).resolve().parent
 _TMP = Path(tempfile.mkdtemp(prefix="vios-tests-"))
-os.environ["DATABASE_URL"] = f"sqlite:///{_TMP / 'vios-test.db'}"
+_TEMPLATE = _TMP / "demo-template.db"
+
+
+def _sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+# Outside a test module (collection, session fixtures) the app sees an empty database.
+os.environ["DATABASE_URL"] = _sqlite_url(_TMP / "outside-modules.db")
 os.environ["VIOS_INSTANCE"] = str(_TMP / "instance")
 
 # The tests' world: the demo is generated relative to this date and the product's one clock
@@ -55,21 +82,187 @@ def _create_test_users(session) -> None:
                 select(Board.id).where(Board.number == demo_data.BOARDS[0][0])))
 
 
-@pytest.fixture(scope="session")
-def demo_db():
-    """The shared test database, migrated and seeded with the demo once."""
-    from models.db import get_engine, session_scope
+# ---------------------------------------------------------------- layers
+
+LAYERS = ("unit", "db", "browser")  # registered in pyproject.toml [tool.pytest.ini_options]
+BROWSER_FIXTURES = frozenset({"dash_duo", "duo", "dash_br", "dashr", "dash_thread_server", "dash_process_server"})
+# The demo (and what is built on it), a fresh database, the PostgreSQL fixtures (tests/test_postgres.py).
+DATABASE_FIXTURES = frozenset({"demo_db", "engine", "dash_app", "client", "pg", "pg_demo", "lite"})
+# Code that opens a database itself: a test, a fixture of its module, or a helper of the tests either calls.
+_OPENS_A_DATABASE = re.compile(
+    r"\b(make_engine|create_engine|get_engine|session_scope|Session|upgrade|seed_demo|seed_scale|vios)\("
+    r"|sqlite:///|DATABASE_URL")
+
+
+def _opens_a_database(func, seen: set[int]) -> bool:
+    """Whether a function of the tests, or a helper of the tests it calls (transitively), opens a database."""
+    func = inspect.unwrap(func)
+    code = getattr(func, "__code__", None)
+    if code is None or id(code) in seen:
+        return False
+    seen.add(id(code))
+    try:
+        if _OPENS_A_DATABASE.search(inspect.getsource(func)):
+            return True
+    except (OSError, TypeError):
+        return False
+    names: set[str] = set()
+    codes = [code]
+    while codes:
+        c = codes.pop()
+        names.update(c.co_names)
+        codes.extend(k for k in c.co_consts if isinstance(k, types.CodeType))
+    helpers = (func.__globals__.get(name) for name in names)
+    return any(isinstance(h, types.FunctionType) and _in_tests(h) and _opens_a_database(h, seen) for h in helpers)
+
+
+def _in_tests(func) -> bool:
+    try:
+        return Path(inspect.getfile(func)).resolve().parent == _TESTS
+    except TypeError:
+        return False
+
+
+def _layer(item: pytest.Item) -> str:
+    used = set(getattr(item, "fixturenames", ()))  # the closure: fixtures built on these count too
+    if used & BROWSER_FIXTURES:
+        return "browser"
+    if used & DATABASE_FIXTURES or item.path.name == "test_postgres.py":
+        return "db"
+    seen: set[int] = set()
+    info = getattr(item, "_fixtureinfo", None)
+    fixtures = [d.func for name in used for d in (info.name2fixturedefs.get(name, ()) if info else ())]
+    # this conftest's fixtures count by name (DATABASE_FIXTURES); those of test modules by what they do
+    own = [f for f in [*fixtures, getattr(item, "function", None)]
+           if f is not None and _in_tests(f) and Path(inspect.getfile(f)).resolve() != Path(__file__).resolve()]
+    return "db" if any(_opens_a_database(f, seen) for f in own) else "unit"
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by these markers
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if not any(item.get_closest_marker(layer) for layer in LAYERS):
+            item.add_marker(_layer(item))
+
+
+# A unit test must not need a database: name those that connect to one anyway.
+_RUNNING: list[pytest.Item] = []
+_UNIT_WITH_DATABASE: set[str] = set()
+
+
+def _on_connect(*_args) -> None:
+    if _RUNNING and _RUNNING[-1].get_closest_marker("unit"):
+        _UNIT_WITH_DATABASE.add(_RUNNING[-1].nodeid)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    _RUNNING.append(item)  # the test itself; its set-up may build the module's database
+    try:
+        return (yield)
+    finally:
+        _RUNNING.pop()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    event.listen(Engine, "engine_connect", _on_connect)
+
+
+# ---------------------------------------------------------------- a database per test module
+
+_SECONDS: dict[str, list[float]] = {"template": [], "copies": []}  # what the own databases cost, for the summary
+
+
+def _build_template(path: Path) -> None:
+    from models.db import make_engine, session_scope
     from seed.demo import seed_demo
-    from services.areas import has_schools
     from services.migrate import upgrade
 
-    engine = get_engine()
-    upgrade(engine)
-    with session_scope(engine) as session:
-        if not has_schools(session):
+    engine = make_engine(_sqlite_url(path))
+    try:
+        upgrade(engine)
+        with session_scope(engine) as session:
             seed_demo(session, today=DEMO_TODAY)
-        _create_test_users(session)
-    return engine
+            _create_test_users(session)
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        engine.dispose()  # the last connection closed: everything is in the main file, no -wal left
+    assert not path.with_name(path.name + "-wal").exists()
+
+
+@pytest.fixture(scope="session")
+def demo_template() -> Path:
+    """The seeded demo as a closed file, built once per run; the app only ever opens copies of it."""
+    started = time.perf_counter()
+    _build_template(_TEMPLATE)
+    _SECONDS["template"].append(time.perf_counter() - started)
+    return _TEMPLATE
+
+
+# The fixtures that read the demo (browser tests all do: they log in as a test user).
+DEMO_FIXTURES = frozenset({"demo_db", "dash_app", "client"}) | BROWSER_FIXTURES
+
+
+def _module_uses_the_demo(request: pytest.FixtureRequest) -> bool:
+    """Whether a test of this module that runs now (after -m, -k) uses the demo database."""
+    module = request.node
+    return any(module in item.listchain() and DEMO_FIXTURES & set(getattr(item, "fixturenames", ()))
+               for item in request.session.items)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def module_database(request: pytest.FixtureRequest):
+    """This module's own database, where DATABASE_URL points while the module runs: a copy of the demo
+    template, or an empty file for a module whose tests do not use the demo."""
+    from models.db import get_engine
+
+    folder = _TMP / "modules"
+    folder.mkdir(exist_ok=True)
+    path = folder / (re.sub(r"[^\w.-]", "_", request.node.nodeid) + ".db")
+    if _module_uses_the_demo(request):
+        template = request.getfixturevalue("demo_template")
+        started = time.perf_counter()
+        shutil.copyfile(template, path)
+        _SECONDS["copies"].append(time.perf_counter() - started)
+    previous = os.environ["DATABASE_URL"]
+    os.environ["DATABASE_URL"] = _sqlite_url(path)
+    try:
+        yield path
+    finally:
+        get_engine().dispose()  # this module's engine; nothing uses its URL again
+        os.environ["DATABASE_URL"] = previous
+        for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="module")
+def demo_db(module_database):
+    """The engine of this module's demo database: the seeded demo with the test users, shared only by
+    the tests of this module."""
+    from models.db import get_engine
+
+    return get_engine()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_TMP, ignore_errors=True)  # the template, the module databases, the test instance folder
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    if _SECONDS["template"]:
+        copies = _SECONDS["copies"]
+        terminalreporter.write_line(
+            f"tests/conftest.py: demo template built in {sum(_SECONDS['template']):.1f} s; {len(copies)} test "
+            f"modules got their own copy of it ({sum(copies) * 1000:.0f} ms of copying)")
+    if _UNIT_WITH_DATABASE:
+        terminalreporter.write_line("tests/conftest.py: WARNING: unit tests that connected to a database (give them a "
+                                    "database fixture, e.g. demo_db or engine):", yellow=True)
+        for nodeid in sorted(_UNIT_WITH_DATABASE):
+            terminalreporter.write_line(f"  {nodeid}", yellow=True)
 
 
 @pytest.fixture
@@ -85,7 +278,8 @@ def engine(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def dash_app(demo_db):
+def dash_app(demo_template):
+    """The app, one per process; what it reads and writes is the current module's database."""
     import app as app_module
 
     return app_module.app
@@ -166,7 +360,8 @@ def choose(dash_duo, selector: str, label: str) -> None:
     element = dash_duo.wait_for_element(selector)
     trigger = element if element.tag_name == "button" else (
         element.find_elements(By.CSS_SELECTOR, "button") or [element])[0]
-    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'}); arguments[0].click();", trigger)
+    dash_duo.driver.execute_script(
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'}); arguments[0].click();", trigger)
     search = dash_duo.wait_for_element(".dash-dropdown-search")
     search.send_keys(label)
     for option in dash_duo.find_elements(".dash-dropdown-option"):
