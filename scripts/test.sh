@@ -34,4 +34,9 @@ if [ -z "${VIOS_TEST_POSTGRES_URL:-}" ]; then
   fi
 fi
 
-python -m pytest --headless "$@"
+# Lint and types first (the same as scripts/check.sh); the tests run either way, the exit code reports both.
+status=0
+python -m ruff check . || status=1
+python -m mypy . || status=1
+python -m pytest --headless "$@" || status=$?
+exit $status

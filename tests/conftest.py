@@ -19,13 +19,11 @@ The pages app is built once per process (page callbacks attach to the first app 
 """
 from __future__ import annotations
 
-import inspect
 import os
 import re
 import shutil
 import tempfile
 import time
-import types
 from datetime import date
 from pathlib import Path
 
@@ -88,54 +86,17 @@ LAYERS = ("unit", "db", "browser")  # registered in pyproject.toml [tool.pytest.
 BROWSER_FIXTURES = frozenset({"dash_duo", "duo", "dash_br", "dashr", "dash_thread_server", "dash_process_server"})
 # The demo (and what is built on it), a fresh database, the PostgreSQL fixtures (tests/test_postgres.py).
 DATABASE_FIXTURES = frozenset({"demo_db", "engine", "dash_app", "client", "pg", "pg_demo", "lite"})
-# Code that opens a database itself: a test, a fixture of its module, or a helper of the tests either calls.
-_OPENS_A_DATABASE = re.compile(
-    r"\b(make_engine|create_engine|get_engine|session_scope|Session|upgrade|seed_demo|seed_scale|vios)\("
-    r"|sqlite:///|DATABASE_URL")
-
-
-def _opens_a_database(func, seen: set[int]) -> bool:
-    """Whether a function of the tests, or a helper of the tests it calls (transitively), opens a database."""
-    func = inspect.unwrap(func)
-    code = getattr(func, "__code__", None)
-    if code is None or id(code) in seen:
-        return False
-    seen.add(id(code))
-    try:
-        if _OPENS_A_DATABASE.search(inspect.getsource(func)):
-            return True
-    except (OSError, TypeError):
-        return False
-    names: set[str] = set()
-    codes = [code]
-    while codes:
-        c = codes.pop()
-        names.update(c.co_names)
-        codes.extend(k for k in c.co_consts if isinstance(k, types.CodeType))
-    helpers = (func.__globals__.get(name) for name in names)
-    return any(isinstance(h, types.FunctionType) and _in_tests(h) and _opens_a_database(h, seen) for h in helpers)
-
-
-def _in_tests(func) -> bool:
-    try:
-        return Path(inspect.getfile(func)).resolve().parent == _TESTS
-    except TypeError:
-        return False
 
 
 def _layer(item: pytest.Item) -> str:
+    """browser or db by the fixtures a test uses; a module that opens databases itself says so with
+    `pytestmark = pytest.mark.db` (a unit test that connects anyway is named at the end of the run)."""
     used = set(getattr(item, "fixturenames", ()))  # the closure: fixtures built on these count too
     if used & BROWSER_FIXTURES:
         return "browser"
-    if used & DATABASE_FIXTURES or item.path.name == "test_postgres.py":
+    if used & DATABASE_FIXTURES:
         return "db"
-    seen: set[int] = set()
-    info = getattr(item, "_fixtureinfo", None)
-    fixtures = [d.func for name in used for d in (info.name2fixturedefs.get(name, ()) if info else ())]
-    # this conftest's fixtures count by name (DATABASE_FIXTURES); those of test modules by what they do
-    own = [f for f in [*fixtures, getattr(item, "function", None)]
-           if f is not None and _in_tests(f) and Path(inspect.getfile(f)).resolve() != Path(__file__).resolve()]
-    return "db" if any(_opens_a_database(f, seen) for f in own) else "unit"
+    return "unit"
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m deselects by these markers

@@ -82,8 +82,9 @@ def test_geo004_download_follows_next_links():
     assert [f["id"] for f in collection["features"]] == ["GM0888", "GM0935"]
 
 
+@pytest.mark.db  # the vios command migrates a database of its own
 def test_geo005_vios_boundaries_import_and_download(tmp_path):
-    from test_cli import VIOS
+    from vios_cli import VIOS
 
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'geo.db'}", "VIOS_INSTANCE": str(tmp_path / "inst")}
     source = tmp_path / "gemeenten.geojson"

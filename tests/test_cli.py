@@ -1,15 +1,13 @@
-"""The `vios` console script, run as a user runs it (a real subprocess, a real database file)."""
+"""The `vios` console script, run as a user runs it, on a real database file (tests/vios_cli.py)."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
+import vios_cli
 from sqlmodel import Session
 
 from domain.scope import Scope
@@ -17,12 +15,11 @@ from models.db import make_engine
 from services.areas import find_area_key
 from services.report import overview_report
 
-VIOS = shutil.which("vios") or str(Path(sys.executable).parent / "vios")
+pytestmark = pytest.mark.db  # opens databases of its own (real files, fresh schemas)
 
 
 def run(db: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}"}
-    return subprocess.run([VIOS, *args], capture_output=True, text=True, env=env, timeout=300)
+    return vios_cli.run(db, *args)
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +31,9 @@ def demo_file(tmp_path_factory) -> Path:
 
 
 def test_cli001_report_json_equals_the_domain_computation(demo_file):
-    result = run(demo_file, "report", "--as-of", "2026-11-23", "--region", "Maastricht-Heuvelland", "--json")
+    # the installed console script itself, in a real process
+    result = vios_cli.run(demo_file, "report", "--as-of", "2026-11-23", "--region", "Maastricht-Heuvelland", "--json",
+                          real=True)
     assert result.returncode == 0, result.stderr
     shown = json.loads(result.stdout)
     with Session(make_engine(f"sqlite:///{demo_file}")) as session:

@@ -1,14 +1,12 @@
-"""`vios user ...` run as an administrator runs it: a real subprocess on a real database file."""
+"""`vios user ...` run as an administrator runs it, on a real database file (tests/vios_cli.py)."""
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+import vios_cli
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -16,13 +14,13 @@ from models import AuditEntry, Board, Province, Region
 from models.db import make_engine
 from services import auth
 
-VIOS = shutil.which("vios") or str(Path(sys.executable).parent / "vios")
+pytestmark = pytest.mark.db  # opens databases of its own (real files, fresh schemas)
+
 PASSWORD_LINE = re.compile(r"Wachtwoord \(wordt niet opnieuw getoond\): (\S+)")
 
 
-def run(db: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}"}
-    return subprocess.run([VIOS, *args], capture_output=True, text=True, env=env, timeout=120, input=stdin)
+def run(db: Path, *args: str, stdin: str | None = None, real: bool = False) -> subprocess.CompletedProcess:
+    return vios_cli.run(db, *args, stdin=stdin, real=real, timeout=120)
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +66,7 @@ def test_add_prints_a_generated_password_once_and_list_shows_the_user(db):
 
 def test_add_with_password_from_stdin_prints_no_password(db):
     result = run(db, "user", "add", "bert", "--role", "bestuurder", "--board", "90001", "--password-stdin",
-                 stdin="een-eigen-wachtwoord\n")
+                 stdin="een-eigen-wachtwoord\n", real=True)  # a real process reading a real stdin
     assert result.returncode == 0, result.stderr
     assert "een-eigen-wachtwoord" not in result.stdout and "Wachtwoord (" not in result.stdout
     assert login(db, "bert", "een-eigen-wachtwoord") is not None

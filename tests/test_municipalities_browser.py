@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import date
 
 from conftest import DEMO_TODAY, choose, region_key
-from test_cli import VIOS
+from vios_cli import VIOS
 
 from components.municipality_charts import PEER_COLOUR, TARGET_COLOUR
 from components.theme import pct, signed

@@ -16,6 +16,8 @@ from services import permissions as perm
 from services.migrate import upgrade
 from services.permissions import Principal
 
+pytestmark = pytest.mark.db  # opens databases of its own (real files, fresh schemas)
+
 PASSWORD = "een-goed-wachtwoord"
 # school name -> (municipality, board)
 SCHOOLS = {"A1": ("mA", "b1"), "A2": ("mA", "b2"), "B1": ("mB", "b1"), "C1": ("mC", "b2"), "X1": ("mX", None)}

@@ -19,6 +19,8 @@ from seed.demo import seed_demo
 from services import planning, trajectories
 from services.permissions import PermissionDenied, Principal
 
+pytestmark = pytest.mark.db  # opens databases of its own (real files, fresh schemas)
+
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def db(request, tmp_path_factory):

@@ -57,6 +57,8 @@ from services.areas import area_options, find_area_key  # noqa: E402
 from services.migrate import alembic_config, upgrade  # noqa: E402
 from services.report import overview_report  # noqa: E402
 
+pytestmark = pytest.mark.db  # a real PostgreSQL server (scripts/pg-test-server.sh)
+
 TODAY = date(2026, 11, 23)
 AS_OF = [date(2026, 11, 23), date(2025, 6, 30)]
 # (area name or None for the whole country, sector)

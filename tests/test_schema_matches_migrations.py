@@ -24,6 +24,8 @@ import settings
 from models.db import make_engine
 from services.migrate import alembic_config, upgrade
 
+pytestmark = pytest.mark.db  # opens databases of its own (real files, fresh schemas)
+
 PG_URL = os.environ.get("VIOS_TEST_POSTGRES_URL")
 
 

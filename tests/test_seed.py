@@ -35,6 +35,8 @@ from seed.demo import seed_demo
 from seed.scale import seed_scale
 from services.migrate import upgrade
 
+pytestmark = pytest.mark.db  # opens databases of its own (real files, fresh schemas)
+
 TODAY = date(2026, 11, 23)
 ALL_TABLES = (Province, Region, Municipality, Board, School, Organisation, Contact, Partnership, Tranche, Trajectory,
               PhaseEvent)
