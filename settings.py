@@ -2,6 +2,8 @@
 
 DATABASE_URL   SQLAlchemy URL; default: SQLite file instance/vios.db next to this file.
 VIOS_INSTANCE  folder for the SQLite file and other local state (default: ./instance).
+VIOS_DB_BUSY_TIMEOUT  seconds a SQLite write waits for another writer before the user is told the
+               database is busy (default 15).
 """
 from __future__ import annotations
 
@@ -32,3 +34,10 @@ def sqlalchemy_url(url: str) -> str:
     elif url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     return url
+
+
+def sqlite_busy_timeout() -> float:
+    try:
+        return max(0.0, float(os.environ.get("VIOS_DB_BUSY_TIMEOUT", "15")))
+    except ValueError:
+        return 15.0

@@ -59,3 +59,43 @@ def test_page_layout_turns_refusals_into_the_same_dutch_page(dash_app):
         assert "niet gevonden" in str(layout(wat="weg"))
         assert "Geen toegang" in str(layout(gebied="nl"))
         assert "ok" in str(layout())
+
+
+def test_a_busy_database_gets_a_dutch_message_and_nothing_is_saved(dash_app, tmp_path, monkeypatch):
+    """Another writer holds SQLite's lock: the callback's answer says so in Dutch, no 500, nothing half-done."""
+    import sqlite3
+
+    from dash import Input, Output
+    from sqlalchemy import select
+
+    from models import Province
+    from models.db import make_engine, session_scope
+    from services.migrate import upgrade
+    from web.request_context import BUSY, page_callback
+
+    admin = _principal(dash_app, "beheerder")
+    url = f"sqlite:///{tmp_path / 'busy.db'}"
+    monkeypatch.setenv("VIOS_DB_BUSY_TIMEOUT", "0.2")
+    upgrade(make_engine(url))
+    monkeypatch.setenv("DATABASE_URL", url)
+
+    @page_callback(Output("busy-out", "children"), Input("busy-in", "n_clicks"), on_refusal=lambda m: m)
+    def write(request, _n):
+        request.session.add(Province(name="Busyland"))
+        request.session.flush()
+        return "opgeslagen"
+
+    holder = sqlite3.connect(tmp_path / "busy.db")
+    holder.execute("BEGIN IMMEDIATE")  # the other writer (a long import)
+    try:
+        with dash_app.server.test_request_context("/"):
+            flask.g.principal = admin
+            assert write(1, "") == BUSY
+    finally:
+        holder.rollback()
+        holder.close()
+    with dash_app.server.test_request_context("/"):
+        flask.g.principal = admin
+        assert write(1, "") == "opgeslagen"  # once the other writer is done, the same save goes through
+    with session_scope() as session:
+        assert session.scalars(select(Province).where(Province.name == "Busyland")).all() != []

@@ -23,6 +23,7 @@ import dash_bootstrap_components as dbc
 import flask
 from dash import State, html
 from dash.exceptions import PreventUpdate
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from components.heading import scope_heading
@@ -36,6 +37,8 @@ from services.permissions import PermissionDenied, Principal
 from web.login import current_principal
 
 NOT_LOGGED_IN = "U bent niet ingelogd."
+BUSY = ("De database is bezig met een andere wijziging (bijvoorbeeld een grote import). Er is niets opgeslagen; "
+        "probeer het over een ogenblik opnieuw.")
 # The selection's URL parameters (the compare date is read by the pages that compare).
 SELECTION_PARAMS = ("gebied", "sector", "peildatum", "vergelijk")
 Refusal = PermissionDenied | NotFound
@@ -147,6 +150,13 @@ def refusal_message(exc: Refusal) -> str:
     return str(exc)
 
 
+def is_busy(exc: OperationalError) -> bool:
+    """Another writer holds the database (SQLite's lock; PostgreSQL's lock timeout or deadlock)."""
+    text = str(exc.orig).lower()
+    return any(s in text for s in ("database is locked", "database table is locked", "lock timeout",
+                                   "could not obtain lock", "deadlock detected"))
+
+
 def refusal_alert(exc: Refusal, id_: str = "access-denied") -> dbc.Alert:
     return dbc.Alert(refusal_message(exc), color="danger", id=id_)
 
@@ -162,6 +172,11 @@ def page_layout(title: str) -> Callable[[Callable[[Request], Any]], Callable[...
                     return build(request)
             except (PermissionDenied, NotFound) as exc:
                 return html.Div([html.H2(title, className="h4 mb-3"), refusal_alert(exc)])
+            except OperationalError as exc:
+                if not is_busy(exc):
+                    raise
+                return html.Div([html.H2(title, className="h4 mb-3"),
+                                 dbc.Alert(BUSY, color="warning", id="database-busy")])
         return layout
     return decorate
 
@@ -171,8 +186,8 @@ def page_callback(*dependencies: Any, on_refusal: Callable[[str], Any] | None = 
     """`dash.callback` whose function gets the request context first: `fn(request, *values)`.
 
     The URL's search is added as the last State, so the selection always comes from the URL.
-    A refusal (not logged in, no access, not found) is answered with `on_refusal(message)`
-    (the callback's outputs); without it the outputs stay as they are.
+    A refusal (not logged in, no access, not found) or a database busy with another writer is
+    answered with `on_refusal(message)` (the callback's outputs); without it the outputs stay as they are.
     """
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(fn)
@@ -182,8 +197,14 @@ def page_callback(*dependencies: Any, on_refusal: Callable[[str], Any] | None = 
                 with request_context(search) as request:
                     return fn(request, *inputs)
             except (PermissionDenied, NotFound) as exc:
-                if on_refusal is None:
-                    raise PreventUpdate from None
-                return on_refusal(refusal_message(exc))
-        return dash.callback(*dependencies, State("url", "search"), **kwargs)(run)
+                message = refusal_message(exc)
+            except OperationalError as exc:  # the transaction was rolled back: nothing half-done
+                if not is_busy(exc):
+                    raise
+                message = BUSY
+            if on_refusal is None:
+                raise PreventUpdate
+            return on_refusal(message)
+        dash.callback(*dependencies, State("url", "search"), **kwargs)(run)
+        return run  # callable directly (benchmarks, tests): run(*inputs, url_search)
     return decorate
