@@ -16,7 +16,6 @@ from components.inputs import dropdown
 from domain.vocab import SECTORS
 from services.auth import ROLE_LABELS
 from services.permissions import Principal
-from web.login import CSRF_FIELD
 
 
 def visible_pages(pages: Iterable[dict[str, Any]], principal: Principal | None) -> list[dict[str, Any]]:
@@ -26,7 +25,9 @@ def visible_pages(pages: Iterable[dict[str, Any]], principal: Principal | None) 
             and (page.get("roles") is None or (principal is not None and principal.role in page["roles"]))]
 
 
-def navbar(pages: Iterable[dict[str, Any]], principal: Principal | None = None, csrf_token: str = "") -> dbc.Navbar:
+def navbar(pages: Iterable[dict[str, Any]], principal: Principal | None = None,
+           csrf: tuple[str, str] = ("", "")) -> dbc.Navbar:
+    """The navigation; csrf = (form field name, token) for the logout form."""
     links = [
         dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact",
                                 id={"type": "nav-link", "path": page["relative_path"]}))
@@ -36,13 +37,13 @@ def navbar(pages: Iterable[dict[str, Any]], principal: Principal | None = None, 
         dbc.Container([
             dbc.NavbarBrand("Veilig in en om School", href="/", className="fw-semibold"),
             dbc.Nav(links, navbar=True, className="me-auto"),
-            _user_menu(principal, csrf_token),
+            _user_menu(principal, csrf),
         ], fluid=True),
         color="primary", dark=True, className="mb-0",
     )
 
 
-def _user_menu(principal: Principal | None, csrf_token: str) -> html.Div:
+def _user_menu(principal: Principal | None, csrf: tuple[str, str]) -> html.Div:
     if principal is None:
         return html.Div()
     name = principal.display_name or principal.username
@@ -51,7 +52,7 @@ def _user_menu(principal: Principal | None, csrf_token: str) -> html.Div:
                   className="text-white small me-2"),
         # A plain form: the browser posts it, Flask clears the session and redirects to /login.
         html.Form([
-            dcc.Input(type="hidden", name=CSRF_FIELD, value=csrf_token, id="logout-csrf"),
+            dcc.Input(type="hidden", name=csrf[0], value=csrf[1], id="logout-csrf"),
             html.Button("Uitloggen", type="submit", id="logout-button", className="btn btn-outline-light btn-sm"),
         ], action="/logout", method="POST", className="d-inline m-0"),
     ], className="d-flex align-items-center")

@@ -29,7 +29,7 @@ def layout() -> html.Div:
     return html.Div([
         dcc.Location(id="url", refresh="callback-nav"),
         shell.navbar(dash.page_registry.values(), principal,
-                     login.csrf_token() if principal is not None else ""),
+                     (login.CSRF_FIELD, login.csrf_token() if principal is not None else "")),
         shell.scope_bar(options, default, clock.today()),
         dbc.Container(dash.page_container, fluid=True, className="py-3"),
     ])
