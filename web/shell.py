@@ -31,7 +31,11 @@ def layout() -> html.Div:
         shell.navbar(dash.page_registry.values(), principal,
                      (login.CSRF_FIELD, login.csrf_token() if principal is not None else "")),
         shell.scope_bar(options, default, clock.today()),
-        dbc.Container(dash.page_container, fluid=True, className="py-3"),
+        # While another page loads, the old one is dimmed under a spinner (not left as if it were the new one).
+        dbc.Container(dcc.Loading(dash.page_container, id="page-loading", type="circle", delay_show=250,
+                                  target_components={"_pages_content": "children"},
+                                  overlay_style={"visibility": "visible", "opacity": 0.4}),
+                      fluid=True, className="py-3"),
     ])
 
 
