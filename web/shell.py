@@ -2,7 +2,7 @@
 the scope bar, the navigation links and the URL in step. The URL is the one source of the selection."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote, urlencode
 
 import dash
@@ -33,7 +33,9 @@ def layout() -> html.Div:
         shell.scope_bar(options, default, clock.today()),
         # While another page loads, the old one is dimmed under a spinner (not left as if it were the new one).
         dbc.Container(dcc.Loading(dash.page_container, id="page-loading", type="circle", delay_show=250,
-                                  target_components={"_pages_content": "children"},
+                                  # dash's generated TypedDict for this prop has no keys: a cast
+                                  target_components=cast(dcc.Loading.TargetComponents,
+                                                         {"_pages_content": "children"}),
                                   overlay_style={"visibility": "visible", "opacity": 0.4}),
                       fluid=True, className="py-3"),
     ])
