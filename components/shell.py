@@ -39,7 +39,7 @@ def navbar(pages: Iterable[dict[str, Any]], principal: Principal | None = None,
             dbc.Nav(links, navbar=True, className="me-auto"),
             _user_menu(principal, csrf),
         ], fluid=True),
-        color="primary", dark=True, className="mb-0",
+        color="primary", dark=True, className="mb-0 vios-navbar", id="navbar",
     )
 
 
@@ -75,10 +75,10 @@ def scope_bar(options: list[dict[str, str]], default: str | None, today: date) -
                          html.Div(dcc.DatePickerSingle(id="scope-date", date=today.isoformat(),
                                                        display_format="DD-MM-YYYY", first_day_of_week=1,
                                                        clearable=False, placeholder="dd-mm-jjjj"))], md=2),
-                dbc.Col(dbc.Button("Vandaag", id="scope-today", color="secondary", outline=True, size="sm"),
+                dbc.Col(dbc.Button("Vandaag", id="scope-today", color="dark", outline=True, size="sm"),
                         md=1, className="d-flex align-items-end"),
             ], className="g-2 align-items-end"),
             fluid=True,
         ),
-        className="bg-light border-bottom py-2",
+        className="bg-light border-bottom py-2", id="scope-bar",
     )

@@ -14,21 +14,22 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from review_server import PATHS, chromium, demo_server, login, open_page
-
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-4.14.1.min.js"
+
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 ROLES = ["beheerder", "coordinator", "stuurgroeplid", "bestuurder"]
 
 
-def audit(driver: Any) -> list[dict[str, Any]]:
-    """The axe violations of the page shown now (each: id, impact, help, nodes)."""
+def audit(driver: Any, include: list[str] | None = None) -> list[dict[str, Any]]:
+    """The axe violations of the page shown now (each: id, impact, help, nodes); with include only
+    within those CSS selectors."""
     driver.execute_script(AXE.read_text(encoding="utf-8"))
     result = driver.execute_async_script(
         "const done = arguments[arguments.length - 1];"
-        "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}})"
+        "const context = arguments[1] ? {include: arguments[1].map(s => [s])} : document;"
+        "axe.run(context, {runOnly: {type: 'tag', values: arguments[0]}})"
         ".then(r => done(JSON.stringify(r.violations))).catch(e => done(JSON.stringify({error: String(e)})));",
-        TAGS)
+        TAGS, include)
     violations = json.loads(result)
     if isinstance(violations, dict):
         raise RuntimeError(violations["error"])
@@ -36,6 +37,8 @@ def audit(driver: Any) -> list[dict[str, Any]]:
 
 
 def main() -> int:
+    from review_server import PATHS, chromium, demo_server, login, open_page
+
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", default="1440x1000")
     parser.add_argument("--details", action="store_true")
