@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import TypedDict
 
 from domain.certification import (
@@ -70,7 +71,16 @@ def certificates_of(facts: SchoolFacts) -> list[Certificate]:
     """Every certificate of the school in its facts (one per 'certified' event), oldest first.
     The definitions at a date (certificate_status, current_certificate) ignore later ones."""
     certified_dates = [e.on for events in facts.trajectories.values() for e in events if e.phase == "certified"]
-    return certificates_from_events(certified_dates, facts.validity_months)
+    if not certified_dates:
+        return []
+    return list(_certificates(tuple(certified_dates), facts.validity_months))
+
+
+@lru_cache(maxsize=65536)
+def _certificates(certified_dates: tuple[date, ...], validity_months: int) -> tuple[Certificate, ...]:
+    """certificates_from_events, remembered: a pure function of immutable values (dates, months), so a
+    series of dates or a second request derives each school's certificates once."""
+    return tuple(certificates_from_events(certified_dates, validity_months))
 
 
 def school_status(facts: SchoolFacts, as_of: date) -> SchoolStatus:

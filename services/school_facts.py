@@ -5,20 +5,31 @@ as-of date; optionally only what a user may read) with its municipality, its reg
 certification settings and its phase events up to the as-of date. domain.overview turns these
 facts into statuses and counts; the overview, report, comparison, planning and trajectory
 services all start from here, so their figures agree.
+
+The facts are cached per process, keyed by the database, the data version (models.DataVersion: one
+number that database triggers raise on every insert, update and delete of school, municipality,
+region, trajectory and phaseevent, whoever writes), the query's WHERE clauses (scope, sector, the
+user's filter) and the dates. The version is read first, in the request's own transaction, so a
+cached entry never holds data older than its version; a write (in any worker or process) makes
+every later request load afresh. Callers get a new list of shared SchoolFacts: read them, never
+change them. A database without the data_version table is never cached.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Hashable
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import inspect, or_, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
 from domain.certification import Event
 from domain.overview import SchoolFacts
 from domain.scope import Scope
-from models import Municipality, PhaseEvent, Region, School, Trajectory
+from models import DataVersion, Municipality, PhaseEvent, Region, School, Trajectory
 from services.permissions import Principal, school_filter_for
 
 
@@ -52,6 +63,63 @@ def school_facts(session: Session, scope: Scope, principal: Principal | None = N
         filters += school_filter_for(principal)
     # Core execution on the connection: skips the ORM's per-row loading machinery.
     conn = session.connection()
+    version = data_version(conn) if school_id is None else None  # one school: quick, not worth an entry
+    if version is None:
+        return _load(conn, filters, scope.as_of)
+    key = _cache_key(conn, version, filters, scope.as_of)
+    with _LOCK:
+        cached = _CACHE.get(key)
+        if cached is not None:
+            _CACHE.move_to_end(key)
+            return list(cached)
+    facts = _load(conn, filters, scope.as_of)
+    with _LOCK:
+        _CACHE[key] = tuple(facts)
+        while len(_CACHE) > CACHE_ENTRIES:
+            _CACHE.popitem(last=False)
+    return facts
+
+
+# (database, data version, compiled WHERE clauses with their parameters, as-of date) -> the facts.
+# Per process and only ever correct entries (a new version is a new key); bounded, least recently
+# used dropped first. One national scope at 8,000 schools is a few MB.
+CACHE_ENTRIES = 12
+_CACHE: OrderedDict[Hashable, tuple[SchoolFacts, ...]] = OrderedDict()
+_LOCK = threading.Lock()
+_VERSIONED: set[str] = set()  # databases known to have the data_version table
+
+
+def data_version(conn: Connection) -> int | None:
+    """The data version of the database (see models.DataVersion); None without the table."""
+    url = conn.engine.url.render_as_string(hide_password=False)
+    if url not in _VERSIONED:
+        if not inspect(conn).has_table(DataVersion.__tablename__):
+            return None
+        _VERSIONED.add(url)
+    value = conn.execute(select(col(DataVersion.version)).where(col(DataVersion.id) == 1)).scalar()
+    return int(value) if value is not None else None
+
+
+def clear_cache() -> None:
+    """Forget every cached school facts (for benchmarks and tests that time or compare a cold load)."""
+    with _LOCK:
+        _CACHE.clear()
+
+
+def _cache_key(conn: Connection, version: int, filters: list[ColumnElement[bool]], as_of: date) -> Hashable:
+    compiled = [clause.compile(dialect=conn.dialect) for clause in filters]
+    where = tuple((str(c), tuple(sorted((k, _hashable(v)) for k, v in c.params.items()))) for c in compiled)
+    return conn.engine.url.render_as_string(hide_password=False), version, where, as_of
+
+
+def _hashable(value: object) -> Hashable:
+    if isinstance(value, list | tuple | set | frozenset):
+        return tuple(_hashable(v) for v in value)
+    assert isinstance(value, Hashable)
+    return value
+
+
+def _load(conn: Connection, filters: list[ColumnElement[bool]], as_of: date) -> list[SchoolFacts]:
     school_rows = conn.execute(
         select(col(School.id), col(School.code), col(School.name), col(School.sector), col(Municipality.cbs_code),
                col(Municipality.name), col(Region.validity_months), col(Region.expiring_window_months),
@@ -72,7 +140,7 @@ def school_facts(session: Session, scope: Scope, principal: Principal | None = N
         .join(Trajectory, col(PhaseEvent.trajectory_id) == col(Trajectory.id))
         .join(School, col(Trajectory.school_id) == col(School.id))
         .join(Municipality, col(School.municipality_id) == col(Municipality.id))
-        .where(*filters, col(PhaseEvent.on) <= scope.as_of)
+        .where(*filters, col(PhaseEvent.on) <= as_of)
     ).all()
     grouped: dict[int, dict[int, list[Event]]] = defaultdict(lambda: defaultdict(list))
     for school_id, trajectory_id, phase, on, recorded_at, event_id in event_rows:

@@ -1,0 +1,247 @@
+"""Benchmark in the browser: every page at country, province and region scope, in headless Chromium.
+
+    python bench/browser_timing.py [--schools 8000 [16000 32000]] [--pages / /gemeenten] [--json out.json]
+
+For each number of schools: seeds the national set (`vios seed scale --schools N`) into a temporary
+SQLite file, adds a beheerder, serves the app (`vios serve`, the Werkzeug server, in a subprocess; pass
+--server-cmd to use another one, e.g. gunicorn, with {port} in it), logs in through the login form in
+headless Chromium (selenium + Debian chromium, as tests/conftest.py), opens every page at country
+(heel Nederland), province (Zuid-Holland) and region (Haaglanden) scope, and reads each callback's
+timing from the browser's Resource Timing (entries for /_dash-update-component):
+
+- server ms: responseStart - requestStart of one callback request (on loopback: the server's time
+  to answer, without the browser's queueing of requests);
+- total ms: the entry's duration (queueing in the browser included);
+- data s: from navigation start until the last callback's answer arrived (responseEnd), read once
+  the page is quiet (no component loading, no new callback answer for --quiet seconds).
+
+The table gives the ratio to the budget of issue 16: 100 ms per callback (p95 of server time) and 1 s
+until a page's data is complete. Nothing is asserted: rerun after a change and compare.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+TODAY = "2026-11-23"
+PAGES = {"/": "Overzicht", "/certificering": "Certificering", "/gemeenten": "Gemeenten", "/netwerk": "Netwerk",
+         "/planning": "Planning"}
+PROVINCE, REGION = "Zuid-Holland", "Haaglanden"
+USERNAME, PASSWORD = "bench-admin", "Bench-Kx7m-pQ3w-Rt9v"
+CALLBACK_BUDGET_MS, PAGE_BUDGET_S = 100.0, 1.0
+
+# Callback entries of this navigation and whether any component still waits for one.
+_STATE_JS = """
+const e = performance.getEntriesByType('resource').filter(r => r.name.includes('_dash-update-component'));
+return {
+  count: e.length,
+  loading: document.querySelectorAll('[data-dash-is-loading="true"]').length,
+  ready: document.readyState,
+  entries: e.map(r => ({start: r.startTime, requestStart: r.requestStart, responseStart: r.responseStart,
+                        end: r.responseEnd, duration: r.duration})),
+};
+"""
+
+
+@dataclass
+class Row:
+    page: str
+    scope: str
+    schools: int            # schools in the scope
+    dataset: int            # schools in the national set
+    callbacks: int
+    server_median_ms: float
+    server_p95_ms: float
+    server_worst_ms: float
+    total_worst_ms: float
+    data_s: float
+
+
+def _vios(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
+    code = "import sys; from cli.main import main; sys.exit(main(sys.argv[1:]))"
+    done = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, env=env, input=stdin, text=True,
+                          capture_output=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"vios {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _environment(folder: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(DATABASE_URL=f"sqlite:///{folder / 'vios.db'}", VIOS_INSTANCE=str(folder / "instance"),
+               VIOS_TODAY=TODAY, PYTHONPATH=str(ROOT))
+    return env
+
+
+def prepare(folder: Path, schools: int) -> tuple[dict[str, str], dict[str, tuple[str, int]]]:
+    """Seed the national set and a beheerder; (environment, scope label -> (area key, schools in scope))."""
+    env = _environment(folder)
+    started = time.perf_counter()
+    _vios(env, "seed", "scale", "--schools", str(schools), "--today", TODAY)
+    print(f"# seeded {schools} schools in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    _vios(env, "user", "add", USERNAME, "--role", "beheerder", "--password-stdin", stdin=PASSWORD + "\n")
+    with sqlite3.connect(folder / "vios.db") as db:
+        def one(sql: str, *params: object) -> int:
+            return int(db.execute(sql, params).fetchone()[0])
+
+        active = "(s.active = 1 OR s.inactive_since > ?)"
+        province = one("SELECT id FROM province WHERE name = ?", PROVINCE)
+        region = one("SELECT id FROM region WHERE name = ?", REGION)
+        scopes = {
+            "heel Nederland": ("nl", one(f"SELECT count(*) FROM school s WHERE {active}", TODAY)),
+            f"provincie {PROVINCE}": (f"p{province}", one(
+                f"SELECT count(*) FROM school s JOIN municipality m ON s.municipality_id = m.id "
+                f"WHERE {active} AND m.province_id = ?", TODAY, province)),
+            f"regio {REGION}": (f"r{region}", one(
+                f"SELECT count(*) FROM school s JOIN municipality m ON s.municipality_id = m.id "
+                f"WHERE {active} AND m.region_id = ?", TODAY, region)),
+        }
+    return env, scopes
+
+
+def serve(env: dict[str, str], port: int, server_cmd: str | None) -> subprocess.Popen[bytes]:
+    if server_cmd:
+        command = server_cmd.format(port=port, python=sys.executable).split()
+    else:
+        code = "import sys; from cli.main import main; sys.exit(main(sys.argv[1:]))"
+        command = [sys.executable, "-c", code, "serve", "--port", str(port)]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2).read()
+            return process
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError("the server stopped") from None
+            time.sleep(0.3)
+    process.terminate()
+    raise RuntimeError("the server did not start within 60 s")
+
+
+def browser() -> Any:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = os.environ.get("DASH_TEST_CHROMEPATH") or "/usr/bin/chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000"):
+        options.add_argument(arg)
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def login(driver: Any, base: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(f"{base}/login")
+    WebDriverWait(driver, 30).until(ec.presence_of_element_located((By.ID, "login-username"))).send_keys(USERNAME)
+    driver.find_element(By.ID, "login-password").send_keys(PASSWORD)
+    driver.find_element(By.ID, "login-submit").click()
+    WebDriverWait(driver, 30).until(lambda d: "/login" not in d.current_url)
+
+
+def open_page(driver: Any, url: str, quiet: float, timeout: float) -> list[dict[str, float]]:
+    """Open url and wait until its callbacks are done; the callback entries of that navigation."""
+    driver.get(url)
+    deadline = time.monotonic() + timeout
+    last_count, last_change = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        state = driver.execute_script(_STATE_JS)
+        if state["count"] != last_count or state["loading"] or state["ready"] != "complete":
+            last_count, last_change = state["count"], time.monotonic()
+        elif time.monotonic() - last_change >= quiet:
+            return list(state["entries"])
+        time.sleep(0.1)
+    print(f"# {url}: still loading after {timeout:.0f} s", file=sys.stderr)
+    return list(driver.execute_script(_STATE_JS)["entries"])
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, int(round(0.95 * len(ordered) + 0.5)) - 1))]
+
+
+def measure(driver: Any, base: str, dataset: int, scopes: dict[str, tuple[str, int]], pages: list[str],
+            quiet: float, timeout: float) -> list[Row]:
+    rows = []
+    for path in pages:
+        for label, (area, n) in scopes.items():
+            entries = open_page(driver, f"{base}{path}?gebied={area}&peildatum={TODAY}", quiet, timeout)
+            server = [e["responseStart"] - e["requestStart"] for e in entries] or [0.0]
+            rows.append(Row(PAGES.get(path, path), label, n, dataset, len(entries), statistics.median(server),
+                            _p95(server), max(server), max((e["duration"] for e in entries), default=0.0),
+                            max((e["end"] for e in entries), default=0.0) / 1000))
+    return rows
+
+
+def print_table(rows: list[Row]) -> None:
+    head = (f"{'page':<14}{'scope':<26}{'schools':>8}{'cb':>4}{'median ms':>10}{'p95 ms':>8}{'worst ms':>9}"
+            f"{'x budget':>9}{'data s':>8}{'x budget':>9}")
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        print(f"{r.page:<14}{r.scope:<26}{r.schools:>8}{r.callbacks:>4}{r.server_median_ms:>10.0f}"
+              f"{r.server_p95_ms:>8.0f}{r.server_worst_ms:>9.0f}{r.server_p95_ms / CALLBACK_BUDGET_MS:>9.1f}"
+              f"{r.data_s:>8.2f}{r.data_s / PAGE_BUDGET_S:>9.1f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--schools", type=int, nargs="+", default=[8000], help="national set sizes (8000 16000 32000)")
+    parser.add_argument("--pages", nargs="+", default=list(PAGES), help="page paths")
+    parser.add_argument("--rounds", type=int, default=1, help="open every page this often (after one warm-up)")
+    parser.add_argument("--quiet", type=float, default=1.5, help="seconds without a new answer: the page is done")
+    parser.add_argument("--timeout", type=float, default=180, help="seconds per page at most")
+    parser.add_argument("--server-cmd", default=None, help="serve with this command ({port}, {python} filled in)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the rows as JSON here")
+    args = parser.parse_args(argv)
+    all_rows: list[Row] = []
+    for n in args.schools:
+        with tempfile.TemporaryDirectory(prefix="vios-browser-bench-") as tmp:
+            env, scopes = prepare(Path(tmp), n)
+            port = _free_port()
+            server = serve(env, port, args.server_cmd)
+            driver = browser()
+            try:
+                base = f"http://127.0.0.1:{port}"
+                login(driver, base)
+                open_page(driver, f"{base}/?gebied=nl&peildatum={TODAY}", args.quiet, args.timeout)  # warm-up
+                rows: list[Row] = []
+                for _ in range(args.rounds):
+                    rows = measure(driver, base, n, scopes, args.pages, args.quiet, args.timeout)
+                all_rows += rows
+            finally:
+                driver.quit()
+                server.terminate()
+                server.wait(timeout=30)
+        print(f"\n## national set of {n} schools (server: {args.server_cmd or 'vios serve (Werkzeug)'})")
+        print_table(rows)
+        sys.stdout.flush()
+    if args.json:
+        args.json.write_text(json.dumps([asdict(r) for r in all_rows], indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

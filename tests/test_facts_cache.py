@@ -1,0 +1,151 @@
+"""The cached school facts give exactly the figures of `vios report --json`, and every write is seen at once.
+
+services.school_facts caches the facts per data version (models.DataVersion, raised by database
+triggers on every write to school, municipality, region, trajectory and phaseevent). These tests run
+the national-scale generator at a few hundred schools, compare the figures a warm process computes
+(cached, and through overview_since's one load for two dates) with `vios report --json` in a fresh
+process, and check that writes of every kind (ORM, Core, raw SQL) change the figures immediately.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+import vios_cli
+from sqlalchemy import func, select, text
+from sqlmodel import Session, col
+
+from domain.scope import Scope
+from models import Municipality, PhaseEvent, Region, School, Trajectory, table_of
+from models.db import make_engine
+from services import school_facts as facts_module
+from services.report import overview_report, overview_since
+
+pytestmark = pytest.mark.db  # opens databases of its own
+
+TODAY = date(2026, 11, 23)
+DATES = (date(2023, 3, 31), date(2025, 6, 30), date(2026, 2, 28), TODAY)
+
+
+@pytest.fixture(scope="module")
+def national(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("facts-cache") / "national.db"
+    result = vios_cli.run(db, "seed", "scale", "--schools", "400", "--today", TODAY.isoformat())
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+@pytest.fixture
+def session(tmp_path, national):
+    copy = tmp_path / "copy.db"  # writes stay in this test
+    with sqlite3.connect(national) as source, sqlite3.connect(copy) as target:
+        source.backup(target)  # also what is still in the -wal file
+    engine = make_engine(f"sqlite:///{copy}")
+    with Session(engine) as s:
+        yield s
+    engine.dispose()
+
+
+def _region(session: Session) -> tuple[int, str]:
+    """The region with the most schools."""
+    row = session.execute(
+        select(col(Region.id), col(Region.name)).join(Municipality, col(Municipality.region_id) == col(Region.id))
+        .join(School, col(School.municipality_id) == col(Municipality.id))
+        .group_by(col(Region.id), col(Region.name)).order_by(func.count(col(School.id)).desc())).first()
+    assert row is not None
+    return int(row[0]), str(row[1])
+
+
+def _json(report: object) -> object:
+    return json.loads(json.dumps(report))
+
+
+def test_fc001_cached_figures_equal_vios_report_json(national):
+    engine = make_engine(f"sqlite:///{national}")
+    try:
+        with Session(engine) as session:
+            region_id, region_name = _region(session)
+            facts_module.clear_cache()
+            for as_of in DATES:
+                for scope, area in ((Scope(as_of=as_of), ()), (Scope(as_of=as_of, region_id=region_id),
+                                                               ("--region", region_name))):
+                    # the command line in a process of its own: a cold computation
+                    shown = vios_cli.run(national, "report", "--as-of", as_of.isoformat(), *area, "--json", real=True)
+                    assert shown.returncode == 0, shown.stderr
+                    expected = json.loads(shown.stdout)
+                    assert expected["totals"]["schools"] > 0
+                    first = overview_report(session, scope)
+                    again = overview_report(session, scope)  # from the cache
+                    assert _json(first) == expected
+                    assert _json(again) == expected
+                    # the overview page's one load for two dates gives the report at each
+                    now, _ = overview_since(session, scope, TODAY, None)
+                    assert _json(now) == expected
+    finally:
+        engine.dispose()
+
+
+def _figures(session: Session, scope: Scope) -> object:
+    return _json(overview_report(session, scope))
+
+
+def _cold(session: Session, scope: Scope) -> object:
+    facts_module.clear_cache()
+    return _figures(session, scope)
+
+
+def test_fc002_every_kind_of_write_is_seen_at_once(session):
+    region_id, _ = _region(session)
+    scope = Scope(as_of=TODAY, region_id=region_id)
+    before = _figures(session, scope)
+    _figures(session, scope)  # cached now
+
+    # raw SQL: a school leaves the register
+    school_id = session.scalar(select(col(School.id)).join(Municipality).where(
+        col(Municipality.region_id) == region_id, col(School.active).is_(True)).order_by(col(School.id)))
+    session.execute(text("UPDATE school SET active = 0, inactive_since = '2026-01-01' WHERE id = :id"),
+                    {"id": school_id})
+    after = _figures(session, scope)
+    assert after["totals"]["schools"] == before["totals"]["schools"] - 1
+    assert after == _cold(session, scope)
+
+    # the ORM: the region's validity changes every certificate's expiry
+    region = session.get(Region, region_id)
+    assert region is not None
+    region.validity_months = 6
+    session.add(region)
+    session.flush()
+    shorter = _figures(session, scope)
+    assert shorter["totals"]["valid_certificates"] < after["totals"]["valid_certificates"]
+    assert shorter == _cold(session, scope)
+
+    # Core: the region's most recent phase event is deleted
+    event_id = session.scalar(
+        select(func.max(col(PhaseEvent.id))).join(Trajectory).join(School).join(Municipality)
+        .where(col(Municipality.region_id) == region_id))
+    assert event_id is not None
+    _figures(session, scope)
+    session.execute(table_of(PhaseEvent).delete().where(col(PhaseEvent.id) == event_id))
+    assert _figures(session, scope) == _cold(session, scope)
+    session.rollback()
+    assert _figures(session, scope) == before  # the rolled-back writes are gone, and so are their figures
+
+
+def test_fc003_the_data_version_rises_on_every_write(session):
+    def version() -> int:
+        return int(session.execute(text("SELECT version FROM data_version WHERE id = 1")).scalar_one())
+
+    statements = [
+        "UPDATE school SET name = name || ' ' WHERE id = (SELECT min(id) FROM school)",
+        "UPDATE municipality SET name = name || ' ' WHERE id = (SELECT min(id) FROM municipality)",
+        "UPDATE region SET expiring_window_months = 3 WHERE id = (SELECT min(id) FROM region)",
+        "UPDATE trajectory SET school_id = school_id WHERE id = (SELECT min(id) FROM trajectory)",
+        "DELETE FROM phaseevent WHERE id = (SELECT max(id) FROM phaseevent)",
+    ]
+    for sql in statements:
+        seen = version()
+        session.execute(text(sql))
+        assert version() > seen, sql
