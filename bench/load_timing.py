@@ -1,7 +1,7 @@
 """Load benchmark: N concurrent logged-in users clicking through every page of the production server.
 
     python bench/load_timing.py [--users 50] [--seconds 120] [--workers W] [--threads T]
-                                [--postgres-url URL] [--redis-url URL] [--fail-on-errors]
+                                [--pause S] [--postgres-url URL] [--redis-url URL] [--fail-on-errors]
 
 For each database (SQLite always; PostgreSQL when --postgres-url or VIOS_TEST_POSTGRES_URL is set, then
 with Redis for the cache and background jobs when --redis-url or VIOS_TEST_REDIS_URL is set) it seeds the
@@ -91,7 +91,7 @@ def postgres_database(server_url: str) -> Iterator[str]:
         admin.dispose()
 
 
-def user_loop(base_url: str, deadline: float, results: Results) -> None:
+def user_loop(base_url: str, deadline: float, results: Results, pause: float = 0.0) -> None:
     user = User(base_url)
     started = time.perf_counter()
     try:
@@ -108,8 +108,9 @@ def user_loop(base_url: str, deadline: float, results: Results) -> None:
     paths = page_paths(shell)
     while time.monotonic() < deadline:
         for path in paths:
-            if time.monotonic() >= deadline:
+            if time.monotonic() + pause >= deadline:
                 return
+            time.sleep(pause)  # a person reads the page before the next click
             requests_of_page = open_page(user, path, shell)
             while True:
                 t0 = time.perf_counter()
@@ -124,10 +125,10 @@ def user_loop(base_url: str, deadline: float, results: Results) -> None:
                 results.add(path, time.perf_counter() - t0, ok, f"{output[:60]} {response.status_code}")
 
 
-def run_load(base_url: str, users: int, seconds: float) -> tuple[Results, float]:
+def run_load(base_url: str, users: int, seconds: float, pause: float = 0.0) -> tuple[Results, float]:
     results = Results()
     deadline = time.monotonic() + seconds
-    threads = [threading.Thread(target=user_loop, args=(base_url, deadline, results), daemon=True)
+    threads = [threading.Thread(target=user_loop, args=(base_url, deadline, results, pause), daemon=True)
                for _ in range(users)]
     started = time.monotonic()
     for thread in threads:
@@ -167,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--users", type=int, default=50)
     p.add_argument("--seconds", type=float, default=120)
+    p.add_argument("--pause", type=float, default=0.0,
+                   help="seconds each user waits before opening the next page (0: clicking without pause)")
     p.add_argument("--workers", type=int, default=settings.default_workers())
     p.add_argument("--threads", type=int, default=settings.default_threads())
     p.add_argument("--postgres-url", default=os.environ.get("VIOS_TEST_POSTGRES_URL"))
@@ -185,7 +188,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.postgres_url:
         extra = {"REDIS_URL": args.redis_url} if args.redis_url else {}
         runs.append(("gunicorn + PostgreSQL" + (" + Redis" if args.redis_url else ""), args.postgres_url, extra))
-    print(f"{args.users} gebruikers, {args.seconds:.0f} s, {args.workers} workers x {args.threads} threads, "
+    print(f"{args.users} gebruikers, {args.seconds:.0f} s, pauze {args.pause:g} s, "
+          f"{args.workers} workers x {args.threads} threads, "
           f"{os.cpu_count()} kernen; server en gebruikers op deze machine (127.0.0.1)")
     failed = False
     for title, pg_url, extra in runs:
@@ -195,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
             env = {**base_env, **extra, "VIOS_INSTANCE": str(tmp / f"instance-{name}")}
             server = Server(url, tmp / f"server-{name}.log", workers=args.workers, threads=args.threads, env=env)
             with server:
-                results, elapsed = run_load(server.url, args.users, args.seconds)
+                results, elapsed = run_load(server.url, args.users, args.seconds, args.pause)
             print_table(f"{title} ({args.workers} workers x {args.threads} threads)", results, elapsed)
             failed = failed or sum(results.errors.values()) > 0 or not results.times
     return 1 if failed and args.fail_on_errors else 0

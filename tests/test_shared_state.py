@@ -139,8 +139,8 @@ def test_forged_job_handles_are_refused():
 def test_a_background_callback_runs_in_a_real_celery_worker(monkeypatch, tmp_path):
     env = {**os.environ, "REDIS_URL": REDIS_URL, "PYTHONPATH": os.pathsep.join([str(TESTS), str(TESTS.parent)])}
     celery = Path(sys.executable).parent / "celery"
-    worker = subprocess.Popen([str(celery), "-A", "background_app:celery", "worker", "--pool=solo",
-                               "--loglevel=INFO", "--without-gossip", "--without-mingle", "-n", f"test{os.getpid()}@%h"],
+    worker = subprocess.Popen([str(celery), "-A", "background_app:celery", "worker", "--pool=solo", "--loglevel=INFO",
+                               "--without-gossip", "--without-mingle", "-n", f"test{os.getpid()}@%h"],
                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         monkeypatch.setenv("REDIS_URL", REDIS_URL)
