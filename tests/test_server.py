@@ -114,3 +114,4 @@ def test_gunicorn_options_from_the_command_line():
     options = web_server.gunicorn_options(host="::1", port=8050, workers=3, threads=4)
     assert options["bind"] == ["[::1]:8050"] and options["workers"] == 3 and options["threads"] == 4
     assert options["worker_class"] == "gthread" and options["graceful_timeout"] > 0
+    assert options["keepalive"] > 60  # longer than the proxy keeps idle connections: no resets

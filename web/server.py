@@ -136,7 +136,9 @@ def gunicorn_options(*, host: str, port: int, workers: int, threads: int) -> dic
         "worker_class": "gthread",
         "timeout": WORKER_TIMEOUT,
         "graceful_timeout": GRACEFUL_SECONDS,
-        "keepalive": 5,
+        # Idle keep-alive connections stay open longer than a proxy or browser keeps them (nginx: 60 s):
+        # otherwise a request sent as the server closes the connection is reset (seen with 5 s under load).
+        "keepalive": 75,
         "accesslog": None,       # our own request log (install_request_log) has the user
         "errorlog": "-",
         "loglevel": "info",
