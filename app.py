@@ -1,6 +1,9 @@
 """The Dash application: app shell (navigation, global scope bar) and the pages in pages/.
 
-Run with `vios serve` (migrates the database first) or `python app.py`.
+Run with `vios serve` (gunicorn; migrates the database first), or `vios serve --dev`.
+Shared by every worker: the secret key (sessions), the cache (web/cache.py: Redis when REDIS_URL is set,
+else instance/cache) and the background-callback manager (web/background.py: Celery with Redis, else
+diskcache). Open without login: /login, its stylesheet and /healthz (web/health.py).
 """
 from __future__ import annotations
 
@@ -10,7 +13,8 @@ import flask_bootstrap
 from dash import Dash
 from flask import send_from_directory
 
-from web import login, shell
+from web import background, cache, health, login, shell
+from web import server as web_server
 
 _BOOTSTRAP_DIR = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5" / "css"
 BOOTSTRAP_URL = "/vendor/bootstrap/bootstrap.min.css"
@@ -27,20 +31,24 @@ def create_app() -> Dash:
         update_title="",  # empty: the tab title stays while callbacks run (Dash treats "" like None)
         suppress_callback_exceptions=True,
         serve_locally=True,
+        background_callback_manager=background.background_manager(),
     )
 
     @app.server.route("/vendor/bootstrap/<path:filename>")
     def _bootstrap(filename: str):
         return send_from_directory(_BOOTSTRAP_DIR, filename, max_age=86400)
 
+    web_server.install_request_log(app.server)  # first: it times the whole request, the guard included
     login.install(app.server)
+    health.install(app.server)
+    cache.install(app.server)
     app.index_string = app.index_string.replace("<html>", '<html lang="nl">')
     app.layout = shell.layout  # per request: the navigation and areas depend on the user
     return app
 
 
 app = create_app()
-server = app.server
+server = app.server  # the Flask app, for WSGI servers (app:server)
 
 if __name__ == "__main__":
-    app.run(debug=False)
+    app.run(debug=False)  # the development server; production: `vios serve`

@@ -1,9 +1,16 @@
 """Run-time settings, read from the environment (never from git).
 
-DATABASE_URL   SQLAlchemy URL; default: SQLite file instance/vios.db next to this file.
-VIOS_INSTANCE  folder for the SQLite file and other local state (default: ./instance).
+DATABASE_URL     SQLAlchemy URL; default: SQLite file instance/vios.db next to this file.
+VIOS_INSTANCE    folder for the SQLite file and other local state (default: ./instance).
+REDIS_URL        Redis for the shared cache and the background jobs (Celery); unset: the filesystem
+                 (instance/cache) and local processes (diskcache in instance/background).
+VIOS_WORKERS     gunicorn worker processes (default: 2 x CPU cores + 1, at most 8); `vios serve --workers`.
+VIOS_THREADS     threads per worker (default 4); `vios serve --threads`.
 VIOS_DB_BUSY_TIMEOUT  seconds a SQLite write waits for another writer before the user is told the
-               database is busy (default 15).
+                 database is busy (default 15).
+VIOS_LOG_FORMAT  request log lines on stderr: "json" (default) or "logfmt"; "off" logs nothing.
+(The secret key, VIOS_SECRET_KEY, is read by services/secret_key.py; VIOS_HTTPS=1 by web/login.py;
+VIOS_TODAY by domain/clock.py.)
 """
 from __future__ import annotations
 
@@ -11,6 +18,7 @@ import os
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent
+LOG_FORMATS = ("json", "logfmt", "off")
 
 
 def instance_dir() -> Path:
@@ -41,3 +49,26 @@ def sqlite_busy_timeout() -> float:
         return max(0.0, float(os.environ.get("VIOS_DB_BUSY_TIMEOUT", "15")))
     except ValueError:
         return 15.0
+
+
+def redis_url() -> str | None:
+    """REDIS_URL, or None when the cache and background jobs stay on this machine."""
+    return os.environ.get("REDIS_URL", "").strip() or None
+
+
+def default_workers() -> int:
+    """VIOS_WORKERS, else gunicorn's rule of thumb 2 x cores + 1 (at most 8: each worker holds the whole app)."""
+    value = os.environ.get("VIOS_WORKERS", "").strip()
+    if value:
+        return int(value)
+    return min(2 * (os.cpu_count() or 1) + 1, 8)
+
+
+def default_threads() -> int:
+    value = os.environ.get("VIOS_THREADS", "").strip()
+    return int(value) if value else 4
+
+
+def log_format() -> str:
+    value = os.environ.get("VIOS_LOG_FORMAT", "json").strip().lower()
+    return value if value in LOG_FORMATS else "json"

@@ -1,4 +1,4 @@
-"""The data subcommands of `vios` (serve, db, seed, import-duo, import, export, template, report).
+"""The data subcommands of `vios` (db, seed, import-duo, import, export, template, report).
 
 Handlers parse nothing, validate little and call services. The database modules are imported by the
 handlers, so that building the parser (`vios --help`) stays fast.
@@ -30,12 +30,6 @@ if TYPE_CHECKING:
 
 
 def add_parsers(sub: Subcommands) -> None:
-    serve_p = sub.add_parser("serve", help="start de webapplicatie")
-    serve_p.add_argument("--host", default="127.0.0.1")
-    serve_p.add_argument("--port", type=int, default=8050)
-    serve_p.add_argument("--debug", action="store_true")
-    serve_p.set_defaults(handler=serve)
-
     db_p = sub.add_parser("db", help="database")
     db_p.add_argument("action", choices=["upgrade"])
     db_p.set_defaults(handler=db)
@@ -80,16 +74,6 @@ def add_parsers(sub: Subcommands) -> None:
     rep.add_argument("--sector", choices=SECTORS)
     rep.add_argument("--json", action="store_true", help="als JSON (standaard een tabel)")
     rep.set_defaults(handler=report)
-
-
-def serve(args: argparse.Namespace) -> int:
-    from services.migrate import upgrade
-
-    upgrade()
-    from app import app
-
-    app.run(host=args.host, port=args.port, debug=args.debug)
-    return EXIT_OK
 
 
 def db(args: argparse.Namespace) -> int:

@@ -8,13 +8,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli import commands, geo_commands, user_commands
+from cli import commands, geo_commands, serve_commands, user_commands
 from cli.common import EXIT_USAGE, Handler, UsageError
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="vios", description="Veilig in en om School: beheer en rapportage")
     sub = p.add_subparsers(dest="command", required=True)
+    serve_commands.add_parsers(sub)
     commands.add_parsers(sub)
     user_commands.add_parsers(sub)
     geo_commands.add_parsers(sub)

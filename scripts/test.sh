@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, browser tests in headless Chromium and PostgreSQL tests included.
-# Installs what it needs when missing: the venv, Chromium and chromedriver, PostgreSQL.
+# Installs what it needs when missing: the venv, Chromium and chromedriver, PostgreSQL, Redis.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup-env.sh"
 apt_updated=
@@ -31,6 +31,22 @@ if [ -z "${VIOS_TEST_POSTGRES_URL:-}" ]; then
   if ! source scripts/pg-test-server.sh; then
     export VIOS_TEST_POSTGRES_SKIP="scripts/test.sh could not install or start PostgreSQL (see its warnings)"
     echo "test.sh: WARNING: no PostgreSQL test server; the PostgreSQL tests will be SKIPPED." >&2
+  fi
+fi
+
+# Redis: the cache and Celery tests (tests/test_shared_state.py) use a throwaway server
+# (scripts/redis-test-server.sh, after the PostgreSQL one: its EXIT trap keeps theirs). A
+# VIOS_TEST_REDIS_URL already set is used as is.
+if [ -z "${VIOS_TEST_REDIS_URL:-}" ]; then
+  if ! command -v redis-server >/dev/null; then
+    echo "test.sh: installing Redis (Debian package 'redis-server') for the Redis tests" >&2
+    { [ -n "$apt_updated" ] || as_root apt-get update -qq; } &&
+      as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null ||
+      echo "test.sh: apt-get install redis-server failed" >&2
+  fi
+  if ! source scripts/redis-test-server.sh; then
+    export VIOS_TEST_REDIS_SKIP="scripts/test.sh could not install or start Redis (see its warnings)"
+    echo "test.sh: WARNING: no Redis test server; the Redis tests will be SKIPPED." >&2
   fi
 fi
 

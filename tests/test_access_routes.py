@@ -83,7 +83,7 @@ def _post(client, payload: dict):
 
 
 def test_every_route_refuses_anonymous_requests(dash_app, client, school_names):
-    open_routes = {"/login", "/vendor/bootstrap/x"}
+    open_routes = {"/login", "/vendor/bootstrap/x", "/healthz"}
     for method, path in _routes(dash_app):
         response = client.open(path, method=method)
         body = response.get_data(as_text=True)
@@ -97,6 +97,8 @@ def test_every_route_refuses_anonymous_requests(dash_app, client, school_names):
     assert client.get("/login").status_code == 200
     assert client.get("/vendor/bootstrap/bootstrap.min.css").status_code == 200
     assert client.get("/vendor/bootstrap/bootstrap.bundle.min.js").status_code == 401
+    # and the health check for load balancers, which says only whether the database is ready
+    assert set(client.get("/healthz").get_json()) == {"status", "database", "schema"}
 
 
 def test_every_callback_refuses_anonymous_requests(dash_app, client, school_names):

@@ -34,7 +34,7 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY", "Content-Security-Policy": "frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
 }
-OPEN_PATHS = frozenset({"/login", "/vendor/bootstrap/bootstrap.min.css"})
+OPEN_PATHS = frozenset({"/login", "/vendor/bootstrap/bootstrap.min.css", "/healthz"})
 SESSION_LIFETIME = timedelta(hours=8)  # a login lasts a working day, also with the browser left open
 LOGIN_FAILED = "Onbekende gebruikersnaam of onjuist wachtwoord, of het account is (tijdelijk) geblokkeerd."
 CSRF_FAILED = ("Het formulier is verlopen of ongeldig (beveiligingscode ontbreekt of klopt niet). "

@@ -1,0 +1,49 @@
+"""The cache shared by every worker (Flask-Caching): Redis when REDIS_URL is set, so that all workers on
+all machines share it; otherwise files in instance/cache, shared by the workers of this machine.
+
+Use it for results that are expensive to derive and keyed by their content (so never stale), e.g.
+    from web.cache import cache
+    value = cache.get(key); if value is None: value = compute(); cache.set(key, value, timeout=3600)
+Values must pickle. Outside a Flask app (CLI, tests without the app) `cache` is not initialised:
+use `get_or_compute`, which then just computes.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import flask
+from flask import Flask
+from flask_caching import Cache
+
+import settings
+
+T = TypeVar("T")
+DEFAULT_TIMEOUT = 3600
+KEY_PREFIX = "vios:"
+
+cache = Cache()
+
+
+def cache_config() -> dict[str, Any]:
+    url = settings.redis_url()
+    if url:
+        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": url, "CACHE_KEY_PREFIX": KEY_PREFIX,
+                "CACHE_DEFAULT_TIMEOUT": DEFAULT_TIMEOUT}
+    return {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(settings.instance_dir() / "cache"),
+            "CACHE_DEFAULT_TIMEOUT": DEFAULT_TIMEOUT, "CACHE_THRESHOLD": 5000}
+
+
+def install(server: Flask) -> None:
+    cache.init_app(server, config=cache_config())
+
+
+def get_or_compute(key: str, compute: Callable[[], T], timeout: int = DEFAULT_TIMEOUT) -> T:
+    """The cached value for key, else compute() (stored for next time, by any worker)."""
+    if not flask.has_app_context() or "cache" not in flask.current_app.extensions:
+        return compute()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=timeout)
+    return value
