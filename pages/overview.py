@@ -9,7 +9,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from components.charts import GRAPH_CONFIG, coverage_chart, expiring_chart, phase_distribution_chart
+from components.charts import GRAPH_CONFIG, coverage_chart, expiring_chart, status_phase_chart
 from components.compare_date import compare_picker
 from components.grid import DEFAULT_COLUMN, change_column, grid_options
 from components.kpi import kpi_card
@@ -61,8 +61,8 @@ def layout(request: Request) -> html.Div:
         heading,
         _cards(report, changes, f"sinds {format_nl(compare_with)}"),
         dbc.Row([
-            dbc.Col(dcc.Graph(id="ov-phase-chart", figure=phase_distribution_chart(report["phase_distribution"],
-                                                                                   changes.phase_distribution),
+            dbc.Col(dcc.Graph(id="ov-phase-chart", figure=status_phase_chart(report["status_by_phase"],
+                                                                             changes.status_by_phase),
                               config=GRAPH_CONFIG), lg=6),
             dbc.Col(dcc.Graph(id="ov-expiry-chart", figure=expiring_chart(report["expiring_per_quarter"],
                                                                           changes.expiring_per_quarter),
@@ -92,7 +92,8 @@ def _cards(report: OverviewReport, changes: OverviewChanges, since: str) -> dbc.
         kpi_card("ov-kpi-schools", "Scholen", str(totals["schools"]), "actieve schoolvestigingen",
                  change=change("schools")),
         kpi_card("ov-kpi-valid", "Geldig gecertificeerd", str(totals["valid_certificates"]),
-                 "", "success", change=change("valid_certificates")),
+                 f"waarvan {totals['expiring_soon']} binnenkort verloopt", "success",
+                 change=change("valid_certificates")),
         kpi_card("ov-kpi-coverage", "Dekking", pct(totals["coverage"]), "van alle actieve scholen", "success",
                  change=change("coverage")),
         kpi_card("ov-kpi-in-trajectory", "In traject", str(totals["in_trajectory"]), in_progress or "geen",

@@ -20,12 +20,13 @@ from domain.overview import (
     school_status,
 )
 from domain.scope import Scope
+from domain.status_phase import StatusPhase, matrix_delta, status_by_phase
 from services.areas import scope_label
 from services.permissions import Principal
 from services.school_facts import school_facts
 
 # The JSON document of `vios report --json`: as_of, scope, totals, municipalities, expiring_per_quarter,
-# phase_distribution.
+# phase_distribution, status_by_phase (certificate status -> trajectory phase -> schools, domain.status_phase).
 OverviewReport = dict[str, Any]
 
 
@@ -43,6 +44,7 @@ def _report(scope: Scope, area: str, statuses: Iterable[SchoolStatus]) -> Overvi
         "municipalities": figures_per_municipality(statuses),
         "expiring_per_quarter": expiring_per_quarter(statuses, scope.as_of),
         "phase_distribution": phase_distribution(statuses),
+        "status_by_phase": status_by_phase(statuses),
     }
 
 
@@ -59,6 +61,7 @@ class OverviewChanges:
     municipalities: dict[str, FigureChanges]       # cbs_code -> changes (the municipalities of the as-of date)
     phase_distribution: dict[str, int]
     expiring_per_quarter: dict[str, int]           # quarter -> count at the compare date
+    status_by_phase: StatusPhase
 
 
 def overview_changes(now: OverviewReport, then: OverviewReport) -> OverviewChanges:
@@ -68,6 +71,7 @@ def overview_changes(now: OverviewReport, then: OverviewReport) -> OverviewChang
         municipalities=municipality_deltas(now["municipalities"], then["municipalities"]),
         phase_distribution=distribution_deltas(now["phase_distribution"], then["phase_distribution"]),
         expiring_per_quarter={q["quarter"]: q["count"] for q in then["expiring_per_quarter"]},
+        status_by_phase=matrix_delta(now["status_by_phase"], then["status_by_phase"]),
     )
 
 
