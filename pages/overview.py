@@ -13,6 +13,7 @@ from components.charts import GRAPH_CONFIG, coverage_chart, expiring_chart, stat
 from components.compare_date import compare_picker
 from components.grid import DEFAULT_COLUMN, change_column, grid_options
 from components.kpi import kpi_card
+from components.report_download import report_button
 from components.theme import pct, signed
 from domain.dates import format_nl
 from domain.scope import COMPARE_PARAM, scope_query
@@ -58,7 +59,7 @@ def layout(request: Request) -> html.Div:
     heading = html.Div([request.heading(TITLE),
                         *[dbc.Alert(w, color="warning", className="py-1", id="ov-compare-warning")
                           for w in choice.warnings],
-                        compare_picker("ov", choice, scope.as_of), events_link])
+                        compare_picker("ov", choice, scope.as_of), events_link, report_button("ov")])
     if not report["totals"]["schools"]:
         return html.Div([heading, dbc.Alert(
             "Er zijn geen actieve scholen in deze selectie op deze peildatum. Kies een ander gebied of een "

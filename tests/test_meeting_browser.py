@@ -67,3 +67,54 @@ def test_meet101_a_meeting_becomes_the_compare_date_that_follows_the_peildatum(d
     duo.wait_for_contains_text("#ov-compare-text", "sinds 01-06-2026", timeout=20)
     assert "vergelijk=2026-06-01" in duo.driver.current_url
     assert duo.get_logs() == []
+
+
+def _downloaded_pdf_text(duo, timeout: float = 60) -> str:
+    import time
+    from pathlib import Path
+
+    from pypdf import PdfReader
+
+    folder = Path(duo.download_path)
+    end = time.time() + timeout
+    while time.time() < end:
+        done = [p for p in folder.glob("*.pdf")]
+        if done and not list(folder.glob("*.crdownload")):
+            text = " ".join(page.extract_text() for page in PdfReader(str(done[0])).pages)
+            done[0].unlink()
+            return " ".join(text.split())
+        time.sleep(0.3)
+    raise AssertionError("no PDF downloaded")
+
+
+def test_meet102_the_pdf_download_holds_the_numbers_of_the_page(duo):
+    area = region_key("Maastricht-Heuvelland")
+    duo.wait_for_page(f"{duo.server_url}/?gebied={area}&peildatum={DEMO_TODAY.isoformat()}&vergelijk=2026-06-01")
+    duo.wait_for_element("#ov-kpi-schools", timeout=20)
+    cards = {k: duo.find_element(f"#ov-kpi-{k}").text for k in ("schools", "valid", "expired", "in-trajectory")}
+    click(duo, '[id*="report-pdf"]')
+    duo.wait_for_contains_text('[id*="report-status"]', "PDF gemaakt", timeout=60)
+    text = _downloaded_pdf_text(duo)
+    assert "Vergeleken met: 01-06-2026" in text and "Peildatum: 23-11-2026" in text
+    assert f"Scholen (actieve vestigingen) {cards['schools']} " in text
+    assert f"Geldig gecertificeerd {cards['valid']} " in text
+    assert f"Verlopen {cards['expired']} " in text and f"In traject {cards['in-trajectory']} " in text
+
+    # Gemeenten: the table's figures are in the PDF's municipalities table
+    duo.wait_for_page(f"{duo.server_url}/gemeenten?gebied={area}&peildatum={DEMO_TODAY.isoformat()}")
+    cell = '#cmp-grid .ag-row[row-id="{code}"] .ag-cell[col-id="{col}"]'
+    with session_scope() as session:
+        from services.municipality_comparison import comparison
+        region_id, _ = parse_area_key(area)
+        data = comparison(session, Scope(DEMO_TODAY, region_id=region_id), date(2026, 8, 23), None, quarters=0,
+                          with_points=False)
+    first = data.municipalities[0]
+    duo.wait_for_text_to_equal(cell.format(code=first.cbs_code, col="schools"), str(first.schools), timeout=20)
+    click(duo, '[id*="report-pdf"]')
+    duo.wait_for_contains_text('[id*="report-status"]', "PDF gemaakt", timeout=60)
+    text = _downloaded_pdf_text(duo)
+    for m in data.municipalities:
+        shown = [duo.find_element(cell.format(code=m.cbs_code, col=c)).text for c in
+                 ("schools", "schools_delta", "valid_certificates", "valid_certificates_delta")]
+        assert f"{m.name} {shown[0]} ({shown[1]}) {shown[2]} ({shown[3]})".replace("\u2212", "-") in text, m.name
+    assert duo.get_logs() == []

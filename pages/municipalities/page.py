@@ -10,6 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components.compare_date import compare_picker
+from components.report_download import report_button
 from pages.municipalities import _ids as ids
 from pages.municipalities._changes import what_changed
 from pages.municipalities._charts import chart_data, charts
@@ -36,7 +37,7 @@ def layout(request: Request) -> html.Div:
     data = comparison(request.session, scope, compare_with, request.principal, quarters=QUARTERS, with_points=False)
     parts = [request.heading(TITLE),
              *[dbc.Alert(w, color="warning", className="py-1", id=ids.COMPARE_WARNING) for w in choice.warnings],
-             compare_picker(ids.PICKER, choice, scope.as_of),
+             compare_picker(ids.PICKER, choice, scope.as_of), report_button(ids.PICKER),
              meetings_card(request.session, request.principal, scope, choice)]
     if not data.totals["schools"]:
         return html.Div(parts + [dbc.Alert("Er zijn geen actieve scholen in deze selectie op deze peildatum.",
