@@ -53,7 +53,8 @@ def status_phase_chart(matrix: StatusPhase, changes: StatusPhase | None = None) 
         colour: str | list[str] = (PHASE_COLOURS[key] if key != NO_TRAJECTORY
                                    else [STATUS_COLOURS[s] for s in statuses])
         fig.add_trace(go.Bar(
-            x=x, y=counts, name=PHASE_KEY_LABELS[key], marker={"color": colour}, meta=key,
+            x=x, y=counts, name=PHASE_KEY_LABELS[key] + (" (kleur van de status)" if key == NO_TRAJECTORY else ""),
+            marker={"color": colour}, meta=key,
             customdata=statuses,
             hovertemplate="%{x} – " + PHASE_KEY_LABELS[key].lower() + ": %{y} scholen<extra></extra>",
         ))
@@ -61,10 +62,14 @@ def status_phase_chart(matrix: StatusPhase, changes: StatusPhase | None = None) 
     for label, status, total in zip(x, statuses, totals, strict=True):
         change = sum(changes[status].values()) if changes is not None else None
         fig.add_annotation(x=label, y=total, text=_with_change(total, change), showarrow=False, yshift=10)
-    fig.update_layout(barmode="stack", legend={"title": {"text": "Trajectfase"}, "traceorder": "normal"})
     fig.update_yaxes(rangemode="tozero", tickformat="d", range=[0, max(totals + [1]) * 1.15])
-    return chart_layout(fig, "Scholen naar certificaatstatus (balk) en trajectfase (kleur); elke school één keer",
-                        "Certificaatstatus op de peildatum", "Aantal scholen")
+    chart_layout(fig, "Scholen naar certificaatstatus en trajectfase<br><sup>balk = certificaatstatus, kleur = "
+                 "lopende trajectfase; elke school één keer</sup>", "", "Aantal scholen", height=440)
+    fig.update_layout(barmode="stack", margin={"t": 70},
+                      legend={"title": {"text": "Trajectfase"}, "traceorder": "normal", "orientation": "h",
+                              "y": -0.25, "x": 0, "yanchor": "top"})
+    fig.update_xaxes(tickangle=0, tickvals=x, ticktext=[t.replace(" (", "<br>(").replace(", ", ",<br>") for t in x])
+    return fig
 
 
 def expiring_chart(per_quarter: Sequence[Mapping[str, Any]], previous: dict[str, int] | None = None) -> go.Figure:
@@ -77,8 +82,8 @@ def expiring_chart(per_quarter: Sequence[Mapping[str, Any]], previous: dict[str,
         hovertemplate="%{x}: %{y} certificaten verlopen<extra></extra>",
     ))
     fig.update_yaxes(rangemode="tozero", tickformat="d")
-    return chart_layout(fig, "Geldige certificaten op de peildatum, naar kwartaal waarin ze verlopen (komende 2 jaar)",
-                        "Kwartaal", "Aantal certificaten")
+    return chart_layout(fig, "Certificaten die verlopen, per kwartaal<br><sup>geldige certificaten op de peildatum, "
+                        "komende twee jaar</sup>", "Kwartaal", "Aantal certificaten")
 
 
 def coverage_chart(municipalities: Sequence[Mapping[str, Any]]) -> go.Figure:

@@ -20,7 +20,7 @@ from services import network
 from services.areas import scope_label
 from services.municipality_comparison import MunicipalityComparison, comparison
 from services.permissions import Principal
-from services.trajectories import ExpiryRow, expiry_list, forecast
+from services.trajectories import CertificationReads, ExpiryRow, forecast
 
 # The command line reads everything (like `vios report`); the network reads want a principal.
 COMMAND_LINE = Principal(0, "cli", "beheerder")
@@ -102,8 +102,9 @@ def meeting_report(session: Session, scope: Scope, choice: CompareChoice,
             for n in weak_networks[:WEAK_LIMIT]]
     regions = _regions_in(session, scope)
     forecasts = [forecast(session, r, scope.as_of, principal, quarters=FORECAST_QUARTERS) for r in regions]
+    reads = CertificationReads(session, scope, principal)   # the school facts once for both expiry lists
     return MeetingReport(
         area=scope_label(session, scope), scope=scope, choice=choice, generated_at=clock.now(), data=data,
-        expiring_6=expiry_list(session, scope, 6, principal), expiring_12=expiry_list(session, scope, 12, principal),
+        expiring_6=reads.expiring(6), expiring_12=reads.expiring(12),
         weak=weak, weak_total=len(weak_networks), forecast=_summed_forecast(forecasts), forecast_regions=len(regions))
 

@@ -37,6 +37,10 @@ PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 1.6 * cm
 WIDTH = PAGE_WIDTH - 2 * MARGIN
 COVERAGE_CHUNK = 40
+# Long lists in print: the most recent events and the soonest expiries; the complete lists are on the
+# pages (Gemeenten, Certificering) and in `vios report --since --json`.
+MAX_EVENTS = 300
+MAX_EXPIRIES = 150
 STYLES = getSampleStyleSheet()
 BODY = ParagraphStyle("body", parent=STYLES["BodyText"], fontSize=9.5, leading=12)
 SMALL = ParagraphStyle("small", parent=BODY, fontSize=8, leading=10, textColor=colors.HexColor("#555555"))
@@ -117,8 +121,9 @@ def status_phase_drawing(matrix: dict[str, dict[str, int]]) -> Drawing:
         y = chart.y + chart.height * total / chart.valueAxis.valueMax + 3
         drawing.add(String(chart.x + step * (j + 0.5), y, str(total), fontSize=8, textAnchor="middle"))
     legend = Legend()
-    legend.x, legend.y = WIDTH - 140, 220
+    legend.x, legend.y = chart.x + chart.width + 15, 225
     legend.fontSize, legend.dx, legend.dy, legend.deltay = 7, 7, 7, 10
+    legend.columnMaximum, legend.alignment = 12, "right"
     legend.colorNamePairs = [(colors.HexColor(PHASE_COLOURS[k]) if k != NO_TRAJECTORY else colors.HexColor("#9e9e9e"),
                               text(PHASE_KEY_LABELS[k] + (" (kleur van de status)" if k == NO_TRAJECTORY else "")))
                              for k in keys]
@@ -250,11 +255,16 @@ def _changes(r: MeetingReport) -> list[Flowable]:
                f"vernieuwing, {k['phase']} faseovergang(en), {k['partnership_started']} samenwerking(en) gestart, "
                f"{k['partnership_ended']} beëindigd.")
     rows: list[list[Any]] = [["Datum", "Gebeurtenis", "BRIN", "School", "Gemeente", "Wat"]]
-    for c in r.data.changes:
+    shown = r.data.changes[-MAX_EVENTS:]
+    for c in shown:
         rows.append([format_nl(c.on), CHANGE_KINDS[c.kind], c.school_code, cell(c.school_name),
                      cell(c.municipality_name), cell(change_what(c))])
     widths = [0.1, 0.15, 0.07, 0.27, 0.14, 0.27]
     parts: list[Flowable] = [para(f"Veranderingen sinds {r.choice.label}", H2), para(summary)]
+    if len(shown) < len(r.data.changes):
+        parts.append(para(f"De lijst toont de {len(shown)} meest recente van {len(r.data.changes)} gebeurtenissen "
+                          "(oudste eerst); de volledige lijst staat op Gemeenten en in `vios report --since --json`.",
+                          SMALL))
     if len(rows) > 1:
         parts.append(_table(rows, [WIDTH * w for w in widths]))
     else:
@@ -262,19 +272,23 @@ def _changes(r: MeetingReport) -> list[Flowable]:
     return [*parts, PageBreak()]
 
 
-def _expiry_table(rows: list[ExpiryRow]) -> Flowable:
+def _expiry_table(rows: list[ExpiryRow]) -> list[Flowable]:
     if not rows:
-        return para("Geen.", SMALL)
+        return [para("Geen.", SMALL)]
     data: list[list[Any]] = [["Verloopt op", "BRIN", "School", "Gemeente", "Heraudit gepland"]]
     data += [[format_nl(e.expires_on), e.code, cell(e.name), cell(e.municipality), cell(e.planned_in or "nee")]
-             for e in rows]
-    return _table(data, [WIDTH * w for w in (0.12, 0.08, 0.34, 0.18, 0.28)])
+             for e in rows[:MAX_EXPIRIES]]
+    table = _table(data, [WIDTH * w for w in (0.12, 0.08, 0.34, 0.18, 0.28)])
+    if len(rows) <= MAX_EXPIRIES:
+        return [table]
+    return [table, para(f"... en nog {len(rows) - MAX_EXPIRIES} (de volledige lijst staat op Certificering).",
+                        SMALL)]
 
 
 def _expiring(r: MeetingReport) -> list[Flowable]:
     return [para("Certificaten die verlopen", H2),
-            para(f"Binnen 6 maanden ({len(r.expiring_6)})", STYLES["Heading3"]), _expiry_table(r.expiring_6),
-            para(f"Binnen 12 maanden ({len(r.expiring_12)})", STYLES["Heading3"]), _expiry_table(r.expiring_12),
+            para(f"Binnen 6 maanden ({len(r.expiring_6)})", STYLES["Heading3"]), *_expiry_table(r.expiring_6),
+            para(f"Binnen 12 maanden ({len(r.expiring_12)})", STYLES["Heading3"]), *_expiry_table(r.expiring_12),
             PageBreak()]
 
 
