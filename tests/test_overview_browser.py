@@ -131,3 +131,21 @@ def test_ov004_status_and_phase_chart_adds_up_to_the_cards(duo):
             assert in_trajectory == cards["in-trajectory"], (area, as_of)
             assert count["never"] == totals["never_certified"]
     assert duo.get_logs() == []
+
+
+def test_ov005_printing_gives_the_content_without_navigation(duo):
+    """Issue 14: assets/print.css: in print the navigation, selectors and buttons are gone, the content stays."""
+    area = region_key("Maastricht-Heuvelland")
+    duo.wait_for_page(f"{duo.server_url}/?gebied={area}&peildatum={DEMO_TODAY.isoformat()}")
+    duo.wait_for_element("#ov-phase-chart .main-svg", timeout=20)
+    assert duo.find_element("nav.navbar").is_displayed()
+    duo.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert not duo.find_element("nav.navbar").is_displayed()
+        assert not duo.find_element("#scope-area").is_displayed()
+        assert not duo.find_element('[id*="report-pdf"]').is_displayed()
+        for shown in ("#ov-kpi-schools", "#ov-phase-chart", "#ov-municipality-grid", "#scope-description"):
+            assert duo.find_element(shown).is_displayed(), shown
+    finally:
+        duo.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    assert duo.get_logs() == []
