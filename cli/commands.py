@@ -73,6 +73,11 @@ def add_parsers(sub: Subcommands) -> None:
     area.add_argument("--province", help="naam van de provincie")
     rep.add_argument("--sector", choices=SECTORS)
     rep.add_argument("--json", action="store_true", help="als JSON (standaard een tabel)")
+    rep.add_argument("--since", type=date_arg, default=None,
+                     help="vergelijk met deze datum (vorige vergadering): voegt 'changes' toe aan de JSON")
+    rep.add_argument("--pdf", type=Path, default=None, metavar="BESTAND",
+                     help="schrijf het verslag voor de stuurgroepvergadering als PDF (standaard vergeleken met "
+                          "de laatste vergadering vóór de peildatum, anders drie maanden eerder)")
     rep.set_defaults(handler=report)
 
 
@@ -204,8 +209,11 @@ def report(args: argparse.Namespace) -> int:
     from models.db import session_scope
     from services.areas import find_area_key
     from services.migrate import upgrade
-    from services.report import overview_report
+    from services.report import overview_report, report_since
 
+    as_of = args.as_of or clock.today()
+    if args.since is not None and args.since >= as_of:
+        raise UsageError(f"--since ({args.since.isoformat()}) moet vóór de peildatum ({as_of.isoformat()}) liggen")
     upgrade()
     with session_scope() as session:
         region_id = province_id = None
@@ -216,14 +224,40 @@ def report(args: argparse.Namespace) -> int:
                 kind = "regio" if args.region else "provincie"
                 raise UsageError(f"onbekende {kind} '{name}'")
             region_id, province_id = parse_area_key(key)
-        scope = Scope(as_of=args.as_of or clock.today(), region_id=region_id, province_id=province_id,
-                      sector=args.sector)
-        data = overview_report(session, scope)
+        scope = Scope(as_of=as_of, region_id=region_id, province_id=province_id, sector=args.sector)
+        if args.pdf is not None:
+            _write_pdf(session, scope, args.since, args.pdf)
+            if not args.json:
+                return EXIT_OK
+        data = report_since(session, scope, args.since)[0] if args.since else overview_report(session, scope)
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         _print_table(data)
     return EXIT_OK
+
+
+def _write_pdf(session: Session, scope: Any, since: Any, path: Path) -> None:
+    import time
+
+    from domain.compare_choice import choose_compare_date
+    from services.meeting_report import meeting_report
+    from services.meeting_report_pdf import build_pdf
+    from services.meetings import compare_choice
+
+    started = time.perf_counter()
+    choice = (choose_compare_date(since.isoformat(), scope.as_of, [m for m in _meeting_dates(session, scope)])
+              if since is not None else compare_choice(session, scope, {}))
+    content, pages = build_pdf(meeting_report(session, scope, choice))
+    path.write_bytes(content)
+    print(f"PDF geschreven naar {path}: {pages} pagina's, vergeleken met {choice.label} "
+          f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)
+
+
+def _meeting_dates(session: Session, scope: Any) -> list[Any]:
+    from services.meetings import meetings_of
+
+    return [m.held_on for m in meetings_of(session, scope)]
 
 
 def _print_table(data: dict[str, Any]) -> None:

@@ -7,7 +7,15 @@ from typing import Any
 import plotly.graph_objects as go
 from dash import dcc
 
-from components.theme import DISTRIBUTION_COLOURS, DISTRIBUTION_LABELS, DISTRIBUTION_ORDER, FONT, signed
+from components.theme import FONT, PHASE_COLOURS, STATUS_COLOURS, signed
+from domain.status_phase import (
+    NO_TRAJECTORY,
+    PHASE_KEY_LABELS,
+    PHASE_KEYS,
+    STATUS_BAR_LABELS,
+    STATUS_ORDER,
+    StatusPhase,
+)
 
 
 def chart_layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int = 360) -> go.Figure:
@@ -31,18 +39,37 @@ def _with_change(value: int, change: int | None) -> str:
     return str(value) if change is None else f"{value} ({signed(change)})"
 
 
-def phase_distribution_chart(distribution: dict[str, int], changes: dict[str, int] | None = None) -> go.Figure:
-    """With changes (category -> change since the compare date) the bar texts show them."""
-    cats = [c for c in DISTRIBUTION_ORDER if distribution.get(c) or (changes or {}).get(c)]
-    fig = go.Figure(go.Bar(
-        y=[DISTRIBUTION_LABELS[c] for c in cats], x=[distribution.get(c, 0) for c in cats], orientation="h",
-        marker_color=[DISTRIBUTION_COLOURS[c] for c in cats],
-        text=[_with_change(distribution.get(c, 0), changes.get(c, 0) if changes is not None else None)
-              for c in cats],
-        textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{x} scholen<extra></extra>",
-    ))
-    fig.update_yaxes(autorange="reversed")
-    return chart_layout(fig, "Scholen naar fase en certificaatstatus", "Aantal scholen", "")
+def status_phase_chart(matrix: StatusPhase, changes: StatusPhase | None = None) -> go.Figure:
+    """One bar per certificate status (each school once), split by trajectory phase (domain.status_phase):
+    the bars add up to the schools, 'geldig' + 'verloopt binnenkort' to the valid certificates, and the
+    blue segments to the schools in trajectory. With changes: each bar's change since the compare date."""
+    statuses = list(STATUS_ORDER)
+    x = [STATUS_BAR_LABELS[s] for s in statuses]
+    fig = go.Figure()
+    for key in PHASE_KEYS:
+        counts = [matrix[s][key] for s in statuses]
+        if key != NO_TRAJECTORY and not any(counts):
+            continue
+        colour: str | list[str] = (PHASE_COLOURS[key] if key != NO_TRAJECTORY
+                                   else [STATUS_COLOURS[s] for s in statuses])
+        fig.add_trace(go.Bar(
+            x=x, y=counts, name=PHASE_KEY_LABELS[key] + (" (kleur van de status)" if key == NO_TRAJECTORY else ""),
+            marker={"color": colour}, meta=key,
+            customdata=statuses,
+            hovertemplate="%{x} – " + PHASE_KEY_LABELS[key].lower() + ": %{y} scholen<extra></extra>",
+        ))
+    totals = [sum(matrix[s].values()) for s in statuses]
+    for label, status, total in zip(x, statuses, totals, strict=True):
+        change = sum(changes[status].values()) if changes is not None else None
+        fig.add_annotation(x=label, y=total, text=_with_change(total, change), showarrow=False, yshift=10)
+    fig.update_yaxes(rangemode="tozero", tickformat="d", range=[0, max(totals + [1]) * 1.15])
+    chart_layout(fig, "Scholen naar certificaatstatus en trajectfase<br><sup>balk = certificaatstatus, kleur = "
+                 "lopende trajectfase; elke school één keer</sup>", "", "Aantal scholen", height=440)
+    fig.update_layout(barmode="stack", margin={"t": 70},
+                      legend={"title": {"text": "Trajectfase"}, "traceorder": "normal", "orientation": "h",
+                              "y": -0.25, "x": 0, "yanchor": "top"})
+    fig.update_xaxes(tickangle=0, tickvals=x, ticktext=[t.replace(" (", "<br>(").replace(", ", ",<br>") for t in x])
+    return fig
 
 
 def expiring_chart(per_quarter: Sequence[Mapping[str, Any]], previous: dict[str, int] | None = None) -> go.Figure:
@@ -55,8 +82,8 @@ def expiring_chart(per_quarter: Sequence[Mapping[str, Any]], previous: dict[str,
         hovertemplate="%{x}: %{y} certificaten verlopen<extra></extra>",
     ))
     fig.update_yaxes(rangemode="tozero", tickformat="d")
-    return chart_layout(fig, "Certificaten die verlopen, per kwartaal (komende twee jaar)", "Kwartaal",
-                        "Aantal certificaten")
+    return chart_layout(fig, "Certificaten die verlopen, per kwartaal<br><sup>geldige certificaten op de peildatum, "
+                        "komende twee jaar</sup>", "Kwartaal", "Aantal certificaten")
 
 
 def coverage_chart(municipalities: Sequence[Mapping[str, Any]]) -> go.Figure:

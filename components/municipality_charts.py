@@ -12,8 +12,16 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from components.charts import chart_layout, coverage_chart
-from components.theme import DISTRIBUTION_COLOURS, DISTRIBUTION_LABELS, DISTRIBUTION_ORDER, FONT, signed
+from components.theme import FONT, PHASE_COLOURS, STATUS_COLOURS
 from domain.municipality_comparison import CoverageSeries, MunicipalityInfo, approach_matrix
+from domain.status_phase import (
+    NO_TRAJECTORY,
+    PHASE_KEY_LABELS,
+    PHASE_KEYS,
+    STATUS_BAR_LABELS,
+    STATUS_ORDER,
+    status_phase_from_figures,
+)
 from domain.vocab import APPROACH_ELEMENTS
 from services.municipality_comparison import MunicipalityRow
 
@@ -54,33 +62,43 @@ def coverage_bars(rows: Sequence[MunicipalityRow], target: str | None = None, pe
 
 def phase_bars(rows: Sequence[MunicipalityRow], percent: bool = False, target: str | None = None,
                peer_codes: Set[str] = NONE) -> go.Figure:
-    """Each municipality's schools by phase / certificate status, stacked; absolute or in percent."""
+    """Two facts per municipality, side by side (domain.status_phase): left its schools by certificate
+    status, right the same schools by trajectory phase. Each panel's bar adds up to the municipality's
+    schools; left 'geldig' + 'verloopt binnenkort' = its valid certificates, right the blue segments =
+    its schools in trajectory (the table's columns). Absolute or in percent of the schools."""
     rows = sorted(rows, key=lambda m: m.name, reverse=True)
     roles = [role_of(m.cbs_code, target, peer_codes) for m in rows]
     names = [_label(m.name, r) for m, r in zip(rows, roles, strict=True)]
     opacity = [0.35 if r == "other" else 1.0 for r in roles]
-    fig = go.Figure()
-    for category in DISTRIBUTION_ORDER:
-        counts = [m.distribution.get(category, 0) for m in rows]
-        if not any(counts):
-            continue
-        values = ([c / m.schools if m.schools else 0 for c, m in zip(counts, rows, strict=True)] if percent
-                  else counts)
-        changes = [signed(m.distribution_changes.get(category, 0)) for m in rows]
-        fig.add_trace(go.Bar(
-            y=names, x=values, orientation="h", name=DISTRIBUTION_LABELS[category],
-            marker={"color": DISTRIBUTION_COLOURS[category], "opacity": opacity},
-            customdata=list(zip(counts, changes, strict=True)),
-            hovertemplate="%{y}: %{customdata[0]} scholen " + DISTRIBUTION_LABELS[category].lower()
-                          + " (%{customdata[1]} sinds de vergelijkdatum)<extra></extra>",
-        ))
-    fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
+    margins = [status_phase_from_figures(m.figures) for m in rows]
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.04,
+                        subplot_titles=["Certificaatstatus", "Trajectfase"])
+    panels: list[tuple[int, str, Sequence[str], dict[str, str], dict[str, str]]] = [
+        (1, "status", STATUS_ORDER, STATUS_BAR_LABELS, STATUS_COLOURS),
+        (2, "phase", PHASE_KEYS, PHASE_KEY_LABELS, {**PHASE_COLOURS, NO_TRAJECTORY: "#e0e0e0"})]
+    for col, dimension, keys, labels, colours in panels:
+        for key in keys:
+            counts = [(by_status if dimension == "status" else by_phase).get(key, 0) for by_status, by_phase in margins]
+            if not any(counts):
+                continue
+            values = ([c / m.schools if m.schools else 0 for c, m in zip(counts, rows, strict=True)] if percent
+                      else counts)
+            fig.add_trace(go.Bar(
+                y=names, x=values, orientation="h", name=labels[key], legendgroup=dimension,
+                legendgrouptitle={"text": "Certificaatstatus" if dimension == "status" else "Trajectfase"},
+                marker={"color": colours[key], "opacity": opacity}, meta=f"{dimension}:{key}",
+                customdata=[[c, m.cbs_code] for c, m in zip(counts, rows, strict=True)],
+                hovertemplate="%{y}: %{customdata[0]} scholen " + labels[key].lower() + "<extra></extra>",
+            ), row=1, col=col)
+    fig.update_layout(barmode="stack", legend={"traceorder": "grouped"})
     if percent:
         fig.update_xaxes(tickformat=".0%", range=[0, 1])
-    return chart_layout(fig, "Scholen naar fase en certificaatstatus per gemeente" + (" (in procenten)" if percent
-                                                                                      else " (aantallen)"),
-                        "Aandeel van de scholen" if percent else "Aantal scholen", "",
-                        height=max(360, 24 * len(rows) + 160))
+    chart_layout(fig, "Scholen per gemeente: certificaatstatus en trajectfase, elke school één keer per kant"
+                 + (" (in procenten)" if percent else " (aantallen)"),
+                 "Aandeel van de scholen" if percent else "Aantal scholen", "",
+                 height=max(380, 24 * len(rows) + 180))
+    fig.update_xaxes(title={"text": "Aandeel van de scholen" if percent else "Aantal scholen"})
+    return fig
 
 
 def approach_heatmap(infos: Sequence[MunicipalityInfo], target: str | None = None,

@@ -9,13 +9,15 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from components.charts import GRAPH_CONFIG, coverage_chart, expiring_chart, phase_distribution_chart
+from components.charts import GRAPH_CONFIG, coverage_chart, expiring_chart, status_phase_chart
 from components.compare_date import compare_picker
 from components.grid import DEFAULT_COLUMN, change_column, grid_options
 from components.kpi import kpi_card
+from components.report_download import report_button
 from components.theme import pct, signed
 from domain.dates import format_nl
 from domain.scope import COMPARE_PARAM, scope_query
+from services.meetings import compare_choice
 from services.report import OverviewChanges, OverviewReport, overview_since
 from web.request_context import Request, page_layout
 
@@ -42,16 +44,22 @@ for _field in ("schools", "valid_certificates", "coverage_pct", "in_trajectory",
 
 @page_layout(TITLE)
 def layout(request: Request) -> html.Div:
-    scope, compare_with = request.scope, request.compare_with
+    scope = request.scope
+    choice = compare_choice(request.session, scope, request.query)
+    compare_with = choice.on
     report, changes = overview_since(request.session, scope, compare_with, request.principal)
     # the list of events in between is on the Gemeenten page (same scope and compare date)
-    events_href = f"/gemeenten{scope_query(scope)}&{COMPARE_PARAM}={compare_with.isoformat()}"
-    events_link = html.P([f"Welke scholen sinds {format_nl(compare_with)} zijn gecertificeerd, verlopen of van fase "
-                          "veranderd staat op ", dcc.Link("Gemeenten", id="ov-events-link", href=events_href), "."],
+    # an explicit compare date travels along; the default (a meeting or three months) is the same there
+    events_href = f"/gemeenten{scope_query(scope)}" + (f"&{COMPARE_PARAM}={compare_with.isoformat()}"
+                                                       if choice.explicit else "")
+    events_link = html.P([f"Welke scholen sinds {choice.label} zijn gecertificeerd, verlopen of van fase "
+                          "veranderd staat op ", dcc.Link("Gemeenten", id="ov-events-link", href=events_href),
+                          " (daar ook de vergaderingen van de stuurgroep)."],
                          className="small text-muted mt-n2")
     heading = html.Div([request.heading(TITLE),
-                        *[dbc.Alert(w, color="warning", className="py-1") for w in request.compare_warnings],
-                        compare_picker("ov", compare_with, scope.as_of), events_link])
+                        *[dbc.Alert(w, color="warning", className="py-1", id="ov-compare-warning")
+                          for w in choice.warnings],
+                        compare_picker("ov", choice, scope.as_of), events_link, report_button("ov")])
     if not report["totals"]["schools"]:
         return html.Div([heading, dbc.Alert(
             "Er zijn geen actieve scholen in deze selectie op deze peildatum. Kies een ander gebied of een "
@@ -61,8 +69,8 @@ def layout(request: Request) -> html.Div:
         heading,
         _cards(report, changes, f"sinds {format_nl(compare_with)}"),
         dbc.Row([
-            dbc.Col(dcc.Graph(id="ov-phase-chart", figure=phase_distribution_chart(report["phase_distribution"],
-                                                                                   changes.phase_distribution),
+            dbc.Col(dcc.Graph(id="ov-phase-chart", figure=status_phase_chart(report["status_by_phase"],
+                                                                             changes.status_by_phase),
                               config=GRAPH_CONFIG), lg=6),
             dbc.Col(dcc.Graph(id="ov-expiry-chart", figure=expiring_chart(report["expiring_per_quarter"],
                                                                           changes.expiring_per_quarter),
@@ -92,7 +100,8 @@ def _cards(report: OverviewReport, changes: OverviewChanges, since: str) -> dbc.
         kpi_card("ov-kpi-schools", "Scholen", str(totals["schools"]), "actieve schoolvestigingen",
                  change=change("schools")),
         kpi_card("ov-kpi-valid", "Geldig gecertificeerd", str(totals["valid_certificates"]),
-                 "", "success", change=change("valid_certificates")),
+                 f"waarvan {totals['expiring_soon']} binnenkort verloopt", "success",
+                 change=change("valid_certificates")),
         kpi_card("ov-kpi-coverage", "Dekking", pct(totals["coverage"]), "van alle actieve scholen", "success",
                  change=change("coverage")),
         kpi_card("ov-kpi-in-trajectory", "In traject", str(totals["in_trajectory"]), in_progress or "geen",

@@ -37,6 +37,7 @@ from domain.municipality_comparison import (
 from domain.overview import (
     Figures,
     MunicipalityFigures,
+    SchoolFacts,
     SchoolStatus,
     active_on,
     figures,
@@ -45,6 +46,7 @@ from domain.overview import (
     school_status,
 )
 from domain.scope import Scope
+from domain.status_phase import StatusPhase, matrix_delta, status_by_phase
 from models import Municipality, Organisation, Partnership, Province, Region, School
 from services.permissions import Principal, school_filter_for
 from services.school_facts import school_facts
@@ -102,6 +104,8 @@ class MunicipalityComparison:
     change_summary: ChangeSummary
     series: dict[str, CoverageSeries]     # coverage per quarter per cbs_code (empty without quarters)
     points: list[SchoolPoint]             # only with_points
+    status_phase: StatusPhase             # the totals by certificate status and trajectory phase
+    status_phase_changes: StatusPhase     # ... minus those at the compare date
 
 
 @dataclass(frozen=True)
@@ -223,10 +227,7 @@ def comparison(session: Session, scope: Scope, compare_with: date, principal: Pr
             distribution=phase_distribution(now),
             distribution_changes=distribution_deltas(phase_distribution(now), phase_distribution(then))))
 
-    # the events between the two dates, of the schools active at the start of that period
-    in_period = [f for f in facts if active_on(f, first)]
-    changes = changes_between(in_period, first, last, partnership_facts(
-        session, scope, principal, {f.school_id for f in in_period}, first, last))
+    changes = events_between(session, scope, principal, facts, first, last)
     totals_now, totals_then = figures(statuses_now), figures(statuses_then)
     return MunicipalityComparison(
         as_of=scope.as_of, compare_with=compare_with, totals=totals_now, totals_then=totals_then,
@@ -235,7 +236,18 @@ def comparison(session: Session, scope: Scope, compare_with: date, principal: Pr
         taking_part=taking_part(statuses_now), municipalities=rows, infos=infos, changes=changes,
         change_summary=change_summary(changes),
         series=coverage_series(coverage_at_points(facts, points)) if points else {},
-        points=school_points(session, scope, principal, statuses_now) if with_points else [])
+        points=school_points(session, scope, principal, statuses_now) if with_points else [],
+        status_phase=status_by_phase(statuses_now),
+        status_phase_changes=matrix_delta(status_by_phase(statuses_now), status_by_phase(statuses_then)))
+
+
+def events_between(session: Session, scope: Scope, principal: Principal | None, facts: list[SchoolFacts],
+                   first: date, last: date) -> list[Change]:
+    """The events after first up to last (domain.changes.changes_between) of the schools active at
+    first, from facts loaded up to last (the Gemeenten page's list and `vios report --since`)."""
+    in_period = [f for f in facts if active_on(f, first)]
+    return changes_between(in_period, first, last, partnership_facts(
+        session, scope, principal, {f.school_id for f in in_period}, first, last))
 
 
 def _by_municipality(statuses: list[SchoolStatus]) -> dict[str, list[SchoolStatus]]:

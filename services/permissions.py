@@ -292,3 +292,18 @@ def can_read_plans(p: Principal, region_id: int | None, province_of_region: int 
 def can_edit_plans(p: Principal, region_id: int | None) -> bool:
     """Tranches and plans are changed by those who change the region's trajectories."""
     return p.role in PLAN_ROLES and can_edit_region(p, region_id)
+
+
+# ---------------------------------------------------------------- steering-group meetings (issue 14)
+
+def can_edit_meetings(p: Principal, region_id: int | None, province_id: int | None) -> bool:
+    """The meeting dates and notes of a region: beheerder and the region's coordinators; of a province:
+    the beheerder only (no coordinator has a province). Everyone who may read the area sees them."""
+    if region_id is not None:
+        return can_edit_region(p, region_id)
+    return province_id is not None and is_admin(p)
+
+
+def ensure_can_edit_meetings(p: Principal, region_id: int | None, province_id: int | None) -> None:
+    if not can_edit_meetings(p, region_id, province_id):
+        raise PermissionDenied(EDIT_DENIED)

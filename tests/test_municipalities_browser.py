@@ -232,3 +232,55 @@ def test_cmp104_uploaded_boundaries_shade_the_map(duo, tmp_path):
         assert duo.get_logs() == []
     finally:
         boundaries.boundaries_path().unlink(missing_ok=True)
+
+
+def test_cmp105_status_and_phase_charts_add_up_to_the_cards_and_the_table(duo):
+    """Issue 14: on Gemeenten the totals chart adds up to the cards, and each municipality's two bars
+    (certificate status, trajectory phase) to its row of the table (two dates, two areas)."""
+    from domain.status_phase import NO_TRAJECTORY, STATUS_BAR_LABELS
+
+    for area in (region_key("Maastricht-Heuvelland"), region_key("Limburg")):
+        for as_of in (DEMO_TODAY, date(2025, 6, 30)):
+            duo.wait_for_page(f"{duo.server_url}/gemeenten?gebied={area}&peildatum={as_of.isoformat()}")
+            with session_scope() as session:
+                data = comparison(session, _scope(area, as_of), default_compare_date(as_of), None, quarters=0,
+                                  with_points=False)
+            totals = data.totals
+            duo.wait_for_text_to_equal("#cmp-kpi-schools", str(totals["schools"]), timeout=20)
+            duo.wait_for_element("#cmp-status-chart .js-plotly-plot")
+            bars: dict = {}
+            for t in _plot(duo, "cmp-status-chart"):
+                for label, n in zip(t["x"], t["y"], strict=True):
+                    bars.setdefault(label, {})[t["meta"]] = n
+            count = {s: sum(bars[label].values()) for s, label in STATUS_BAR_LABELS.items()}
+            card = {k: duo.find_element(f"#cmp-kpi-{k}").text for k in
+                    ("schools", "valid", "expiring", "expired", "in-trajectory")}
+            assert str(sum(count.values())) == card["schools"]
+            assert str(count["valid"] + count["expiring"]) == card["valid"]
+            assert str(count["expiring"]) == card["expiring"] and str(count["expired"]) == card["expired"]
+            in_trajectory = sum(n for phases in bars.values() for p, n in phases.items() if p != NO_TRAJECTORY)
+            assert str(in_trajectory) == card["in-trajectory"]
+
+            # per municipality: each side of the two-sided chart adds up to the row of the table
+            duo.wait_for_element("#cmp-phase-chart .js-plotly-plot")
+            first = data.municipalities[0]
+            duo.wait_for_text_to_equal(CELL.format(code=first.cbs_code, col="schools"), str(first.schools))
+            sums: dict = {}
+            for t in _plot(duo, "cmp-phase-chart"):
+                dimension, key = t["meta"].split(":")
+                for code_count in t["customdata"]:
+                    n, code = code_count
+                    entry = sums.setdefault(code, {"status": 0, "phase": 0, "valid": 0, "in_trajectory": 0})
+                    entry[dimension] += n
+                    if dimension == "status" and key in ("valid", "expiring"):
+                        entry["valid"] += n
+                    if dimension == "phase" and key != NO_TRAJECTORY:
+                        entry["in_trajectory"] += n
+            for m in data.municipalities:
+                if not m.schools:
+                    continue
+                shown = {f: int(_cell(duo, m.cbs_code, f)) for f in ("schools", "valid_certificates", "in_trajectory")}
+                assert sums[m.cbs_code]["status"] == shown["schools"] == sums[m.cbs_code]["phase"], m.name
+                assert sums[m.cbs_code]["valid"] == shown["valid_certificates"], m.name
+                assert sums[m.cbs_code]["in_trajectory"] == shown["in_trajectory"], m.name
+    assert duo.get_logs() == []

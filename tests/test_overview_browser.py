@@ -96,3 +96,56 @@ def test_ov003_bad_query_values_are_refused_with_a_message(duo):
     duo.wait_for_contains_text("#_pages_content", "geen bestaande datum")
     _assert_kpis(duo, _expected("nl", clock.today()))
     assert duo.get_logs() == []
+
+
+def _bars_per_status(duo, graph_id: str) -> dict:
+    """The drawn stacked bars of a status-and-phase chart: status label -> {phase: count}."""
+    traces = duo.driver.execute_script(
+        f"return document.querySelector('#{graph_id} .js-plotly-plot').data"
+        ".map(t => ({meta: t.meta, x: t.x, y: t.y}));")
+    bars: dict = {}
+    for t in traces:
+        for label, n in zip(t["x"], t["y"], strict=True):
+            bars.setdefault(label, {})[t["meta"]] = n
+    return bars
+
+
+def test_ov004_status_and_phase_chart_adds_up_to_the_cards(duo):
+    """Issue 14: the chart below the cards counts the same schools as the cards (two dates, two areas)."""
+    from domain.status_phase import NO_TRAJECTORY, STATUS_BAR_LABELS
+
+    for area in (region_key("Maastricht-Heuvelland"), region_key("Limburg")):
+        for as_of in (DEMO_TODAY, date(2025, 6, 30)):
+            duo.wait_for_page(f"{duo.server_url}/?gebied={area}&peildatum={as_of.isoformat()}")
+            totals = _expected(area, as_of)
+            _assert_kpis(duo, totals)
+            duo.wait_for_element("#ov-phase-chart .js-plotly-plot")
+            bars = _bars_per_status(duo, "ov-phase-chart")
+            count = {s: sum(bars[label].values()) for s, label in STATUS_BAR_LABELS.items()}
+            cards = {k: int(duo.find_element(f"#ov-kpi-{k}").text) for k in
+                     ("schools", "valid", "expiring", "expired", "in-trajectory")}
+            assert sum(count.values()) == cards["schools"], (area, as_of)
+            assert count["valid"] + count["expiring"] == cards["valid"], (area, as_of)
+            assert count["expiring"] == cards["expiring"] and count["expired"] == cards["expired"], (area, as_of)
+            in_trajectory = sum(n for phases in bars.values() for p, n in phases.items() if p != NO_TRAJECTORY)
+            assert in_trajectory == cards["in-trajectory"], (area, as_of)
+            assert count["never"] == totals["never_certified"]
+    assert duo.get_logs() == []
+
+
+def test_ov005_printing_gives_the_content_without_navigation(duo):
+    """Issue 14: assets/print.css: in print the navigation, selectors and buttons are gone, the content stays."""
+    area = region_key("Maastricht-Heuvelland")
+    duo.wait_for_page(f"{duo.server_url}/?gebied={area}&peildatum={DEMO_TODAY.isoformat()}")
+    duo.wait_for_element("#ov-phase-chart .main-svg", timeout=20)
+    assert duo.find_element("nav.navbar").is_displayed()
+    duo.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert not duo.find_element("nav.navbar").is_displayed()
+        assert not duo.find_element("#scope-area").is_displayed()
+        assert not duo.find_element('[id*="report-pdf"]').is_displayed()
+        for shown in ("#ov-kpi-schools", "#ov-phase-chart", "#ov-municipality-grid", "#scope-description"):
+            assert duo.find_element(shown).is_displayed(), shown
+    finally:
+        duo.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    assert duo.get_logs() == []

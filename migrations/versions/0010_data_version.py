@@ -1,14 +1,14 @@
 """The data version: a one-row table raised by triggers on every write to the figures' inputs
 
 Revision ID: 0010
-Revises: 0005
+Revises: 0009
 Create Date: 2026-11-23
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0010'
-down_revision = '0005'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

@@ -6,8 +6,9 @@ from typing import Any
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
+from components.charts import GRAPH_CONFIG, status_phase_chart
 from components.grid import DEFAULT_COLUMN, grid_options
 from components.kpi import kpi_card
 from components.theme import pct, signed
@@ -73,11 +74,14 @@ def what_changed(data: MunicipalityComparison) -> dbc.Card:
         _kpi(ids.KPI_EXPIRING, "Verloopt binnenkort", str(totals["expiring_soon"]),
              signed(changes["expiring_soon"]), "warning"),
         _kpi(ids.KPI_EXPIRED, "Verlopen", str(totals["expired"]), signed(changes["expired"]), "danger"),
+        _kpi(ids.KPI_IN_TRAJECTORY, "In traject", str(totals["in_trajectory"]), signed(changes["in_trajectory"])),
     ])
     summary = data.change_summary
     return dbc.Card(dbc.CardBody([
         html.H3(f"Wat is er veranderd sinds {format_nl(data.compare_with)}?", className="h5"),
         cards,
+        dcc.Graph(id=ids.STATUS_CHART, figure=status_phase_chart(data.status_phase, data.status_phase_changes),
+                  config=GRAPH_CONFIG),
         html.P(_summary_sentence(summary), id=ids.CHANGE_SUMMARY, className="mb-1 fw-semibold"),
         html.P("Per fase (scholen die de fase in- en uitgingen): " + _phase_moves(summary), id=ids.PHASE_MOVES,
                className="small text-muted"),

@@ -3,6 +3,17 @@ from __future__ import annotations
 
 PICKER = "cmp"                     # compare_picker(PICKER, ...): ids cmp-compare-date / cmp-compare-text
 EMPTY = "cmp-empty"
+COMPARE_WARNING = "cmp-compare-warning"
+
+# the steering group's meetings
+MEETINGS = "cmp-meetings"
+MEETING_LIST = "cmp-meeting-list"
+MEETING_DATE = "cmp-meeting-date"
+MEETING_NOTES = "cmp-meeting-notes"
+MEETING_ADD = "cmp-meeting-add"
+MEETING_DELETE_CHOICE = "cmp-meeting-delete-choice"
+MEETING_DELETE = "cmp-meeting-delete"
+MEETING_RESULT = "cmp-meeting-result"
 
 # what changed since the compare date
 KPI_SCHOOLS = "cmp-kpi-schools"
@@ -11,6 +22,8 @@ KPI_VALID = "cmp-kpi-valid"
 KPI_COVERAGE = "cmp-kpi-coverage"
 KPI_EXPIRING = "cmp-kpi-expiring"
 KPI_EXPIRED = "cmp-kpi-expired"
+KPI_IN_TRAJECTORY = "cmp-kpi-in-trajectory"
+STATUS_CHART = "cmp-status-chart"      # the totals by certificate status and trajectory phase
 CHANGE_SUMMARY = "cmp-change-summary"
 PHASE_MOVES = "cmp-phase-moves"
 CHANGES_GRID = "cmp-changes"

@@ -10,11 +10,14 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components.compare_date import compare_picker
+from components.report_download import report_button
 from pages.municipalities import _ids as ids
 from pages.municipalities._changes import what_changed
 from pages.municipalities._charts import chart_data, charts
 from pages.municipalities._map import map_section
+from pages.municipalities._meetings import meetings_card
 from pages.municipalities._table import municipality_table, peer_controls
+from services.meetings import compare_choice
 from services.municipality_comparison import comparison, panel_names
 from services.permissions import is_admin
 from web.request_context import Request, page_layout
@@ -28,11 +31,14 @@ QUARTERS = 8
 
 @page_layout(TITLE)
 def layout(request: Request) -> html.Div:
-    scope, compare_with = request.scope, request.compare_with
+    scope = request.scope
+    choice = compare_choice(request.session, scope, request.query)
+    compare_with = choice.on
     data = comparison(request.session, scope, compare_with, request.principal, quarters=QUARTERS, with_points=False)
     parts = [request.heading(TITLE),
-             *[dbc.Alert(w, color="warning", className="py-1") for w in request.compare_warnings],
-             compare_picker(ids.PICKER, compare_with, scope.as_of)]
+             *[dbc.Alert(w, color="warning", className="py-1", id=ids.COMPARE_WARNING) for w in choice.warnings],
+             compare_picker(ids.PICKER, choice, scope.as_of), report_button(ids.PICKER),
+             meetings_card(request.session, request.principal, scope, choice)]
     if not data.totals["schools"]:
         return html.Div(parts + [dbc.Alert("Er zijn geen actieve scholen in deze selectie op deze peildatum.",
                                            color="info", id=ids.EMPTY)])
