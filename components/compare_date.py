@@ -15,7 +15,6 @@ from dash.exceptions import PreventUpdate
 from domain.compare_choice import CompareChoice
 from domain.dates import format_nl, parse_date
 from domain.scope import COMPARE_PARAM
-from services.meetings import compare_choice
 from web.request_context import Request, page_callback
 
 
@@ -49,7 +48,7 @@ def set_compare_date(request: Request, dates: object) -> str:
     # The picker of a page just drawn reports its date too (Dash fires ALL inputs when the page's
     # components appear): the date the page already uses changes nothing, and a default (the last
     # meeting, or three months) must stay unpinned so that it follows the peildatum.
-    if compare_choice(request.session, request.scope, request.query).on.isoformat() == value:
+    if request.compare_choice.on.isoformat() == value:
         raise PreventUpdate
     params = [(k, v) for k, v in request.query.items() if k != COMPARE_PARAM]
     return "?" + urlencode(params + [(COMPARE_PARAM, value)])

@@ -11,7 +11,6 @@ from dash.exceptions import PreventUpdate
 
 from services.meeting_report import meeting_report
 from services.meeting_report_pdf import build_pdf
-from services.meetings import compare_choice
 from web.request_context import Request, page_callback
 
 
@@ -39,7 +38,7 @@ def download_report(request: Request, n_clicks: object) -> tuple[dict[str, Any],
     if not n_clicks:
         raise PreventUpdate
     scope = request.scope
-    choice = compare_choice(request.session, scope, request.query)
+    choice = request.compare_choice
     content, pages = build_pdf(meeting_report(request.session, scope, choice, request.principal))
     name = f"stuurgroep-{scope.area_key}-{scope.as_of.isoformat()}.pdf"
     return dcc.send_bytes(content, name), f"PDF gemaakt: {pages} pagina's, vergeleken met {choice.label}."

@@ -79,17 +79,3 @@ def scope_query(scope: Scope) -> str:
 
 # The "compare with" date of the comparison and overview pages (issue 6): ?vergelijk=2026-08-23.
 COMPARE_PARAM = "vergelijk"
-
-
-def compare_date_from_params(params: Mapping[str, Any], as_of: date) -> tuple[date, list[str]]:
-    """The compare date from the URL, never trusted: default three months before as_of."""
-    from domain.changes import default_compare_date
-    from domain.dates import parse_date
-
-    value = params.get(COMPARE_PARAM)
-    if value:
-        try:
-            return parse_date(value), []
-        except ValueError as exc:
-            return default_compare_date(as_of), [f"Vergelijkdatum: {exc}; drie maanden eerder getoond."]
-    return default_compare_date(as_of), []

@@ -17,7 +17,6 @@ from components.report_download import report_button
 from components.theme import pct, signed
 from domain.dates import format_nl
 from domain.scope import COMPARE_PARAM, scope_query
-from services.meetings import compare_choice
 from services.report import OverviewChanges, OverviewReport, overview_since
 from web.request_context import Request, page_layout
 
@@ -45,7 +44,7 @@ for _field in ("schools", "valid_certificates", "coverage_pct", "in_trajectory",
 @page_layout(TITLE)
 def layout(request: Request) -> html.Div:
     scope = request.scope
-    choice = compare_choice(request.session, scope, request.query)
+    choice = request.compare_choice
     compare_with = choice.on
     report, changes = overview_since(request.session, scope, compare_with, request.principal)
     # the list of events in between is on the Gemeenten page (same scope and compare date)

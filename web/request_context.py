@@ -28,11 +28,13 @@ from sqlmodel import Session
 
 from components.heading import scope_heading
 from domain import clock
-from domain.scope import Scope, compare_date_from_params, scope_from_params
+from domain.compare_choice import CompareChoice
+from domain.scope import Scope, scope_from_params
 from models.db import session_scope
 from services import permissions
 from services.areas import scope_label
 from services.errors import NotFound
+from services.meetings import compare_choice
 from services.permissions import PermissionDenied, Principal
 from web.login import current_principal
 
@@ -121,15 +123,10 @@ class Request:
         return scope_heading(title, scope_label(self.session, self.scope), self.scope, self.warnings)
 
     @property
-    def compare_with(self) -> date:
-        """The 'Vergelijk met' date (?vergelijk=), by default three months before the peildatum."""
-        return self.once("compare", lambda: compare_date_from_params(self.query, self.scope.as_of))[0]
-
-    @property
-    def compare_warnings(self) -> list[str]:
-        self.compare_with  # noqa: B018 - parses the compare date
-        warnings: list[str] = self._cache["compare"][1]
-        return warnings
+    def compare_choice(self) -> CompareChoice:
+        """The 'Vergelijk met' date (?vergelijk=, else the latest meeting before the peildatum, else three
+        months before it) with its Dutch warning; one rule (services.meetings), read once per request."""
+        return self.once("compare", lambda: compare_choice(self.session, self.scope, self.query))
 
 
 @contextmanager

@@ -17,7 +17,6 @@ from pages.municipalities._charts import chart_data, charts
 from pages.municipalities._map import map_section
 from pages.municipalities._meetings import meetings_card
 from pages.municipalities._table import municipality_table, peer_controls
-from services.meetings import compare_choice
 from services.municipality_comparison import comparison, panel_names
 from services.permissions import is_admin
 from web.request_context import Request, page_layout
@@ -32,7 +31,7 @@ QUARTERS = 8
 @page_layout(TITLE)
 def layout(request: Request) -> html.Div:
     scope = request.scope
-    choice = compare_choice(request.session, scope, request.query)
+    choice = request.compare_choice
     compare_with = choice.on
     data = comparison(request.session, scope, compare_with, request.principal, quarters=QUARTERS, with_points=False)
     parts = [request.heading(TITLE),
