@@ -33,7 +33,7 @@ def create_app() -> Dash:
     def _bootstrap(filename: str):
         return send_from_directory(_BOOTSTRAP_DIR, filename, max_age=86400)
 
-    login.install(app.server)
+    login.install(app.server, app.csp_hashes)  # the CSP allows Dash's inline scripts by their hashes
     app.index_string = app.index_string.replace("<html>", '<html lang="nl">')
     app.layout = shell.layout  # per request: the navigation and areas depend on the user
     return app

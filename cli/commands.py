@@ -33,7 +33,8 @@ def add_parsers(sub: Subcommands) -> None:
     serve_p = sub.add_parser("serve", help="start de webapplicatie")
     serve_p.add_argument("--host", default="127.0.0.1")
     serve_p.add_argument("--port", type=int, default=8050)
-    serve_p.add_argument("--debug", action="store_true")
+    serve_p.add_argument("--dev", "--debug", dest="dev", action="store_true",
+                         help="ontwikkelmodus met debugger (alleen met --host 127.0.0.1 of localhost)")
     serve_p.set_defaults(handler=serve)
 
     db_p = sub.add_parser("db", help="database")
@@ -84,11 +85,14 @@ def add_parsers(sub: Subcommands) -> None:
 
 def serve(args: argparse.Namespace) -> int:
     from services.migrate import upgrade
+    from web.login import debug_allowed
 
+    if args.dev and not debug_allowed(args.host, True):
+        raise UsageError("de ontwikkelmodus (debugger) kan alleen met --host 127.0.0.1 of localhost")
     upgrade()
     from app import app
 
-    app.run(host=args.host, port=args.port, debug=args.debug)
+    app.run(host=args.host, port=args.port, debug=debug_allowed(args.host, args.dev))
     return EXIT_OK
 
 
