@@ -292,3 +292,22 @@ def can_read_plans(p: Principal, region_id: int | None, province_of_region: int 
 def can_edit_plans(p: Principal, region_id: int | None) -> bool:
     """Tranches and plans are changed by those who change the region's trajectories."""
     return p.role in PLAN_ROLES and can_edit_region(p, region_id)
+
+
+# ---------------------------------------------------------------- personal data
+
+# The one list of personal data (AVG): the field, and its column in the exchange workbook
+# (dataio.exchange_schema marks exactly these columns personal=True). Pages, exports, graphs and
+# hovers show them only to roles with can_see_personal_data; everything else is not personal.
+PERSONAL_FIELDS: dict[str, tuple[str, str]] = {
+    "contact.name": ("contactpersonen", "naam"),
+    "contact.phone": ("contactpersonen", "telefoon"),
+    "contact.email": ("contactpersonen", "email"),
+    "partnership.contact": ("samenwerkingen", "contactpersoon"),   # the contact person named on a partnership
+    "phase_event.recorded_by": ("fasen", "vastgelegd_door"),        # the user who recorded a phase
+}
+
+
+def may_see_field(p: Principal, field: str) -> bool:
+    """Whether this user may see a field: personal data (PERSONAL_FIELDS) only with can_see_personal_data."""
+    return field not in PERSONAL_FIELDS or can_see_personal_data(p)
