@@ -39,7 +39,7 @@ def create_app() -> Dash:
         return send_from_directory(_BOOTSTRAP_DIR, filename, max_age=86400)
 
     web_server.install_request_log(app.server)  # first: it times the whole request, the guard included
-    login.install(app.server)
+    login.install(app.server, app.csp_hashes)  # the CSP allows Dash's inline scripts by their hashes
     health.install(app.server)
     cache.install(app.server)
     app.index_string = app.index_string.replace("<html>", '<html lang="nl">')

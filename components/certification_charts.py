@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from dash import dcc
 
 from components.charts import GRAPH_CONFIG, chart_layout
+from components.safe_text import plot_text
 from components.theme import PHASE_COLOURS
 from domain.dates import format_nl
 from domain.lifecycle import QuarterDemand, Segment
@@ -54,7 +55,7 @@ def funnel_chart(funnel: Sequence[tuple[str, str, int]], start_on: date) -> go.F
 
 
 def _row_label(row: GanttRow) -> str:
-    return f"{row.name} ({row.code})" + (" ⚠" if row.stall_reasons else "")
+    return f"{plot_text(row.name)} ({plot_text(row.code)})" + (" ⚠" if row.stall_reasons else "")
 
 
 def gantt_chart(rows: Sequence[GanttRow], as_of: date,
@@ -66,15 +67,15 @@ def gantt_chart(rows: Sequence[GanttRow], as_of: date,
     bars: dict[str, dict[str, Any]] = {}
     for school in rows:
         row = _row_label(school)
-        stalls = "<br>" + "; ".join(school.stall_reasons) if school.stall_reasons else ""
+        stalls = "<br>" + plot_text("; ".join(school.stall_reasons)) if school.stall_reasons else ""
         for seg in school.segments:
             end = seg.end if seg.end > seg.start else seg.start + timedelta(days=3)  # show one-day markers
             bar = bars.setdefault(seg.phase, {"label": seg.label, "y": [], "x": [], "base": [], "hover": []})
             bar["y"].append(row)
             bar["x"].append((end - seg.start).days * 86400000)
             bar["base"].append(seg.start.isoformat())
-            bar["hover"].append(f"{school.name}<br>{seg.label}: {format_nl(seg.start)} – {format_nl(seg.end)}"
-                                + stalls)
+            bar["hover"].append(f"{plot_text(school.name)}<br>{plot_text(seg.label)}: "
+                                f"{format_nl(seg.start)} – {format_nl(seg.end)}" + stalls)
     labels = [_row_label(s) for s in rows]
     fig = go.Figure([
         go.Bar(y=bar["y"], x=bar["x"], base=bar["base"], orientation="h", name=bar["label"],

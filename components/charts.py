@@ -7,6 +7,7 @@ from typing import Any
 import plotly.graph_objects as go
 from dash import dcc
 
+from components.safe_text import plot_texts
 from components.theme import FONT, PHASE_COLOURS, STATUS_COLOURS, signed
 from domain.status_phase import (
     NO_TRAJECTORY,
@@ -90,7 +91,7 @@ def coverage_chart(municipalities: Sequence[Mapping[str, Any]]) -> go.Figure:
     """Coverage per municipality (rows of figures_per_municipality; with coverage_change: its change)."""
     rows = sorted((m for m in municipalities if m["schools"]), key=lambda m: (m["coverage"], m["name"]))
     fig = go.Figure(go.Bar(
-        y=[m["name"] for m in rows], x=[m["coverage"] for m in rows], orientation="h", marker_color="#2e7d32",
+        y=plot_texts(m["name"] for m in rows), x=[m["coverage"] for m in rows], orientation="h", marker_color="#2e7d32",
         customdata=[[m["valid_certificates"], m["schools"]] for m in rows],
         ids=[m.get("cbs_code", m["name"]) for m in rows],
         text=[f"{m['coverage'] * 100:.0f}%" + (f" ({signed(m['coverage_change'], percent=True)})"

@@ -33,3 +33,12 @@ def change_column(field: str, header: str = "Δ") -> dict:
     """A narrow numeric column with a figure's change since the compare date."""
     return {"field": field, "headerName": header, "type": "numericColumn", "valueFormatter": SIGNED_FORMATTER,
             "minWidth": 72, "maxWidth": 90, "headerTooltip": "Verandering sinds de vergelijkdatum"}
+
+
+# Every client-side CSV export escapes cells a spreadsheet would run as formulas (assets/grid_functions.js).
+CSV_SAFE_CELL = {"function": "csvSafeCell(params)"}
+
+
+def csv_export_params(file_name: str) -> dict:
+    """csvExportParams for a dash-ag-grid whose CSV download must not carry formulas (issue 13)."""
+    return {"fileName": file_name, "processCellCallback": CSV_SAFE_CELL}

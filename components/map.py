@@ -12,6 +12,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from components.municipality_charts import NONE, TARGET_COLOUR, role_of
+from components.safe_text import plot_text, plot_texts
 from components.theme import FONT, STATUS_COLOURS
 from domain.certification import STATUS_LABELS
 from services.municipality_comparison import SchoolPoint
@@ -50,7 +51,7 @@ def school_map(points: Sequence[SchoolPoint], boundaries: dict[str, Any] | None,
         fig.add_trace(go.Choroplethmap(
             geojson=boundaries, locations=codes, featureidkey="id",
             z=[coverage[c][1] if coverage[c][1] is not None else 0 for c in codes],
-            text=[coverage[c][0] for c in codes], zmin=0, zmax=1,
+            text=plot_texts(coverage[c][0] for c in codes), zmin=0, zmax=1,
             colorscale=[[0, "#fff8e1"], [0.5, "#a5d6a7"], [1, "#1b5e20"]], marker_opacity=0.55,
             marker_line_width=[3 if role_of(c, target, peer_codes) in ("target", "peer") else 0.6 for c in codes],
             marker_line_color="#37474f",
@@ -66,7 +67,8 @@ def school_map(points: Sequence[SchoolPoint], boundaries: dict[str, Any] | None,
         fig.add_trace(go.Scattermap(
             lat=[p.lat for p in members], lon=[p.lon for p in members], mode="markers",
             name=STATUS_LABELS[status], marker={"size": sizes, "color": STATUS_COLOURS[status], "opacity": 0.9},
-            customdata=[[p.code, p.municipality] for p in members], text=[p.name for p in members],
+            customdata=[[plot_text(p.code), plot_text(p.municipality)] for p in members],
+            text=plot_texts(p.name for p in members),
             hovertemplate="%{text} (%{customdata[0]}), %{customdata[1]}: " + STATUS_LABELS[status].lower()
                           + "<extra></extra>",
         ))
@@ -79,7 +81,7 @@ def school_map(points: Sequence[SchoolPoint], boundaries: dict[str, Any] | None,
         legend={"orientation": "h", "y": 0.01, "x": 0.01, "bgcolor": "rgba(255,255,255,0.8)"},
     )
     if target_name:
-        fig.add_annotation(text=f"Gekozen: {target_name} (grotere punten; vergelijkingsgroep middelgroot)",
+        fig.add_annotation(text=f"Gekozen: {plot_text(target_name)} (grotere punten; vergelijkingsgroep middelgroot)",
                            showarrow=False, x=0.99, y=0.99, xref="paper", yref="paper", xanchor="right",
                            bgcolor="rgba(255,255,255,0.85)", font={"color": TARGET_COLOUR})
     if style == "open-street-map":

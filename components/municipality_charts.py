@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from components.charts import chart_layout, coverage_chart
+from components.safe_text import plot_text, template_text
 from components.theme import FONT, PHASE_COLOURS, STATUS_COLOURS
 from domain.municipality_comparison import CoverageSeries, MunicipalityInfo, approach_matrix
 from domain.status_phase import (
@@ -46,6 +47,7 @@ def _colour(role: str) -> str:
 
 
 def _label(name: str, role: str) -> str:
+    name = plot_text(name)
     return f"<b>{name}</b>" if role in ("target", "peer") else name
 
 
@@ -55,7 +57,8 @@ def coverage_bars(rows: Sequence[MunicipalityRow], target: str | None = None, pe
     bars = fig.data[0]
     roles = [role_of(code, target, peer_codes) for code in bars.ids]
     bars.marker.color = [_colour(r) for r in roles]
-    bars.y = [_label(name, r) for name, r in zip(bars.y, roles, strict=True)]
+    names = {m.cbs_code: m.name for m in rows}  # the bars' ids are the CBS codes
+    bars.y = [_label(names[code], r) for code, r in zip(bars.ids, roles, strict=True)]
     fig.update_layout(title_text="Dekking per gemeente (tussen haakjes: verandering sinds de vergelijkdatum)")
     return fig
 
@@ -137,7 +140,7 @@ def coverage_lines(series: dict[str, CoverageSeries], groups: dict[str, str] | N
     names = sorted(panels)
     cols = 1 if len(names) == 1 else 3
     rows = -(-len(names) // cols)
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=names if len(names) > 1 else None,
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[plot_text(n) for n in names] if len(names) > 1 else None,
                         shared_yaxes=True, vertical_spacing=min(0.3 / max(rows, 1) + 0.04, 0.15),
                         horizontal_spacing=0.05)
     # highlighted lines last, so they are drawn on top
@@ -150,11 +153,12 @@ def coverage_lines(series: dict[str, CoverageSeries], groups: dict[str, str] | N
             labels = [p[0] for p in entry.points]
             fig.add_trace(go.Scatter(
                 x=labels, y=[p[1] for p in entry.points], mode="lines+markers" if role != "other" else "lines",
-                name=entry.name, legendgroup=code, showlegend=len(names) == 1 or role in ("target", "peer"),
+                name=plot_text(entry.name), legendgroup=code, showlegend=len(names) == 1 or role in ("target", "peer"),
                 line={"color": _colour(role) if role != "all" else None,
                       "width": 3 if role == "target" else 2 if role == "peer" else 1.5},
                 customdata=[[p[2], p[3]] for p in entry.points],
-                hovertemplate=entry.name + " %{x}: %{y:.0%} (%{customdata[0]} van %{customdata[1]})<extra></extra>",
+                hovertemplate=template_text(entry.name)
+                + " %{x}: %{y:.0%} (%{customdata[0]} van %{customdata[1]})<extra></extra>",
             ), row=row, col=col)
     fig.update_yaxes(tickformat=".0%", rangemode="tozero")
     height = 380 if rows == 1 else 230 * rows + 80

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from components.charts import chart_layout
+from components.safe_text import plot_texts
 from components.theme import pct
 from domain.dates import format_nl
 from domain.network_analysis import organisation_node, ring_positions, school_node
@@ -240,7 +241,7 @@ def heatmap_figure(rows: list[str], types: list[str], matrix: list[list[float | 
              for v in row] for row in matrix]
     fig = go.Figure(go.Heatmap(
         z=[[None if v is None else v for v in row] for row in matrix], x=[label(ORGANISATION_TYPES, t) for t in types],
-        y=rows, zmin=0, zmax=1, colorscale=[[0, "#c62828"], [0.5, "#f9a825"], [1, "#2e7d32"]],
+        y=plot_texts(rows), zmin=0, zmax=1, colorscale=[[0, "#c62828"], [0.5, "#f9a825"], [1, "#2e7d32"]],
         text=text, hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>", xgap=2, ygap=2,
         colorbar={"title": {"text": "aandeel aanwezig" if aggregated else "aanwezig"}, "tickformat": ".0%"},
     ))

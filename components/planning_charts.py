@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import plotly.graph_objects as go
 
 from components.charts import chart_layout
+from components.safe_text import plot_text, template_text
 
 if TYPE_CHECKING:
     from services.planning import Projection
@@ -22,10 +23,11 @@ def coverage_projection_chart(projection: Projection,
     fig = go.Figure()
     for i, row in enumerate(projection.municipalities):
         fig.add_trace(go.Scatter(
-            x=projection.quarters, y=row.coverage, mode="lines+markers", name=row.name,
+            x=projection.quarters, y=row.coverage, mode="lines+markers", name=plot_text(row.name),
             line={"color": LINE_COLOURS[i % len(LINE_COLOURS)], "width": 2}, marker={"size": 5},
             customdata=[[c, row.schools] for c in row.covered],
-            hovertemplate=f"{row.name}, " + "%{x}: %{y:.0%} (%{customdata[0]} van %{customdata[1]})<extra></extra>"))
+            hovertemplate=template_text(row.name)
+            + ", %{x}: %{y:.0%} (%{customdata[0]} van %{customdata[1]})<extra></extra>"))
     total = projection.total
     fig.add_trace(go.Scatter(
         x=projection.quarters, y=total.coverage, mode="lines", name="Hele regio",

@@ -18,6 +18,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from dataio.csv_safe import escape_cell, unescape_cell
+
 Table = tuple[list[str], list[list[object]]]
 CsvTable = tuple[list[str], list[list[str]]]  # a CSV's cells are text
 
@@ -44,7 +46,7 @@ def read_csv(data: bytes) -> CsvTable:
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     if not rows:
         return [], []
-    return [clean_header(h) for h in rows[0]], [list(r) for r in rows[1:]]
+    return [clean_header(h) for h in rows[0]], [[unescape_cell(c) for c in r] for r in rows[1:]]
 
 
 def clean_header(value: object) -> str:
@@ -114,7 +116,7 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([csv_cell(v) for v in row])
+        writer.writerow([escape_cell(v, csv_cell(v)) for v in row])  # no formulas (dataio.csv_safe)
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -34,6 +34,23 @@ class User(SQLModel, table=True):
     failed_attempts: int = 0
     locked_until: datetime | None = None
     last_login_at: datetime | None = None
+    # Raised by logout, disable, enable and a new password: every session of an older version ends
+    # (services.auth.session_fingerprint includes it, web.login checks it on each request).
+    session_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed logins counted per key ("addr:<ip>", "user:<id>@<ip>") in a window, shared by all workers.
+
+    blocked_until: the key is refused until then; logged_at: when a failed login of this key was
+    last written to the audit log (at most one row per minute, so guessing cannot flood the log).
+    """
+    __tablename__ = "login_throttle"
+    key: str = Field(primary_key=True, max_length=200)
+    failures: int = 0
+    window_start: datetime = Field(index=True)
+    blocked_until: datetime | None = None
+    logged_at: datetime | None = None
 
 
 class UserScope(SQLModel, table=True):

@@ -11,7 +11,7 @@ from dash import dcc, html
 
 from components.charts import GRAPH_CONFIG, coverage_chart, expiring_chart, status_phase_chart
 from components.compare_date import compare_picker
-from components.grid import DEFAULT_COLUMN, change_column, grid_options
+from components.grid import DEFAULT_COLUMN, change_column, csv_export_params, grid_options
 from components.kpi import kpi_card
 from components.report_download import report_button
 from components.theme import pct, signed
@@ -80,7 +80,7 @@ def layout(request: Request) -> html.Div:
         dag.AgGrid(id="ov-municipality-grid", rowData=rows, columnDefs=GRID_COLUMNS,
                    defaultColDef=DEFAULT_COLUMN,
                    dashGridOptions=grid_options(domLayout="autoHeight"), style={"height": None},
-                   csvExportParams={"fileName": f"overzicht-{scope.as_of.isoformat()}.csv"}),
+                   csvExportParams=csv_export_params(f"overzicht-{scope.as_of.isoformat()}.csv")),
     ])
 
 

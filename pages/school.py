@@ -21,6 +21,7 @@ from domain.dates import format_nl
 from domain.scope import scope_from_params
 from domain.vocab import ORGANISATION_TYPES, label
 from services import network
+from services.permissions import Principal, may_see_field
 from services.school_profile import SchoolProfile, school_profile
 from services.schools import SCHOOL_CODE, readable_school
 from web.request_context import Request, page_callback, page_layout
@@ -104,7 +105,7 @@ def school_node_detail(request: Request, node: object, code: object) -> Any:
     return found[0]
 
 
-def _history(profile: SchoolProfile, as_of: date) -> list[Any]:
+def _history(profile: SchoolProfile, as_of: date, principal: Principal) -> list[Any]:
     parts: list[Any] = [html.H3("Fasegeschiedenis", className="h5 mt-3")]
     if not profile.trajectories:
         return parts + [html.P("Deze school heeft nog geen traject.", className="text-muted", id="school-history")]
@@ -113,12 +114,14 @@ def _history(profile: SchoolProfile, as_of: date) -> list[Any]:
     if timeline:
         figure = gantt_chart(timeline, as_of, "Tijdlijn per traject (cyclus)")
         parts.append(dcc.Graph(figure=figure, config=GRAPH_CONFIG, id="school-timeline"))
+    # who recorded a phase is personal data (services.permissions.PERSONAL_FIELDS)
+    recorder = may_see_field(principal, "phase_event.recorded_by")
     rows = [html.Tr([html.Td(t.cycle), html.Td(t.tranche), html.Td(format_nl(e.on)), html.Td(e.phase),
-                     html.Td(e.note), html.Td(e.recorded_by)])
+                     html.Td(e.note), *([html.Td(e.recorded_by)] if recorder else [])])
             for t in profile.trajectories for e in t.events]
-    parts.append(dbc.Table([html.Thead(html.Tr([html.Th(h) for h in ("Cyclus", "Tranche", "Datum", "Fase",
-                                                                     "Notitie", "Vastgelegd door")])),
-                            html.Tbody(rows)], size="sm", striped=True, bordered=True, id="school-history"))
+    headers = ("Cyclus", "Tranche", "Datum", "Fase", "Notitie", *(("Vastgelegd door",) if recorder else ()))
+    parts.append(dbc.Table([html.Thead(html.Tr([html.Th(h) for h in headers])), html.Tbody(rows)],
+                           size="sm", striped=True, bordered=True, id="school-history"))
     return parts
 
 
@@ -134,5 +137,5 @@ def layout(request: Request) -> Any:
         dbc.Row([dbc.Col(_facts(profile), lg=6, className="mb-3"),
                  dbc.Col(_certificate(profile), lg=6, className="mb-3")]),
         _network(profile, as_of),
-        *_history(profile, as_of),
+        *_history(profile, as_of, request.principal),
     ])

@@ -138,19 +138,12 @@ def list_entries(session: Session, *, limit: int = 100, offset: int = 0, usernam
     return list(session.scalars(stmt))
 
 
-def _csv_safe(value: str | None) -> str | None:
-    # Spreadsheet programs run a cell starting with = + - @ as a formula (CSV injection).
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
-
-
 def export_csv(session: Session, *, username: str | None = None, entity: str | None = None) -> bytes:
-    """The whole log (or a filtered part), oldest first: semicolon CSV, UTF-8 with BOM, Dutch headers."""
+    """The whole log (or a filtered part), oldest first: semicolon CSV, UTF-8 with BOM, Dutch headers.
+    Cells that a spreadsheet would run as a formula are escaped by csv_bytes (dataio.csv_safe)."""
     from dataio.tabular import csv_bytes  # here: importing dataio loads openpyxl, which logins do not need
 
     stmt = _filtered(select(AuditEntry), username, entity, None).order_by(col(AuditEntry.at), col(AuditEntry.id))
-    rows = ([e.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"), *map(_csv_safe, (
-        e.username, e.action, e.entity, e.entity_id, e.field, e.old_value, e.new_value, e.detail))]
-        for e in session.scalars(stmt))
+    rows = ([e.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"), e.username, e.action, e.entity, e.entity_id,
+             e.field, e.old_value, e.new_value, e.detail] for e in session.scalars(stmt))
     return csv_bytes(CSV_HEADER, rows)

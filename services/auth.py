@@ -17,6 +17,7 @@ from sqlmodel import Session, SQLModel, col
 from domain import clock
 from models import ROLES, Board, Province, Region, User, UserScope, table_of
 from services import audit
+from services import login_throttle as throttle
 from services.passwords import check_password_policy, dummy_hash, hash_password, needs_rehash, verify_password
 
 MAX_FAILED_ATTEMPTS = 5
@@ -66,50 +67,95 @@ def _require_user(session: Session, username: str) -> User:
 
 # ---------------------------------------------------------------- login
 
-def authenticate(session: Session, username: str, password: str, *, now: datetime | None = None) -> User | None:
+def authenticate(session: Session, username: str, password: str, *, now: datetime | None = None,
+                 address: str | None = None) -> User | None:
     """The user when the password is right and the account active and not locked; else None.
 
     Every path verifies one scrypt hash, so an unknown user, a disabled or locked account
     and a wrong password take the same time and give the same answer.
+
+    address (the client's, from the web login): wrong passwords lock the account for that address
+    only, and an address with many failures is refused for every account (services.login_throttle).
+    Without an address (scripts, tests) the failures lock the account itself.
+    Failed logins reach the audit log at most once a minute per account (per address for unknown
+    names); lock-outs always.
     """
     now = _now(now)
     name = normalize_username(username)[:100]
+    if address is not None and throttle.is_blocked(session, throttle.address_key(address), now):
+        verify_password(password, dummy_hash())
+        _log_failure(session, name, None, "te veel mislukte pogingen vanaf dit adres", now, address)
+        return None
     user = get_user(session, name) if name else None
     if user is None:
         verify_password(password, dummy_hash())
-        _log(session, name, "login_failed", None, "onbekende gebruiker", now)
+        _address_failure(session, name, address, now)
+        _log_failure(session, name, None, "onbekende gebruiker", now, address)
         return None
     password_ok = verify_password(password, user.password_hash)
+    if not password_ok:
+        _address_failure(session, name, address, now)
     if not user.active:
-        _log(session, name, "login_failed", user.id, "account uitgeschakeld", now)
+        _log_failure(session, name, user.id, "account uitgeschakeld", now, address)
         return None
-    if is_locked(user, now):
+    if _locked(session, user, address, now):
         # Attempts during a lock-out neither count nor extend it: the owner can log in afterwards.
-        _log(session, name, "login_failed", user.id, "account tijdelijk geblokkeerd", now)
+        _log_failure(session, name, user.id, "account tijdelijk geblokkeerd", now, address)
         return None
     if not password_ok:
-        _register_failure(session, user, now)
+        _register_failure(session, user, address, now)
         return None
     user.failed_attempts, user.locked_until, user.last_login_at = 0, None, now
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     session.add(user)
+    if address is not None:
+        throttle.clear(session, throttle.account_key(user.id, address))
     _log(session, name, "login", user.id, "", now)
     return user
 
 
-def _register_failure(session: Session, user: User, now: datetime) -> None:
-    # Incremented in SQL, so parallel guesses cannot each see the old count.
-    user.failed_attempts = User.failed_attempts + 1
-    session.add(user)
-    session.flush()
-    session.refresh(user, ["failed_attempts"])
-    _log(session, user.username, "login_failed", user.id, f"onjuist wachtwoord ({user.failed_attempts}e poging)", now)
-    if user.failed_attempts >= MAX_FAILED_ATTEMPTS:
-        user.failed_attempts, user.locked_until = 0, now + LOCKOUT
+def _locked(session: Session, user: User, address: str | None, now: datetime) -> bool:
+    return is_locked(user, now) or (
+        address is not None and throttle.is_blocked(session, throttle.account_key(user.id, address), now))
+
+
+def _register_failure(session: Session, user: User, address: str | None, now: datetime) -> None:
+    if address is not None:
+        count, until = throttle.register_failure(session, throttle.account_key(user.id, address), now,
+                                                 MAX_FAILED_ATTEMPTS)
+    else:
+        # Incremented in SQL, so parallel guesses cannot each see the old count.
+        user.failed_attempts = User.failed_attempts + 1
         session.add(user)
+        session.flush()
+        session.refresh(user, ["failed_attempts"])
+        count, until = user.failed_attempts, None
+        if count >= MAX_FAILED_ATTEMPTS:
+            user.failed_attempts, user.locked_until = 0, now + LOCKOUT
+            session.add(user)
+            until = user.locked_until
+    _log_failure(session, user.username, user.id, f"onjuist wachtwoord ({count}e poging)", now, address)
+    if until is not None:
+        where = f" vanaf adres {address}" if address is not None else ""
         _log(session, user.username, "lockout", user.id,
-             f"{MAX_FAILED_ATTEMPTS} mislukte pogingen: geblokkeerd tot {user.locked_until.isoformat()}", now)
+             f"{MAX_FAILED_ATTEMPTS} mislukte pogingen{where}: geblokkeerd tot {until.isoformat()}", now)
+
+
+def _address_failure(session: Session, name: str, address: str | None, now: datetime) -> None:
+    if address is None:
+        return
+    _, until = throttle.register_failure(session, throttle.address_key(address), now, throttle.ADDRESS_LIMIT)
+    if until is not None:
+        _log(session, name, "lockout", None, f"{throttle.ADDRESS_LIMIT} mislukte pogingen vanaf adres {address}: "
+             f"dit adres is geblokkeerd tot {until.isoformat()}", now)
+
+
+def _log_failure(session: Session, name: str, user_id: int | None, detail: str, now: datetime,
+                 address: str | None) -> None:
+    key = throttle.log_key(user_id) if user_id is not None else throttle.address_key(address or "")
+    if throttle.may_log(session, key, now):
+        _log(session, name, "login_failed", user_id, detail, now)
 
 
 def _log(session: Session, username: str, action: str, user_id: int | None, detail: str, now: datetime) -> None:
@@ -122,20 +168,23 @@ def is_locked(user: User, now: datetime | None = None) -> bool:
 
 
 def session_fingerprint(user: User, key: str | bytes | None = None) -> str:
-    """Store this in the login session next to the user id. It changes with the password, so a
-    new password ends every other session; keyed with the secret key because Flask session
-    cookies are signed, not encrypted."""
+    """Store this in the login session next to the user id. It changes with the password and with
+    the user's session version (raised by logout, disable, enable and a new password), so those end
+    every earlier session on the server; keyed with the secret key because Flask session cookies
+    are signed, not encrypted."""
     if key is None:
         from services.secret_key import load_secret_key
 
         key = load_secret_key()
     key = key.encode() if isinstance(key, str) else key
-    return hmac.new(key, b"vios-session:" + user.password_hash.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, f"vios-session:{user.session_version}:{user.password_hash}".encode(),
+                    hashlib.sha256).hexdigest()
 
 
 def user_for_session(session: Session, user_id: object, fingerprint: object,
                      key: str | bytes | None = None) -> User | None:
-    """The logged-in user for a request, or None when the account was disabled or the password changed."""
+    """The logged-in user for a request, or None when the account was disabled, the password changed
+    or the session ended (logout)."""
     if not isinstance(user_id, int) or isinstance(user_id, bool) or not isinstance(fingerprint, str):
         return None
     user = session.get(User, user_id)
@@ -173,6 +222,7 @@ def set_password(session: Session, username: str, password: str, *, actor: str) 
     user.password_hash = hash_password(password)
     user.failed_attempts, user.locked_until = 0, None
     session.add(user)
+    end_sessions(session, user)
     audit.record(session, username=actor, action="set_password", entity=USER_ENTITY, entity_id=user.id,
                  detail="wachtwoord opnieuw ingesteld")
     return user
@@ -201,9 +251,28 @@ def update_user(session: Session, username: str, *, actor: str, display_name: st
         for field, (_, new) in changes.items():
             setattr(user, field, new)
         session.add(user)
+        if "active" in changes:  # disabled or re-enabled: no earlier session comes back to life
+            end_sessions(session, user)
         audit.record(session, username=actor, action="update", entity=USER_ENTITY, entity_id=user.id,
                      changes=changes)
     return user
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """End every session of this user on the server (the next request of each is logged out)."""
+    user.session_version = User.session_version + 1  # in SQL: two parallel logouts both count
+    session.add(user)
+    session.flush()
+    session.refresh(user, ["session_version"])
+
+
+def logout(session: Session, user_id: object, *, now: datetime | None = None) -> None:
+    """Logging out ends every session of the user (also a copied cookie); audited."""
+    user = session.get(User, user_id) if isinstance(user_id, int) and not isinstance(user_id, bool) else None
+    if user is None:
+        return
+    end_sessions(session, user)
+    _log(session, user.username, "logout", user.id, "", _now(now))
 
 
 def disable_user(session: Session, username: str, *, actor: str) -> User:

@@ -307,3 +307,22 @@ def can_edit_meetings(p: Principal, region_id: int | None, province_id: int | No
 def ensure_can_edit_meetings(p: Principal, region_id: int | None, province_id: int | None) -> None:
     if not can_edit_meetings(p, region_id, province_id):
         raise PermissionDenied(EDIT_DENIED)
+
+
+# ---------------------------------------------------------------- personal data
+
+# The one list of personal data (AVG): the field, and its column in the exchange workbook
+# (dataio.exchange_schema marks exactly these columns personal=True). Pages, exports, graphs and
+# hovers show them only to roles with can_see_personal_data; everything else is not personal.
+PERSONAL_FIELDS: dict[str, tuple[str, str]] = {
+    "contact.name": ("contactpersonen", "naam"),
+    "contact.phone": ("contactpersonen", "telefoon"),
+    "contact.email": ("contactpersonen", "email"),
+    "partnership.contact": ("samenwerkingen", "contactpersoon"),   # the contact person named on a partnership
+    "phase_event.recorded_by": ("fasen", "vastgelegd_door"),        # the user who recorded a phase
+}
+
+
+def may_see_field(p: Principal, field: str) -> bool:
+    """Whether this user may see a field: personal data (PERSONAL_FIELDS) only with can_see_personal_data."""
+    return field not in PERSONAL_FIELDS or can_see_personal_data(p)

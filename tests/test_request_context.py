@@ -32,7 +32,7 @@ def test_selection_is_read_once_from_the_url_and_checked(dash_app):
             assert request.scope.as_of.isoformat() == "2026-06-30" and request.scope.sector == "vo"
             assert request.scope.region_id is not None  # the coordinator's own region by default
             assert request.scope is request.scope  # parsed once
-            assert request.compare_with.isoformat() == "2026-03-30"
+            assert request.compare_choice.on.isoformat() == "2026-03-30"  # no meetings: three months back
         with request_context("?peildatum=31-02-2026") as request:
             assert request.scope.as_of == DEMO_TODAY and request.warnings
         with request_context("?gebied=nl") as request, pytest.raises(PermissionDenied):

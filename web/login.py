@@ -8,13 +8,23 @@ CSRF: the login and logout forms carry the session's token in a hidden field. Da
 (POST /_dash-*) use the double-submit pattern Dash's renderer supports: the token is also in a
 readable cookie `_csrf_token`, the renderer copies it into the X-CSRFToken header, and the guard
 compares that header with the session's token (another site can send the cookie, not read it).
-Every response also gets headers that forbid framing and MIME sniffing.
+Every response also gets headers that forbid framing and MIME sniffing, and a Content-Security-Policy
+whose script-src allows only this app's files and the hashes of Dash's inline scripts (Dash.csp_hashes,
+computed at the first request, after every page registered its callbacks). Responses for a logged-in
+user are never cached (Cache-Control: no-store), except the static files (no data in them).
+
+Sessions end on the server: the session's fingerprint includes the user's session version, which
+logout, disable, enable and a new password raise (services.auth.end_sessions), so a copied cookie
+stops working. Logins are throttled per client address and per account-and-address
+(services.login_throttle). Behind a TLS proxy set VIOS_PROXY=1: ProxyFix then takes the client
+address and the scheme from the proxy's X-Forwarded-* headers (so Secure cookies work).
 """
 from __future__ import annotations
 
 import hmac
 import os
 import secrets
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from html import escape
 from urllib.parse import urlencode, urlsplit
@@ -22,6 +32,7 @@ from urllib.parse import urlencode, urlsplit
 import flask
 from flask import Flask, g, redirect, request
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from models.db import session_scope
 from services import auth, permissions
@@ -31,9 +42,14 @@ CSRF_KEY = "csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_COOKIE, CSRF_HEADER = "_csrf_token", "X-CSRFToken"  # Dash's renderer defaults
 SECURITY_HEADERS = {
-    "X-Frame-Options": "DENY", "Content-Security-Policy": "frame-ancestors 'none'",
-    "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
 }
+# script-src gets the inline scripts' hashes added; map workers (MapLibre) start from blob: URLs.
+CSP = ("default-src 'self'; script-src 'self'{hashes}; worker-src 'self' blob:; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data: blob: https:; connect-src 'self' https:; font-src 'self' data:; object-src 'none'; "
+       "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+SCRIPT_HASHES = "VIOS_SCRIPT_HASHES"  # app.config: a function giving the inline scripts' CSP hashes
+STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/", "/vendor/", "/_favicon.ico")
 OPEN_PATHS = frozenset({"/login", "/vendor/bootstrap/bootstrap.min.css", "/healthz"})
 SESSION_LIFETIME = timedelta(hours=8)  # a login lasts a working day, also with the browser left open
 LOGIN_FAILED = "Onbekende gebruikersnaam of onjuist wachtwoord, of het account is (tijdelijk) geblokkeerd."
@@ -49,8 +65,13 @@ class _SessionInterface(SecureCookieSessionInterface):
             flask.has_request_context() and request.is_secure)
 
 
-def install(server: Flask) -> None:
+def install(server: Flask, script_hashes: Callable[[], Sequence[str]] | None = None) -> None:
+    """script_hashes: the Dash app's csp_hashes (the inline scripts allowed by the CSP)."""
     from services.secret_key import load_secret_key
+
+    if os.environ.get("VIOS_PROXY") == "1":  # one trusted proxy in front (TLS terminated there)
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1)  # type: ignore[method-assign]
+    server.config[SCRIPT_HASHES] = script_hashes
 
     server.secret_key = load_secret_key()
     server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
@@ -105,11 +126,23 @@ def _guard():
 
 def _after(response: flask.Response) -> flask.Response:
     response.headers.update(SECURITY_HEADERS)
+    response.headers["Content-Security-Policy"] = _csp(flask.current_app)
+    if g.get("principal") is not None and not request.path.startswith(STATIC_PREFIXES):
+        response.headers["Cache-Control"] = "no-store"
     token = flask.session.get(CSRF_KEY)
     if "uid" in flask.session and isinstance(token, str) and request.cookies.get(CSRF_COOKIE) != token:
         response.set_cookie(CSRF_COOKIE, token, httponly=False, samesite="Lax",  # the renderer must read it
                             secure=flask.current_app.session_interface.get_cookie_secure(flask.current_app))
     return response
+
+
+def _csp(app: Flask) -> str:
+    policy = app.config.get("VIOS_CSP")
+    if policy is None:  # once per process: the inline scripts are fixed once the pages are registered
+        hashes = app.config.get(SCRIPT_HASHES)
+        policy = CSP.format(hashes="".join(f" {h}" for h in hashes()) if hashes else "")
+        app.config["VIOS_CSP"] = policy
+    return str(policy)
 
 
 def _next_query(path: str) -> str:
@@ -164,7 +197,7 @@ def _login():
     username, password = form.get("username", ""), form.get("password", "")
     with session_scope() as session:
         # No exception on failure: the failure counter and the audit rows must be committed.
-        user = auth.authenticate(session, username, password)
+        user = auth.authenticate(session, username, password, address=request.remote_addr or "")
         fingerprint = auth.session_fingerprint(user, flask.current_app.secret_key) if user else None
         uid = user.id if user else None
     if uid is None:
@@ -180,6 +213,8 @@ def _login():
 def _logout():
     if not csrf_valid(request.form.get(CSRF_FIELD)):
         return flask.Response(f"<p>{escape(CSRF_FAILED)}</p>", status=400, mimetype="text/html")
+    with session_scope() as session:  # every session of this user ends, also a copied cookie
+        auth.logout(session, flask.session.get("uid"))
     flask.session.clear()
     return redirect("/login")
 

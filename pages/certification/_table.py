@@ -8,7 +8,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import html
 
-from components.grid import DEFAULT_COLUMN, grid_options
+from components.grid import DEFAULT_COLUMN, csv_export_params, grid_options
 from domain.dates import format_nl
 from pages.certification import _ids as ids
 from services.trajectories import CertificationRow, ExpiryRow
@@ -50,7 +50,7 @@ def grid(rows: list[CertificationRow], as_of: date) -> dag.AgGrid:
                       dashGridOptions=grid_options(rowSelection={"mode": "singleRow", "checkboxes": False,
                                                                  "enableClickSelection": True},
                                                    pagination=True, paginationPageSize=20),
-                      csvExportParams={"fileName": f"certificering-{as_of.isoformat()}.csv"},
+                      csvExportParams=csv_export_params(f"certificering-{as_of.isoformat()}.csv"),
                       style={"height": "560px"})
 
 

@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components.charts import GRAPH_CONFIG, status_phase_chart
-from components.grid import DEFAULT_COLUMN, grid_options
+from components.grid import DEFAULT_COLUMN, csv_export_params, grid_options
 from components.kpi import kpi_card
 from components.theme import pct, signed
 from domain.certification import PHASES
@@ -93,5 +93,5 @@ def what_changed(data: MunicipalityComparison) -> dbc.Card:
                    dashGridOptions=grid_options(pagination=True, paginationPageSize=10,
                                                 paginationPageSizeSelector=False, domLayout="autoHeight"),
                    style={"height": None},
-                   csvExportParams={"fileName": f"veranderingen-{data.compare_with}-{data.as_of}.csv"}),
+                   csvExportParams=csv_export_params(f"veranderingen-{data.compare_with}-{data.as_of}.csv")),
     ]), className="mb-4 shadow-sm")

@@ -11,7 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, html
 from dash.exceptions import PreventUpdate
 
-from components.grid import DEFAULT_COLUMN, change_column, grid_options
+from components.grid import DEFAULT_COLUMN, change_column, csv_export_params, grid_options
 from components.inputs import dropdown
 from components.municipality_charts import NONE, role_of
 from domain.certification import ACTIVE_PHASES, PHASES
@@ -26,8 +26,8 @@ from web.request_context import Request, page_callback
 PEER_HINT = ("Kies een gemeente om haar en haar vergelijkingsgroep in elke grafiek te markeren "
              "(binnen het gekozen gebied).")
 # '3 (+1)': the count with its change since the compare date from the row's <field>_delta (a fixed formatter).
-WITH_CHANGE = {"function": "(function(v, d) { return v + (d ? ' (' + (d > 0 ? '+' : '−') + Math.abs(d) + ')' : ''); })"
-                           "(params.value, params.data[params.colDef.field + '_delta'])"}
+# (assets/grid_functions.js: a named function, no inline function the CSP would refuse)
+WITH_CHANGE = {"function": "withChange(params.value, params.data[params.colDef.field + '_delta'])"}
 ROW_STYLE = {"styleConditions": [
     {"condition": "params.data.role == 'target'", "style": {"backgroundColor": "#e3f2fd", "fontWeight": "bold"}},
     {"condition": "params.data.role == 'peer'", "style": {"backgroundColor": "#fff3e0"}},
@@ -113,7 +113,8 @@ def municipality_table(rows: Sequence[MunicipalityRow], scope: Scope, compare_wi
         dag.AgGrid(id=ids.GRID, rowData=grid_rows(rows), columnDefs=_columns(scope.sector),
                    defaultColDef=DEFAULT_COLUMN, getRowId="params.data.cbs_code", getRowStyle=ROW_STYLE,
                    dashGridOptions=grid_options(domLayout="autoHeight", suppressColumnVirtualisation=True),
-                   style={"height": None}, csvExportParams={"fileName": f"gemeenten-{scope.as_of.isoformat()}.csv"}),
+                   style={"height": None},
+                   csvExportParams=csv_export_params(f"gemeenten-{scope.as_of.isoformat()}.csv")),
     ])
 
 
