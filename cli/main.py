@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli import commands, geo_commands, user_commands
+from cli import check_commands, commands, geo_commands, user_commands
 from cli.common import EXIT_USAGE, Handler, UsageError
 
 
@@ -18,6 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parsers(sub)
     user_commands.add_parsers(sub)
     geo_commands.add_parsers(sub)
+    check_commands.add_parsers(sub)
     return p
 
 
