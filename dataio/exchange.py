@@ -26,6 +26,7 @@ from dataio.exchange_import import InSheet, Planner, check_header
 from dataio.exchange_rows import StoredRows, key_of
 from dataio.exchange_schema import ERROR_COLUMN, INFO_SHEET, INFO_WIDTHS, SHEETS, SHEETS_BY_NAME, info_table
 from dataio.tabular import is_blank, is_xlsx, read_csv, read_xlsx, write_tables, xlsx_bytes
+from services.names import find_duplicates
 from services.permissions import Principal, can_import_history_authors
 
 Table = tuple[str, list[str], list[list[object]]]  # sheet name, header, rows
@@ -81,6 +82,10 @@ def import_workbook(
         principal = Principal(user_id=0, username=author or "", role="coordinator", region_ids=edit_regions)
     keep_authors = principal is None or can_import_history_authors(principal)
     snapshot = StoredRows(session)
+    duplicates = find_duplicates(session)  # the one key rule (services.names); rows match the first of a group
+    if duplicates:
+        result.warnings.append(f"de database bevat {len(duplicates)} groep(en) namen die alleen in hoofdletters of "
+                               "spaties verschillen; rijen worden met de oudste vergeleken (samenvoegen: vios check)")
     planner = Planner(snapshot, result, principal=principal)
     valid = planner.plan(sheets)
     for sheet in sheets.values():

@@ -33,7 +33,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
 from dataio.values import norm as name_key
-from models import Contact, Organisation, Partnership, Trajectory, Tranche, TranchePlan
+from models import Contact, Organisation, Partnership, Trajectory, Tranche, TranchePlan, table_of
 from models.keys import name_key_sql
 from services import audit
 
@@ -47,7 +47,7 @@ class KeyRule:
 
     @property
     def table(self) -> str:
-        return str(self.model.__tablename__)
+        return table_of(self.model).name
 
 
 RULES: dict[str, KeyRule] = {
@@ -119,8 +119,9 @@ def find_duplicates(session: Session, kinds: Iterable[str] = tuple(RULES)) -> li
         stmt = select(col(model.id), col(model.name), *([col(scope_col)] if scope_col is not None else []))
         groups: dict[tuple, list[tuple[int, str]]] = defaultdict(list)
         for row in session.exec(stmt.order_by(col(model.id))).all():
-            scope_id = row[2] if scope_col is not None else None
-            groups[(scope_id, name_key(row[1]))].append((row[0], row[1]))
+            values: tuple[Any, ...] = tuple(row)
+            scope_id = values[2] if scope_col is not None else None
+            groups[(scope_id, name_key(values[1]))].append((values[0], values[1]))
         found += [Duplicates(kind, scope, [i for i, _ in rows], [n for _, n in rows])
                   for (scope, _), rows in groups.items() if len(rows) > 1]
     return found
@@ -157,7 +158,7 @@ def _move(session: Session, model: Any, column: str, old: int, new: int, usernam
     rows = list(session.exec(select(model).where(col(getattr(model, column)) == old)))
     for obj in rows:
         setattr(obj, column, new)
-        audit.record(session, username=username, action="update", entity=str(model.__tablename__),
+        audit.record(session, username=username, action="update", entity=table_of(model).name,
                      entity_id=obj.id, changes={column: (old, new)}, detail="vios check --merge")
     return len(rows)
 

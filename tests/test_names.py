@@ -1,7 +1,6 @@
 """One key rule (issue 12): names the import treats as one key are unique in the database."""
 from __future__ import annotations
 
-
 from datetime import date
 
 import pytest
