@@ -241,3 +241,26 @@ def test_a_coordinators_own_export_imports_again_unchanged(engine, tmp_path):
         result = import_workbook(s, tmp_path / "own", principal=principal, dry_run=True)
         assert result.errors == [] and result.total("created") == 0 and result.total("updated") == 0
         assert s.exec(select(Trajectory)).all()
+
+
+def test_an_export_after_edits_through_the_forms_imports_into_an_empty_database(engine, tmp_path):
+    from services import partnerships
+    from tests.test_exchange import new_engine
+
+    make_demo(engine)
+    with Session(engine) as s:
+        coord = coordinator(engine)
+        police = s.exec(select(Organisation).where(Organisation.name == "Politie Limburg-Zuid")).one()
+        org = partnerships.add_organisation(s, coord, name="Jongerenwerk  Heuvelland", type="jongerenwerk",
+                                            municipality_id=police.municipality_id)
+        partnerships.add_contact(s, coord, organisation_id=org.id, name="Piet  de Wit (fictief)", phone="06-1")
+        partnerships.end_organisation(s, coord, police.id, date(2026, 10, 31))
+        s.commit()
+        export_workbook(s, tmp_path / "one")
+    fresh = new_engine(tmp_path / "fresh.db")
+    with Session(fresh) as s:
+        import_workbook(s, tmp_path / "one")
+        s.commit()
+        export_workbook(s, tmp_path / "two")
+    for file in sorted((tmp_path / "one").glob("*.csv")):
+        assert (tmp_path / "two" / file.name).read_bytes() == file.read_bytes(), file.name
