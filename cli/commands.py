@@ -154,7 +154,8 @@ def import_exchange(args: argparse.Namespace) -> int:
     from dataio.exchange import import_workbook
 
     return _run_import(lambda session: import_workbook(session, args.file, allow_partial=args.partial,
-                                                       rejects_path=args.rejects, dry_run=args.dry_run), args)
+                                                       rejects_path=args.rejects, dry_run=args.dry_run,
+                                                       author=cli_user()), args)
 
 
 def _run_import(run: Callable[[Session], ImportResult], args: argparse.Namespace) -> int:

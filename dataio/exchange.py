@@ -26,6 +26,8 @@ from dataio.exchange_import import InSheet, Planner, check_header
 from dataio.exchange_rows import StoredRows, key_of
 from dataio.exchange_schema import ERROR_COLUMN, INFO_SHEET, INFO_WIDTHS, SHEETS, SHEETS_BY_NAME, info_table
 from dataio.tabular import is_blank, is_xlsx, read_csv, read_xlsx, write_tables, xlsx_bytes
+from services.names import find_duplicates
+from services.permissions import Principal, can_import_history_authors
 
 Table = tuple[str, list[str], list[list[object]]]  # sheet name, header, rows
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -50,13 +52,18 @@ def import_workbook(
     rejects_path: Path | str | None = None,
     dry_run: bool = False,
     edit_regions: frozenset[int] | None = None,
+    principal: Principal | None = None,
+    author: str | None = None,
 ) -> ImportResult:
     """Import an exchange workbook (.xlsx), a folder or zip of <sheet>.csv files, or one <sheet>.csv.
 
     Raises ImportRefused when there are errors (not in dry_run; with allow_partial
     only for file-level errors such as an unreadable file or missing columns).
-    edit_regions limits the rows that may change something to those regions (a coordinator's
-    import; dataio.exchange_scope).
+    principal: who imports; rows follow the forms' rules for that user (services.permissions via
+    dataio.exchange_scope). edit_regions (older callers) stands for a coordinator of those regions.
+    History is authored by the system: new phase events get the importing user (principal, else
+    author) and the import time as recorded by/at; only a beheerder's import (and the command line,
+    run by the server's operator) keeps the authors and times of the file.
     """
     if rejects_path is not None and not isinstance(path_or_bytes, bytes) \
             and Path(rejects_path).resolve() == Path(path_or_bytes).resolve():
@@ -71,8 +78,15 @@ def import_workbook(
     if header_errors:
         return _refuse(result, header_errors)
 
+    if principal is None and edit_regions is not None:
+        principal = Principal(user_id=0, username=author or "", role="coordinator", region_ids=edit_regions)
+    keep_authors = principal is None or can_import_history_authors(principal)
     snapshot = StoredRows(session)
-    planner = Planner(snapshot, result, edit_regions=edit_regions)
+    duplicates = find_duplicates(session)  # the one key rule (services.names); rows match the first of a group
+    if duplicates:
+        result.warnings.append(f"de database bevat {len(duplicates)} groep(en) namen die alleen in hoofdletters of "
+                               "spaties verschillen; rijen worden met de oudste vergeleken (samenvoegen: vios check)")
+    planner = Planner(snapshot, result, principal=principal)
     valid = planner.plan(sheets)
     for sheet in sheets.values():
         _collect_rejects(result, sheet, planner)
@@ -80,7 +94,13 @@ def import_workbook(
         raise ImportRefused(result.errors, result)
     if dry_run:
         return result
-    Writer(session, snapshot).apply(valid)
+    writer = Writer(session, snapshot, author=(principal.username if principal is not None else author) or "",
+                    keep_authors=keep_authors)
+    writer.apply(valid)
+    writer.end_partnerships(planner.organisation_ends)
+    if keep_authors and any(r.status == "created" and "vastgelegd_door" in r.values for r in valid.get("fasen", [])):
+        result.warnings.append("fasen: vastgelegd_door en vastgelegd_op uit het bestand overgenomen "
+                               "(import door de beheerder)")
     result.committed = True
     if rejects_path is not None and result.rejected_rows:
         result.write_rejects(rejects_path)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session
@@ -64,8 +65,13 @@ ATTRS: dict[str, dict[str, str | None]] = {
 class Writer:
     """Creates and updates model objects, resolving natural keys to ids as it goes."""
 
-    def __init__(self, session: Session, snapshot: StoredRows):
+    def __init__(self, session: Session, snapshot: StoredRows, *, author: str = "", keep_authors: bool = True):
         self.session = session
+        self.author = author[:100]
+        self.keep_authors = keep_authors
+        self.now = clock.now()
+        self.partnerships = snapshot.partnerships
+        self.created_partnerships: list[Partnership] = []
         self.provinces = {norm(p.name): p for p in snapshot.provinces}
         self.boards = {b.number: b for b in snapshot.boards}
         self.objects: dict[str, dict[tuple, Any]] = {}
@@ -120,16 +126,30 @@ class Writer:
         if row.status == "created":
             self.session.add(obj)
             self.objects[sheet][row.valid_key] = obj
+            if sheet == "samenwerkingen":
+                self.created_partnerships.append(obj)
 
     def _add_event(self, row: InRow) -> None:
         vals = row.values
         trajectory = self.objects["trajecten"][key_of("fasen", vals, ("school", "cyclus"))]
-        recorded_at = vals.get("vastgelegd_op")
+        recorded_at = vals.get("vastgelegd_op") if self.keep_authors else None
+        recorded_by = vals.get("vastgelegd_door", self.author) if self.keep_authors else self.author
         self.session.add(PhaseEvent(
             trajectory_id=trajectory.id, phase=vals["fase"], on=vals["datum"], note=vals.get("notitie", ""),
-            recorded_by=vals.get("vastgelegd_door", ""),
-            recorded_at=from_local(recorded_at) if recorded_at else clock.now(),
+            recorded_by=recorded_by or self.author,
+            recorded_at=from_local(recorded_at) if recorded_at else self.now,
         ))
+
+    def end_partnerships(self, ends: dict[str, tuple[date, str, list[Any]]]) -> None:
+        """An organisation ended by the import ends its running partnerships on the same day (as the page)."""
+        if not ends:
+            return
+        org_ids = {self.objects["organisaties"][(key,)].id: end for key, (end, _, _) in ends.items()}
+        for partnership in [*self.partnerships, *self.created_partnerships]:
+            end = org_ids.get(partnership.organisation_id)
+            if end is not None and (partnership.end_on is None or partnership.end_on > end):
+                partnership.end_on = end
+        self.session.flush()
 
     def _ref(self, sheet: str, columns: tuple[str, ...] | None = None) -> Callable[[object, dict], int | None]:
         def convert(value: object, values: dict) -> int | None:

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Protocol
 
-from domain.certification import Event
-from domain.lifecycle import TransitionRefused, check_correction, check_transition
+from domain.certification import ACTIVE_PHASES, Event
+from domain.lifecycle import TransitionRefused, check_correction, check_transition, current_phase
 
 
 class EventRow(Protocol):  # dataio.exchange_import.InRow
@@ -49,6 +49,40 @@ def check_event_rows(rows: Iterable[EventRow], stored: dict[tuple, list[Event]],
                 continue
             # after every stored event: recorded later than all of them
             history.append(Event(phase, on, (datetime.max, row.line)))
+
+
+def check_running_trajectories(rows: Iterable[EventRow], stored: dict[tuple, list[Event]]) -> None:
+    """Never two running trajectories for one school (services.trajectories.start_trajectory refuses it).
+
+    After the new events, a school may have one trajectory whose latest phase is active. A
+    trajectory that becomes running through this file while another one of the school runs (in
+    the database, or with a lower cycle in the file) gets an error on each of its new events.
+    """
+    new: dict[tuple, list[EventRow]] = defaultdict(list)
+    for row in rows:
+        if row.status == "created" and not row.errors:
+            new[(row.values["school"].upper(), row.values["cyclus"])].append(row)
+    if not new:
+        return
+    schools = {school for school, _ in new}
+    running: dict[str, list[tuple[bool, int]]] = defaultdict(list)  # school -> (ran before, cycle)
+    for school, cycle in set(stored) | set(new):
+        if school not in schools:
+            continue
+        before = stored.get((school, cycle), [])
+        after = before + [Event(r.values["fase"], r.values["datum"], (datetime.max, r.line))
+                          for r in new.get((school, cycle), [])]
+        if current_phase(after) in ACTIVE_PHASES:
+            running[school].append((current_phase(before) in ACTIVE_PHASES, cycle))
+    for school, trajectories in running.items():
+        if len(trajectories) < 2:
+            continue
+        trajectories.sort(key=lambda t: (not t[0], t[1]))  # the one running already (else the first) stays
+        kept = trajectories[0][1]
+        for _, cycle in trajectories[1:]:
+            for row in new.get((school, cycle), []):
+                row.error("fase", f"school {school} heeft al een lopend traject (cyclus {kept}); "
+                                  "sluit dat eerst af")
 
 
 def _check(history: list[Event], phase: str, on: date, today: date) -> None:

@@ -15,13 +15,14 @@ from typing import Any
 
 from dataio import values as v
 from dataio.errors import ImportResult, RowError
-from dataio.exchange_events import check_event_rows
+from dataio.exchange_events import check_event_rows, check_running_trajectories
 from dataio.exchange_rows import Row, StoredRows, key_of
 from dataio.exchange_schema import SHEETS, Col, SheetSpec
 from dataio.exchange_scope import RegionGuard
 from dataio.tabular import is_blank
 from domain import clock
 from domain.certification import Event
+from services.permissions import Principal, is_admin
 
 MAX_EXAMPLES = 3
 _EMPTY_TEXT_KINDS = {"text", "email", "school", "cbs", "board", "postcode"}
@@ -120,11 +121,11 @@ class Planner:
     """Validates all sheets in dependency order and classifies the valid rows."""
 
     def __init__(self, snapshot: StoredRows, result: ImportResult, *, today: date | None = None,
-                 edit_regions: frozenset[int] | None = None):
+                 principal: Principal | None = None):
         self.snapshot = snapshot
         self.today = today or clock.today()
-        # None: the user may change every region (beheerder); else only these (coordinator)
-        self.guard = RegionGuard(snapshot, edit_regions) if edit_regions is not None else None
+        # None or a beheerder: every region; else the forms' rules of services.permissions (coordinator)
+        self.guard = RegionGuard(snapshot, principal) if principal is not None and not is_admin(principal) else None
         self.result = result
         self.existing: dict[str, dict[tuple, tuple[Any, Row]]] = {}
         for spec in SHEETS:
@@ -132,6 +133,9 @@ class Planner:
             for obj, row in snapshot.rows(spec.name):
                 rows.setdefault(key_of(spec.name, row), (obj, row))  # first one wins if the DB has duplicates
             self.existing[spec.name] = rows
+        # organisations this import ends: norm(name) -> (end date, name, running partnerships to end)
+        self.organisation_ends: dict[str, tuple[date, str, list[Any]]] = {}
+        self._events_cache: dict[tuple, list[Event]] | None = None
         self.accepted: dict[str, set[tuple]] = {s.name: set() for s in SHEETS}
         self.rejected: dict[str, dict[tuple, int]] = {s.name: {} for s in SHEETS}
         self.invalid: dict[str, list[InRow]] = {}
@@ -149,6 +153,12 @@ class Planner:
                 check_event_rows(rows, self._stored_events(), self.today)
             if self.guard is not None:
                 self._check_regions(spec, rows)
+            if spec.name == "fasen":
+                check_running_trajectories(rows, self._stored_events())
+            elif spec.name == "organisaties":
+                self._check_organisation_ends(rows)
+            elif spec.name == "samenwerkingen":
+                self._check_partnerships_of_ended(rows)
             for row in rows:
                 if row.errors:
                     self.result.errors.extend(row.errors)
@@ -204,6 +214,8 @@ class Planner:
         elif sheet == "scholen":
             if vals.get("actief") is True and vals.get("inactief_sinds"):
                 row.error("inactief_sinds", "alleen invullen als actief 'nee' is")
+            elif vals.get("actief") is None and vals.get("inactief_sinds"):
+                vals["actief"] = False  # a closing date says the school is inactive; never drop it
             number, name = vals.get("bestuur_nummer"), vals.get("bestuur_naam")
             if number and name:
                 first = board_names.setdefault(number, (name, row.line))
@@ -247,13 +259,12 @@ class Planner:
         for row in rows:
             if row.errors:
                 continue
-            if spec.name == "fasen":
-                if row.status == "created":
-                    guard.check(spec.name, row, exists=False)
+            if spec.name == "fasen":  # append-only: a stored event is unchanged, a new one is created
+                guard.check(spec.name, row, exists=row.status == "unchanged", changed=row.status == "created")
                 continue
             found = self.existing[spec.name].get(row.valid_key)
-            if found is None or self._changed(spec, row, found[1]):
-                guard.check(spec.name, row, exists=found is not None)
+            changed = found is not None and bool(self._changed(spec, row, found[1]))
+            guard.check(spec.name, row, exists=found is not None, changed=changed)
 
     # ------------------------------------------------------------ classification
 
@@ -294,8 +305,66 @@ class Planner:
             else:
                 row.status = "created"
 
+    def _check_organisation_ends(self, rows: list[InRow]) -> None:
+        """Ending an organisation ends its running partnerships, as services.partnerships.end_organisation:
+        refused when one of them starts after the end date, or (coordinator) lies outside the user's regions."""
+        by_org: dict[int, list[Any]] = {}
+        for p in self.snapshot.partnerships:
+            by_org.setdefault(p.organisation_id, []).append(p)
+        school_code = {s.id: s.code for s in self.snapshot.schools}
+        for row in rows:
+            end = row.values.get("einddatum")
+            if row.errors or not end:
+                continue
+            found = self.existing["organisaties"].get(row.valid_key)
+            if found is not None and found[0].ended_on == end:
+                continue
+            running = [p for p in by_org.get(found[0].id, []) if p.end_on is None or p.end_on > end] \
+                if found is not None else []
+            later = [p for p in running if p.start_on > end]
+            if later:
+                row.error("einddatum", f"{len(later)} samenwerking(en) beginnen pas na deze datum; "
+                                       "kies een latere einddatum")
+                continue
+            if self.guard is not None:
+                outside = [p for p in running
+                           if not self.guard.may_edit(self.guard.school_region.get(v.norm(school_code[p.school_id])))]
+                if outside:
+                    row.error("einddatum", f"de organisatie werkt ook met {len(outside)} school/scholen buiten uw "
+                                           "regio; vraag de beheerder haar te beëindigen")
+                    continue
+            self.organisation_ends[row.valid_key[0]] = (end, row.values["naam"], running)
+            if running:
+                self.result.warnings.append(f"organisatie {row.values['naam']} eindigt op {end:%d-%m-%Y}: "
+                                            f"{len(running)} lopende samenwerking(en) worden dan beëindigd")
+
+    def _check_partnerships_of_ended(self, rows: list[InRow]) -> None:
+        """A new or changed partnership may not run past the end of its organisation."""
+        ends = dict(self.organisation_ends)
+        for org, stored in self.existing["organisaties"].values():
+            if org.ended_on is not None:
+                ends.setdefault(key_of("organisaties", stored)[0], (org.ended_on, org.name, []))
+        for row in rows:
+            if row.errors or "organisatie" not in row.values:
+                continue
+            ended = ends.get(v.norm(row.values["organisatie"]))
+            if ended is None:
+                continue
+            found = self.existing["samenwerkingen"].get(row.key) if row.key is not None else None
+            if found is not None and not self._changed(row.sheet.spec, row, found[1]):
+                continue
+            stop = row.values.get("einddatum", found[0].end_on if found is not None else None)
+            if stop is None or stop > ended[0]:
+                row.error("einddatum", f"organisatie {ended[1]} is beëindigd per {ended[0]:%d-%m-%Y}; "
+                                       "de samenwerking moet uiterlijk dan eindigen")
+
     def _stored_events(self) -> dict[tuple, list[Event]]:
-        """Stored events per (school code, cycle), ordered as the app orders them."""
+        """Stored events per (school code, cycle), ordered as the app orders them (computed once)."""
+        if self._events_cache is None:
+            self._events_cache = self._load_events()
+        return self._events_cache
+
+    def _load_events(self) -> dict[tuple, list[Event]]:
         events: dict[tuple, list[Event]] = {}
         for obj, row in self.snapshot.rows("fasen"):
             at = obj.recorded_at.replace(tzinfo=None) if obj.recorded_at.tzinfo else obj.recorded_at

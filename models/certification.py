@@ -3,14 +3,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from domain import clock
+from models.keys import name_key_sql
 
 
 class Tranche(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("region_id", "name"),)
+    __table_args__ = (UniqueConstraint("region_id", "name"),
+                      Index("uq_tranche_name_key", "region_id", text(name_key_sql("name")), unique=True))
     id: int | None = Field(default=None, primary_key=True)
     region_id: int = Field(foreign_key="region.id", index=True)
     name: str = Field(max_length=100)

@@ -3,10 +3,15 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
+
+from models.keys import name_key_sql
 
 
 class Organisation(SQLModel, table=True):
+    # one key rule (services.names): unique without case and extra spaces; migration 0008
+    __table_args__ = (Index("uq_organisation_name_key", text(name_key_sql("name")), unique=True),)
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True, max_length=200)
     type: str = Field(max_length=40, index=True)  # domain.vocab.ORGANISATION_TYPES
@@ -16,6 +21,7 @@ class Organisation(SQLModel, table=True):
 
 class Contact(SQLModel, table=True):
     """A named person ("namen en rugnummers"): personal data."""
+    __table_args__ = (Index("uq_contact_name_key", "organisation_id", text(name_key_sql("name")), unique=True),)
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True)
     name: str = Field(max_length=150)

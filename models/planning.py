@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, Column, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from domain import clock
+from models.keys import name_key_sql
 
 PLAN_STATUSES = ("draft", "confirmed")
 ITEM_SOURCES = ("proposal", "added", "removed")
@@ -23,6 +24,7 @@ class TranchePlan(SQLModel, table=True):
     __tablename__ = "trancheplan"
     __table_args__ = (
         UniqueConstraint("tranche_id", "name"),
+        Index("uq_trancheplan_name_key", "tranche_id", text(name_key_sql("name")), unique=True),
         CheckConstraint("status IN ('draft', 'confirmed')", name="ck_trancheplan_status"),
     )
     id: int | None = Field(default=None, primary_key=True)

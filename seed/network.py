@@ -5,6 +5,7 @@ import random
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
+from dataio.values import norm
 from seed import names
 from seed.bulk import Ids
 
@@ -44,8 +45,12 @@ _MISSING = {"complete": 0, "miss1": 1, "miss2": 2, "miss3": 3}
 
 def make_contacts(rng: random.Random, ids: Ids, org_id: int, org_type: str, count: int) -> list[dict]:
     rows = []
+    taken: set[str] = set()
     for _ in range(count):
         name = names.person_name(rng)
+        while norm(name) in taken:  # one key rule (services.names): no two contacts of one name
+            name = names.person_name(rng)
+        taken.add(norm(name))
         rows.append({"id": ids.next(), "organisation_id": org_id, "name": name,
                      "role": rng.choice(names.ROLES_BY_TYPE[org_type]), "phone": names.mobile(rng),
                      "email": names.email(name)})

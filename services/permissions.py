@@ -326,3 +326,43 @@ PERSONAL_FIELDS: dict[str, tuple[str, str]] = {
 def may_see_field(p: Principal, field: str) -> bool:
     """Whether this user may see a field: personal data (PERSONAL_FIELDS) only with can_see_personal_data."""
     return field not in PERSONAL_FIELDS or can_see_personal_data(p)
+
+
+# ---------------------------------------------------------------- organisations and boards (forms and imports)
+
+def can_edit_organisation_at(p: Principal, municipality_region_id: int | None, has_municipality: bool,
+                             served_school_regions: Iterable[int | None]) -> bool:
+    """May change an organisation and its contact persons (services.partnerships.can_edit_organisation):
+    the beheerder; or one who may edit the region of its municipality; or, when every school it
+    works with lies in a region the user may edit, one who may edit those (at least one school)."""
+    if is_admin(p):
+        return True
+    if has_municipality and can_edit_region(p, municipality_region_id):
+        return True
+    served = list(served_school_regions)
+    return bool(served) and all(can_edit_region(p, r) for r in served)
+
+
+def can_place_organisation(p: Principal, municipality_region_id: int | None, has_municipality: bool) -> bool:
+    """May give a (new or moved) organisation this municipality: the beheerder anywhere (also none);
+    others only a municipality in a region they may edit (services.partnerships._check_organisation)."""
+    return is_admin(p) or (has_municipality and can_edit_region(p, municipality_region_id))
+
+
+def can_link_organisation(school_region_id: int | None, municipality_region_id: int | None,
+                          has_municipality: bool) -> bool:
+    """An organisation offered to a school (services.partnerships.organisation_choices): one without
+    a municipality, or one whose municipality lies in the school's region."""
+    return not has_municipality or school_region_id is None or municipality_region_id == school_region_id
+
+
+def can_change_boards(p: Principal) -> bool:
+    """Renaming a school board or moving a school to another board: the beheerder only (a board's
+    bestuurder reads the schools of their board, so a move grants read access)."""
+    return is_admin(p)
+
+
+def can_import_history_authors(p: Principal) -> bool:
+    """An import may keep the recorded author and time of phase events only for the beheerder
+    (a restore); everyone else's imported events are recorded by them, at the time of import."""
+    return is_admin(p)

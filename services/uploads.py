@@ -85,7 +85,7 @@ def run_upload(kind: str, filename: str, raw: bytes, *, principal: Principal, se
             def run(s: Session) -> ImportResult:
                 return import_workbook(s, source, filename=filename, allow_partial=allow_partial,
                                        rejects_path=rejects_path if allow_partial else None, dry_run=dry_run,
-                                       edit_regions=edit_regions)
+                                       edit_regions=edit_regions, principal=principal)
         try:
             with session_scope() as session:
                 if dry_run:
