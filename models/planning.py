@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, Column, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from domain import clock
@@ -16,6 +16,10 @@ ITEM_SOURCES = ("proposal", "added", "removed")
 
 def _utcnow() -> datetime:
     return clock.now()
+
+
+# Optimistic concurrency (as models.network): saving a draft over one that changed since it was opened is refused.
+_PLAN_VERSION = Column("version", Integer, nullable=False, server_default="1")
 
 
 class TranchePlan(SQLModel, table=True):
@@ -38,6 +42,8 @@ class TranchePlan(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=_utcnow)
     confirmed_by: str | None = Field(default=None, max_length=100)
     confirmed_at: datetime | None = None
+    version: int = Field(default=1, sa_column=_PLAN_VERSION)
+    __mapper_args__ = {"version_id_col": _PLAN_VERSION}
 
 
 class TranchePlanItem(SQLModel, table=True):

@@ -12,6 +12,11 @@ longer offered in the forms.
 Every write is checked here, logged with services.audit (old and new values) in the same
 transaction, and never committed here: the caller's session_scope commits or rolls back.
 Invalid input raises FormError with a Dutch message per field, before anything is written.
+
+Optimistic concurrency: the change and end commands take the `version` of the row the form was
+built from (None: no form, e.g. the command line); a stale one raises StaleVersion (who changed
+what, when) and nothing is written. The version column itself (models.network) makes the UPDATE
+fail when another save slipped in between this read and the write: the same refusal.
 """
 from __future__ import annotations
 
@@ -35,6 +40,7 @@ from services.permissions import (
     is_admin,
     school_location,
 )
+from services.transactions import check_version, flush_versioned
 
 
 class FormError(ValueError):
@@ -63,6 +69,18 @@ def _log(session: Session, principal: Principal, action: str, entity: str, entit
 
 # ---------------------------------------------------------------- partnerships
 
+NOUNS = {"samenwerking": "deze samenwerking", "organisatie": "deze organisatie",
+         "contactpersoon": "deze contactpersoon"}
+
+
+def _check_version(session: Session, obj: Any, version: int | None, entity: str) -> None:
+    check_version(session, obj, version, entity=entity, noun=NOUNS[entity])
+
+
+def _flush(session: Session, obj: Any, entity: str) -> None:
+    flush_versioned(session, obj, entity=entity, noun=NOUNS[entity])
+
+
 def _update(session: Session, principal: Principal, obj: Any, before: dict, values: dict, entity: str) -> Any:
     """Set checked values on obj; the changed fields go in the audit log (old and new)."""
     for field, value in values.items():
@@ -70,6 +88,7 @@ def _update(session: Session, principal: Principal, obj: Any, before: dict, valu
     session.add(obj)
     diff = audit.diff(before, audit.snapshot(obj, list(before)))
     if diff:
+        _flush(session, obj, entity)
         _log(session, principal, "update", entity, obj.id, diff)
     return obj
 
@@ -135,9 +154,11 @@ def _partnership_for_edit(session: Session, principal: Principal, partnership_id
     return partnership
 
 
-def change_partnership(session: Session, principal: Principal, partnership_id: int, **changes: Any) -> Partnership:
+def change_partnership(session: Session, principal: Principal, partnership_id: int, *, version: int | None = None,
+                       **changes: Any) -> Partnership:
     """Change role, contact, dates or agreements (not the school or the organisation: end and add instead)."""
     partnership = _partnership_for_edit(session, principal, partnership_id)
+    _check_version(session, partnership, version, "samenwerking")
     allowed = {"role", "contact_id", "start_on", "end_on", "agreements"}
     unknown = set(changes) - allowed
     if unknown:
@@ -148,9 +169,10 @@ def change_partnership(session: Session, principal: Principal, partnership_id: i
 
 
 def end_partnership(session: Session, principal: Principal, partnership_id: int, end_on: date | None,
-                    reason: str = "") -> Partnership:
+                    reason: str = "", *, version: int | None = None) -> Partnership:
     """Set the last day of the partnership; history stays (the row is kept)."""
     partnership = _partnership_for_edit(session, principal, partnership_id)
+    _check_version(session, partnership, version, "samenwerking")
     return _set_end(session, principal, partnership, "end_on", end_on, "samenwerking", reason,
                     starts_on=partnership.start_on)
 
@@ -167,6 +189,7 @@ def _set_end(session: Session, principal: Principal, obj: Any, attr: str, end_on
         raise FormError({"einddatum": f"de einddatum ligt vóór de startdatum ({starts_on:%d-%m-%Y})"})
     setattr(obj, attr, end_on)
     session.add(obj)
+    _flush(session, obj, entity)
     _log(session, principal, "end", entity, obj.id, {attr: (old, end_on)}, reason[:500])
     return obj
 
@@ -242,9 +265,11 @@ _KEEP: Any = object()
 
 
 def change_organisation(session: Session, principal: Principal, organisation_id: int, *, name: str,
-                        type: str | None, municipality_id: int | None = _KEEP) -> Organisation:
+                        type: str | None, municipality_id: int | None = _KEEP,
+                        version: int | None = None) -> Organisation:
     """Change name, type and (when given) municipality; leaving municipality_id out keeps it."""
     org = _organisation_for_edit(session, principal, organisation_id)
+    _check_version(session, org, version, "organisatie")
     before = audit.snapshot(org, ORGANISATION_FIELDS)
     if municipality_id is _KEEP:
         municipality_id = org.municipality_id
@@ -255,12 +280,13 @@ def change_organisation(session: Session, principal: Principal, organisation_id:
 
 
 def end_organisation(session: Session, principal: Principal, organisation_id: int, end_on: date | None,
-                     reason: str = "") -> list[Partnership]:
+                     reason: str = "", *, version: int | None = None) -> list[Partnership]:
     """End every partnership of the organisation that runs past end_on; returns the ended ones.
 
     All its schools must be editable by the user, and none of its partnerships may start after
     end_on; otherwise nothing changes."""
     org = _organisation_for_edit(session, principal, organisation_id)
+    _check_version(session, org, version, "organisatie")
     if not isinstance(end_on, date):
         raise FormError({"einddatum": "vul een einddatum in (dd-mm-jjjj)"})
     running = [p for p in session.scalars(select(Partnership).where(col(Partnership.organisation_id) == org.id))
@@ -278,6 +304,7 @@ def end_organisation(session: Session, principal: Principal, organisation_id: in
     old = org.ended_on
     org.ended_on = end_on
     session.add(org)
+    _flush(session, org, "organisatie")
     _log(session, principal, "end", "organisatie", org.id, {"ended_on": (old, end_on)},
          f"{len(ended)} samenwerking(en) beëindigd per {end_on:%d-%m-%Y}. {reason}".strip())
     return ended
@@ -326,11 +353,12 @@ def partnership_contact(session: Session, principal: Principal, partnership_id: 
 
 
 def change_contact(session: Session, principal: Principal, contact_id: int, *, name: str, role: str = "",
-                   phone: str = "", email: str = "") -> Contact:
+                   phone: str = "", email: str = "", version: int | None = None) -> Contact:
     contact = session.get(Contact, contact_id) if contact_id else None
     if contact is None:
         raise PermissionDenied(EDIT_DENIED)
     _organisation_for_edit(session, principal, contact.organisation_id)
+    _check_version(session, contact, version, "contactpersoon")
     before = audit.snapshot(contact, CONTACT_FIELDS)
     values = _check_contact({"organisation_id": contact.organisation_id, "name": name, "role": role,
                              "phone": phone, "email": email})
@@ -338,13 +366,27 @@ def change_contact(session: Session, principal: Principal, contact_id: int, *, n
 
 
 def end_contact(session: Session, principal: Principal, contact_id: int, end_on: date | None,
-                reason: str = "") -> Contact:
+                reason: str = "", *, version: int | None = None) -> Contact:
     """Give a contact person an end date (their last day); the partnerships keep them for history."""
     contact = session.get(Contact, contact_id) if contact_id else None
     if contact is None:
         raise PermissionDenied(EDIT_DENIED)
     _organisation_for_edit(session, principal, contact.organisation_id)
+    _check_version(session, contact, version, "contactpersoon")
     return _set_end(session, principal, contact, "ended_on", end_on, "contactpersoon", reason)
+
+
+# ---------------------------------------------------------------- what an edit form is built from
+
+def form_versions(session: Session, principal: Principal, partnership_id: int) -> dict[str, int | None]:
+    """The versions an edit form of this partnership carries: the partnership's, its organisation's and
+    its contact person's (with their ids), to send back with every save of the form."""
+    partnership = _partnership_for_edit(session, principal, partnership_id)
+    org = session.get(Organisation, partnership.organisation_id)
+    contact = session.get(Contact, partnership.contact_id) if partnership.contact_id else None
+    return {"partnership_id": partnership.id, "partnership": partnership.version,
+            "organisation_id": partnership.organisation_id, "organisation": org.version if org else None,
+            "contact_id": contact.id if contact else None, "contact": contact.version if contact else None}
 
 
 # ---------------------------------------------------------------- choices for forms
