@@ -23,11 +23,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from dataio.values import max_length, parse_email
-from domain import clock
 from domain.vocab import ORGANISATION_TYPES, PARTNERSHIP_ROLES
 from models import Contact, Municipality, Organisation, Partnership
 from services import audit
@@ -38,6 +37,8 @@ from services.permissions import (
     can_edit_region,
     ensure_can_edit_school,
     is_admin,
+    linkable_contact_clauses,
+    linkable_organisation_clauses,
     school_location,
 )
 from services.transactions import check_version, flush_versioned
@@ -96,10 +97,11 @@ def _update(session: Session, principal: Principal, obj: Any, before: dict, valu
 PARTNERSHIP_FIELDS = ["school_id", "organisation_id", "role", "contact_id", "start_on", "end_on", "agreements"]
 
 
-def _check_partnership(session: Session, values: dict, *, exclude_id: int | None = None) -> dict:
-    errors: dict[str, str] = {}
+def _check_partnership(session: Session, values: dict, *, exclude_id: int | None = None,
+                       errors: dict[str, str] | None = None) -> dict:
+    errors = dict(errors or {})
     org = session.get(Organisation, values.get("organisation_id")) if values.get("organisation_id") else None
-    if org is None:
+    if org is None and "organisatie" not in errors:
         errors["organisatie"] = "kies een bestaande organisatie"
     if values.get("role") not in PARTNERSHIP_ROLES:
         errors["rol"] = f"kies een rol: {', '.join(PARTNERSHIP_ROLES.values())}"
@@ -135,9 +137,10 @@ def add_partnership(session: Session, principal: Principal, *, school_id: int, o
                     role: str | None, start_on: date | None, end_on: date | None = None,
                     contact_id: int | None = None, agreements: str = "") -> Partnership:
     ensure_can_edit_school(session, principal, school_id)
+    offerable = _offerable_errors(session, principal, school_id, organisation_id, contact_id)
     values = _check_partnership(session, {
         "school_id": school_id, "organisation_id": organisation_id, "role": role, "contact_id": contact_id,
-        "start_on": start_on, "end_on": end_on, "agreements": agreements})
+        "start_on": start_on, "end_on": end_on, "agreements": agreements}, errors=offerable)
     partnership = Partnership(**values)
     session.add(partnership)
     session.flush()
@@ -164,7 +167,11 @@ def change_partnership(session: Session, principal: Principal, partnership_id: i
     if unknown:
         raise FormError({k: "dit veld kan niet worden gewijzigd" for k in sorted(unknown)})
     before = audit.snapshot(partnership, PARTNERSHIP_FIELDS)
-    values = _check_partnership(session, {**before, **changes}, exclude_id=partnership.id)
+    offerable = _offerable_errors(session, principal, partnership.school_id, partnership.organisation_id,
+                                  changes.get("contact_id"), keep_contact=partnership.contact_id) \
+        if changes.get("contact_id") is not None else {}
+    offerable.pop("organisatie", None)   # the partnership's own organisation stays (end and add to change it)
+    values = _check_partnership(session, {**before, **changes}, exclude_id=partnership.id, errors=offerable)
     return _update(session, principal, partnership, before, {f: values[f] for f in allowed}, "samenwerking")
 
 
@@ -392,14 +399,10 @@ def form_versions(session: Session, principal: Principal, partnership_id: int) -
 # ---------------------------------------------------------------- choices for forms
 
 def organisation_choices(session: Session, principal: Principal, school_id: int) -> list[dict]:
-    """Organisations to link to this school: those in the school's region or without a municipality."""
-    region_id = (school_location(session, school_id) or (None,))[0]
-    stmt = select(col(Organisation.id), col(Organisation.name), col(Organisation.type))
-    if region_id is not None:
-        stmt = stmt.outerjoin(Municipality, col(Organisation.municipality_id) == col(Municipality.id)).where(
-            or_(col(Organisation.municipality_id).is_(None), col(Municipality.region_id) == region_id))
-    stmt = stmt.where(or_(col(Organisation.ended_on).is_(None), col(Organisation.ended_on) >= clock.today()))
-    rows = session.execute(stmt.order_by(col(Organisation.name)).limit(2000)).all()
+    """Organisations the user may link to this school (permissions.linkable_organisation_clauses)."""
+    rows = session.execute(select(col(Organisation.id), col(Organisation.name), col(Organisation.type))
+                           .where(*linkable_organisation_clauses(session, principal, school_id))
+                           .order_by(col(Organisation.name)).limit(2000)).all()
     return [{"label": f"{name} ({ORGANISATION_TYPES.get(t, t)})", "value": oid} for oid, name, t in rows]
 
 
@@ -411,19 +414,34 @@ def municipality_choices(session: Session, principal: Principal) -> list[dict]:
             if is_admin(principal) or can_edit_region(principal, rid)]
 
 
-def contact_choices(session: Session, principal: Principal, organisation_id: int | None) -> list[dict]:
-    """Contacts of an organisation; names only for roles that may see personal data."""
+def contact_choices(session: Session, principal: Principal, organisation_id: int | None,
+                    school_id: int | None = None) -> list[dict]:
+    """Contacts of an organisation the user may link to this school (without one: to a school the user
+    may edit; permissions.linkable_contact_clauses); names only for roles that may see personal data."""
     from services.permissions import can_see_personal_data
 
-    org = session.get(Organisation, organisation_id) if isinstance(organisation_id, int) else None
-    if org is None or not (is_admin(principal) or org.municipality_id is None
-                           or can_edit_region(principal, _municipality_region(session, org.municipality_id))):
-        return []   # only organisations the user can link in their own regions
+    if not isinstance(organisation_id, int) or (school_id is not None and not isinstance(school_id, int)):
+        return []
     rows = session.execute(select(col(Contact.id), col(Contact.name), col(Contact.role))
-                           .where(col(Contact.organisation_id) == organisation_id,
-                                  or_(col(Contact.ended_on).is_(None), col(Contact.ended_on) >= clock.today()))
+                           .where(*linkable_contact_clauses(session, principal, school_id, organisation_id))
                            .order_by(col(Contact.name))).all()
     personal = can_see_personal_data(principal)
     return [{"label": f"{name} ({role})" if personal else (role or f"contactpersoon {cid}"), "value": cid}
             for cid, name, role in rows]
 
+
+def _offerable_errors(session: Session, principal: Principal, school_id: int, organisation_id: int | None,
+                      contact_id: int | None, *, keep_contact: int | None = None) -> dict[str, str]:
+    """The organisation or contact the form would not offer (the browser may send any id): the same
+    answer for unknown and hidden ids. A change may keep the contact it already names."""
+    errors: dict[str, str] = {}
+    if isinstance(organisation_id, int) and session.scalar(
+            select(col(Organisation.id)).where(col(Organisation.id) == organisation_id,
+                                               *linkable_organisation_clauses(session, principal, school_id))) is None:
+        errors["organisatie"] = "kies een organisatie uit de lijst"
+    if isinstance(contact_id, int) and isinstance(organisation_id, int) and contact_id != keep_contact and \
+            session.scalar(select(col(Contact.id)).where(
+                col(Contact.id) == contact_id,
+                *linkable_contact_clauses(session, principal, school_id, organisation_id))) is None:
+        errors["contactpersoon"] = "kies een contactpersoon uit de lijst"
+    return errors

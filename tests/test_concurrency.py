@@ -16,7 +16,7 @@ from domain.lifecycle import TransitionRefused
 from domain.scope import Scope
 from models import Contact, Municipality, Organisation, Partnership, PhaseEvent, Region, School, Trajectory
 from models.db import get_engine, session_scope
-from services import auth, partnerships, transactions, trajectories
+from services import auth, partnerships, trajectories, transactions
 from services.permissions import principal_for
 from services.transactions import StaleVersion
 
@@ -58,7 +58,7 @@ def _at_once(n: int, work, engine=None) -> list[object]:
         try:
             with session_scope(engine) as session:
                 results[i] = work(session)
-        except Exception as exc:  # noqa: BLE001 - the test looks at them
+        except Exception as exc:
             results[i] = exc
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
@@ -227,11 +227,12 @@ PG_URL = os.environ.get("VIOS_TEST_POSTGRES_URL")
 @pytest.mark.db
 @pytest.mark.skipif(not PG_URL, reason="VIOS_TEST_POSTGRES_URL is not set")
 def test_three_concurrent_recordings_append_one_event_on_postgres():
+    from sqlalchemy.engine import make_url
+
     import settings
     from models.db import make_engine
-    from seed import seed_demo
+    from seed.demo import seed_demo
     from services.migrate import upgrade
-    from sqlalchemy.engine import make_url
 
     base = make_url(PG_URL)
     name = f"{base.database}_concurrency"
@@ -256,3 +257,71 @@ def test_three_concurrent_recordings_append_one_event_on_postgres():
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
         admin.dispose()
+
+
+# ---------------------------------------------------------------- issue 13, finding 2: one rule for choices and save
+
+def _callback(client, app, output: str, input_id: str, values: dict, changed: str | None = None):
+    from test_access_routes import _call_by_input
+
+    return _call_by_input(client, app, output, input_id, values, changed).get_data(as_text=True)
+
+
+def test_contact_choices_and_the_add_save_follow_one_rule(dash_app, demo_db):
+    """A coordinator is offered no contact persons of an organisation without a municipality that only
+    other regions work with, and the save refuses that organisation and contact although the ids are real."""
+    from conftest import client_login
+
+    with session_scope() as session:
+        rid = session.scalar(select(Region.id).where(Region.name == REGION))
+        own = session.scalars(select(School).join(Municipality).where(Municipality.region_id == rid)
+                              .order_by(School.code)).first()
+        other = session.scalars(select(School).join(Municipality).where(Municipality.region_id != rid)
+                                .order_by(School.code)).first()
+        foreign = Organisation(name="Landelijk bureau elders (test)", type="politie", municipality_id=None)
+        session.add(foreign)
+        session.flush()
+        secret = Contact(organisation_id=foreign.id, name="Geheime Persoon", role="adviseur", phone="0699999999")
+        session.add(secret)
+        session.flush()
+        session.add(Partnership(school_id=other.id, organisation_id=foreign.id, role="advies",
+                                start_on=date(2025, 1, 1)))
+        local = session.scalars(select(Organisation).join(Municipality, Organisation.municipality_id == Municipality.id)
+                                .where(Municipality.region_id == rid, Organisation.ended_on.is_(None))).first()
+        local_contact = Contact(organisation_id=local.id, name="Bekende Buur", role="wijkagent")
+        session.add(local_contact)
+        session.flush()
+        ids = {"own": own.code, "foreign": foreign.id, "secret": secret.id, "local": local.id,
+               "local_contact": local_contact.id, "own_id": own.id}
+    client = dash_app.server.test_client()
+    client_login(client, USERS["coordinator"][0])
+    # the organisation choices leave it out; the contact choices of it are empty
+    body = _callback(client, dash_app, "net-add-org.options", "net-school", {"net-school.value": ids["own"]})
+    assert "Landelijk bureau elders" not in body
+    body = _callback(client, dash_app, "net-add-contact.options", "net-add-org", {
+        "net-add-org.value": ids["foreign"], "net-school.value": ids["own"]})
+    assert "Geheime Persoon" not in body and "adviseur" not in body and f'"value":{ids["secret"]}' not in body
+    # an organisation of the own region: its contacts are offered
+    body = _callback(client, dash_app, "net-add-contact.options", "net-add-org", {
+        "net-add-org.value": ids["local"], "net-school.value": ids["own"]})
+    assert "Bekende Buur" in body
+    # the save refuses what the form does not offer: the organisation, and a contact of it
+    with session_scope() as session:
+        count = session.scalar(select(func.count(Partnership.id)).where(Partnership.school_id == ids["own_id"]))
+    body = _callback(client, dash_app, "net-message.children", "net-add-save", {
+        "net-add-save.n_clicks": 1, "net-school.value": ids["own"], "net-add-org.value": ids["foreign"],
+        "net-add-contact.value": ids["secret"], "net-add-role.value": "advies", "net-add-start.value": "01-11-2026"})
+    assert "kies een organisatie uit de lijst" in body and "Geheime Persoon" not in body
+    body = _callback(client, dash_app, "net-message.children", "net-add-save", {
+        "net-add-save.n_clicks": 1, "net-school.value": ids["own"], "net-add-org.value": ids["local"],
+        "net-add-contact.value": ids["secret"], "net-add-role.value": "advies", "net-add-start.value": "01-11-2026"})
+    assert "contactpersoon: " in body and "Geheime Persoon" not in body
+    with session_scope() as session:
+        assert session.scalar(select(func.count(Partnership.id)).where(Partnership.school_id == ids["own_id"])) \
+            == count
+    # and what the form offers is accepted
+    body = _callback(client, dash_app, "net-message.children", "net-add-save", {
+        "net-add-save.n_clicks": 1, "net-school.value": ids["own"], "net-add-org.value": ids["local"],
+        "net-add-contact.value": ids["local_contact"], "net-add-role.value": "advies",
+        "net-add-start.value": "01-11-2026"})
+    assert "Samenwerking toegevoegd" in body, body

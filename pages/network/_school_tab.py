@@ -112,7 +112,8 @@ def node_detail(request: Request, node: object, code: object) -> tuple[Any, Any]
         raise PreventUpdate
     parts, items = found
     if net.editable and items:
-        contacts = partnerships.contact_choices(request.session, request.principal, items[0].organisation_id)
+        contacts = partnerships.contact_choices(request.session, request.principal, items[0].organisation_id,
+                                                net.school_id)
         parts.append(edit_form(items, contacts, partnerships.form_versions(
             request.session, request.principal, items[0].partnership_id)))
     selected = {"organisation_id": items[0].organisation_id, "partnerships": [p.partnership_id for p in items]} \
