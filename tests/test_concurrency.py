@@ -325,3 +325,31 @@ def test_contact_choices_and_the_add_save_follow_one_rule(dash_app, demo_db):
         "net-add-contact.value": ids["local_contact"], "net-add-role.value": "advies",
         "net-add-start.value": "01-11-2026"})
     assert "Samenwerking toegevoegd" in body, body
+
+
+# ---------------------------------------------------------------- tranche plans
+
+def test_a_stale_working_plan_cannot_overwrite_or_confirm_a_newer_draft(demo_db):
+    from services import planning
+    from services.planning.commands import plan_version
+
+    coord, admin = _principal(), _principal("beheerder")
+    with session_scope() as session:
+        rid = session.scalar(select(Region.id).where(Region.name == REGION))
+        tranche_id = planning.create_tranche(session, coord, rid, "Gelijktijdig", date(2027, 9, 1), 4).id
+        items = planning.make_proposal(session, coord, tranche_id, DEMO_TODAY, weights={}, quotas={}, items=[])[0]
+        plan = planning.save_plan(session, coord, tranche_id, "Scenario A", DEMO_TODAY, weights={}, quotas={},
+                                  audit_capacity=None, items=items)
+        opened = (plan.id, plan_version(session, coord, plan.id))    # both users open this draft
+    with session_scope() as session:   # A saves other weights over it
+        planning.save_plan(session, admin, tranche_id, "Scenario A", DEMO_TODAY, weights={"recert": 5}, quotas={},
+                           audit_capacity=3, items=items, seen=opened)
+    with pytest.raises(StaleVersion, match="dit concept is intussen gewijzigd door t-admin .*auditcapaciteit"), \
+            session_scope() as session:   # B, still on the old version, saves: refused
+        planning.save_plan(session, coord, tranche_id, "Scenario A", DEMO_TODAY, weights={}, quotas={},
+                           audit_capacity=None, items=items, seen=opened)
+    with pytest.raises(StaleVersion), session_scope() as session:   # nor may B confirm what B did not see
+        planning.confirm_plan(session, coord, plan.id, version=opened[1])
+    with session_scope() as session:
+        saved = planning.load_plan(session, coord, plan.id)
+        assert saved.audit_capacity == 3 and saved.status == "draft"
