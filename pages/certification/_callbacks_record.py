@@ -16,7 +16,7 @@ from pages.certification._tranches import tranche_section
 from services.permissions import PermissionDenied
 from web.request_context import Request, page_callback
 
-UNCHANGED = (no_update,) * 9
+UNCHANGED = (no_update,) * 10  # every output but the message
 
 
 def _error(message: str) -> tuple[Any, ...]:
