@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint, text
+from sqlalchemy import JSON, CheckConstraint, Column, Index, Integer, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from domain import clock
@@ -17,6 +17,10 @@ ITEM_SOURCES = ("proposal", "added", "removed")
 
 def _utcnow() -> datetime:
     return clock.now()
+
+
+# Optimistic concurrency (as models.network): saving a draft over one that changed since it was opened is refused.
+_PLAN_VERSION = Column("version", Integer, nullable=False, server_default="1")
 
 
 class TranchePlan(SQLModel, table=True):
@@ -40,6 +44,8 @@ class TranchePlan(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=_utcnow)
     confirmed_by: str | None = Field(default=None, max_length=100)
     confirmed_at: datetime | None = None
+    version: int = Field(default=1, sa_column=_PLAN_VERSION)
+    __mapper_args__ = {"version_id_col": _PLAN_VERSION}
 
 
 class TranchePlanItem(SQLModel, table=True):

@@ -12,17 +12,21 @@ longer offered in the forms.
 Every write is checked here, logged with services.audit (old and new values) in the same
 transaction, and never committed here: the caller's session_scope commits or rolls back.
 Invalid input raises FormError with a Dutch message per field, before anything is written.
+
+Optimistic concurrency: the change and end commands take the `version` of the row the form was
+built from (None: no form, e.g. the command line); a stale one raises StaleVersion (who changed
+what, when) and nothing is written. The version column itself (models.network) makes the UPDATE
+fail when another save slipped in between this read and the write: the same refusal.
 """
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from dataio.values import max_length, parse_email
-from domain import clock
 from domain.vocab import ORGANISATION_TYPES, PARTNERSHIP_ROLES
 from models import Contact, Municipality, Organisation, Partnership
 from services import audit
@@ -33,8 +37,11 @@ from services.permissions import (
     can_edit_region,
     ensure_can_edit_school,
     is_admin,
+    linkable_contact_clauses,
+    linkable_organisation_clauses,
     school_location,
 )
+from services.transactions import check_version, flush_versioned
 
 
 class FormError(ValueError):
@@ -63,6 +70,18 @@ def _log(session: Session, principal: Principal, action: str, entity: str, entit
 
 # ---------------------------------------------------------------- partnerships
 
+NOUNS = {"samenwerking": "deze samenwerking", "organisatie": "deze organisatie",
+         "contactpersoon": "deze contactpersoon"}
+
+
+def _check_version(session: Session, obj: Any, version: int | None, entity: str) -> None:
+    check_version(session, obj, version, entity=entity, noun=NOUNS[entity])
+
+
+def _flush(session: Session, obj: Any, entity: str) -> None:
+    flush_versioned(session, obj, entity=entity, noun=NOUNS[entity])
+
+
 def _update(session: Session, principal: Principal, obj: Any, before: dict, values: dict, entity: str) -> Any:
     """Set checked values on obj; the changed fields go in the audit log (old and new)."""
     for field, value in values.items():
@@ -70,6 +89,7 @@ def _update(session: Session, principal: Principal, obj: Any, before: dict, valu
     session.add(obj)
     diff = audit.diff(before, audit.snapshot(obj, list(before)))
     if diff:
+        _flush(session, obj, entity)
         _log(session, principal, "update", entity, obj.id, diff)
     return obj
 
@@ -77,10 +97,11 @@ def _update(session: Session, principal: Principal, obj: Any, before: dict, valu
 PARTNERSHIP_FIELDS = ["school_id", "organisation_id", "role", "contact_id", "start_on", "end_on", "agreements"]
 
 
-def _check_partnership(session: Session, values: dict, *, exclude_id: int | None = None) -> dict:
-    errors: dict[str, str] = {}
+def _check_partnership(session: Session, values: dict, *, exclude_id: int | None = None,
+                       errors: dict[str, str] | None = None) -> dict:
+    errors = dict(errors or {})
     org = session.get(Organisation, values.get("organisation_id")) if values.get("organisation_id") else None
-    if org is None:
+    if org is None and "organisatie" not in errors:
         errors["organisatie"] = "kies een bestaande organisatie"
     if values.get("role") not in PARTNERSHIP_ROLES:
         errors["rol"] = f"kies een rol: {', '.join(PARTNERSHIP_ROLES.values())}"
@@ -116,9 +137,10 @@ def add_partnership(session: Session, principal: Principal, *, school_id: int, o
                     role: str | None, start_on: date | None, end_on: date | None = None,
                     contact_id: int | None = None, agreements: str = "") -> Partnership:
     ensure_can_edit_school(session, principal, school_id)
+    offerable = _offerable_errors(session, principal, school_id, organisation_id, contact_id)
     values = _check_partnership(session, {
         "school_id": school_id, "organisation_id": organisation_id, "role": role, "contact_id": contact_id,
-        "start_on": start_on, "end_on": end_on, "agreements": agreements})
+        "start_on": start_on, "end_on": end_on, "agreements": agreements}, errors=offerable)
     partnership = Partnership(**values)
     session.add(partnership)
     session.flush()
@@ -135,22 +157,29 @@ def _partnership_for_edit(session: Session, principal: Principal, partnership_id
     return partnership
 
 
-def change_partnership(session: Session, principal: Principal, partnership_id: int, **changes: Any) -> Partnership:
+def change_partnership(session: Session, principal: Principal, partnership_id: int, *, version: int | None = None,
+                       **changes: Any) -> Partnership:
     """Change role, contact, dates or agreements (not the school or the organisation: end and add instead)."""
     partnership = _partnership_for_edit(session, principal, partnership_id)
+    _check_version(session, partnership, version, "samenwerking")
     allowed = {"role", "contact_id", "start_on", "end_on", "agreements"}
     unknown = set(changes) - allowed
     if unknown:
         raise FormError({k: "dit veld kan niet worden gewijzigd" for k in sorted(unknown)})
     before = audit.snapshot(partnership, PARTNERSHIP_FIELDS)
-    values = _check_partnership(session, {**before, **changes}, exclude_id=partnership.id)
+    offerable = _offerable_errors(session, principal, partnership.school_id, partnership.organisation_id,
+                                  changes.get("contact_id"), keep_contact=partnership.contact_id) \
+        if changes.get("contact_id") is not None else {}
+    offerable.pop("organisatie", None)   # the partnership's own organisation stays (end and add to change it)
+    values = _check_partnership(session, {**before, **changes}, exclude_id=partnership.id, errors=offerable)
     return _update(session, principal, partnership, before, {f: values[f] for f in allowed}, "samenwerking")
 
 
 def end_partnership(session: Session, principal: Principal, partnership_id: int, end_on: date | None,
-                    reason: str = "") -> Partnership:
+                    reason: str = "", *, version: int | None = None) -> Partnership:
     """Set the last day of the partnership; history stays (the row is kept)."""
     partnership = _partnership_for_edit(session, principal, partnership_id)
+    _check_version(session, partnership, version, "samenwerking")
     return _set_end(session, principal, partnership, "end_on", end_on, "samenwerking", reason,
                     starts_on=partnership.start_on)
 
@@ -167,6 +196,7 @@ def _set_end(session: Session, principal: Principal, obj: Any, attr: str, end_on
         raise FormError({"einddatum": f"de einddatum ligt vóór de startdatum ({starts_on:%d-%m-%Y})"})
     setattr(obj, attr, end_on)
     session.add(obj)
+    _flush(session, obj, entity)
     _log(session, principal, "end", entity, obj.id, {attr: (old, end_on)}, reason[:500])
     return obj
 
@@ -242,9 +272,11 @@ _KEEP: Any = object()
 
 
 def change_organisation(session: Session, principal: Principal, organisation_id: int, *, name: str,
-                        type: str | None, municipality_id: int | None = _KEEP) -> Organisation:
+                        type: str | None, municipality_id: int | None = _KEEP,
+                        version: int | None = None) -> Organisation:
     """Change name, type and (when given) municipality; leaving municipality_id out keeps it."""
     org = _organisation_for_edit(session, principal, organisation_id)
+    _check_version(session, org, version, "organisatie")
     before = audit.snapshot(org, ORGANISATION_FIELDS)
     if municipality_id is _KEEP:
         municipality_id = org.municipality_id
@@ -255,12 +287,13 @@ def change_organisation(session: Session, principal: Principal, organisation_id:
 
 
 def end_organisation(session: Session, principal: Principal, organisation_id: int, end_on: date | None,
-                     reason: str = "") -> list[Partnership]:
+                     reason: str = "", *, version: int | None = None) -> list[Partnership]:
     """End every partnership of the organisation that runs past end_on; returns the ended ones.
 
     All its schools must be editable by the user, and none of its partnerships may start after
     end_on; otherwise nothing changes."""
     org = _organisation_for_edit(session, principal, organisation_id)
+    _check_version(session, org, version, "organisatie")
     if not isinstance(end_on, date):
         raise FormError({"einddatum": "vul een einddatum in (dd-mm-jjjj)"})
     running = [p for p in session.scalars(select(Partnership).where(col(Partnership.organisation_id) == org.id))
@@ -278,6 +311,7 @@ def end_organisation(session: Session, principal: Principal, organisation_id: in
     old = org.ended_on
     org.ended_on = end_on
     session.add(org)
+    _flush(session, org, "organisatie")
     _log(session, principal, "end", "organisatie", org.id, {"ended_on": (old, end_on)},
          f"{len(ended)} samenwerking(en) beëindigd per {end_on:%d-%m-%Y}. {reason}".strip())
     return ended
@@ -326,11 +360,12 @@ def partnership_contact(session: Session, principal: Principal, partnership_id: 
 
 
 def change_contact(session: Session, principal: Principal, contact_id: int, *, name: str, role: str = "",
-                   phone: str = "", email: str = "") -> Contact:
+                   phone: str = "", email: str = "", version: int | None = None) -> Contact:
     contact = session.get(Contact, contact_id) if contact_id else None
     if contact is None:
         raise PermissionDenied(EDIT_DENIED)
     _organisation_for_edit(session, principal, contact.organisation_id)
+    _check_version(session, contact, version, "contactpersoon")
     before = audit.snapshot(contact, CONTACT_FIELDS)
     values = _check_contact({"organisation_id": contact.organisation_id, "name": name, "role": role,
                              "phone": phone, "email": email})
@@ -338,26 +373,36 @@ def change_contact(session: Session, principal: Principal, contact_id: int, *, n
 
 
 def end_contact(session: Session, principal: Principal, contact_id: int, end_on: date | None,
-                reason: str = "") -> Contact:
+                reason: str = "", *, version: int | None = None) -> Contact:
     """Give a contact person an end date (their last day); the partnerships keep them for history."""
     contact = session.get(Contact, contact_id) if contact_id else None
     if contact is None:
         raise PermissionDenied(EDIT_DENIED)
     _organisation_for_edit(session, principal, contact.organisation_id)
+    _check_version(session, contact, version, "contactpersoon")
     return _set_end(session, principal, contact, "ended_on", end_on, "contactpersoon", reason)
+
+
+# ---------------------------------------------------------------- what an edit form is built from
+
+def form_versions(session: Session, principal: Principal, partnership_id: int) -> dict[str, int | None]:
+    """The versions an edit form of this partnership carries: the partnership's, its organisation's and
+    its contact person's (with their ids), to send back with every save of the form."""
+    partnership = _partnership_for_edit(session, principal, partnership_id)
+    org = session.get(Organisation, partnership.organisation_id)
+    contact = session.get(Contact, partnership.contact_id) if partnership.contact_id else None
+    return {"partnership_id": partnership.id, "partnership": partnership.version,
+            "organisation_id": partnership.organisation_id, "organisation": org.version if org else None,
+            "contact_id": contact.id if contact else None, "contact": contact.version if contact else None}
 
 
 # ---------------------------------------------------------------- choices for forms
 
 def organisation_choices(session: Session, principal: Principal, school_id: int) -> list[dict]:
-    """Organisations to link to this school: those in the school's region or without a municipality."""
-    region_id = (school_location(session, school_id) or (None,))[0]
-    stmt = select(col(Organisation.id), col(Organisation.name), col(Organisation.type))
-    if region_id is not None:
-        stmt = stmt.outerjoin(Municipality, col(Organisation.municipality_id) == col(Municipality.id)).where(
-            or_(col(Organisation.municipality_id).is_(None), col(Municipality.region_id) == region_id))
-    stmt = stmt.where(or_(col(Organisation.ended_on).is_(None), col(Organisation.ended_on) >= clock.today()))
-    rows = session.execute(stmt.order_by(col(Organisation.name)).limit(2000)).all()
+    """Organisations the user may link to this school (permissions.linkable_organisation_clauses)."""
+    rows = session.execute(select(col(Organisation.id), col(Organisation.name), col(Organisation.type))
+                           .where(*linkable_organisation_clauses(session, principal, school_id))
+                           .order_by(col(Organisation.name)).limit(2000)).all()
     return [{"label": f"{name} ({ORGANISATION_TYPES.get(t, t)})", "value": oid} for oid, name, t in rows]
 
 
@@ -369,19 +414,34 @@ def municipality_choices(session: Session, principal: Principal) -> list[dict]:
             if is_admin(principal) or can_edit_region(principal, rid)]
 
 
-def contact_choices(session: Session, principal: Principal, organisation_id: int | None) -> list[dict]:
-    """Contacts of an organisation; names only for roles that may see personal data."""
+def contact_choices(session: Session, principal: Principal, organisation_id: int | None,
+                    school_id: int | None = None) -> list[dict]:
+    """Contacts of an organisation the user may link to this school (without one: to a school the user
+    may edit; permissions.linkable_contact_clauses); names only for roles that may see personal data."""
     from services.permissions import can_see_personal_data
 
-    org = session.get(Organisation, organisation_id) if isinstance(organisation_id, int) else None
-    if org is None or not (is_admin(principal) or org.municipality_id is None
-                           or can_edit_region(principal, _municipality_region(session, org.municipality_id))):
-        return []   # only organisations the user can link in their own regions
+    if not isinstance(organisation_id, int) or (school_id is not None and not isinstance(school_id, int)):
+        return []
     rows = session.execute(select(col(Contact.id), col(Contact.name), col(Contact.role))
-                           .where(col(Contact.organisation_id) == organisation_id,
-                                  or_(col(Contact.ended_on).is_(None), col(Contact.ended_on) >= clock.today()))
+                           .where(*linkable_contact_clauses(session, principal, school_id, organisation_id))
                            .order_by(col(Contact.name))).all()
     personal = can_see_personal_data(principal)
     return [{"label": f"{name} ({role})" if personal else (role or f"contactpersoon {cid}"), "value": cid}
             for cid, name, role in rows]
 
+
+def _offerable_errors(session: Session, principal: Principal, school_id: int, organisation_id: int | None,
+                      contact_id: int | None, *, keep_contact: int | None = None) -> dict[str, str]:
+    """The organisation or contact the form would not offer (the browser may send any id): the same
+    answer for unknown and hidden ids. A change may keep the contact it already names."""
+    errors: dict[str, str] = {}
+    if isinstance(organisation_id, int) and session.scalar(
+            select(col(Organisation.id)).where(col(Organisation.id) == organisation_id,
+                                               *linkable_organisation_clauses(session, principal, school_id))) is None:
+        errors["organisatie"] = "kies een organisatie uit de lijst"
+    if isinstance(contact_id, int) and isinstance(organisation_id, int) and contact_id != keep_contact and \
+            session.scalar(select(col(Contact.id)).where(
+                col(Contact.id) == contact_id,
+                *linkable_contact_clauses(session, principal, school_id, organisation_id))) is None:
+        errors["contactpersoon"] = "kies een contactpersoon uit de lijst"
+    return errors

@@ -366,3 +366,67 @@ def can_import_history_authors(p: Principal) -> bool:
     """An import may keep the recorded author and time of phase events only for the beheerder
     (a restore); everyone else's imported events are recorded by them, at the time of import."""
     return is_admin(p)
+
+
+# ---------------------------------------------------------------- linking organisations to a school
+
+def linkable_organisation_clauses(session: Session, p: Principal,
+                                  school_id: int | None) -> list[ColumnElement[bool]]:
+    """WHERE clauses on Organisation for the organisations this user may link to this school (and
+    whose contact persons the forms may offer): `.where(*clauses)`. One rule for the form's choices
+    and the save (services.partnerships): what the form does not offer, the save refuses.
+
+    Nothing unless the user may edit the school. Then: organisations that have not ended, in a
+    municipality of the school's region, or already working with this school; an organisation
+    without a municipality only when it works with a school the user may edit (a beheerder: any).
+    A coordinator never gets organisations, or their contact persons, that only other regions use.
+    Without a school (school_id None): the same for any school the user may edit."""
+    from datetime import date as date_type
+
+    from sqlalchemy import and_
+
+    from domain import clock
+    from models import Organisation, Partnership
+
+    if school_id is not None:
+        where = school_location(session, school_id)
+        if where is None or not can_edit_school(p, where[0]):
+            return [false()]
+        region_ids = [where[0]] if where[0] is not None else None
+    elif is_admin(p):
+        region_ids = None
+    elif p.role == "coordinator":
+        region_ids = sorted(p.region_ids)
+    else:
+        return [false()]
+    today: date_type = clock.today()
+    clauses: list[ColumnElement[bool]] = [
+        or_(col(Organisation.ended_on).is_(None), col(Organisation.ended_on) >= today)]
+    if region_ids is None:   # a beheerder without a school, or a school outside every region (beheerder only)
+        return clauses
+    editable_schools = select(col(School.id)).where(*school_filter_for(p, for_edit=True))
+    in_region = col(Organisation.municipality_id).in_(
+        select(col(Municipality.id)).where(col(Municipality.region_id).in_(region_ids)))
+    with_the_school = col(Organisation.id).in_(select(col(Partnership.organisation_id)).where(
+        col(Partnership.school_id) == school_id if school_id is not None
+        else col(Partnership.school_id).in_(editable_schools)))
+    without_municipality: ColumnElement[bool] = col(Organisation.municipality_id).is_(None)
+    if not is_admin(p):
+        without_municipality = and_(without_municipality, col(Organisation.id).in_(
+            select(col(Partnership.organisation_id)).where(col(Partnership.school_id).in_(editable_schools))))
+    clauses.append(or_(in_region, with_the_school, without_municipality))
+    return clauses
+
+
+def linkable_contact_clauses(session: Session, p: Principal, school_id: int | None,
+                             organisation_id: int) -> list[ColumnElement[bool]]:
+    """WHERE clauses on Contact: the contact persons (not ended) of one organisation this user may link
+    to this school (linkable_organisation_clauses)."""
+    from domain import clock
+    from models import Contact, Organisation
+
+    return [col(Contact.organisation_id) == organisation_id,
+            or_(col(Contact.ended_on).is_(None), col(Contact.ended_on) >= clock.today()),
+            col(Contact.organisation_id).in_(select(col(Organisation.id)).where(
+                col(Organisation.id) == organisation_id,
+                *linkable_organisation_clauses(session, p, school_id)))]

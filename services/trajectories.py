@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cached_property
 
 from sqlalchemy import ColumnElement, func, select
 from sqlmodel import Session, col
 
+from domain import clock
 from domain.certification import ACTIVE_PHASES, STATUS_LABELS, Event, phase_at
 from domain.dates import add_months, format_nl
 from domain.lifecycle import (
@@ -36,13 +37,14 @@ from domain.lifecycle import (
     days_in_phase,
     funnel,
     label,
+    latest_event,
     phase_segments,
     stall_flags,
 )
 from domain.overview import SchoolFacts, SchoolStatus, current_trajectory_id, school_status
 from domain.scope import Scope
 from models import Municipality, PhaseEvent, Region, School, Trajectory, Tranche
-from services import audit
+from services import audit, transactions
 from services.errors import NotFound
 from services.permissions import (
     EDIT_DENIED,
@@ -141,12 +143,61 @@ def _new_trajectory(session: Session, principal: Principal, school_id: int, tran
     return trajectory
 
 
+# ---------------------------------------------------------------- what the user saw
+
+# (trajectory id, phase) of the school's latest trajectory as the user's form showed it;
+# (None, None) for a school that never had one.
+Seen = tuple[int | None, str | None]
+
+
+class HistoryChanged(TransitionRefused):
+    """The school's history is no longer what the form showed (a double click, a second tab, another user)."""
+
+
+def latest_state(session: Session, school_id: int) -> tuple[Seen, PhaseEvent | None]:
+    """((trajectory id, current phase) of the school's latest trajectory, its latest event)."""
+    tid = session.scalar(select(col(Trajectory.id)).where(col(Trajectory.school_id) == school_id)
+                         .order_by(col(Trajectory.cycle).desc()).limit(1))
+    if tid is None:
+        return (None, None), None
+    last = latest_event(_events(session, tid))
+    if last is None:
+        return (tid, None), None
+    event_id = last.recorded_seq[1] if isinstance(last.recorded_seq, tuple) else None
+    return (tid, last.phase), session.get(PhaseEvent, event_id) if event_id is not None else None
+
+
+def _serialise(session: Session, model: type[Trajectory] | type[School], row_id: int) -> None:
+    """Writers of one school's history run one after the other (BEGIN IMMEDIATE / FOR UPDATE)."""
+    transactions.immediate(session, (model, row_id))
+
+
+def ensure_seen(session: Session, school_id: int, seen: Seen | None) -> None:
+    """Refuse when the school's latest trajectory or its phase differ from what the user saw."""
+    if seen is None:
+        return   # the command line and the planning's confirmation check the rules only
+    now, event = latest_state(session, school_id)
+    if now == tuple(seen):
+        return
+    if event is None:
+        raise HistoryChanged("De trajecten van deze school zijn inmiddels gewijzigd; kies de school opnieuw.")
+    at = naive_utc(event.recorded_at)
+    when = f" op {format_nl(event.on)}" if at is None else \
+        f" op {at.replace(tzinfo=UTC).astimezone(clock.TIMEZONE):%d-%m-%Y %H:%M}"
+    raise HistoryChanged(f"Deze school staat inmiddels in fase '{label(event.phase)}' (vastgelegd door "
+                         f"{event.recorded_by or 'onbekend'}{when}). Er is niets vastgelegd; "
+                         "kies de school opnieuw.")
+
+
 # ---------------------------------------------------------------- writes
 
 def record_transition(session: Session, principal: Principal, trajectory_id: int, new_phase: str, on: date,
-                      note: str = "", *, today: date | None = None) -> PhaseEvent:
-    """Append the next phase of a trajectory. Raises PermissionDenied or TransitionRefused (Dutch)."""
+                      note: str = "", *, today: date | None = None, seen: Seen | None = None) -> PhaseEvent:
+    """Append the next phase of a trajectory. Raises PermissionDenied or TransitionRefused (Dutch);
+    HistoryChanged when `seen` (what the form showed) no longer holds."""
     trajectory = _trajectory_for_edit(session, principal, trajectory_id)
+    _serialise(session, Trajectory, trajectory_id)
+    ensure_seen(session, trajectory.school_id, seen)
     check_transition(_events(session, trajectory_id), new_phase, on, today=today)
     if new_phase in ACTIVE_PHASES:
         # e.g. postponed -> registered: never two running trajectories for one school
@@ -157,9 +208,11 @@ def record_transition(session: Session, principal: Principal, trajectory_id: int
 
 
 def correct_to(session: Session, principal: Principal, trajectory_id: int, previous_phase: str, on: date,
-               note: str, *, today: date | None = None) -> PhaseEvent:
+               note: str, *, today: date | None = None, seen: Seen | None = None) -> PhaseEvent:
     """A correction: a new event back to the phase before the current one; note gets 'Correctie:'."""
-    _trajectory_for_edit(session, principal, trajectory_id)
+    trajectory = _trajectory_for_edit(session, principal, trajectory_id)
+    _serialise(session, Trajectory, trajectory_id)
+    ensure_seen(session, trajectory.school_id, seen)
     check_correction(_events(session, trajectory_id), previous_phase, on, today=today)
     text = (note or "").strip()
     if not text.removeprefix(CORRECTION_PREFIX).strip():
@@ -170,9 +223,11 @@ def correct_to(session: Session, principal: Principal, trajectory_id: int, previ
 
 
 def start_trajectory(session: Session, principal: Principal, school_id: int, tranche_id: int, on: date,
-                     note: str = "", *, today: date | None = None) -> Trajectory:
+                     note: str = "", *, today: date | None = None, seen: Seen | None = None) -> Trajectory:
     """A new trajectory (first certification or re-certification) starting with 'registered'."""
     ensure_can_edit_school(session, principal, school_id)
+    _serialise(session, School, school_id)
+    ensure_seen(session, school_id, seen)
     _check_tranche(session, school_id, tranche_id)
     active = _active_trajectory(session, school_id)
     if active is not None:
@@ -184,13 +239,15 @@ def start_trajectory(session: Session, principal: Principal, school_id: int, tra
 
 
 def move_to_tranche(session: Session, principal: Principal, trajectory_id: int, new_tranche_id: int, on: date,
-                    note: str = "", *, today: date | None = None) -> Trajectory:
+                    note: str = "", *, today: date | None = None, seen: Seen | None = None) -> Trajectory:
     """Postpone a trajectory and register the school in another tranche; returns the new trajectory.
 
     The old trajectory keeps its events and gets a 'postponed' event; the new one (next
     cycle number) starts with 'registered' on the same date.
     """
     trajectory = _trajectory_for_edit(session, principal, trajectory_id)
+    _serialise(session, Trajectory, trajectory_id)
+    ensure_seen(session, trajectory.school_id, seen)
     if new_tranche_id == trajectory.tranche_id:
         raise TransitionRefused("De school zit al in deze tranche.")
     tranche = _check_tranche(session, trajectory.school_id, new_tranche_id)

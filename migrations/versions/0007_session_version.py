@@ -1,7 +1,7 @@
 """Sessions end on the server (a session version per user) and login throttling per client address
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-23
 """
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = '0007'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

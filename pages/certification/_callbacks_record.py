@@ -10,13 +10,13 @@ from domain.dates import parse_date
 from domain.lifecycle import TransitionRefused
 from pages.certification import _ids as ids
 from pages.certification._layout import reads_of
-from pages.certification._recorder import CHOOSE_SCHOOL, apply, done_message, selected_school
+from pages.certification._recorder import CHOOSE_SCHOOL, SEEN, apply, done_message, selected_school
 from pages.certification._table import grid_rows
 from pages.certification._tranches import tranche_section
 from services.permissions import PermissionDenied
 from web.request_context import Request, page_callback
 
-UNCHANGED = (no_update,) * 5
+UNCHANGED = (no_update,) * 10  # every output but the message
 
 
 def _error(message: str) -> tuple[Any, ...]:
@@ -27,13 +27,18 @@ def _error(message: str) -> tuple[Any, ...]:
                Output(ids.SELECTED, "children", allow_duplicate=True),
                Output(ids.ACTION, "options", allow_duplicate=True),
                Output(ids.RECORD, "disabled", allow_duplicate=True),
+               Output(ids.ACTION, "value", allow_duplicate=True), Output(ids.PHASE, "value", allow_duplicate=True),
+               Output(ids.NOTE, "value"), Output(SEEN, "data", allow_duplicate=True),
+               Output(ids.GRID, "selectedRows"),
                Input(ids.RECORD, "n_clicks"),
                State(ids.GRID, "selectedRows"), State(ids.ACTION, "value"), State(ids.PHASE, "value"),
-               State(ids.TRANCHE, "value"), State(ids.DATE, "date"), State(ids.NOTE, "value"),
+               State(ids.TRANCHE, "value"), State(ids.DATE, "date"), State(ids.NOTE, "value"), State(SEEN, "data"),
                on_refusal=_error, prevent_initial_call=True)
 def record(request: Request, _n: Any, selected: Any, action: Any, phase: Any, tranche: Any, on: Any,
-           note: Any) -> tuple[Any, ...]:
-    """Carry out the chosen action for the selected school; then the table and tranches again."""
+           note: Any, seen: Any) -> tuple[Any, ...]:
+    """Carry out the chosen action for the selected school; then the table and tranches again, and
+    the form reset: no school, no action, phase or note, the button disabled until a new choice
+    (so a second click records nothing; the server refuses a replay of what the form saw)."""
     try:
         on_date = parse_date(str(on or ""))
     except ValueError as exc:
@@ -43,14 +48,14 @@ def record(request: Request, _n: Any, selected: Any, action: Any, phase: Any, tr
         return _error("Kies eerst een school in de tabel.")
     row, actions = found
     try:
-        done = apply(request, actions, str(action or ""), phase, tranche, on_date, str(note or "")[:2000])
+        done = apply(request, actions, str(action or ""), phase, tranche, on_date, str(note or "")[:2000], seen)
     except (TransitionRefused, PermissionDenied, ValueError) as exc:
         request.session.rollback()
         return _error(str(exc))
     request.session.flush()
     reads = reads_of(request)
     return (done_message(request, row, done, on_date), grid_rows(reads.rows), tranche_section(reads),
-            CHOOSE_SCHOOL, [], True)
+            CHOOSE_SCHOOL, [], True, None, None, "", None, [])
 
 
 @callback(Output(ids.GRID, "exportDataAsCsv"), Input(ids.EXPORT, "n_clicks"), prevent_initial_call=True)

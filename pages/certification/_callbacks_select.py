@@ -7,7 +7,15 @@ from dash import Input, Output, State
 
 from domain.certification import PHASES
 from pages.certification import _ids as ids
-from pages.certification._recorder import CHOOSE_SCHOOL, HIDDEN, school_heading, school_link, selected_school
+from pages.certification._recorder import (
+    CHOOSE_SCHOOL,
+    HIDDEN,
+    SEEN,
+    school_heading,
+    school_link,
+    seen_of,
+    selected_school,
+)
 from services import trajectory_actions
 from web.request_context import Request, page_callback
 
@@ -15,20 +23,21 @@ SHOWN: dict[str, str] = {}
 
 
 @page_callback(Output(ids.SELECTED, "children"), Output(ids.ACTION, "options"), Output(ids.ACTION, "value"),
-               Output(ids.RECORD, "disabled"),
+               Output(ids.RECORD, "disabled"), Output(SEEN, "data"),
                Input(ids.GRID, "selectedRows"),
-               on_refusal=lambda message: (message, [], None, True), prevent_initial_call=True)
-def select_school(request: Request, selected: Any) -> tuple[Any, list[dict[str, str]], str | None, bool]:
-    """The selected school's name, current phase and the actions it offers."""
+               on_refusal=lambda message: (message, [], None, True, None), prevent_initial_call=True)
+def select_school(request: Request, selected: Any) -> tuple[Any, list[dict[str, str]], str | None, bool, Any]:
+    """The selected school's name, current phase and the actions it offers; what the form shows of
+    its history goes in SEEN (recording sends it back)."""
     found = selected_school(request, selected)
     if found is None:
-        return CHOOSE_SCHOOL, [], None, True
+        return CHOOSE_SCHOOL, [], None, True, None
     row, actions = found
     heading, reason = school_heading(row, actions)
     options = actions.options()
     if not options:
-        return [f"{heading}: {reason}. ", school_link(row)], [], None, True
-    return [f"{heading} — ", school_link(row)], options, options[0]["value"], False
+        return [f"{heading}: {reason}. ", school_link(row)], [], None, True, seen_of(actions)
+    return [f"{heading} — ", school_link(row)], options, options[0]["value"], False, seen_of(actions)
 
 
 @page_callback(Output(ids.PHASE, "options"), Output(ids.PHASE, "value"),

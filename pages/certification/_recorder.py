@@ -25,11 +25,15 @@ from web.request_context import Request
 
 CHOOSE_SCHOOL = "Kies een school in de tabel."
 HIDDEN: dict[str, str] = {"display": "none"}
+# What the form showed of the selected school: {"school_id", "trajectory_id", "phase"}. Recording
+# sends it; the server appends only while it still holds (a double click records one event).
+SEEN = "cert-seen"
 
 
 def recorder() -> dbc.Card:
     return dbc.Card(dbc.CardBody([
         html.H3("Voortgang vastleggen", className="h6"),
+        dcc.Store(id=SEEN, data=None),
         html.Div(CHOOSE_SCHOOL, id=ids.SELECTED, className="mb-2"),
         dbc.RadioItems(id=ids.ACTION, options=[], value=None, inline=True, className="mb-2"),
         dbc.Row([
@@ -73,6 +77,20 @@ def school_heading(row: CertificationRow, actions: SchoolActions) -> tuple[str, 
     return f"{row.name} ({row.code}), {now}", reason
 
 
+def seen_of(actions: SchoolActions) -> dict[str, Any]:
+    """What the form shows of the school's history, for the SEEN store."""
+    return {"school_id": actions.school_id, "trajectory_id": actions.trajectory_id, "phase": actions.phase}
+
+
+def _seen(actions: SchoolActions, seen: object) -> trajectories.Seen:
+    """(trajectory id, phase) the user saw; a form of another school (or none) counts as seeing nothing
+    (the server refuses: the history it holds is not what this form showed)."""
+    if not isinstance(seen, dict) or seen.get("school_id") != actions.school_id:
+        return (-1, None)
+    tid, phase = seen.get("trajectory_id"), seen.get("phase")
+    return (tid if isinstance(tid, int) else None, phase if isinstance(phase, str) else None)
+
+
 def school_link(row: CertificationRow) -> Any:
     # The code comes from the database row and matches the DUO pattern: safe in a link.
     return dcc.Link("schoolpagina", href=f"/school/{row.code}", id=ids.SCHOOL_LINK) \
@@ -80,23 +98,29 @@ def school_link(row: CertificationRow) -> Any:
 
 
 def apply(request: Request, actions: SchoolActions, action: str, phase: object, tranche: object,
-          on_date: date, note: str) -> str:
-    """Carry out one action through the trajectory service; the Dutch confirmation."""
+          on_date: date, note: str, seen: object) -> str:
+    """Carry out one action through the trajectory service; the Dutch confirmation. `seen` is what the
+    form showed (SEEN): the service refuses (HistoryChanged) when the history moved on since."""
     session, principal = request.session, request.principal
+    saw = _seen(actions, seen)
+    if saw != (actions.trajectory_id, actions.phase):
+        trajectories.ensure_seen(session, actions.school_id, saw)   # says who recorded what in between
     trajectory_actions.require_action(actions, action)
     if action == trajectory_actions.NEXT and actions.trajectory_id is not None:
-        trajectories.record_transition(session, principal, actions.trajectory_id, str(phase or ""), on_date, note)
+        trajectories.record_transition(session, principal, actions.trajectory_id, str(phase or ""), on_date, note,
+                                       seen=saw)
         return f"{PHASES.get(str(phase), str(phase))} vastgelegd op {format_nl(on_date)}."
     if action == trajectory_actions.CORRECT and actions.trajectory_id is not None and actions.correction_to:
-        trajectories.correct_to(session, principal, actions.trajectory_id, actions.correction_to, on_date, note)
+        trajectories.correct_to(session, principal, actions.trajectory_id, actions.correction_to, on_date, note,
+                                seen=saw)
         return f"gecorrigeerd naar {PHASES[actions.correction_to]} op {format_nl(on_date)}."
     choices = dict(actions.tranche_choices(action))
     if not isinstance(tranche, int) or tranche not in choices:
         raise TransitionRefused("Kies een tranche.")
     if action == trajectory_actions.MOVE and actions.trajectory_id is not None:
-        trajectories.move_to_tranche(session, principal, actions.trajectory_id, tranche, on_date, note)
+        trajectories.move_to_tranche(session, principal, actions.trajectory_id, tranche, on_date, note, seen=saw)
         return f"uitgesteld en aangemeld in {choices[tranche]}."
-    trajectories.start_trajectory(session, principal, actions.school_id, tranche, on_date, note)
+    trajectories.start_trajectory(session, principal, actions.school_id, tranche, on_date, note, seen=saw)
     return f"aangemeld in {choices[tranche]} op {format_nl(on_date)}."
 
 

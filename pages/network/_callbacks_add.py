@@ -32,12 +32,14 @@ def organisation_options(request: Request, code: object, _changed: object) -> tu
 
 
 @page_callback(Output(ids.ADD_CONTACT, "options"), Output(ids.ADD_CONTACT, "value"), Input(ids.ADD_ORG, "value"),
-               on_refusal=lambda _message: ([], None), prevent_initial_call=True)
-def contact_options(request: Request, org_id: object) -> tuple[list[Any], None]:
+               State(ids.SCHOOL, "value"), on_refusal=lambda _message: ([], None), prevent_initial_call=True)
+def contact_options(request: Request, org_id: object, code: object) -> tuple[list[Any], None]:
+    """The contact persons the save accepts for this school and organisation (one rule for both)."""
     organisation_id = as_int(org_id)
-    if organisation_id is None:
+    if organisation_id is None or not code:
         return [], None
-    return partnerships.contact_choices(request.session, request.principal, organisation_id), None
+    found = school(request, code)
+    return partnerships.contact_choices(request.session, request.principal, organisation_id, found.id), None
 
 
 @page_callback(*_MESSAGE, Input(ids.ADD_SAVE, "n_clicks"), State(ids.SCHOOL, "value"), State(ids.ADD_ORG, "value"),

@@ -15,10 +15,12 @@ from models import School
 from services import network
 from services.partnerships import FormError
 from services.schools import SCHOOL_CODE, readable_school
+from services.transactions import StaleVersion
 from web.request_context import Request
 
 from . import _ids as ids
 
+STALE = "net-stale"   # the refusal of a save built from an older version
 INTRO = "Klik op een organisatie, contactpersoon of ontbrekende partner in het netwerk."
 
 
@@ -49,6 +51,14 @@ def as_int(value: object) -> int | None:
 def as_text(value: object, limit: int | None = None) -> str:
     """A text from the browser (the services check lengths; agreements are cut at their maximum)."""
     return str(value or "")[:limit]
+
+
+def form_version(versions: object, kind: str, row_id: int | None) -> int:
+    """The version of `kind` ('partnership', 'organisation', 'contact') the form was built from, when
+    the form was built for this row; -1 otherwise (a form out of step with the row: refused as stale)."""
+    if not isinstance(versions, dict) or row_id is None or as_int(versions.get(f"{kind}_id")) != row_id:
+        return -1
+    return as_int(versions.get(kind)) or -1
 
 
 def form_date(value: object, field: str) -> date | None:
@@ -124,6 +134,9 @@ def save(request: Request, write: Callable[[], Saved], changed: object, code: ob
     except FormError as exc:
         request.session.rollback()
         return form_errors(exc), no_update
+    except StaleVersion as exc:
+        request.session.rollback()
+        return alert(str(exc), "warning", STALE), no_update
     return confirmation(request, saved, code), (as_int(changed) or 0) + 1
 
 

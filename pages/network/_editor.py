@@ -5,7 +5,7 @@ from datetime import timedelta
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
 from components.inputs import dropdown
 from domain import clock
@@ -19,6 +19,8 @@ from ._common import date_input
 ROLE_OPTIONS = [{"label": v, "value": k} for k, v in PARTNERSHIP_ROLES.items()]
 TYPE_OPTIONS = [{"label": v, "value": k} for k, v in ORGANISATION_TYPES.items()]
 SMALL = {"className": "small mb-0"}
+# The versions the edit form was built from (services.partnerships.form_versions): sent with every save.
+EDIT_VERSIONS = "net-edit-versions"
 
 
 def _field(label_text: str, component_id: str, control: Any, md: int) -> dbc.Col:
@@ -69,14 +71,18 @@ def editor(municipalities: list[dict[str, Any]]) -> dbc.Card:
     ]), className="shadow-sm mt-3", id=ids.EDITOR)
 
 
-def edit_form(items: list[Partner], contacts: list[dict[str, Any]]) -> html.Div:
+def edit_form(items: list[Partner], contacts: list[dict[str, Any]],
+              versions: dict[str, int | None] | None = None) -> html.Div:
     """Change or end the clicked organisation's partnerships, the organisation or the contact person.
 
+    `versions` are those of the first partnership, its organisation and contact (the form's values):
+    a save with versions that are no longer the database's is refused (optimistic concurrency).
     The last day defaults to yesterday (by the clock): from today the partnership is out of the network."""
     first = items[0]
     small = {"className": "small mb-0 mt-1"}
     note: dict[str, Any] = {"className": "text-muted", "style": {"fontSize": "0.8em"}}
     return html.Div([
+        dcc.Store(id=EDIT_VERSIONS, data=versions),
         html.Div("Samenwerking wijzigen of beëindigen", className="fw-semibold mt-2"),
         dropdown(ids.EDIT_PARTNERSHIP, [{"label": f"{label(PARTNERSHIP_ROLES, p.role)} sinds {format_nl(p.start_on)}",
                                          "value": p.partnership_id} for p in items],

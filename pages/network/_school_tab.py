@@ -112,8 +112,10 @@ def node_detail(request: Request, node: object, code: object) -> tuple[Any, Any]
         raise PreventUpdate
     parts, items = found
     if net.editable and items:
-        contacts = partnerships.contact_choices(request.session, request.principal, items[0].organisation_id)
-        parts.append(edit_form(items, contacts))
+        contacts = partnerships.contact_choices(request.session, request.principal, items[0].organisation_id,
+                                                net.school_id)
+        parts.append(edit_form(items, contacts, partnerships.form_versions(
+            request.session, request.principal, items[0].partnership_id)))
     selected = {"organisation_id": items[0].organisation_id, "partnerships": [p.partnership_id for p in items]} \
         if items else None
     return html.Div(parts, id=ids.DETAIL_BODY), selected

@@ -15,6 +15,7 @@ from pages.planning._plan import CHANGED_PLAN
 from pages.planning._settings import AUDIT_CAPACITY, QUOTAS, WEIGHTS, quotas_of, weights_of
 from services import planning
 from services.planning import SavedPlan
+from services.planning.commands import plan_version
 from web.request_context import Request, page_callback
 
 
@@ -49,9 +50,12 @@ def _refusal(message: str) -> tuple[Any, ...]:
     return no_update, error(message)
 
 
-def _opened(plan: SavedPlan) -> dict[str, Any]:
+def _opened(plan: SavedPlan, version: int) -> dict[str, Any]:
+    """The working plan from a saved one, with the plan and version it was read at ('opened_id' and
+    'version' stay when the working plan is changed by hand): saving over that plan, or confirming it,
+    after someone else saved it is refused."""
     return {"tranche_id": plan.tranche_id, "plan_id": plan.id, "name": plan.name, "status": plan.status,
-            "items": plan.items}
+            "items": plan.items, "opened_id": plan.id, "version": version}
 
 
 @page_callback(*CHANGED_PLAN, Input(ids.SAVE, "n_clicks"), State(ids.WORK, "data"), State(ids.SAVE_NAME, "value"),
@@ -62,10 +66,12 @@ def save_draft(request: Request, _clicks: int | None, work: object, name: object
     try:
         saved = planning.save_plan(request.session, request.principal, plan.get("tranche_id"), str(name or ""),
                                    request.scope.as_of, weights=weights_of(weights), quotas=quotas_of(quotas),
-                                   audit_capacity=audit_capacity, items=plan.get("items", []))
+                                   audit_capacity=audit_capacity, items=plan.get("items", []),
+                                   seen=(plan.get("opened_id"), plan.get("version")))
     except RULE_REFUSALS as exc:
         return no_update, refused(request, exc)
-    return {**plan, "plan_id": saved.id, "name": saved.name, "status": saved.status}, \
+    return {**plan, "plan_id": saved.id, "name": saved.name, "status": saved.status, "opened_id": saved.id,
+            "version": saved.version}, \
         done(f"Concept '{saved.name}' opgeslagen.")
 
 
@@ -78,13 +84,14 @@ def open_draft(request: Request, _clicks: int | None, work: object, plan_id: obj
     """The saved plan becomes the working plan, with its weights, quotas and audit capacity."""
     keep = (no_update, no_update, no_update)
     try:
+        version = plan_version(request.session, request.principal, plan_id)   # before the plan: never newer
         saved = planning.load_plan(request.session, request.principal, plan_id)
         if saved.tranche_id != working(work).get("tranche_id"):
             raise PlanRefused("Dit plan hoort bij een andere tranche.")
     except RULE_REFUSALS as exc:
         return no_update, refused(request, exc), *keep
     message = done(f"Plan '{saved.name}' geopend" + (" (bevestigd, alleen-lezen)." if saved.confirmed else "."))
-    return (_opened(saved), message, [saved.weights[k] for k in ids.WEIGHT_KEYS],
+    return (_opened(saved, version), message, [saved.weights[k] for k in ids.WEIGHT_KEYS],
             [saved.quotas.get(s) for s in ids.QUOTA_KEYS], saved.audit_capacity)
 
 
@@ -98,13 +105,15 @@ def ask_confirmation(_request: Request, _clicks: int | None, _work: object) -> d
 @page_callback(*CHANGED_PLAN, Input(ids.CONFIRM_YES, "n_clicks"), State(ids.WORK, "data"), on_refusal=_refusal,
                prevent_initial_call=True)
 def confirm_draft(request: Request, _clicks: int | None, work: object) -> tuple[Any, ...]:
-    plan_id = working(work).get("plan_id")
+    plan_id, version = working(work).get("plan_id"), working(work).get("version")
     try:
-        created = planning.confirm_plan(request.session, request.principal, plan_id)
+        created = planning.confirm_plan(request.session, request.principal, plan_id,
+                                        version=version if isinstance(version, int) else -1)
         saved = planning.load_plan(request.session, request.principal, plan_id)
+        new_version = plan_version(request.session, request.principal, plan_id)
     except RULE_REFUSALS as exc:
         return no_update, refused(request, exc)
-    return _opened(saved), done(f"Plan bevestigd: {len(created)} trajecten aangemaakt (fase Aangemeld).")
+    return _opened(saved, new_version), done(f"Plan bevestigd: {len(created)} trajecten aangemaakt (fase Aangemeld).")
 
 
 @page_callback(Output(ids.DRAFTS, "options"), Output(ids.PLAN_COMPARE_A, "options"),

@@ -20,8 +20,24 @@ from services.planning.access import ensure_can_edit_plans, plan_for, tranche_fo
 from services.planning.queries import load_plan
 from services.planning.tranche_data import TrancheContext, tranche_context
 from services.planning.working_plan import PlanItem, check_items, clean_audit_capacity, clean_items, included
+from services.transactions import check_version, flush_versioned
 
 PLAN_ENTITY = "trancheplan"
+PLAN_NOUN = "dit concept"
+
+
+def plan_version(session: Session, p: Principal, plan_id: object) -> int:
+    """The version of a saved plan (read permission), for the page's working plan: saving over it or
+    confirming it later is refused when someone else saved it in between."""
+    plan, _tranche, _region = plan_for(session, p, plan_id)
+    return plan.version
+
+
+def _seen_version(plan: TranchePlan, seen: tuple[object, object] | None) -> int | None:
+    """The version the page's working plan was opened (or saved) with, when it is this plan."""
+    if seen is None or seen[0] != plan.id:
+        return None
+    return seen[1] if isinstance(seen[1], int) and not isinstance(seen[1], bool) else -1
 
 
 def _ensure_open(session: Session, tranche: Tranche, today: date) -> None:
@@ -124,8 +140,11 @@ def _codes(session: Session, school_ids: list[int]) -> dict[int, str]:
 
 def save_plan(session: Session, p: Principal, tranche_id: object, name: str, as_of: date, *,
               weights: dict[str, object] | None, quotas: dict[str, object] | None, audit_capacity: object,
-              items: object, today: date | None = None) -> TranchePlan:
-    """Save the working plan as the named draft (a new one, or overwrite the draft with that name)."""
+              items: object, today: date | None = None, seen: tuple[object, object] | None = None) -> TranchePlan:
+    """Save the working plan as the named draft (a new one, or overwrite the draft with that name).
+
+    `seen` = (plan id, version) the working plan was opened or saved with: overwriting that plan after
+    someone else saved it is refused (StaleVersion) and nothing changes."""
     today = today or clock.today()
     ctx = tranche_context(session, p, tranche_id, as_of, edit=True)
     _ensure_open(session, ctx.tranche, today)
@@ -150,6 +169,7 @@ def save_plan(session: Session, p: Principal, tranche_id: object, name: str, as_
         new_values = {"name": name, "tranche_id": ctx.tranche.id, **new_values}
         action = "create"
     else:
+        check_version(session, plan, _seen_version(plan, seen), entity=PLAN_ENTITY, noun=PLAN_NOUN)
         old_items = list(session.exec(select(TranchePlanItem).where(TranchePlanItem.plan_id == plan.id)))
         old_codes = _codes(session, [i.school_id for i in old_items])
         old_values = {"weights": dict(plan.weights), "quotas": dict(plan.quotas),
@@ -162,7 +182,7 @@ def save_plan(session: Session, p: Principal, tranche_id: object, name: str, as_
     plan.weights, plan.quotas, plan.audit_capacity_per_quarter = w.as_dict(), q, cap
     plan.updated_at = clock.now()
     session.add(plan)
-    session.flush()
+    flush_versioned(session, plan, entity=PLAN_ENTITY, noun=PLAN_NOUN)
     assert plan.id is not None
     for item in clean:
         session.add(TranchePlanItem(plan_id=plan.id, school_id=item["school_id"], source=item["source"],
@@ -176,7 +196,8 @@ def save_plan(session: Session, p: Principal, tranche_id: object, name: str, as_
     return plan
 
 
-def confirm_plan(session: Session, p: Principal, plan_id: object, *, today: date | None = None) -> list[int]:
+def confirm_plan(session: Session, p: Principal, plan_id: object, *, today: date | None = None,
+                 version: int | None = None) -> list[int]:
     """Start a trajectory ('registered', today) for every school of the draft, through
     services.trajectories.start_trajectory, and make the plan read-only. All or nothing: the
     caller's transaction rolls back on any refusal. Returns the new trajectory ids."""
@@ -184,6 +205,7 @@ def confirm_plan(session: Session, p: Principal, plan_id: object, *, today: date
     plan, tranche, region = plan_for(session, p, plan_id, edit=True)
     if plan.status != "draft":
         raise PlanRefused("Dit plan is al bevestigd.")
+    check_version(session, plan, version, entity=PLAN_ENTITY, noun=PLAN_NOUN)   # confirm what the page showed
     _ensure_open(session, tranche, today)
     ctx: TrancheContext = tranche_context(session, p, tranche.id, today, edit=True)
     items = load_plan(session, p, plan.id).items
@@ -199,6 +221,7 @@ def confirm_plan(session: Session, p: Principal, plan_id: object, *, today: date
         created.append(trajectory.id)
     plan.status, plan.confirmed_by, plan.confirmed_at = "confirmed", p.username[:100], clock.now()
     session.add(plan)
+    flush_versioned(session, plan, entity=PLAN_ENTITY, noun=PLAN_NOUN)
     audit.record(session, username=p.username, action="confirm", entity=PLAN_ENTITY, entity_id=plan.id,
                  changes={"status": ("draft", "confirmed")},
                  detail=f"{len(created)} trajecten gestart in {tranche.name} ({region.name}).")
