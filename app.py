@@ -13,8 +13,7 @@ import flask_bootstrap
 from dash import Dash
 from flask import send_from_directory
 
-from web import background, cache, health, login, shell
-from web import server as web_server
+from web import background, cache, health, login, request_log, shell
 
 _BOOTSTRAP_DIR = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5" / "css"
 BOOTSTRAP_URL = "/vendor/bootstrap/bootstrap.min.css"
@@ -38,7 +37,7 @@ def create_app() -> Dash:
     def _bootstrap(filename: str):
         return send_from_directory(_BOOTSTRAP_DIR, filename, max_age=86400)
 
-    web_server.install_request_log(app.server)  # first: it times the whole request, the guard included
+    request_log.install_request_log(app.server)  # first: it times the whole request, the guard included
     login.install(app.server, app.csp_hashes)  # the CSP allows Dash's inline scripts by their hashes
     health.install(app.server)
     cache.install(app.server)

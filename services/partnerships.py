@@ -23,13 +23,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session, col
 
 from dataio.values import max_length, parse_email
 from domain.vocab import ORGANISATION_TYPES, PARTNERSHIP_ROLES
 from models import Contact, Municipality, Organisation, Partnership
-from services import audit
+from services import audit, names
 from services.permissions import (
     EDIT_DENIED,
     PermissionDenied,
@@ -247,10 +247,10 @@ def _check_organisation(session: Session, principal: Principal, values: dict, ex
         # a new organisation goes in the user's region; an existing one may keep its municipality
         errors["gemeente"] = "kies een gemeente in uw regio"
     if "naam" not in errors:
-        same = session.scalar(select(col(Organisation.id))
-                              .where(func.lower(col(Organisation.name)) == values["name"].lower()))
-        if same is not None and same != exclude_id:
-            errors["naam"] = f"er bestaat al een organisatie met de naam '{values['name']}'"
+        try:  # the one key rule (services.names): the same name without case and extra spaces
+            names.check_unique_name(session, "organisatie", values["name"], exclude_id=exclude_id)
+        except names.NameTaken as exc:
+            errors["naam"] = str(exc)
     if errors:
         raise FormError(errors)
     return values
@@ -322,9 +322,15 @@ def end_organisation(session: Session, principal: Principal, organisation_id: in
 CONTACT_FIELDS = ["organisation_id", "name", "role", "phone", "email"]
 
 
-def _check_contact(values: dict) -> dict:
+def _check_contact(session: Session, values: dict, exclude_id: int | None = None) -> dict:
     errors: dict[str, str] = {}
     values["name"] = _text(values.get("name"), Contact, "name", errors, "naam", required=True)
+    if "naam" not in errors:
+        try:  # one contact of that name per organisation (services.names)
+            names.check_unique_name(session, "contactpersoon", values["name"], scope_id=values["organisation_id"],
+                                    exclude_id=exclude_id)
+        except names.NameTaken as exc:
+            errors["naam"] = str(exc)
     values["role"] = _text(values.get("role"), Contact, "role", errors, "functie")
     values["phone"] = _text(values.get("phone"), Contact, "phone", errors, "telefoon")
     if values["phone"] and not all(ch.isdigit() or ch in " +-()" for ch in values["phone"]):
@@ -342,7 +348,8 @@ def _check_contact(values: dict) -> dict:
 def add_contact(session: Session, principal: Principal, *, organisation_id: int, name: str, role: str = "",
                 phone: str = "", email: str = "") -> Contact:
     org = _organisation_for_edit(session, principal, organisation_id)
-    values = _check_contact({"organisation_id": org.id, "name": name, "role": role, "phone": phone, "email": email})
+    values = _check_contact(session, {"organisation_id": org.id, "name": name, "role": role, "phone": phone,
+                                      "email": email})
     contact = Contact(**values)
     session.add(contact)
     session.flush()
@@ -367,8 +374,8 @@ def change_contact(session: Session, principal: Principal, contact_id: int, *, n
     _organisation_for_edit(session, principal, contact.organisation_id)
     _check_version(session, contact, version, "contactpersoon")
     before = audit.snapshot(contact, CONTACT_FIELDS)
-    values = _check_contact({"organisation_id": contact.organisation_id, "name": name, "role": role,
-                             "phone": phone, "email": email})
+    values = _check_contact(session, {"organisation_id": contact.organisation_id, "name": name, "role": role,
+                                      "phone": phone, "email": email}, exclude_id=contact.id)
     return _update(session, principal, contact, before, {f: values[f] for f in CONTACT_FIELDS}, "contactpersoon")
 
 

@@ -32,7 +32,9 @@ from models import AuditEntry
 
 BUSY_MESSAGE = ("De database is op dit moment bezig met een andere wijziging (bijvoorbeeld een import). "
                 "Er is niets opgeslagen; probeer het over een halve minuut opnieuw.")
-_BUSY_TEXTS = ("database is locked", "database table is locked", "database is busy")
+# SQLite's lock held too long; PostgreSQL's lock timeout or a deadlock between two writers
+_BUSY_TEXTS = ("database is locked", "database table is locked", "database is busy", "lock timeout",
+               "could not obtain lock", "deadlock detected")
 
 
 def dialect(session: Session) -> str:
@@ -68,7 +70,7 @@ def immediate(session: Session, lock: tuple[type[Any], int] | None = None) -> bo
 
 
 def is_busy(exc: BaseException) -> bool:
-    """Whether exc is SQLite's 'database is locked' (another writer held the lock too long)."""
+    """Whether exc means another writer holds the database (the caller's transaction was rolled back)."""
     original = getattr(exc, "orig", exc)
     return isinstance(exc, OperationalError) and any(t in str(original).lower() for t in _BUSY_TEXTS)
 

@@ -10,6 +10,7 @@ import vios_cli
 from conftest import PASSWORD, USERS
 
 from bench.live import Server, User, component_props, open_page
+from web import request_log
 from web import server as web_server
 
 ADMIN = USERS["beheerder"][0]
@@ -72,7 +73,7 @@ def test_two_servers_on_one_database_share_sessions_and_answers(db_url, tmp_path
 
 
 def test_request_log_as_logfmt():
-    line = web_server.format_line({"method": "GET", "path": "/a b", "status": 200, "ms": 1.5, "user": "-"}, "logfmt")
+    line = request_log.format_line({"method": "GET", "path": "/a b", "status": 200, "ms": 1.5, "user": "-"}, "logfmt")
     assert line == 'method=GET path="/a b" status=200 ms=1.5 user=-'
 
 

@@ -31,7 +31,7 @@ from domain import clock
 from domain.compare_choice import CompareChoice
 from domain.scope import Scope, scope_from_params
 from models.db import session_scope
-from services import permissions
+from services import permissions, transactions
 from services.areas import scope_label
 from services.errors import NotFound
 from services.meetings import compare_choice
@@ -39,8 +39,7 @@ from services.permissions import PermissionDenied, Principal
 from web.login import current_principal
 
 NOT_LOGGED_IN = "U bent niet ingelogd."
-BUSY = ("De database is bezig met een andere wijziging (bijvoorbeeld een grote import). Er is niets opgeslagen; "
-        "probeer het over een ogenblik opnieuw.")
+BUSY = transactions.BUSY_MESSAGE
 # The selection's URL parameters (the compare date is read by the pages that compare).
 SELECTION_PARAMS = ("gebied", "sector", "peildatum", "vergelijk")
 Refusal = PermissionDenied | NotFound
@@ -147,13 +146,6 @@ def refusal_message(exc: Refusal) -> str:
     return str(exc)
 
 
-def is_busy(exc: OperationalError) -> bool:
-    """Another writer holds the database (SQLite's lock; PostgreSQL's lock timeout or deadlock)."""
-    text = str(exc.orig).lower()
-    return any(s in text for s in ("database is locked", "database table is locked", "lock timeout",
-                                   "could not obtain lock", "deadlock detected"))
-
-
 def refusal_alert(exc: Refusal, id_: str = "access-denied") -> dbc.Alert:
     return dbc.Alert(refusal_message(exc), color="danger", id=id_)
 
@@ -170,7 +162,7 @@ def page_layout(title: str) -> Callable[[Callable[[Request], Any]], Callable[...
             except (PermissionDenied, NotFound) as exc:
                 return html.Div([html.H2(title, className="h4 mb-3"), refusal_alert(exc)])
             except OperationalError as exc:
-                if not is_busy(exc):
+                if not transactions.is_busy(exc):
                     raise
                 return html.Div([html.H2(title, className="h4 mb-3"),
                                  dbc.Alert(BUSY, color="warning", id="database-busy")])
@@ -196,7 +188,7 @@ def page_callback(*dependencies: Any, on_refusal: Callable[[str], Any] | None = 
             except (PermissionDenied, NotFound) as exc:
                 message = refusal_message(exc)
             except OperationalError as exc:  # the transaction was rolled back: nothing half-done
-                if not is_busy(exc):
+                if not transactions.is_busy(exc):
                     raise
                 message = BUSY
             if on_refusal is None:

@@ -3,84 +3,22 @@
 `vios serve` runs gunicorn with several worker processes, each with a few threads (worker class
 gthread); `vios serve --dev` runs Werkzeug's development server with its debugger, only on loopback.
 Every worker builds its own app (no preloading: nothing opened in the master is shared by a fork).
-
-The request log: one line per request on stderr, as JSON (default) or logfmt (VIOS_LOG_FORMAT), with
-the method, path, status, milliseconds, the user (or "-") and, for Dash callbacks, which outputs the
-callback sets. gunicorn's own access log is off; its error log (start, stop, worker restarts) stays on
-stderr.
+gunicorn's own access log is off (web/request_log.py writes one line per request); its error log
+(start, stop, worker restarts) stays on stderr.
 """
 from __future__ import annotations
 
 import ipaddress
-import json
-import logging
-import sys
-import time
 from collections.abc import Mapping
 from typing import Any
 
-import flask
-from flask import Flask, g, request
+from flask import Flask
 
 import settings
 
 LOOPBACK_NAMES = frozenset({"localhost", "ip6-localhost"})
 GRACEFUL_SECONDS = 30  # SIGTERM: requests in progress get this long to finish
 WORKER_TIMEOUT = 120   # a request (an import, a report) may take this long before the worker is restarted
-
-
-# ---------------------------------------------------------------- the request log
-
-_log = logging.getLogger("vios.requests")
-
-
-def install_request_log(server: Flask) -> None:
-    """One log line per request. Install BEFORE the login guard: its before_request must run first."""
-    fmt = settings.log_format()
-    if fmt == "off":
-        return
-    if not _log.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        _log.addHandler(handler)
-        _log.setLevel(logging.INFO)
-        _log.propagate = False
-
-    def started() -> None:
-        g.vios_started = time.perf_counter()
-
-    def finished(response: flask.Response) -> flask.Response:
-        began = g.get("vios_started")
-        ms = round((time.perf_counter() - began) * 1000, 1) if began is not None else None
-        principal = g.get("principal")
-        fields: dict[str, Any] = {
-            "ts": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "method": request.method, "path": request.path, "status": response.status_code, "ms": ms,
-            "user": principal.username if principal is not None else "-",
-        }
-        if request.path == "/_dash-update-component" and request.is_json:
-            body = request.get_json(silent=True)
-            if isinstance(body, dict) and isinstance(body.get("output"), str):
-                fields["callback"] = body["output"][:160]
-        _log.info(format_line(fields, fmt))
-        return response
-
-    server.before_request(started)
-    server.after_request(finished)
-
-
-def format_line(fields: Mapping[str, Any], fmt: str) -> str:
-    """A log line: JSON, or logfmt (key=value, values with spaces or quotes quoted)."""
-    if fmt == "logfmt":
-        return " ".join(f"{key}={_logfmt_value(value)}" for key, value in fields.items())
-    return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
-
-
-def _logfmt_value(value: object) -> str:
-    text = "" if value is None else str(value)
-    if text == "" or any(c in text for c in ' "=\\') or any(ord(c) < 32 for c in text):
-        return json.dumps(text, ensure_ascii=False)
-    return text
 
 
 # ---------------------------------------------------------------- the checks before starting

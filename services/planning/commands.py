@@ -14,7 +14,7 @@ from domain.dates import format_nl
 from domain.planning import PlanRefused, Weights, clean_quotas, propose, score_against
 from domain.vocab import SECTORS
 from models import School, Tranche, TranchePlan, TranchePlanItem
-from services import audit, trajectories
+from services import audit, names, trajectories
 from services.permissions import Principal
 from services.planning.access import ensure_can_edit_plans, plan_for, tranche_for
 from services.planning.queries import load_plan
@@ -65,8 +65,9 @@ def create_tranche(session: Session, p: Principal, region_id: int | None, name: 
         raise PlanRefused("De startdatum van een nieuwe tranche moet na vandaag liggen.")
     if not isinstance(capacity, int) or not 1 <= capacity <= 1000:
         raise PlanRefused("De capaciteit is een geheel aantal scholen van 1 tot 1000.")
-    if session.exec(select(Tranche.id).where(Tranche.region_id == region.id, Tranche.name == name)).first():
-        raise PlanRefused(f"De regio heeft al een tranche '{name}'.")
+    if names.same_name(session, "tranche", name, scope_id=region.id) is not None:  # case and spaces don't count
+        raise PlanRefused(f"De regio heeft al een tranche '{' '.join(name.split())}' "
+                          "(hoofdletters en extra spaties tellen niet mee).")
     assert region.id is not None
     tranche = Tranche(region_id=region.id, name=name, start_on=start_on, capacity=capacity)
     session.add(tranche)
@@ -157,8 +158,9 @@ def save_plan(session: Session, p: Principal, tranche_id: object, name: str, as_
     check_items(ctx, clean, q)
     scores = {s.candidate.school_id: s.score for s in score_against(
         ctx.candidates, w, coverage=ctx.data.coverage, as_of=as_of, planned_ids=included(clean))}
-    plan = session.exec(select(TranchePlan).where(TranchePlan.tranche_id == ctx.tranche.id,
-                                                  TranchePlan.name == name)).first()
+    # the draft of that name (without case and extra spaces, services.names) is overwritten
+    same = names.same_name(session, "plan", name, scope_id=ctx.tranche.id)
+    plan = session.get(TranchePlan, same) if same is not None else None
     codes = _codes(session, [i["school_id"] for i in clean])
     new_values: dict[str, Any] = {"weights": w.as_dict(), "quotas": q, "audit_capacity_per_quarter": cap,
                                   "schools": sorted(codes[s] for s in included(clean))}
