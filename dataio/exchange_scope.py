@@ -164,9 +164,11 @@ class RegionGuard:
     def _check_link(self, row, school_region: int | None) -> None:
         name = norm(row.values["organisatie"])
         org = self.new_organisations.get(name) or self.organisations.get(name)
-        if org is not None and not can_link_organisation(school_region, org.region, org.has_municipality):
-            row.error("organisatie", f"organisatie {row.values['organisatie']} werkt niet in de regio van school "
-                                     f"{row.values['school']}; kies een organisatie uit die regio of zonder gemeente")
+        if org is not None and not can_link_organisation(self.principal, school_region, org.region,
+                                                         org.has_municipality, org.served):
+            row.error("organisatie", f"organisatie {row.values['organisatie']} kan niet aan school "
+                                     f"{row.values['school']} worden gekoppeld: kies een organisatie uit de regio van "
+                                     "de school (het formulier biedt dezelfde keuze)")
 
     def _check_organisation(self, row, *, exists: bool, changed: bool) -> None:
         values = row.values

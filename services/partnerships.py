@@ -34,6 +34,7 @@ from services.permissions import (
     EDIT_DENIED,
     PermissionDenied,
     Principal,
+    can_edit_organisation_at,
     can_edit_region,
     ensure_can_edit_school,
     is_admin,
@@ -212,14 +213,14 @@ def _municipality_region(session: Session, municipality_id: int | None) -> int |
 
 
 def can_edit_organisation(session: Session, principal: Principal, org: Organisation) -> bool:
+    """permissions.can_edit_organisation_at (the import asks the same rule) for this organisation."""
     if is_admin(principal):
-        return True
-    if org.municipality_id is not None and can_edit_region(principal,
-                                                           _municipality_region(session, org.municipality_id)):
         return True
     served = session.scalars(select(col(Partnership.school_id)).where(col(Partnership.organisation_id) == org.id)
                              .distinct()).all()
-    return bool(served) and all(can_edit_region(principal, (school_location(session, s) or (None,))[0]) for s in served)
+    return can_edit_organisation_at(
+        principal, _municipality_region(session, org.municipality_id) if org.municipality_id is not None else None,
+        org.municipality_id is not None, ((school_location(session, s) or (None,))[0] for s in served))
 
 
 def _organisation_municipality(session: Session, organisation_id: int) -> int | None:

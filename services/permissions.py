@@ -349,11 +349,15 @@ def can_place_organisation(p: Principal, municipality_region_id: int | None, has
     return is_admin(p) or (has_municipality and can_edit_region(p, municipality_region_id))
 
 
-def can_link_organisation(school_region_id: int | None, municipality_region_id: int | None,
-                          has_municipality: bool) -> bool:
-    """An organisation offered to a school (services.partnerships.organisation_choices): one without
-    a municipality, or one whose municipality lies in the school's region."""
-    return not has_municipality or school_region_id is None or municipality_region_id == school_region_id
+def can_link_organisation(p: Principal, school_region_id: int | None, municipality_region_id: int | None,
+                          has_municipality: bool, served_school_regions: Iterable[int | None]) -> bool:
+    """An organisation that may be linked to a school, row by row for the import; the same rule as the
+    forms' choices and save (linkable_organisation_clauses, in SQL): one whose municipality lies in the
+    school's region; one without a municipality only for the beheerder or when it already works with a
+    school the user may edit (so nobody reaches the contact persons of organisations only others use)."""
+    if has_municipality:
+        return school_region_id is None or municipality_region_id == school_region_id
+    return is_admin(p) or any(can_edit_region(p, r) for r in served_school_regions)
 
 
 def can_change_boards(p: Principal) -> bool:

@@ -64,7 +64,27 @@ def test_a_coordinator_may_not_link_another_regions_organisation_to_an_own_schoo
         ["02QZ00", "Politie Haaglanden", "advies", "01-01-2026"]]})
     [(sheet, line, column, reason)] = refused(engine, book, coordinator(engine))
     assert (sheet, line, column) == ("samenwerkingen", 2, "organisatie")
-    assert "werkt niet in de regio van school 02QZ00" in reason
+    assert "kan niet aan school 02QZ00 worden gekoppeld" in reason
+
+
+def test_a_coordinator_may_not_link_a_national_organisation_only_other_regions_use(engine, tmp_path):
+    """The form offers an organisation without a municipality only when it already works with a school
+    the user may edit (its contact persons are personal data); the import follows the same rule."""
+    make_demo(engine)
+    with Session(engine) as s:
+        haags = s.exec(select(School).where(School.code == "07XY01")).one()
+        org = Organisation(name="Landelijk Bureau (fictief)", type="politie", municipality_id=None)
+        s.add(org)
+        s.flush()
+        s.add(Contact(organisation_id=org.id, name="Anna Landelijk (fictief)", phone="030-1111111"))
+        s.add(Partnership(school_id=haags.id, organisation_id=org.id, role="advies", start_on=date(2024, 1, 1)))
+        s.commit()
+    book = write_book(tmp_path / "national.xlsx", {"samenwerkingen": [
+        ["school", "organisatie", "rol", "startdatum"],
+        ["02QZ00", "Landelijk Bureau (fictief)", "advies", "01-01-2026"]]})
+    [(sheet, line, column, reason)] = refused(engine, book, coordinator(engine))
+    assert (sheet, line, column) == ("samenwerkingen", 2, "organisatie") and "kan niet" in reason
+    imported(engine, book, admin())  # the beheerder may
 
 
 def test_a_coordinator_may_not_change_another_regions_organisation_or_its_contacts(engine, tmp_path):
