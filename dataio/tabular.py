@@ -138,7 +138,7 @@ def read_csv(data: bytes) -> CsvTable:
             rows.append(row)
             _check_size(len(rows), len(row), _cells_used(cells), reader.line_num)
     except csv.Error as exc:
-        line = reader.line_num + 1 if "field larger" in str(exc) else reader.line_num
+        line = reader.line_num
         reason = (f"een veld is langer dan {MAX_FIELD_BYTES // 1024} kB (een aanhalingsteken dat niet "
                   "wordt gesloten?)" if "field larger" in str(exc) else f"het bestand is geen geldige CSV ({exc})")
         raise FileRefused(reason, max(line, 1)) from None
