@@ -192,7 +192,8 @@ def test_lim009_every_request_has_a_size_limit_answered_in_dutch(dash_app, clien
 @pytest.mark.parametrize("contents", [{"a": 1}, ["data:,", "x"], 12, True, "geen-komma", "data:x;base64,@@@"])
 def test_lim010_non_string_or_broken_upload_contents_are_refused_in_dutch(dash_app, client, contents):
     client_login(client, USERS["beheerder"][0])
-    for output, trigger in (("data-preview.children", {}), ("data-rejects-download.data", {"data-confirm.n_clicks": 1})):
+    calls = (("data-preview.children", {}), ("data-rejects-download.data", {"data-confirm.n_clicks": 1}))
+    for output, trigger in calls:
         response = _post(client, _callback(dash_app, output, {
             **trigger, "data-upload.contents": contents, "data-upload.filename": ["x.csv"],
             "data-kind.value": {"x": 1}, "data-sector.value": ["vo"], "data-partial.value": "partial",
