@@ -12,14 +12,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlalchemy import insert
+from sqlmodel import Session, col, select
 
 from dataio import values as v
 from dataio.errors import ImportRefused, ImportResult, Rejects, RowError
 from dataio.tabular import FileRefused, is_blank, read_csv
 from domain import clock
 from domain.vocab import SECTORS
-from models import Board, Municipality, Province, School
+from models import AuditEntry, Board, Municipality, Province, School
 
 SHEET = "scholen"
 ERROR_COLUMN = "FOUT"
@@ -49,6 +50,12 @@ MAX_EXAMPLES = 5
 # imports nothing unless the user confirms the closures explicitly (wrong, truncated or test file?).
 DEACTIVATION_CONFIRM_SHARE = 0.10
 MIN_ROWS_WITHOUT_CONFIRMATION = 5
+# DUO's largest register (po) has about 6,500 locations: a file with far more rows is not a DUO register,
+# and this bound keeps any accepted file well under 1 GB of memory (bench/upload_memory.py).
+MAX_ROWS = 20_000
+BATCH = 1000
+# Set by services.uploads.audited_import: who imports, for the audit rows of bulk-created schools.
+AUDIT_USER, AUDIT_DETAIL = "vios_audit_user", "vios_audit_detail"
 
 
 @dataclass
@@ -127,6 +134,14 @@ def import_duo(
             return result
         raise ImportRefused(file_errors, result)
 
+    data_rows = sum(1 for cells in raw_rows if not is_blank(cells))
+    if data_rows > MAX_ROWS:
+        result.errors = [RowError(name, "", MAX_ROWS + 2, "", f"het bestand heeft {data_rows} rijen; een DUO-register "
+                                                               f"heeft er hoogstens {MAX_ROWS} (is het wel een "
+                                                               "DUO-bestand van één sector?)")]
+        if dry_run:
+            return result
+        raise ImportRefused(result.errors, result)
     existing = _Existing(session)
     rows = _parse_rows(name, columns, raw_rows, existing)
     present_codes = {r.code for r in rows if r.code}  # rejected rows still prove the school exists
@@ -366,6 +381,30 @@ def _changes(school: School, row: _Row, existing: _Existing) -> list[str]:
     return changes
 
 
+def _audit_created(session: Session, created: list[dict[str, object]]) -> None:
+    """Field-by-field audit rows of bulk-created schools, as audit.changes_recorded writes them for ORM objects.
+
+    The user comes from the audited import (services.uploads.audited_import puts it in session.info).
+    """
+    username = session.info.get(AUDIT_USER)
+    if not isinstance(username, str):
+        return
+    detail, at = str(session.info.get(AUDIT_DETAIL, "")), clock.now()
+    codes = [str(values["code"]) for values in created]
+    ids: dict[str, int] = {}
+    for start in range(0, len(codes), BATCH):
+        chunk = codes[start:start + BATCH]
+        for code, school_id in session.exec(select(School.code, School.id).where(col(School.code).in_(chunk))):
+            if school_id is not None:
+                ids[code] = school_id
+    rows = [{"at": at, "username": username[:100], "action": "create", "entity": "school",
+             "entity_id": str(ids[str(values["code"])]), "field": field, "old_value": None,
+             "new_value": "ja" if value is True else str(value), "detail": detail}
+            for values in created for field, value in values.items() if value not in (None, "")]
+    for start in range(0, len(rows), BATCH * 10):
+        session.execute(insert(AuditEntry), rows[start:start + BATCH * 10])
+
+
 def _since(school: School) -> str:
     return school.inactive_since.strftime("%d-%m-%Y") if school.inactive_since else "onbekende datum"
 
@@ -425,15 +464,13 @@ def _apply(session: Session, plan: _Plan, existing: _Existing, sector: str, toda
                 result[attr] = value
         return result
 
-    # ORM objects, not a bulk insert: audit.changes_recorded sees every created field.
-    for row in plan.create:
-        municipality_id = existing.municipalities[row.municipality_code].id
-        assert municipality_id is not None  # flushed above
-        school = School(code=row.code, name=str(row.fields.get("name", "")), sector=sector,
-                        municipality_id=municipality_id, active=True)
-        for attr, value in values(row).items():
-            setattr(school, attr, value)
-        session.add(school)
+    if plan.create:
+        # A bulk insert (ORM objects for 100,000 schools and their audit rows took GBs), audited in bulk.
+        defaults = {attr: "" for attr in TEXT_FIELDS.values()} | {"board_id": None}
+        created = [defaults | values(row) | {"code": row.code, "active": True} for row in plan.create]
+        for start in range(0, len(created), BATCH):
+            session.execute(insert(School), created[start:start + BATCH])
+        _audit_created(session, created)
     for school, row in plan.update:
         for attr, value in values(row).items():
             if getattr(school, attr) != value:

@@ -116,9 +116,21 @@ def run_upload(kind: str, filename: str, raw: bytes, *, principal: Principal, se
 
 def audited_import(session: Session, run: Callable[[Session], ImportResult], *, username: str,
                    filename: str) -> ImportResult:
-    """Run an importer with every created or changed field in the audit log, plus one summary row."""
-    with audit.changes_recorded(session, username=username, detail=f"import {filename}"[:2000]):
-        result = run(session)
+    """Run an importer with every created or changed field in the audit log, plus one summary row.
+
+    ORM writes are seen by audit.changes_recorded; bulk writers (the DUO import's new schools) read the
+    user from session.info and write their audit rows themselves.
+    """
+    from dataio.duo import AUDIT_DETAIL, AUDIT_USER
+
+    detail = f"import {filename}"[:2000]
+    session.info[AUDIT_USER], session.info[AUDIT_DETAIL] = username, detail
+    try:
+        with audit.changes_recorded(session, username=username, detail=detail):
+            result = run(session)
+    finally:
+        session.info.pop(AUDIT_USER, None)
+        session.info.pop(AUDIT_DETAIL, None)
     if result.committed:
         audit.record(session, username=username, action="import", entity="bestand",
                      detail=f"{filename}: {result.summary_nl()}"[:2000])
