@@ -224,3 +224,14 @@ def test_lim013_a_file_with_too_many_filled_cells_is_refused(monkeypatch, tmp_pa
     monkeypatch.setattr(tabular, "MAX_CELLS", 1000)
     with pytest.raises(FileRefused, match="meer dan 1.000 gevulde cellen"):
         read_csv(b"a;b\r\n" + b"1;2\r\n" * 600)
+
+
+def test_lim014_a_duo_file_with_more_rows_than_any_register_is_refused(monkeypatch, engine):
+    from dataio import duo
+
+    monkeypatch.setattr(duo, "MAX_ROWS", 3)
+    data = b"INSTELLINGSCODE;VESTIGINGSCODE;VESTIGINGSNAAM;GEMEENTENUMMER;GEMEENTENAAM\r\n" + b"".join(
+        b"%04d;%04d00;School;0935;Maastricht\r\n" % (i, i) for i in range(4))
+    with Session(engine) as session, pytest.raises(ImportRefused) as refused:
+        duo.import_duo(session, data, "po")
+    assert "het bestand heeft 4 rijen; een DUO-register heeft er hoogstens 3" in str(refused.value)
