@@ -74,7 +74,7 @@ with cell_budget(), Session(engine) as session:
         outcome = result.summary_nl()[:90]
         session.commit()
     except Exception as exc:
-        outcome = f'{type(exc).__name__}: {str(exc)[:90]}'
+        outcome = f'{type(exc).__name__}: {str(exc)[:200]}'.replace(chr(10), ' ')
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(f'{peak:.0f}\\t{time.perf_counter() - started:.1f}\\t{outcome}')
 """

@@ -118,7 +118,7 @@ def import_duo(
         data, name = Path(path_or_bytes).read_bytes(), filename or Path(path_or_bytes).name
     result = ImportResult(file=name, dry_run=dry_run)
     try:
-        raw_header, raw_rows = read_csv(data)
+        raw_header, raw_rows = read_csv(data, max_rows=MAX_ROWS + 1000)  # + blank lines; exact count below
     except FileRefused as exc:
         result.errors = [RowError(name, "", exc.line, "", exc.reason)]
         if dry_run:

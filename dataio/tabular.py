@@ -117,7 +117,7 @@ def _bad_byte(data: bytes, position: int, encoding: str) -> FileRefused:
         "op als 'CSV UTF-8' en probeer het opnieuw", line)
 
 
-def read_csv(data: bytes) -> CsvTable:
+def read_csv(data: bytes, *, max_rows: int = MAX_ROWS) -> CsvTable:
     """Header and rows of a CSV; the separator (; , or tab) is taken from the header line.
 
     Raises FileRefused (Dutch, with the line) for an undecodable file, a field over 128 kB, or a
@@ -136,7 +136,7 @@ def read_csv(data: bytes) -> CsvTable:
         for row in reader:
             cells += sum(1 for c in row if c)
             rows.append(row)
-            _check_size(len(rows), len(row), _cells_used(cells), reader.line_num)
+            _check_size(len(rows), len(row), _cells_used(cells), reader.line_num, max_rows)
     except csv.Error as exc:
         line = reader.line_num
         reason = (f"een veld is langer dan {MAX_FIELD_BYTES // 1024} kB (een aanhalingsteken dat niet "
@@ -151,11 +151,11 @@ def read_csv(data: bytes) -> CsvTable:
     return [clean_header(h) for h in rows[0]], rows[1:]
 
 
-def _check_size(rows: int, width: int, cells: int, line: int) -> None:
+def _check_size(rows: int, width: int, cells: int, line: int, max_rows: int) -> None:
     if width > MAX_COLUMNS:
         raise FileRefused(f"de regel heeft {width} velden; meer dan {MAX_COLUMNS} kolommen wordt niet gelezen", line)
-    if rows > MAX_ROWS + 1:
-        raise FileRefused(f"meer dan {MAX_ROWS:,} rijen; splits het bestand".replace(",", "."), line)
+    if rows > max_rows + 1:
+        raise FileRefused(f"meer dan {max_rows:,} rijen; splits het bestand".replace(",", "."), line)
     if cells > MAX_CELLS:
         raise FileRefused(f"meer dan {MAX_CELLS:,} gevulde cellen; splits het bestand".replace(",", "."), line)
 
