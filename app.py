@@ -7,12 +7,14 @@ diskcache). Open without login: /login, its stylesheet and /healthz (web/health.
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import flask_bootstrap
 from dash import Dash
-from flask import send_from_directory
+from flask import Response, send_from_directory
 
+from services import uploads
 from web import background, cache, health, login, request_log, shell
 
 _BOOTSTRAP_DIR = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5" / "css"
@@ -41,6 +43,9 @@ def create_app() -> Dash:
     login.install(app.server, app.csp_hashes)  # the CSP allows Dash's inline scripts by their hashes
     health.install(app.server)
     cache.install(app.server)
+    app.server.config["MAX_CONTENT_LENGTH"] = uploads.MAX_REQUEST_BYTES  # every request; a Dutch 413 below
+    app.server.register_error_handler(413, lambda _exc: Response(json.dumps({"error": uploads.REQUEST_TOO_LARGE}),
+                                                                 413, mimetype="application/json"))
     app.index_string = app.index_string.replace("<html>", '<html lang="nl">')
     app.layout = shell.layout  # per request: the navigation and areas depend on the user
     return app

@@ -49,6 +49,9 @@ def add_parsers(sub: Subcommands) -> None:
     duo.add_argument("file", type=Path)
     duo.add_argument("--sector", required=True, choices=SECTORS)
     import_options(duo)
+    duo.add_argument("--sluit-ontbrekende", dest="close_missing", action="store_true",
+                     help="bevestigen dat scholen die niet in het bestand staan inactief worden (nodig bij meer "
+                          "dan 10%% van de sector of een bestand met minder dan 5 rijen)")
     duo.set_defaults(handler=import_duo)
 
     imp = sub.add_parser("import", help="uitwisselbestand (.xlsx of map met CSV) importeren")
@@ -147,7 +150,8 @@ def import_duo(args: argparse.Namespace) -> int:
     from dataio.duo import import_duo as run
 
     return _run_import(lambda session: run(session, args.file, args.sector, allow_partial=args.partial,
-                                           rejects_path=args.rejects, dry_run=args.dry_run), args)
+                                           rejects_path=args.rejects, dry_run=args.dry_run,
+                                           confirm_deactivation=args.close_missing), args)
 
 
 def import_exchange(args: argparse.Namespace) -> int:

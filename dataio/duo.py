@@ -13,14 +13,14 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from dataio import values as v
 from dataio.errors import ImportRefused, ImportResult, Rejects, RowError
-from dataio.tabular import is_blank, read_csv
+from dataio.tabular import FileRefused, is_blank, read_csv
 from domain import clock
 from domain.vocab import SECTORS
-from models import Board, Municipality, Province, School
+from models import AuditEntry, Board, Municipality, Province, School
 
 SHEET = "scholen"
 ERROR_COLUMN = "FOUT"
@@ -45,8 +45,17 @@ FIELD_LABELS = {
     "sector": "sector", "municipality": "gemeente", "board": "bestuur",
 }
 MAX_EXAMPLES = 5
-# Warn when a file would deactivate more than this share of a sector (wrong or truncated file?).
-DEACTIVATION_WARNING_SHARE = 0.10
+# Deactivation is never a side effect: a file that would make more than this share of the sector's active
+# schools inactive, or any file with fewer than MIN_ROWS_WITHOUT_CONFIRMATION rows that would close a school,
+# imports nothing unless the user confirms the closures explicitly (wrong, truncated or test file?).
+DEACTIVATION_CONFIRM_SHARE = 0.10
+MIN_ROWS_WITHOUT_CONFIRMATION = 5
+# DUO's largest register (po) has about 6,500 locations: a file with far more rows is not a DUO register,
+# and this bound keeps any accepted file well under 1 GB of memory (bench/upload_memory.py).
+MAX_ROWS = 20_000
+BATCH = 1000
+# Set by services.uploads.audited_import: who imports, for the audit rows of bulk-created schools.
+AUDIT_USER, AUDIT_DETAIL = "vios_audit_user", "vios_audit_detail"
 
 
 @dataclass
@@ -89,11 +98,16 @@ def import_duo(
     allow_partial: bool = False,
     rejects_path: Path | str | None = None,
     dry_run: bool = False,
+    confirm_deactivation: bool = False,
+    expected_deactivations: int | None = None,
 ) -> ImportResult:
     """Import one DUO register file for one sector; see the module docstring for the modes.
 
     Raises ImportRefused when the file has errors (not in dry_run; with allow_partial
-    only for file-level errors such as missing columns).
+    only for file-level errors such as missing columns), and when the import would close
+    many schools (see DEACTIVATION_CONFIRM_SHARE) without confirm_deactivation. With
+    expected_deactivations the confirmation holds only for exactly that many closures
+    (the number the user saw in the preview).
     """
     if sector not in SECTORS:
         raise ValueError(f"onbekende sector '{sector}'; kies uit: {', '.join(SECTORS)}")
@@ -103,7 +117,13 @@ def import_duo(
     else:
         data, name = Path(path_or_bytes).read_bytes(), filename or Path(path_or_bytes).name
     result = ImportResult(file=name, dry_run=dry_run)
-    raw_header, raw_rows = read_csv(data)
+    try:
+        raw_header, raw_rows = read_csv(data, max_rows=MAX_ROWS + 1000)  # + blank lines; exact count below
+    except FileRefused as exc:
+        result.errors = [RowError(name, "", exc.line, "", exc.reason)]
+        if dry_run:
+            return result
+        raise ImportRefused(result.errors, result) from None
     header = [normalise_header(h) for h in raw_header]
     columns = {h: i for i, h in reversed(list(enumerate(header)))}  # first occurrence wins
 
@@ -114,6 +134,14 @@ def import_duo(
             return result
         raise ImportRefused(file_errors, result)
 
+    data_rows = sum(1 for cells in raw_rows if not is_blank(cells))
+    if data_rows > MAX_ROWS:
+        result.errors = [RowError(name, "", MAX_ROWS + 2, "", f"het bestand heeft {data_rows} rijen; een DUO-register "
+                                                               f"heeft er hoogstens {MAX_ROWS} (is het wel een "
+                                                               "DUO-bestand van één sector?)")]
+        if dry_run:
+            return result
+        raise ImportRefused(result.errors, result)
     existing = _Existing(session)
     rows = _parse_rows(name, columns, raw_rows, existing)
     present_codes = {r.code for r in rows if r.code}  # rejected rows still prove the school exists
@@ -131,6 +159,13 @@ def import_duo(
         raise ImportRefused(result.errors, result)
 
     plan = _plan(valid, existing, sector, present_codes, result)
+    closing = _unconfirmed_closures(name, plan, existing, sector, len(rows), result)
+    if closing is not None and not (confirm_deactivation and expected_deactivations in (None, len(plan.deactivate))):
+        if dry_run:
+            result.warnings.append(closing.reason)
+            return result
+        result.errors.append(closing)
+        raise ImportRefused(result.errors, result)
     if not dry_run:
         _apply(session, plan, existing, sector, today)
         result.committed = True
@@ -168,10 +203,12 @@ def _parse_rows(name: str, columns: dict[str, int], raw_rows: list[list[str]], e
     rows: list[_Row] = []
     first_line: dict[str, int] = {}
     municipality_names = _municipality_names(columns, raw_rows)
+    width = max(columns.values(), default=-1) + 1
     for index, cells in enumerate(raw_rows):
         if is_blank(cells):
             continue
         row = _parse_row(name, columns, cells, index + 2, existing, municipality_names)
+        _check_width(name, row, width)
         if row.code in first_line:
             column = NEW_CODE_COLUMNS[0] if NEW_CODE_COLUMNS[0] in columns else OLD_CODE_COLUMNS[0]
             row.errors.append(RowError(name, "", row.line, column,
@@ -180,6 +217,16 @@ def _parse_rows(name: str, columns: dict[str, int], raw_rows: list[list[str]], e
             first_line[row.code] = row.line
         rows.append(row)
     return rows
+
+
+def _check_width(name: str, row: _Row, width: int) -> None:
+    """A row with fewer fields than the header, or extra filled fields, is misread (a lost or extra separator)."""
+    if len(row.cells) < width:
+        row.errors.insert(0, RowError(name, "", row.line, "", f"de regel heeft {len(row.cells)} velden, de kopregel "
+                                                              f"{width}: er ontbreken scheidingstekens (;)"))
+    elif any(c.strip() for c in row.cells[width:]):
+        row.errors.insert(0, RowError(name, "", row.line, "", f"de regel heeft meer velden ({len(row.cells)}) dan de "
+                                                              f"kopregel ({width}): een scheidingsteken te veel?"))
 
 
 def _parse_row(name: str, columns: dict[str, int], cells: list[str], line: int, existing: _Existing,
@@ -241,7 +288,11 @@ def _municipality_names(columns: dict[str, int], raw_rows: list[list[str]]) -> d
 
 
 def _parse_code(cell: Callable[[str], str], error: Callable[[str, str], None], old_format: bool) -> str:
-    """The 6-character school code of a row, or '' after reporting an error."""
+    """The 6-character school code of a row, or '' after reporting an error.
+
+    Current files: INSTELLINGSCODE '32JK' + VESTIGINGSCODE '32JK00' (the whole code; a 2-digit
+    number is accepted too). Older files: BRIN NUMMER + VESTIGINGSNUMMER '0'..'99' (or '32JK00').
+    """
     institution_column, location_column = OLD_CODE_COLUMNS if old_format else NEW_CODE_COLUMNS
     try:
         institution = v.parse_institution_code(cell(institution_column))
@@ -249,11 +300,17 @@ def _parse_code(cell: Callable[[str], str], error: Callable[[str, str], None], o
         error(institution_column, str(exc))
         return ""
     location = cell(location_column)
-    if old_format and len(location) == 6:  # old files sometimes repeat the BRIN: 00AA00
+    if len(location) == 6:
         if location[:4].upper() != institution:
-            error(location_column, f"vestigingsnummer '{location}' hoort niet bij BRIN-nummer '{institution}'")
+            owner = "BRIN-nummer" if old_format else "instellingscode"
+            error(location_column, f"{location_column.lower()} '{location}' hoort niet bij {owner} '{institution}'")
             return ""
-        location = location[4:]
+        try:
+            return institution + v.parse_location_number(location[4:])
+        except ValueError:
+            error(location_column, f"'{location}' is geen geldige vestigingscode "
+                                   "(instellingscode + 2 cijfers, bijv. 32JK00)")
+            return ""
     try:
         return institution + v.parse_location_number(location)
     except ValueError as exc:
@@ -273,7 +330,7 @@ def _plan(rows: list[_Row], existing: _Existing, sector: str, present_codes: set
     """Classify every valid row (created / updated / unchanged) and find vanished schools."""
     plan = _Plan()
     result.add(SHEET, "created", 0)
-    examples: dict[str, list[str]] = {"nieuw": [], "gewijzigd": [], "inactief": []}
+    examples: dict[str, list[str]] = {"nieuw": [], "gewijzigd": [], "inactief": [], "gesloten": []}
     for row in rows:
         row.fields["sector"] = sector
         school = existing.schools.get(row.code)
@@ -293,10 +350,13 @@ def _plan(rows: list[_Row], existing: _Existing, sector: str, present_codes: set
     plan.deactivate = sorted((s for s in active_in_sector if s.code not in present_codes), key=lambda s: s.code)
     result.add(SHEET, "deactivated", len(plan.deactivate))
     examples["inactief"] = [f"{s.code} {s.name}" for s in plan.deactivate]
-    if len(plan.deactivate) > 5 and len(plan.deactivate) > DEACTIVATION_WARNING_SHARE * len(active_in_sector):
+    closed = [row for row in rows if (s := existing.schools.get(row.code)) is not None and not s.active]
+    if closed:
         result.warnings.append(
-            f"Let op: {len(plan.deactivate)} van de {len(active_in_sector)} actieve {sector}-scholen staan niet "
-            "in het bestand en worden inactief. Is dit het volledige DUO-bestand van deze sector?")
+            f"{len(closed)} school/scholen in het bestand staan als inactief geregistreerd en blijven inactief "
+            "(een import verplaatst of wist nooit een sluitingsdatum; heropenen kan op de schoolpagina).")
+        examples["gesloten"] = [f"{r.code} {existing.schools[r.code].name} (inactief sinds "
+                                f"{_since(existing.schools[r.code])})" for r in closed]
 
     new_municipalities = {r.fields["municipality"] for r in plan.create + [u[1] for u in plan.update]
                           if r.fields["municipality"] not in existing.municipalities}
@@ -318,9 +378,51 @@ def _changes(school: School, row: _Row, existing: _Existing) -> list[str]:
     current["board"] = existing.board_number.get(school.board_id) if school.board_id else None
     changes = [f"{FIELD_LABELS[attr]} '{current[attr] or ''}' -> '{value or ''}'"
                for attr, value in row.fields.items() if current[attr] != value]
-    if not school.active:
-        changes.append("weer actief")
     return changes
+
+
+def _audit_created(session: Session, created: list[dict[str, object]]) -> None:
+    """Field-by-field audit rows of bulk-created schools, as audit.changes_recorded writes them for ORM objects.
+
+    The user comes from the audited import (services.uploads.audited_import puts it in session.info).
+    """
+    username = session.info.get(AUDIT_USER)
+    if not isinstance(username, str):
+        return
+    detail, at = str(session.info.get(AUDIT_DETAIL, "")), clock.now()
+    codes = [str(values["code"]) for values in created]
+    ids: dict[str, int] = {}
+    for start in range(0, len(codes), BATCH):
+        chunk = codes[start:start + BATCH]
+        for code, school_id in session.exec(select(School.code, School.id).where(col(School.code).in_(chunk))):
+            if school_id is not None:
+                ids[code] = school_id
+    rows = [{"at": at, "username": username[:100], "action": "create", "entity": "school",
+             "entity_id": str(ids[str(values["code"])]), "field": field, "old_value": None,
+             "new_value": "ja" if value is True else str(value), "detail": detail}
+            for values in created for field, value in values.items() if value not in (None, "")]
+    for start in range(0, len(rows), BATCH * 10):
+        session.execute(insert(AuditEntry), rows[start:start + BATCH * 10])
+
+
+def _since(school: School) -> str:
+    return school.inactive_since.strftime("%d-%m-%Y") if school.inactive_since else "onbekende datum"
+
+
+def _unconfirmed_closures(name: str, plan: _Plan, existing: _Existing, sector: str, rows: int,
+                          result: ImportResult) -> RowError | None:
+    """The refusal when this import would close many schools (or any, from a tiny file), else None."""
+    closing = len(plan.deactivate)
+    active = sum(1 for s in existing.schools.values() if s.sector == sector and s.active)
+    if not closing or (rows >= MIN_ROWS_WITHOUT_CONFIRMATION and closing <= DEACTIVATION_CONFIRM_SHARE * active):
+        return None
+    result.deactivations_to_confirm = closing
+    small = f"het bestand heeft maar {rows} rij(en). " if rows < MIN_ROWS_WITHOUT_CONFIRMATION else ""
+    return RowError(name, "", 1, "", (
+        f"{closing} van de {active} actieve {sector}-scholen staan niet in het bestand en zouden inactief worden; "
+        f"{small}Is dit het volledige DUO-bestand van deze sector? Er is niets geïmporteerd. Bevestig het "
+        "inactief maken uitdrukkelijk (op de pagina Gegevens met het vinkje, met vios import-duo: "
+        "--sluit-ontbrekende)."))
 
 
 def _apply(session: Session, plan: _Plan, existing: _Existing, sector: str, today: date) -> None:
@@ -351,7 +453,7 @@ def _apply(session: Session, plan: _Plan, existing: _Existing, sector: str, toda
     session.flush()
 
     def values(row: _Row) -> dict[str, object]:
-        result: dict[str, object] = {"active": True, "inactive_since": None}
+        result: dict[str, object] = {}
         for attr, value in row.fields.items():
             if attr == "municipality":
                 result["municipality_id"] = existing.municipalities[row.municipality_code].id
@@ -363,12 +465,16 @@ def _apply(session: Session, plan: _Plan, existing: _Existing, sector: str, toda
         return result
 
     if plan.create:
-        # A bulk insert: building thousands of SQLModel objects would take seconds.
+        # A bulk insert (ORM objects for 100,000 schools and their audit rows took GBs), audited in bulk.
         defaults = {attr: "" for attr in TEXT_FIELDS.values()} | {"board_id": None}
-        session.execute(insert(School), [defaults | values(row) | {"code": row.code} for row in plan.create])
+        created = [defaults | values(row) | {"code": row.code, "active": True} for row in plan.create]
+        for start in range(0, len(created), BATCH):
+            session.execute(insert(School), created[start:start + BATCH])
+        _audit_created(session, created)
     for school, row in plan.update:
         for attr, value in values(row).items():
-            setattr(school, attr, value)
-    for school in plan.deactivate:
+            if getattr(school, attr) != value:
+                setattr(school, attr, value)
+    for school in plan.deactivate:  # only active schools: an existing closing date is never moved
         school.active, school.inactive_since = False, today
     session.flush()

@@ -52,6 +52,8 @@ class ImportResult:
     rejects_path: Path | None = None
     committed: bool = False
     dry_run: bool = False
+    # > 0: the import would close this many schools and needs an explicit confirmation (dataio.duo)
+    deactivations_to_confirm: int = 0
 
     def add(self, sheet: str, kind: str, n: int = 1) -> None:
         counts = self.counts.setdefault(sheet, dict.fromkeys(COUNT_KINDS, 0))

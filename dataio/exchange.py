@@ -12,8 +12,6 @@ would change and never raises for data errors. The caller owns the transaction.
 """
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +23,16 @@ from dataio.exchange_apply import Writer
 from dataio.exchange_import import InSheet, Planner, check_header
 from dataio.exchange_rows import StoredRows, key_of
 from dataio.exchange_schema import ERROR_COLUMN, INFO_SHEET, INFO_WIDTHS, SHEETS, SHEETS_BY_NAME, info_table
-from dataio.tabular import is_blank, is_xlsx, read_csv, read_xlsx, write_tables, xlsx_bytes
+from dataio.tabular import (
+    FileRefused,
+    is_blank,
+    is_xlsx,
+    read_csv,
+    read_xlsx,
+    write_tables,
+    xlsx_bytes,
+    zip_csv_members,
+)
 from services.names import find_duplicates
 from services.permissions import Principal, can_import_history_authors
 
@@ -72,6 +79,8 @@ def import_workbook(
     result = ImportResult(file=label, dry_run=dry_run)
     try:
         sources = _read_input(path_or_bytes, label)
+    except FileRefused as exc:
+        return _refuse(result, [RowError(label, "", exc.line, "", exc.reason)])
     except ValueError as exc:
         return _refuse(result, [RowError(label, "", 1, "", str(exc))])
     sheets, header_errors = _match_sheets(sources, result)
@@ -136,16 +145,14 @@ def _xlsx_sources(data: bytes, label: str) -> list[_Source]:
 
 
 def _zip_sources(data: bytes) -> list[_Source]:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = sorted(n for n in archive.namelist() if n.lower().endswith(".csv") and "__MACOSX" not in n)
-            return [_csv_source(archive.read(n), Path(n).name) for n in names]
-    except zipfile.BadZipFile:
-        raise ValueError("het zip-bestand is beschadigd") from None
+    return [_csv_source(member, name) for name, member in zip_csv_members(data)]  # streamed, with caps
 
 
 def _csv_source(data: bytes, name: str) -> _Source:
-    header, rows = read_csv(data)
+    try:
+        header, rows = read_csv(data)
+    except FileRefused as exc:
+        raise FileRefused(f"{name}: {exc.reason}", exc.line) from None
     return _Source(Path(name).stem, name, header, rows)
 
 

@@ -7,6 +7,8 @@ from datetime import date, datetime
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _NL = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
+# Dates the product accepts anywhere (URL, files, forms): arithmetic on 0001-01-01 or 9999-12-31 overflows.
+MIN_DATE, MAX_DATE = date(1900, 1, 1), date(2100, 12, 31)
 
 
 def add_months(d: date, n: int) -> date:
@@ -24,12 +26,13 @@ def add_months(d: date, n: int) -> date:
 def parse_date(value: object) -> date:
     """A date from ISO (2026-03-01) or Dutch (01-03-2026, dd-mm-jjjj) notation.
 
-    Raises ValueError with a Dutch message when the value is not a valid date.
+    Raises ValueError with a Dutch message when the value is not a valid date or lies
+    outside MIN_DATE..MAX_DATE.
     """
     if isinstance(value, datetime):
-        return value.date()
+        return _bounded(value.date(), str(value))
     if isinstance(value, date):
-        return value
+        return _bounded(value, str(value))
     text = str(value).strip()
     if " " in text:  # spreadsheets often give "2026-03-01 00:00:00"
         head, tail = text.split(" ", 1)
@@ -44,9 +47,16 @@ def parse_date(value: object) -> date:
             raise ValueError(f"'{text}' is geen datum; gebruik jjjj-mm-dd of dd-mm-jjjj")
         d, m, y = (int(g) for g in match.groups())
     try:
-        return date(y, m, d)
+        parsed = date(y, m, d)
     except ValueError:
         raise ValueError(f"'{text}' is geen bestaande datum") from None
+    return _bounded(parsed, text)
+
+
+def _bounded(d: date, text: str) -> date:
+    if not MIN_DATE <= d <= MAX_DATE:
+        raise ValueError(f"'{text}' ligt buiten {format_nl(MIN_DATE)} tot en met {format_nl(MAX_DATE)}")
+    return d
 
 
 def format_nl(d: date | None) -> str:

@@ -60,6 +60,9 @@ def _importer(principal: Principal) -> dbc.Card:
         dcc.Upload(id="data-upload", multiple=False, className="border border-2 rounded p-4 text-center bg-light",
                    children=html.Div(["Sleep een bestand hierheen of ", html.A("kies een bestand", href="#")])),
         dcc.Loading(html.Div(id="data-preview", className="mt-3")),
+        # Closing schools is never a side effect: the preview of a DUO file that would close many shows this.
+        html.Div(dbc.Checklist(id="data-deactivate", value=[], options=[], className="fw-bold"),
+                 id="data-deactivate-box", style={"display": "none"}, className="alert alert-warning py-2"),
         dbc.Button("Importeren", id="data-confirm", color="primary", disabled=True, className="mt-2"),
         dcc.Loading(html.Div(id="data-result", className="mt-3")),
         dcc.Download(id="data-rejects-download"),
@@ -120,6 +123,30 @@ def _errors_table(errors: list[RowError]) -> html.Div:
     ])
 
 
+def _text(value: object, default: str = "") -> str:
+    """A callback value that must be text (crafted requests may send anything)."""
+    return value if isinstance(value, str) else default
+
+
+def _partial(value: object) -> bool:
+    return isinstance(value, list) and "partial" in value
+
+
+def _confirmed(value: object) -> int | None:
+    """The number of closures the user confirmed with the checkbox (its value), else None."""
+    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], str) and value[0].isdigit():
+        return int(value[0])
+    return None
+
+
+def _deactivation_choice(outcome: UploadOutcome) -> tuple[list[dict[str, str]], dict[str, str]]:
+    count = outcome.result.deactivations_to_confirm if outcome.result is not None else 0
+    if not count:
+        return [], {"display": "none"}
+    label = f"Ja, maak de {count} scholen die niet in het bestand staan inactief"
+    return [{"label": label, "value": str(count)}], {"display": "block"}
+
+
 def _outcome_view(outcome: UploadOutcome, *, preview: bool) -> list[object]:
     parts: list[object] = []
     if outcome.result is not None:
@@ -135,28 +162,35 @@ def _outcome_view(outcome: UploadOutcome, *, preview: bool) -> list[object]:
     return parts
 
 
+_HIDDEN = {"display": "none"}
+
+
 @page_callback(
     Output("data-preview", "children"), Output("data-confirm", "disabled"), Output("data-result", "children"),
+    Output("data-deactivate", "options"), Output("data-deactivate", "value"), Output("data-deactivate-box", "style"),
     Input("data-upload", "contents"), Input("data-kind", "value"), Input("data-sector", "value"),
     Input("data-partial", "value"), State("data-upload", "filename"),
-    on_refusal=lambda message: (_denied(message, "data-summary"), True, None), prevent_initial_call=True,
+    on_refusal=lambda message: (_denied(message, "data-summary"), True, None, [], [], _HIDDEN),
+    prevent_initial_call=True,
 )
-def preview_upload(request: Request, contents: str | None, kind: str, sector: str, partial: list[str] | None,
-                   filename: str | None) -> tuple[object, bool, object]:
+def preview_upload(request: Request, contents: object, kind: object, sector: object, partial: object,
+                   filename: object) -> tuple[object, ...]:
     """Dry run: validate the whole file and show what would change, write nothing."""
     principal = request.principal
     if not permissions.can_import_files(principal):
-        return _denied(IMPORT_DENIED, "data-summary"), True, None
+        return _denied(IMPORT_DENIED, "data-summary"), True, None, [], [], _HIDDEN
     if not contents:
-        return no_update, True, no_update
+        return no_update, True, no_update, [], [], _HIDDEN
+    name = _text(filename, "bestand")
     try:
-        outcome = run_upload(kind, filename or "bestand", decode_upload(contents), principal=principal,
-                             sector=sector, allow_partial="partial" in (partial or []), dry_run=True)
+        outcome = run_upload(_text(kind, "exchange"), name, decode_upload(contents), principal=principal,
+                             sector=_text(sector) or None, allow_partial=_partial(partial), dry_run=True)
     except (ValueError, PermissionDenied) as exc:
-        return dbc.Alert(str(exc), color="danger", id="data-summary"), True, None
-    title = html.H4(f"Voorbeeld van de import van {filename}: er is nog niets opgeslagen", className="h6")
-    can_import = outcome.result is not None and (not outcome.errors or "partial" in (partial or []))
-    return [title] + _outcome_view(outcome, preview=True), not can_import, None
+        return dbc.Alert(str(exc), color="danger", id="data-summary"), True, None, [], [], _HIDDEN
+    title = html.H4(f"Voorbeeld van de import van {name}: er is nog niets opgeslagen", className="h6")
+    can_import = outcome.result is not None and (not outcome.errors or _partial(partial))
+    options, style = _deactivation_choice(outcome)
+    return [title] + _outcome_view(outcome, preview=True), not can_import, None, options, [], style
 
 
 @page_callback(
@@ -164,19 +198,20 @@ def preview_upload(request: Request, contents: str | None, kind: str, sector: st
     Output("data-confirm", "disabled", allow_duplicate=True),
     Input("data-confirm", "n_clicks"),
     State("data-upload", "contents"), State("data-upload", "filename"), State("data-kind", "value"),
-    State("data-sector", "value"), State("data-partial", "value"),
+    State("data-sector", "value"), State("data-partial", "value"), State("data-deactivate", "value"),
     on_refusal=lambda message: (_denied(message, "data-import-refused"), None, True), prevent_initial_call=True,
 )
-def confirm_upload(request: Request, n_clicks: int | None, contents: str | None, filename: str | None, kind: str,
-                   sector: str, partial: list[str] | None) -> tuple[object, object, object]:
+def confirm_upload(request: Request, n_clicks: object, contents: object, filename: object, kind: object,
+                   sector: object, partial: object, deactivate: object) -> tuple[object, object, object]:
     principal = request.principal
     if not permissions.can_import_files(principal):
         return _denied(IMPORT_DENIED, "data-import-refused"), None, True
     if not n_clicks or not contents:
         return no_update, no_update, no_update
     try:
-        outcome = run_upload(kind, filename or "bestand", decode_upload(contents), principal=principal,
-                             sector=sector, allow_partial="partial" in (partial or []), dry_run=False)
+        outcome = run_upload(_text(kind, "exchange"), _text(filename, "bestand"), decode_upload(contents),
+                             principal=principal, sector=_text(sector) or None, allow_partial=_partial(partial),
+                             dry_run=False, confirmed_deactivations=_confirmed(deactivate))
     except (ValueError, PermissionDenied) as exc:
         return dbc.Alert(str(exc), color="danger", id="data-import-refused"), None, True
     colour = "success" if outcome.result is not None and outcome.result.committed else "danger"

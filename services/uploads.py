@@ -22,6 +22,10 @@ from services import audit, permissions
 from services.permissions import Principal
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
+# Every request (app.py): a 25 MB upload travels base64-encoded (~34 MB) inside a callback's JSON body.
+MAX_REQUEST_BYTES = 40 * 1024 * 1024
+REQUEST_TOO_LARGE = (f"Het verzoek is te groot (meer dan {MAX_REQUEST_BYTES // (1024 * 1024)} MB); er is niets "
+                     f"verwerkt. Een bestand mag hoogstens {MAX_UPLOAD_BYTES // (1024 * 1024)} MB zijn.")
 
 
 @dataclass
@@ -33,8 +37,12 @@ class UploadOutcome:
     message: str = ""
 
 
-def decode_upload(contents: str) -> bytes:
-    """Bytes of a dcc.Upload data URL; refuses what is not base64 or too big."""
+def decode_upload(contents: object) -> bytes:
+    """Bytes of a dcc.Upload data URL; refuses what is not base64 or too big (also crafted, non-text values)."""
+    if not isinstance(contents, str) or "," not in contents:
+        raise ValueError("Het bestand kon niet worden gelezen (geen geldige upload).")
+    if len(contents) > MAX_UPLOAD_BYTES * 4 // 3 + 1024:  # before decoding: base64 is 4/3 of the bytes
+        raise ValueError(f"Het bestand is groter dan {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
     try:
         _header, data = contents.split(",", 1)
         raw = base64.b64decode(data, validate=True)
@@ -46,16 +54,20 @@ def decode_upload(contents: str) -> bytes:
 
 
 def run_upload(kind: str, filename: str, raw: bytes, *, principal: Principal, sector: str | None = None,
-               allow_partial: bool = False, dry_run: bool = True) -> UploadOutcome:
+               allow_partial: bool = False, dry_run: bool = True,
+               confirmed_deactivations: int | None = None) -> UploadOutcome:
     """Validate (dry_run) or import an uploaded exchange workbook, CSV zip or DUO register.
 
     Raises PermissionDenied when the user may not import this kind of file; a coordinator's
     exchange rows outside their regions are refused row by row. An import that commits is
-    audited field by field in the same transaction.
+    audited field by field in the same transaction. confirmed_deactivations: the number of
+    schools a DUO import may close, as confirmed by the user (dataio.duo's guard).
+    All files of one upload together stay within dataio.tabular's limits (cell_budget).
     """
     edit_regions = permissions.import_regions(principal, kind)
     from dataio.duo import import_duo
     from dataio.exchange import import_workbook
+    from dataio.tabular import cell_budget
 
     suffix = Path(filename).suffix.lower()
     with tempfile.TemporaryDirectory(prefix="vios-upload-") as tmp:
@@ -72,7 +84,9 @@ def run_upload(kind: str, filename: str, raw: bytes, *, principal: Principal, se
 
             def run(s: Session) -> ImportResult:
                 return import_duo(s, source, duo_sector, filename=filename, allow_partial=allow_partial,
-                                  rejects_path=rejects_path if allow_partial else None, dry_run=dry_run)
+                                  rejects_path=rejects_path if allow_partial else None, dry_run=dry_run,
+                                  confirm_deactivation=confirmed_deactivations is not None,
+                                  expected_deactivations=confirmed_deactivations)
         else:
             if suffix == ".zip":
                 source = _unzip_csv_folder(raw, tmp_path / "csv")
@@ -87,7 +101,7 @@ def run_upload(kind: str, filename: str, raw: bytes, *, principal: Principal, se
                                        rejects_path=rejects_path if allow_partial else None, dry_run=dry_run,
                                        edit_regions=edit_regions, principal=principal)
         try:
-            with session_scope() as session:
+            with cell_budget(), session_scope() as session:
                 if dry_run:
                     result = run(session)
                     session.rollback()
@@ -102,9 +116,21 @@ def run_upload(kind: str, filename: str, raw: bytes, *, principal: Principal, se
 
 def audited_import(session: Session, run: Callable[[Session], ImportResult], *, username: str,
                    filename: str) -> ImportResult:
-    """Run an importer with every created or changed field in the audit log, plus one summary row."""
-    with audit.changes_recorded(session, username=username, detail=f"import {filename}"[:2000]):
-        result = run(session)
+    """Run an importer with every created or changed field in the audit log, plus one summary row.
+
+    ORM writes are seen by audit.changes_recorded; bulk writers (the DUO import's new schools) read the
+    user from session.info and write their audit rows themselves.
+    """
+    from dataio.duo import AUDIT_DETAIL, AUDIT_USER
+
+    detail = f"import {filename}"[:2000]
+    session.info[AUDIT_USER], session.info[AUDIT_DETAIL] = username, detail
+    try:
+        with audit.changes_recorded(session, username=username, detail=detail):
+            result = run(session)
+    finally:
+        session.info.pop(AUDIT_USER, None)
+        session.info.pop(AUDIT_DETAIL, None)
     if result.committed:
         audit.record(session, username=username, action="import", entity="bestand",
                      detail=f"{filename}: {result.summary_nl()}"[:2000])
@@ -112,17 +138,14 @@ def audited_import(session: Session, run: Callable[[Session], ImportResult], *, 
 
 
 def _unzip_csv_folder(raw: bytes, target: Path) -> Path:
+    """Only flat CSV files (never paths from inside the archive), streamed to disk under the zip caps."""
+    from dataio.tabular import FileRefused, extract_csv_members
+
     target.mkdir(parents=True)
     try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            for member in archive.infolist():
-                name = Path(member.filename).name
-                # only flat CSV files; never trust paths inside an archive
-                if member.is_dir() or not name.lower().endswith(".csv"):
-                    continue
-                (target / name).write_bytes(archive.read(member))
-    except zipfile.BadZipFile:
-        raise ValueError("Het zip-bestand is beschadigd.") from None
+        extract_csv_members(raw, target)
+    except FileRefused as exc:
+        raise ValueError(f"{exc.reason[0].upper()}{exc.reason[1:]}.") from None
     return target
 
 

@@ -123,7 +123,7 @@ def test_encodings(engine, encoding):
     assert school.name == name and school.city == "Geleen-Ëlsloo"
 
 
-def test_reimport_updates_deactivates_and_reactivates(engine):
+def test_reimport_updates_deactivates_and_never_moves_a_closing_date(engine):
     january = [school_row("02QZ", "00"), school_row("03AB", "00", name="De Wingerd"),
                school_row("04CD", "00", name="Het Baken")]
     run(engine, duo_bytes(january), today=date(2026, 1, 5))
@@ -132,7 +132,8 @@ def test_reimport_updates_deactivates_and_reactivates(engine):
 
     february = [school_row("02QZ", "00", name="Basisschool De Regenboog (nieuwe naam)"),
                 school_row("03AB", "00", name="De Wingerd")]
-    result = run(engine, duo_bytes(february), today=date(2026, 2, 1))
+    # closing 1 of 3 schools from a 2-row file needs an explicit confirmation (see test_real_files.py)
+    result = run(engine, duo_bytes(february), today=date(2026, 2, 1), confirm_deactivation=True)
 
     assert result.counts["scholen"] == {"created": 0, "updated": 1, "unchanged": 1, "deactivated": 1}
     found = schools(engine)
@@ -141,12 +142,18 @@ def test_reimport_updates_deactivates_and_reactivates(engine):
     assert found["05VO00"].active  # another sector is not touched by a po file
     assert count(engine, School) == 4  # never deleted
 
+    # An older file imported by mistake does not reopen the closed school, so the current file
+    # imported after it cannot move its closing date (issue 12).
     result = run(engine, duo_bytes(january), today=date(2026, 3, 1))
 
-    assert result.counts["scholen"] == {"created": 0, "updated": 2, "unchanged": 1, "deactivated": 0}
+    assert result.counts["scholen"] == {"created": 0, "updated": 1, "unchanged": 2, "deactivated": 0}
+    assert any("blijven inactief" in w for w in result.warnings)
+    assert "gesloten: 04CD00 Het Baken (inactief sinds 01-02-2026)" in result.examples
     found = schools(engine)
-    assert (found["04CD00"].active, found["04CD00"].inactive_since) == (True, None)
+    assert (found["04CD00"].active, found["04CD00"].inactive_since) == (False, date(2026, 2, 1))
     assert found["02QZ00"].name == "Basisschool De Regenboog"
+    run(engine, duo_bytes(february), today=date(2026, 4, 1))
+    assert schools(engine)["04CD00"].inactive_since == date(2026, 2, 1)
 
 
 def bad_file() -> bytes:
