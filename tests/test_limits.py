@@ -20,7 +20,8 @@ from sqlmodel import Session
 from dataio.errors import ImportRefused
 from dataio.exchange import import_workbook
 from dataio.tabular import FileRefused, read_csv, read_xlsx
-from domain.scope import compare_date_from_params, scope_from_params
+from domain.compare_choice import choose_compare_date
+from domain.scope import scope_from_params
 from services import uploads
 
 TODAY = date(2026, 11, 23)
@@ -149,8 +150,8 @@ def test_lim007_an_unclosed_quote_gives_a_dutch_refusal_not_a_traceback(engine):
 def test_lim008_dates_outside_1900_2100_fall_back_with_a_dutch_warning(value):
     scope, warnings = scope_from_params({"peildatum": value}, TODAY)
     assert scope.as_of == TODAY and warnings and "ligt buiten 01-01-1900 tot en met 31-12-2100" in warnings[0]
-    compare, warnings = compare_date_from_params({"vergelijk": value}, TODAY)
-    assert compare == date(2026, 8, 23) and "Vergelijkdatum" in warnings[0]
+    compare = choose_compare_date(value, TODAY, [])
+    assert compare.on == date(2026, 8, 23) and "Vergelijkdatum" in compare.warnings[0]
     assert scope_from_params({"peildatum": "2100-12-31"}, TODAY)[0].as_of == date(2100, 12, 31)
 
 

@@ -70,13 +70,16 @@ def test_upgrading_a_database_with_duplicates_works_and_vios_check_merges_them(t
         s.add(Municipality(id=1, cbs_code="GM0935", name="Maastricht", province_id=1, region_id=1))
         s.flush()
         s.add(School(id=1, code="02QZ00", name="De Regenboog", sector="po", municipality_id=1))
-        s.add_all([Organisation(id=1, name="GGD Zuid", type="ggd"), Organisation(id=2, name="ggd  zuid", type="ggd")])
         s.flush()
-        s.add_all([Contact(id=1, organisation_id=1, name="Jan Jansen"),
-                   Contact(id=2, organisation_id=2, name="jan jansen", role="arts", phone="06-1")])
-        s.flush()
-        s.add(Partnership(id=1, school_id=1, organisation_id=2, role="advies", contact_id=2,
-                          start_on=date(2024, 1, 1)))
+        # plain SQL where the models are newer than schema 0005 (the version columns of 0006)
+        for statement in (
+            "INSERT INTO organisation (id, name, type) VALUES (1, 'GGD Zuid', 'ggd'), (2, 'ggd  zuid', 'ggd')",
+            "INSERT INTO contact (id, organisation_id, name, role, phone, email) "
+            "VALUES (1, 1, 'Jan Jansen', '', '', ''), (2, 2, 'jan jansen', 'arts', '06-1', '')",
+            "INSERT INTO partnership (id, school_id, organisation_id, role, contact_id, start_on, agreements) "
+            "VALUES (1, 1, 2, 'advies', 2, '2024-01-01', '')",
+        ):
+            s.connection().exec_driver_sql(statement)
         s.add_all([Tranche(id=1, region_id=1, name="Tranche 1", start_on=date(2024, 1, 1), capacity=5),
                    Tranche(id=2, region_id=1, name="TRANCHE 1", start_on=date(2024, 6, 1), capacity=5)])
         s.commit()

@@ -13,6 +13,7 @@ from typing import Any
 
 import flask
 from flask import Flask, g, request
+from werkzeug.exceptions import HTTPException
 
 import settings
 from domain import clock
@@ -44,8 +45,11 @@ def install_request_log(server: Flask) -> None:
             "method": request.method, "path": request.path, "status": response.status_code, "ms": ms,
             "user": principal.username if principal is not None else "-",
         }
-        if request.path == "/_dash-update-component" and request.is_json:
-            body = request.get_json(silent=True)
+        if request.path == "/_dash-update-component" and request.is_json and response.status_code != 413:
+            try:  # the body was read by the callback already; a too large one is never read
+                body = request.get_json(silent=True)
+            except HTTPException:
+                body = None
             if isinstance(body, dict) and isinstance(body.get("output"), str):
                 fields["callback"] = body["output"][:160]
         _log.info(format_line(fields, fmt))
