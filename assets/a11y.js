@@ -5,6 +5,7 @@
  *   nothing. The button itself becomes the tab stop; the proxy leaves the tab order.
  * - Date picker: aria-expanded/aria-haspopup sit on a <div> without a role, where they are not
  *   allowed. They move to the text input, which becomes the combobox that opens the calendar dialog.
+ * - Upload: the hidden file input has no label; it gets the text of its drop zone as its name.
  *
  * A MutationObserver keeps this true when React re-renders or its own handlers reset tabindex.
  */
@@ -32,8 +33,16 @@
     if (input.getAttribute("role") !== "combobox") input.setAttribute("role", "combobox");
   }
 
+  function fixUpload(input) {
+    if (input.hasAttribute("aria-label")) return;
+    var zone = input.parentElement;
+    var text = zone ? (zone.textContent || "").trim() : "";
+    input.setAttribute("aria-label", text || "Bestand kiezen");
+  }
+
   function fixAll(root) {
     if (!root.querySelectorAll) return;
+    root.querySelectorAll('input[type="file"]').forEach(fixUpload);
     root.querySelectorAll(".dash-dropdown-focus-target").forEach(fixDropdown);
     root.querySelectorAll(".dash-datepicker-input-wrapper").forEach(fixDatePicker);
   }

@@ -208,8 +208,10 @@ def show_audit(request: Request, _changed: object, user: object, entity: object)
         html.Td(e.username), html.Td(e.action), html.Td(e.entity), html.Td(e.entity_id or ""),
         html.Td(e.field or ""), html.Td(e.old_value or ""), html.Td(e.new_value or ""), html.Td(e.detail),
     ]) for e in entries])
+    # a scrolling region the keyboard can reach and a screen reader can name
+    name: dict[str, Any] = {"aria-label": "Auditlog"}
     return html.Div(dbc.Table([header, body], bordered=True, size="sm", striped=True, id="admin-audit-table"),
-                    style={"maxHeight": "32rem", "overflowY": "auto"})
+                    style={"maxHeight": "32rem", "overflowY": "auto"}, tabIndex="0", role="region", **name)
 
 
 @page_callback(Output("admin-audit-download", "data"), Output("admin-audit", "children", allow_duplicate=True),
