@@ -83,6 +83,7 @@ def test_cli004_refused_input_exits_1_with_row_errors(demo_file, tmp_path):
     assert report["totals"]["schools"] > 0
 
 
+@pytest.mark.slow
 def test_cli005_export_import_round_trip(demo_file, tmp_path):
     exported = tmp_path / "export.xlsx"
     assert run(demo_file, "export", str(exported)).returncode == 0

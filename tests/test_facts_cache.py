@@ -63,6 +63,7 @@ def _json(report: object) -> object:
     return json.loads(json.dumps(report))
 
 
+@pytest.mark.slow
 def test_fc001_cached_figures_equal_vios_report_json(national):
     engine = make_engine(f"sqlite:///{national}")
     try:

@@ -116,6 +116,7 @@ def test_upgrading_a_database_with_duplicates_works_and_vios_check_merges_them(t
         assert s.exec(select(School)).one().code == "02QZ00"
 
 
+@pytest.mark.slow
 def test_a_national_style_seed_exports_and_imports_again_identically(tmp_path):
     """vios seed scale makes no duplicates; export -> import into an empty database -> export is identical."""
     source, target = tmp_path / "a.db", tmp_path / "b.db"

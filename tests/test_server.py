@@ -29,6 +29,7 @@ def _log_lines(server: Server) -> list[dict]:
     return lines
 
 
+@pytest.mark.slow
 def test_gunicorn_serves_pages_and_callbacks_logs_each_request_and_stops_gracefully(db_url, tmp_path):
     server = Server(db_url, tmp_path / "server.log", workers=2, threads=2).start()
     try:
@@ -58,6 +59,7 @@ def test_gunicorn_serves_pages_and_callbacks_logs_each_request_and_stops_gracefu
     assert "Handling signal: term" in server.log() and "Shutting down: Master" in server.log()
 
 
+@pytest.mark.slow
 def test_two_servers_on_one_database_share_sessions_and_answers(db_url, tmp_path):
     with Server(db_url, tmp_path / "a.log", workers=1, threads=2) as a, \
             Server(db_url, tmp_path / "b.log", workers=1, threads=2) as b:
