@@ -138,18 +138,10 @@ class Figures(TypedDict):
     in_trajectory_by_phase: dict[str, int]
 
 
-class MunicipalityFigures(TypedDict):
+class MunicipalityFigures(Figures):
     """A row of figures_per_municipality: one municipality's Figures (the rows of `vios report`)."""
     cbs_code: str
     name: str
-    schools: int
-    valid_certificates: int
-    coverage: float | None
-    expiring_soon: int
-    expired: int
-    never_certified: int
-    in_trajectory: int
-    in_trajectory_by_phase: dict[str, int]
 
 
 class QuarterCount(TypedDict):
