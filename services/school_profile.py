@@ -11,7 +11,7 @@ from domain.lifecycle import Segment, phase_segments
 from domain.scope import Scope
 from models import Board, Municipality, PhaseEvent, Region, School, Trajectory, Tranche
 from services import network, trajectories
-from services.permissions import Principal
+from services.permissions import Principal, may_see_field
 from services.schools import SCHOOL_CODE, readable_school
 
 __all__ = ["SCHOOL_CODE", "PhaseRecord", "SchoolProfile", "TrajectoryHistory", "school_profile"]
@@ -59,11 +59,14 @@ def school_profile(session: Session, code: str, as_of: date, principal: Principa
     rows = trajectories.certification_rows(session, Scope(as_of=as_of), None, school_id=school.id)
     return SchoolProfile(school, municipality.name if municipality else "", region.name if region else "",
                          board.name if board else "", rows[0] if rows else None,
-                         _trajectories(session, school.id, as_of),
+                         _trajectories(session, school.id, as_of,
+                                       with_recorder=may_see_field(principal, "phase_event.recorded_by")),
                          network.network_of(session, principal, school, as_of))
 
 
-def _trajectories(session: Session, school_id: int, as_of: date) -> list[TrajectoryHistory]:
+def _trajectories(session: Session, school_id: int, as_of: date, *, with_recorder: bool) -> list[TrajectoryHistory]:
+    """The school's trajectories with their events; the recording user (personal data,
+    permissions.PERSONAL_FIELDS) is left out for roles that may not see it."""
     rows = session.execute(
         select(col(Trajectory.id), col(Trajectory.cycle), col(Tranche.name))
         .outerjoin(Tranche, col(Trajectory.tranche_id) == col(Tranche.id))
@@ -77,6 +80,7 @@ def _trajectories(session: Session, school_id: int, as_of: date) -> list[Traject
         domain_events = [Event(e.phase, e.on, i) for i, e in enumerate(events)]
         result.append(TrajectoryHistory(
             cycle, tranche or "",
-            [PhaseRecord(PHASES.get(e.phase, e.phase), e.on, e.note, e.recorded_by) for e in events],
+            [PhaseRecord(PHASES.get(e.phase, e.phase), e.on, e.note, e.recorded_by if with_recorder else "")
+             for e in events],
             phase_segments(domain_events, as_of)))
     return result

@@ -58,3 +58,18 @@ def test_recording_user_is_shown_to_roles_with_personal_data(dash_app, school_wi
 def test_the_exchange_export_leaves_out_exactly_the_personal_fields():
     marked = {(sheet.name, col.name) for sheet in SHEETS for col in sheet.cols if col.personal}
     assert marked == set(PERSONAL_FIELDS.values())
+
+
+@pytest.mark.parametrize(("role", "sees"), [("stuurgroeplid", False), ("bestuurder", False), ("coordinator", True)])
+def test_the_school_profile_itself_carries_the_recording_user_only_for_roles_that_may_see_it(
+        dash_app, school_with_history, role, sees):
+    from datetime import date
+
+    from services import auth, permissions, school_profile
+
+    code, recorder = school_with_history
+    with session_scope() as session:
+        principal = permissions.principal_for(session, auth.get_user(session, USERS[role][0]))
+        profile = school_profile.school_profile(session, code, date(2026, 11, 23), principal)
+    recorders = {e.recorded_by for t in profile.trajectories for e in t.events}
+    assert (recorder in recorders) is sees and (recorders == {""}) is not sees
