@@ -350,11 +350,6 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(csv_bytes(header, rows))
-
-
 def _xlsx_cell(ws, value: object) -> WriteOnlyCell:
     if isinstance(value, (list, tuple)):
         value = ", ".join(str(v) for v in value)

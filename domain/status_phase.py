@@ -71,12 +71,3 @@ def status_phase_from_figures(figures: Mapping[str, object]) -> tuple[dict[str, 
 def matrix_delta(now: StatusPhase, then: StatusPhase) -> StatusPhase:
     """now - then per cell."""
     return {s: {p: now[s][p] - then.get(s, {}).get(p, 0) for p in PHASE_KEYS} for s in STATUS_ORDER}
-
-
-def totals_of(matrix: StatusPhase) -> dict[str, int]:
-    """The figures a status-by-phase matrix must reconcile with (the key-figure cards)."""
-    valid = sum(matrix["valid"].values()) + sum(matrix["expiring"].values())
-    return {"schools": sum(sum(row.values()) for row in matrix.values()), "valid_certificates": valid,
-            "expiring_soon": sum(matrix["expiring"].values()), "expired": sum(matrix["expired"].values()),
-            "never_certified": sum(matrix["never"].values()),
-            "in_trajectory": sum(n for row in matrix.values() for p, n in row.items() if p != NO_TRAJECTORY)}

@@ -10,13 +10,13 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components.charts import GRAPH_CONFIG, coverage_chart, expiring_chart, status_phase_chart
-from components.compare_date import compare_picker
 from components.grid import DEFAULT_COLUMN, change_column, csv_export_params, grid_options
 from components.kpi import kpi_card
-from components.report_download import report_button
 from components.theme import pct, signed
 from domain.dates import format_nl
 from domain.scope import COMPARE_PARAM, scope_query
+from pages._compare_date import compare_picker
+from pages._report_download import report_button
 from services.report import OverviewChanges, OverviewReport, overview_since
 from web.request_context import Request, page_layout
 

@@ -583,16 +583,6 @@ def certification_rows(session: Session, scope: Scope, principal: Principal | No
     return CertificationReads(session, scope, principal, school_id=school_id).rows
 
 
-def certification_row(session: Session, code: str, as_of: date,
-                      principal: Principal | None = None) -> CertificationRow | None:
-    """The row of one school by DUO code (None when unknown or not readable)."""
-    school_id = session.scalar(select(col(School.id)).where(col(School.code) == code))
-    if school_id is None:
-        return None
-    rows = certification_rows(session, Scope(as_of=as_of), principal, school_id=school_id)
-    return rows[0] if rows else None
-
-
 def school_row(session: Session, code: str, as_of: date, principal: Principal) -> CertificationRow:
     """The row of one school by DUO code for this user. Raises NotFound for an unknown code (or a
     school not active at as_of) and PermissionDenied when the user may not read the school."""

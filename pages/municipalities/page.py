@@ -9,8 +9,8 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from components.compare_date import compare_picker
-from components.report_download import report_button
+from pages._compare_date import compare_picker
+from pages._report_download import report_button
 from pages.municipalities import _ids as ids
 from pages.municipalities._changes import what_changed
 from pages.municipalities._charts import chart_data, charts
