@@ -17,8 +17,13 @@ def alembic_config() -> Config:
 
 def upgrade(engine: Engine | None = None) -> None:
     """Bring the database to the newest schema (idempotent)."""
+    upgrade_to("head", engine)
+
+
+def upgrade_to(revision: str, engine: Engine | None = None) -> None:
+    """Bring the database up to the given revision (a restore loads a backup at its own revision)."""
     engine = engine or get_engine()
     cfg = alembic_config()
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, revision)
