@@ -229,7 +229,9 @@ def download_export(request: Request, n_clicks: int | None, personal: list[str] 
     principal = request.principal
     if not permissions.can_export_exchange(principal):
         return None, _denied(EXPORT_DENIED, "data-export-refused")
-    include_personal = permissions.can_see_personal_data(principal) and "without" not in (personal or [])
+    # anything but the checklist's own list (a crafted value) counts as "without personal data"
+    wants_personal = isinstance(personal, list) and "without" not in personal
+    include_personal = permissions.can_see_personal_data(principal) and wants_personal
     regions = permissions.readable_region_ids(principal, permissions.region_provinces(request.session))
     content = export_bytes(request.session, include_personal=include_personal, scope_region_ids=regions)
     return dcc.send_bytes(content, f"vios-export-{clock.today().isoformat()}.xlsx"), None

@@ -91,4 +91,5 @@ def keep_scope_in_nav_links(search: object, ids: list[object] | None) -> list[st
     own_paths = {page["relative_path"] for page in dash.page_registry.values()}
     params = {k: v for k, v in parse_search(search).items() if k in SELECTION_PARAMS}
     query = "?" + urlencode(params) if params else ""
-    return [(i["path"] if isinstance(i, dict) and i.get("path") in own_paths else "/") + query for i in ids or []]
+    links = ids if isinstance(ids, list) else []
+    return [(i["path"] if isinstance(i, dict) and i.get("path") in own_paths else "/") + query for i in links]
