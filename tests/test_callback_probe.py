@@ -134,6 +134,7 @@ def test_every_callback_as_every_role_gives_no_error_and_leaks_nothing(dash_app,
         secrets = set(secret_names)
         if role in PERSONAL_ROLES_BLIND:
             secrets |= {value for pair in world["contacts"] for value in pair if value and len(value) >= 6}
+        assert secrets or role == "beheerder", f"the demo hides nothing from {role}: the probe would prove nothing"
         outsider = hidden[0] if hidden else world["schools"][0]
         hidden_ids = {s[0] for s in hidden}
         outside = next((p for p in world["partnerships"] if p[1] in hidden_ids), (None, None, None, None))
@@ -156,6 +157,46 @@ def test_every_callback_as_every_role_gives_no_error_and_leaks_nothing(dash_app,
                     problems.append(f"{where}: exception in {raised_here[-1]}")
                 if any(marker in text for marker in NEVER):
                     problems.append(f"{where}: error text in the answer")
+                leaked = sorted(s for s in secrets if s in text or json.dumps(s)[1:-1] in text)
+                if leaked:
+                    problems.append(f"{where}: shows {leaked[:3]}")
+    assert not problems, "\n".join(problems[:40])
+
+
+SEARCHES = ["?peildatum=0001-01-01", "?peildatum=9999-12-31&vergelijk=31-02-2026", "?gebied=%00%3Cb%3E",
+            "?school=%3Cscript%3Ealert(1)%3C/script%3E&sector=xx", "?school={code}&peildatum=2026-11-23",
+            "?gebied=region-999999&tab=%22%3E", "?" + "a=" + "x" * 3000]
+
+
+def test_every_page_as_every_role_with_crafted_addresses_gives_no_error_and_leaks_nothing(dash_app, world, caplog):
+    import dash
+
+    dash_app.server.test_client().get("/login")  # Dash registers the pages callback on the first request
+    key = next(k for k in dash_app.callback_map if "_pages_content" in k)
+    paths = sorted({page["relative_path"] for page in dash.page_registry.values()} | {"/bestaat-niet"})
+    problems: list[str] = []
+    for role, (username, _scope) in USERS.items():
+        visible = _visible_school_ids(username)
+        hidden = [s for s in world["schools"] if s[0] not in visible]
+        visible_names = {s[2] for s in world["schools"] if s[0] in visible}
+        secrets = {s[2] for s in hidden if len(s[2]) >= 8 and s[2] not in visible_names}
+        if role in PERSONAL_ROLES_BLIND:
+            secrets |= {value for pair in world["contacts"] for value in pair if value and len(value) >= 6}
+        assert secrets or role == "beheerder", f"the demo hides nothing from {role}: the probe would prove nothing"
+        code = hidden[0][1] if hidden else ""
+        client = dash_app.server.test_client()
+        client_login(client, username)
+        for path in paths:
+            for search in SEARCHES:
+                values = {"_pages_location.pathname": path, "_pages_location.search": search.format(code=code)}
+                caplog.clear()
+                with caplog.at_level(logging.ERROR, logger="vios.errors"):
+                    response = _post(client, _payload(dash_app, key, values))
+                text = response.get_data(as_text=True)
+                where = f"{role} {path}{search[:40]}"
+                raised_here = [f for r in caplog.records for f in _own_frames(r)]
+                if response.status_code not in (200, 204) or raised_here:
+                    problems.append(f"{where}: HTTP {response.status_code} {raised_here[-1:]}")
                 leaked = sorted(s for s in secrets if s in text or json.dumps(s)[1:-1] in text)
                 if leaked:
                     problems.append(f"{where}: shows {leaked[:3]}")
