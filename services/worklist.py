@@ -25,6 +25,7 @@ from sqlmodel import Session, col
 
 from domain.dates import add_months, format_nl
 from domain.lifecycle import TransitionRefused
+from domain.lifecycle import label as phase_label
 from domain.network import partnership_active
 from domain.scope import Scope
 from domain.vocab import ORGANISATION_TYPES, label
@@ -191,6 +192,8 @@ def start_recertifications(session: Session, principal: Principal, region_id: in
         name = school.name if school else f"School {school_id}"
         try:
             actions = trajectory_actions.school_actions(session, principal, school_id)
+            if actions.start_label is None:
+                raise TransitionRefused(f"er loopt al een traject (fase '{phase_label(actions.phase)}').")
             trajectory_actions.require_action(actions, trajectory_actions.START)
             if tranche_id not in dict(actions.tranche_choices(trajectory_actions.START)):
                 raise TransitionRefused("Deze tranche hoort niet bij de regio van de school.")
