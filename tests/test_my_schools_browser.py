@@ -2,7 +2,7 @@
 tile's figures equal to what the certification and network services compute; links keep the peildatum."""
 from __future__ import annotations
 
-from conftest import DEMO_TODAY, USERS, choose, click, login, start, wait_until
+from conftest import DEMO_TODAY, USERS, choose, login, start, wait_until
 from sqlmodel import select
 from worklist_data import principal
 
@@ -41,7 +41,8 @@ def _expected(username: str, board_id: int, as_of) -> dict[str, dict]:
 def _tiles(duo) -> dict[str, str]:
     return duo.driver.execute_script(
         "const out = {}; document.querySelectorAll('[id^=\"{\"]').forEach(el => {"
-        "  try { const id = JSON.parse(el.id); if (id.type === 'ms-tile') out[id.code] = el.innerText; } catch (e) {} });"
+        "  try { const id = JSON.parse(el.id); if (id.type === 'ms-tile') out[id.code] = el.innerText; }"
+        "  catch (e) {} });"
         "return out;")
 
 
