@@ -474,7 +474,3 @@ def can_view_contact_list(p: Principal) -> bool:
 def ensure_can_view_contact_list(p: Principal) -> None:
     if not can_view_contact_list(p):
         raise PermissionDenied("Geen toegang: de contactlijst bevat persoonsgegevens, die u niet mag bekijken.")
-
-
-# The roles for which can_see_personal_data holds (for the navigation; the rule itself is the function).
-PERSONAL_DATA_ROLES = ("beheerder", "coordinator")

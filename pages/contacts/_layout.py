@@ -37,9 +37,10 @@ def contact_tables(rows: list[ContactRow]) -> list[Any]:
         parts.append(html.Div([
             html.H3(f"{school} ({code}), {municipality}", className="h6 mt-3 mb-1"),
             dbc.Table([html.Thead(html.Tr([html.Th(c) for c in COLUMNS])),
-                       html.Tbody([html.Tr([html.Td(v) for v in (r.organisation, r.organisation_type,
-                                                                 r.partnership_role, r.name, r.function, r.phone,
-                                                                 r.email)]) for r in items])],
+                       html.Tbody([html.Tr([*(html.Td(v) for v in (r.organisation, r.organisation_type,
+                                                                    r.partnership_role, r.name, r.function)),
+                                            html.Td(r.phone, className="text-nowrap"), html.Td(r.email)])
+                                   for r in items])],
                       size="sm", bordered=True, striped=True, className="mb-2 small"),
         ], id={"type": ids.SCHOOL_BLOCK, "code": code}, className="cl-school"))
     return parts

@@ -5,8 +5,9 @@ import dash
 
 from pages.contacts import _callbacks  # noqa: F401 - registers the page's callbacks
 from pages.contacts._layout import TITLE, build
-from services.permissions import PERSONAL_DATA_ROLES
 from web.request_context import page_layout
 
-dash.register_page(__name__, path="/contactlijst", name="Contactlijst", order=35, roles=PERSONAL_DATA_ROLES,
+# Not in the navigation (the bar must fit at 1280 px): the Actielijst links here. Who may open it is
+# permissions.can_view_contact_list, checked by the page and its callbacks.
+dash.register_page(__name__, path="/contactlijst", name="Contactlijst", order=35, hide_from_nav=True,
                    title="Contactlijst – Veilig in en om School", layout=page_layout(TITLE)(build))

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
+from domain.scope import scope_query
 from pages.worklist import _ids as ids
 from pages.worklist._reminders import reminders
 from pages.worklist._sections import content
@@ -28,4 +29,13 @@ def build(request: Request) -> html.Div:
                                 color="info", id=ids.CHOOSE_REGION)]
     else:
         body = [html.Div(id=ids.MESSAGE, className="mt-2"), html.Div(content(worklist_of(request)), id=ids.CONTENT)]
-    return html.Div([request.heading(TITLE), *body, reminders(request)])
+    return html.Div([request.heading(TITLE), _related(request), *body, reminders(request)])
+
+
+def _related(request: Request) -> html.P:
+    """Links to the pages that belong to the worklist (not in the navigation bar), in the same selection."""
+    query = scope_query(request.scope)   # rebuilt from the checked scope, never the raw URL
+    return html.P(["Ook: ", dcc.Link("Contactlijst voor het overleg", href=f"/contactlijst{query}",
+                                     id="wl-contacts-link"), " · ",
+                   dcc.Link("Scholen per bestuur", href=f"/mijn-scholen?peildatum={request.scope.as_of.isoformat()}",
+                            id="wl-boards-link")], className="small")

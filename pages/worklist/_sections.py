@@ -57,7 +57,9 @@ def expiring(w: Worklist) -> html.Div:
     return html.Div([
         html.H3(f"{title} ({len(w.expiring)})", className="h5 mt-4"),
         dcc.Checklist(id=ids.PICK, options=options, value=[], className="mb-2",
-                      labelClassName="d-block list-group-item", inputClassName="form-check-input me-2"),
+                      labelClassName="d-block list-group-item",
+                      inputStyle={"marginRight": ".5rem", "width": "1.1rem", "height": "1.1rem",
+                                  "verticalAlign": "middle"}),
         dbc.Row([
             dbc.Col([dbc.Label("Tranche", html_for=ids.TRANCHE),
                      dropdown(ids.TRANCHE, tranche_options, future[0] if future else None, clearable=False)], md=6),
