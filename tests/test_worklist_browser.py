@@ -124,3 +124,35 @@ def test_wl003_stuurgroeplid_is_refused(dash_duo, dash_app, made):
     dash_duo.wait_for_contains_text("#access-denied", "Geen toegang")
     assert not dash_duo.driver.find_elements(By.ID, "wl-summary")
     assert "Actielijst" not in dash_duo.find_element("#navbar").text
+
+
+def test_wl004_calendar_address_made_fetched_and_revoked_and_the_weekly_mail(dash_duo, dash_app, made):
+    import urllib.error
+    import urllib.request
+
+    import icalendar
+
+    start(dash_duo, dash_app)
+    login(dash_duo, USERS["coordinator"][0])
+    _open(dash_duo, made["region_id"])
+    click(dash_duo, "#wl-ical-create")
+    address = dash_duo.wait_for_element("#wl-ical-address").get_attribute("value")
+    assert address.startswith(f"{dash_duo.server_url}/ical/") and address.endswith(".ics")
+    with urllib.request.urlopen(address) as response:   # a calendar program: no cookies, no login
+        assert response.headers["Content-Type"].startswith("text/calendar")
+        assert list(icalendar.Calendar.from_ical(response.read()).walk("VEVENT"))
+    click(dash_duo, "#wl-ical-revoke")
+    dash_duo.wait_for_contains_text("#wl-ical-status", "ingetrokken")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(address)
+    assert refused.value.code == 404
+    # the weekly e-mail: opt in with an address, then out
+    field = dash_duo.find_element("#wl-digest-email")
+    field.clear()
+    field.send_keys("coordinator@example.org")
+    click(dash_duo, "#wl-digest-subscribe")
+    dash_duo.wait_for_text_to_equal("#wl-digest-status", "Aangemeld: de actielijst komt wekelijks naar "
+                                                         "coordinator@example.org.")
+    click(dash_duo, "#wl-digest-unsubscribe")
+    dash_duo.wait_for_text_to_equal("#wl-digest-status", "Niet aangemeld.")
+    assert dash_duo.get_logs() == []
