@@ -98,3 +98,20 @@ def test_folding_never_splits_a_character():
     assert all(len(p.encode()) <= (75 if i == 0 else 74) for i, p in enumerate(parts))
     assert "".join(parts) == line
     assert ical_feed.escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+
+
+def test_the_request_log_never_holds_the_token(client):
+    import io
+    import logging
+
+    token = _token()
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logger = logging.getLogger("vios.requests")
+    logger.addHandler(handler)
+    try:
+        assert client.get(f"/ical/{token}.ics").status_code == 200
+    finally:
+        logger.removeHandler(handler)
+    logged = stream.getvalue()
+    assert "/ical/<token>.ics" in logged and token not in logged
