@@ -3,7 +3,8 @@
 Run with `vios serve` (gunicorn; migrates the database first), or `vios serve --dev`.
 Shared by every worker: the secret key (sessions), the cache (web/cache.py: Redis when REDIS_URL is set,
 else instance/cache) and the background-callback manager (web/background.py: Celery with Redis, else
-diskcache). Open without login: /login, its stylesheet and /healthz (web/health.py).
+diskcache). Open without login: /login, its stylesheet, /healthz (web/health.py) and the calendar feed
+/ical/<token>.ics (web/ical_route.py, authenticated by its token).
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from dash import Dash
 from flask import Response, send_from_directory
 
 from services import uploads
-from web import background, cache, errors, health, login, request_log, shell
+from web import background, cache, errors, health, ical_route, login, request_log, shell
 
 _BOOTSTRAP_DIR = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5" / "css"
 BOOTSTRAP_URL = "/vendor/bootstrap/bootstrap.min.css"
@@ -43,6 +44,7 @@ def create_app() -> Dash:
     login.install(app.server, app.csp_hashes)  # the CSP allows Dash's inline scripts by their hashes
     health.install(app.server)
     errors.install(app.server)
+    ical_route.install(app.server)  # /ical/<token>.ics: the calendar feed, its token the credential
     cache.install(app.server)
     app.server.config["MAX_CONTENT_LENGTH"] = uploads.MAX_REQUEST_BYTES  # every request; a Dutch 413 below
     app.server.register_error_handler(413, lambda _exc: Response(json.dumps({"error": uploads.REQUEST_TOO_LARGE}),

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli import backup_commands, check_commands, commands, geo_commands, serve_commands, user_commands
+from cli import backup_commands, check_commands, commands, digest_commands, geo_commands, serve_commands, user_commands
 from cli.common import EXIT_USAGE, Handler, UsageError
 
 
@@ -21,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     geo_commands.add_parsers(sub)
     check_commands.add_parsers(sub)
     backup_commands.add_parsers(sub)
+    digest_commands.add_parsers(sub)
     return p
 
 

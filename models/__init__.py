@@ -8,11 +8,13 @@ from models.geography import Municipality, Province, Region
 from models.meetings import Meeting
 from models.network import Contact, Organisation, Partnership
 from models.planning import TranchePlan, TranchePlanItem
+from models.reminders import CalendarToken, DigestSubscription
 from models.schools import Board, School
 from models.users import ROLES, AuditEntry, User, UserScope
 
 __all__ = [
-    "AuditEntry", "Board", "Contact", "DataVersion", "Meeting", "Municipality", "Organisation", "Partnership",
+    "AuditEntry", "Board", "CalendarToken", "Contact", "DataVersion", "DigestSubscription", "Meeting", "Municipality",
+    "Organisation", "Partnership",
     "PhaseEvent",
     "Province", "ROLES", "Region", "School", "Tranche", "TranchePlan", "TranchePlanItem", "Trajectory", "User",
     "UserScope", "table_of",

@@ -434,3 +434,43 @@ def linkable_contact_clauses(session: Session, p: Principal, school_id: int | No
             col(Contact.organisation_id).in_(select(col(Organisation.id)).where(
                 col(Organisation.id) == organisation_id,
                 *linkable_organisation_clauses(session, p, school_id)))]
+
+
+# ---------------------------------------------------------------- each role's own view (issue 15)
+
+MY_SCHOOLS_ROLES = ("beheerder", "coordinator", "stuurgroeplid", "bestuurder")
+WORKLIST_ROLES = ("beheerder", "coordinator")
+
+
+def can_view_board(p: Principal, board_id: int | None) -> bool:
+    """Mijn scholen for one board: a bestuurder only their own boards; beheerder, coordinator and
+    stuurgroeplid any board, seeing only its schools they may read (school_filter_for)."""
+    if board_id is None or p.role not in MY_SCHOOLS_ROLES:
+        return False
+    return board_id in p.board_ids if p.role == "bestuurder" else True
+
+
+def can_view_worklist(p: Principal, region_id: int | None) -> bool:
+    """The Actielijst of a region: who may act on it (the beheerder and the region's coordinators)."""
+    return p.role in WORKLIST_ROLES and can_edit_region(p, region_id)
+
+
+def ensure_can_view_worklist(p: Principal, region_id: int | None) -> None:
+    if not can_view_worklist(p, region_id):
+        raise PermissionDenied(READ_DENIED)
+
+
+def can_subscribe_calendar(p: Principal) -> bool:
+    """A personal calendar feed of certificate expiry dates (no personal data in it): those who have an
+    Actielijst. The feed shows only the schools the user may read, checked again on every fetch."""
+    return p.role in WORKLIST_ROLES
+
+
+def can_view_contact_list(p: Principal) -> bool:
+    """The contact list for a meeting ("namen en rugnummers") is personal data: can_see_personal_data."""
+    return can_see_personal_data(p)
+
+
+def ensure_can_view_contact_list(p: Principal) -> None:
+    if not can_view_contact_list(p):
+        raise PermissionDenied("Geen toegang: de contactlijst bevat persoonsgegevens, die u niet mag bekijken.")

@@ -83,7 +83,7 @@ def _post(client, payload: dict):
 
 
 def test_every_route_refuses_anonymous_requests(dash_app, client, school_names):
-    open_routes = {"/login", "/vendor/bootstrap/x", "/healthz"}
+    open_routes = {"/login", "/vendor/bootstrap/x", "/healthz", "/ical/x.ics"}
     for method, path in _routes(dash_app):
         response = client.open(path, method=method)
         body = response.get_data(as_text=True)
@@ -99,6 +99,9 @@ def test_every_route_refuses_anonymous_requests(dash_app, client, school_names):
     assert client.get("/vendor/bootstrap/bootstrap.bundle.min.js").status_code == 401
     # and the health check for load balancers, which says only whether the database is ready
     assert set(client.get("/healthz").get_json()) == {"status", "database", "schema"}
+    # the calendar feed is authenticated by the token in its path: without a valid one, nothing
+    feed = client.get("/ical/x.ics")
+    assert feed.status_code == 404 and not any(name in feed.get_data(as_text=True) for name in school_names)
 
 
 def test_every_callback_refuses_anonymous_requests(dash_app, client, school_names):

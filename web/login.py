@@ -51,6 +51,7 @@ CSP = ("default-src 'self'; script-src 'self'{hashes}; worker-src 'self' blob:; 
 SCRIPT_HASHES = "VIOS_SCRIPT_HASHES"  # app.config: a function giving the inline scripts' CSP hashes
 STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/", "/vendor/", "/_favicon.ico")
 OPEN_PATHS = frozenset({"/login", "/vendor/bootstrap/bootstrap.min.css", "/healthz"})
+OPEN_PREFIXES = ("/ical/",)  # the calendar feed: its token is the credential (web/ical_route.py)
 SESSION_LIFETIME = timedelta(hours=8)  # a login lasts a working day, also with the browser left open
 LOGIN_FAILED = "Onbekende gebruikersnaam of onjuist wachtwoord, of het account is (tijdelijk) geblokkeerd."
 CSRF_FAILED = ("Het formulier is verlopen of ongeldig (beveiligingscode ontbreekt of klopt niet). "
@@ -105,7 +106,7 @@ def _load_principal() -> Principal | None:
 
 def _guard():
     g.principal = None
-    if request.path in OPEN_PATHS:
+    if request.path in OPEN_PATHS or request.path.startswith(OPEN_PREFIXES):
         return None
     principal = _load_principal()
     if principal is not None:

@@ -42,7 +42,7 @@ def install_request_log(server: Flask) -> None:
         principal = g.get("principal")
         fields: dict[str, Any] = {
             "ts": clock.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "method": request.method, "path": request.path, "status": response.status_code, "ms": ms,
+            "method": request.method, "path": _logged_path(request.path), "status": response.status_code, "ms": ms,
             "user": principal.username if principal is not None else "-",
         }
         if request.path == "/_dash-update-component" and request.is_json and response.status_code != 413:
@@ -57,6 +57,11 @@ def install_request_log(server: Flask) -> None:
 
     server.before_request(started)
     server.after_request(finished)
+
+
+def _logged_path(path: str) -> str:
+    """The path, without the secret of a calendar feed URL (/ical/<token>.ics: the token is its credential)."""
+    return "/ical/<token>.ics" if path.startswith("/ical/") else path
 
 
 def format_line(fields: Mapping[str, Any], fmt: str) -> str:
