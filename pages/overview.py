@@ -10,11 +10,12 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components.charts import GRAPH_CONFIG, coverage_chart, expiring_chart, status_phase_chart
-from components.grid import DEFAULT_COLUMN, change_column, csv_export_params, grid_options
+from components.grid import DECIMAL_FORMATTER, DEFAULT_COLUMN, change_column, csv_export_params, grid_options
 from components.kpi import kpi_card
 from components.theme import pct, signed
 from domain.dates import format_nl
 from domain.scope import COMPARE_PARAM, scope_query
+from pages._changes_download import changes_button
 from pages._compare_date import compare_picker
 from pages._report_download import report_button
 from services.report import OverviewChanges, OverviewReport, overview_since
@@ -28,7 +29,8 @@ GRID_COLUMNS: list[dict[str, Any]] = [
     {"field": "cbs_code", "headerName": "CBS-code", "maxWidth": 110},
     {"field": "schools", "headerName": "Scholen", "type": "numericColumn"},
     {"field": "valid_certificates", "headerName": "Geldig gecertificeerd", "type": "numericColumn"},
-    {"field": "coverage_pct", "headerName": "Dekking (%)", "type": "numericColumn"},
+    {"field": "coverage_pct", "headerName": "Dekking (%)", "type": "numericColumn",
+         "valueFormatter": DECIMAL_FORMATTER},
     {"field": "in_trajectory", "headerName": "In traject", "type": "numericColumn"},
     {"field": "expiring_soon", "headerName": "Verloopt binnenkort", "type": "numericColumn"},
     {"field": "expired", "headerName": "Verlopen", "type": "numericColumn"},
@@ -53,7 +55,8 @@ def layout(request: Request) -> html.Div:
                                                        if choice.explicit else "")
     events_link = html.P([f"Welke scholen sinds {choice.label} zijn gecertificeerd, verlopen of van fase "
                           "veranderd staat op ", dcc.Link("Gemeenten", id="ov-events-link", href=events_href),
-                          " (daar ook de vergaderingen van de stuurgroep)."],
+                          " (daar ook de vergaderingen van de stuurgroep).", " ",
+                          changes_button("ov", "Exporteer die lijst (CSV)")],
                          className="small text-muted mt-n2")
     heading = html.Div([request.heading(TITLE),
                         *[dbc.Alert(w, color="warning", className="py-1", id="ov-compare-warning")

@@ -277,3 +277,11 @@ def panel_names(session: Session, scope: Scope, infos: list[MunicipalityInfo]) -
     regions = dict(session.execute(select(col(Region.id), col(Region.name))).tuples().all())
     return {m.cbs_code: regions.get(m.region_id, "Zonder regio") if m.region_id is not None else "Zonder regio"
             for m in infos}
+
+
+def changes_since(session: Session, scope: Scope, principal: Principal | None, since: date) -> list[Change]:
+    """The events between `since` and the as-of date, oldest first: the same as `comparison(...).changes`
+    and `vios report --since`'s events, without computing the figures (the change list's CSV export)."""
+    first, last = min(since, scope.as_of), max(since, scope.as_of)
+    facts = school_facts(session, replace(scope, as_of=last), principal, active_from=first)
+    return events_between(session, scope, principal, facts, first, last)
