@@ -87,6 +87,7 @@ class SchoolPoint:
     in_trajectory: bool
     lat: float
     lon: float
+    municipality_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,7 @@ def school_points(session: Session, scope: Scope, principal: Principal | None,
         s = wanted.get(school_id) if school_id is not None else None
         if s is not None and lat is not None and lon is not None:
             points.append(SchoolPoint(s.code, s.name, s.municipality_name, s.certificate_status, s.phase,
-                                      s.in_trajectory, lat, lon))
+                                      s.in_trajectory, lat, lon, s.municipality_code))
     return points
 
 
