@@ -240,8 +240,8 @@ def meeting_map(points: Sequence[SchoolPoint], boundaries: dict[str, Any] | None
     lats = [y for t in fig.data for y in (t.y or ()) if y is not None]
     lons = [x for t in fig.data for x in (t.x or ()) if x is not None]
     mid = (max(lats) + min(lats)) / 2 if lats else NETHERLANDS_CENTRE["lat"]
-    pad_x = max((max(lons) - min(lons)) * 0.08, 0.03) if lons else 1.0
-    pad_y = max((max(lats) - min(lats)) * 0.08, 0.02) if lats else 1.0
+    pad_x = max((max(lons) - min(lons)) * 0.1, 0.04) if lons else 1.0   # room for the bubbles and names
+    pad_y = max((max(lats) - min(lats)) * 0.15, 0.03) if lats else 1.0
     axis = {"visible": False, "fixedrange": False}
     fig.update_layout(
         xaxis={**axis, "range": [min(lons) - pad_x, max(lons) + pad_x]} if lons else axis,

@@ -140,7 +140,7 @@ def coverage_lines(series: dict[str, CoverageSeries], groups: dict[str, str] | N
         for code in codes:
             panels.setdefault(groups.get(code) or "Overig", []).append(code)
     names = sorted(panels)
-    cols = 1 if len(names) == 1 else 3
+    cols = min(len(names), 3)
     rows = -(-len(names) // cols)
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=[plot_text(n) for n in names] if len(names) > 1 else None,
                         shared_yaxes=True, vertical_spacing=min(0.3 / max(rows, 1) + 0.04, 0.15),
@@ -165,7 +165,8 @@ def coverage_lines(series: dict[str, CoverageSeries], groups: dict[str, str] | N
                 + " %{x}: %{y:.0%} (%{customdata[0]} van %{customdata[1]})<extra></extra>",
             ), row=row, col=col)
     fig.update_yaxes(tickformat=".0%", rangemode="tozero")
-    height = 380 if rows == 1 else 230 * rows + 80
+    # tall enough for the legend (each line listed under its panel's name), within reason
+    height = max(380 if rows == 1 else 230 * rows + 80, min(900, 19 * len(codes) + 28 * len(names) + 110))
     chart_layout(fig, "Dekking per kwartaal (stand op de laatste dag van elk kwartaal)", "", "Dekking", height=height)
     fig.update_layout(font={"family": FONT, "size": 11},
                       legend={"groupclick": "toggleitem", "tracegroupgap": 8, "font": {"size": 11}})

@@ -55,13 +55,14 @@ def layout(request: Request) -> html.Div:
                                                        if choice.explicit else "")
     events_link = html.P([f"Welke scholen sinds {choice.label} zijn gecertificeerd, verlopen of van fase "
                           "veranderd staat op ", dcc.Link("Gemeenten", id="ov-events-link", href=events_href),
-                          " (daar ook de vergaderingen van de stuurgroep).", " ",
-                          changes_button("ov", "Exporteer die lijst (CSV)")],
+                          " (daar ook de vergaderingen van de stuurgroep)."],
                          className="small text-muted mt-n2")
     heading = html.Div([request.heading(TITLE),
                         *[dbc.Alert(w, color="warning", className="py-1", id="ov-compare-warning")
                           for w in choice.warnings],
-                        compare_picker("ov", choice, scope.as_of), events_link, report_button("ov")])
+                        compare_picker("ov", choice, scope.as_of), events_link,
+                        html.Div([report_button("ov"), changes_button("ov", "Lijst van veranderingen (CSV)")],
+                                 className="d-flex flex-wrap align-items-start gap-2")])
     if not report["totals"]["schools"]:
         return html.Div([heading, dbc.Alert(
             "Er zijn geen actieve scholen in deze selectie op deze peildatum. Kies een ander gebied of een "

@@ -77,6 +77,9 @@ def what_changed(data: MunicipalityComparison) -> dbc.Card:
         _kpi(ids.KPI_EXPIRED, "Verlopen", str(totals["expired"]), signed(changes["expired"]), "danger"),
         _kpi(ids.KPI_IN_TRAJECTORY, "In traject", str(totals["in_trajectory"]), signed(changes["in_trajectory"])),
     ])
+    for card in cards.children:   # seven cards: one row of equal columns on wide screens (not six and one)
+        card.xl = None
+        card.className = f"{card.className} col-xl"
     summary = data.change_summary
     return dbc.Card(dbc.CardBody([
         html.H3(f"Wat is er veranderd sinds {format_nl(data.compare_with)}?", className="h5"),
