@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from components import certification_charts, charts, municipality_charts, network_graph, planning_charts
+from components import certification_charts, charts, meeting_map, municipality_charts, network_graph, planning_charts
 from components import map as school_map
 from components.safe_text import plot_text
 from domain.lifecycle import Segment
@@ -75,8 +75,8 @@ def _all_figures() -> dict[str, object]:
             {"type": "Feature", "id": "GM0001", "properties": {}, "geometry": {
                 "type": "Polygon", "coordinates": [[[5.6, 50.7], [5.8, 50.7], [5.8, 50.9], [5.6, 50.7]]]}}]},
             {"GM0001": (LINK, 0.5)}, target="GM0001", target_name=LINK),
-        "meeting map": school_map.meeting_map([point], None, {"GM0001": (LINK, 0.5)}, {"GM0001": 4}, "GM0001"),
-        "meeting map shaded": school_map.meeting_map([point], shapes, {"GM0001": (LINK, 0.5)}, {"GM0001": 4}),
+        "meeting map": meeting_map.meeting_map([point], None, {"GM0001": (LINK, 0.5)}, {"GM0001": 4}, "GM0001"),
+        "meeting map shaded": meeting_map.meeting_map([point], shapes, {"GM0001": (LINK, 0.5)}, {"GM0001": 4}),
         "planning": planning_charts.coverage_projection_chart(projection),
         "network heat map": network_graph.heatmap_figure([LINK, "Gewoon"], ["politie"], [[1.0], [0.0]],
                                                          aggregated=False),

@@ -1,4 +1,4 @@
-"""Gemeenten, the map: by default the meeting-room map (components.map.meeting_map: each municipality
+"""Gemeenten, the map: by default the meeting-room map (components.meeting_map: each municipality
 with its name and coverage, as a bubble or, with boundaries loaded, shaded); with the OpenStreetMap
 background the schools by certificate status. A beheerder can upload the boundaries here, and only a
 beheerder is told how to load them."""
@@ -13,7 +13,8 @@ from dash import Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
 from components.charts import GRAPH_CONFIG
-from components.map import MAP_STYLES, meeting_map, school_map
+from components.map import MAP_STYLES, school_map
+from components.meeting_map import meeting_map
 from pages.municipalities import _ids as ids
 from pages.municipalities._table import peer_set
 from services import boundaries
