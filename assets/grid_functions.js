@@ -2,17 +2,50 @@
    Named here, not written inline as `(function (...) {...})`: dash-ag-grid would build an inline
    function with the Function constructor, which the Content-Security-Policy (no 'unsafe-eval') forbids. */
 window.dashAgGridFunctions = Object.assign(window.dashAgGridFunctions || {}, {
-    /* The grids' CSV exports (csvExportParams.processCellCallback, components/grid.py): a text cell
-       beginning with = + - @, a tab or a carriage return (after any apostrophes) gets a leading
-       apostrophe, so a spreadsheet never runs it as a formula; the rule of dataio/csv_safe.py.
-       Numbers (also negative ones) are the grid's own values and are exported as they are shown. */
+    /* The grids' CSV exports (csvExportParams of components/grid.py) are for Dutch Excel, the rules of
+       dataio/report_csv.py: a number is exported as the plain number with a decimal comma ('-2', '45,5';
+       never the '+1' or '±0' the page shows), an unknown value as an empty cell, anything else as shown
+       (dates dd-mm-jjjj, Dutch labels). A text cell beginning with = + - @, a tab or a carriage return
+       (after any apostrophes) gets a leading apostrophe, so a spreadsheet never runs it as a formula;
+       the rule of dataio/csv_safe.py. */
     csvSafeCell: function (params) {
         var raw = params.value;
+        if (raw === null || raw === undefined) {
+            return "";
+        }
+        if (typeof raw === "number") {
+            return String(raw).replace(".", ",");
+        }
         var text = params.formatValue ? params.formatValue(raw) : raw;
-        if (typeof text === "string" && typeof raw !== "number" && /^'*[=+\-@\t\r]/.test(text)) {
+        if (typeof text === "string" && /^'*[=+\-@\t\r]/.test(text)) {
             return "'" + text;
         }
         return text;
+    },
+    /* A change column's header in the CSV: 'Δ' after 'Scholen' becomes 'Scholen Δ' (the grid shows
+       the bare 'Δ' beside its figure; a spreadsheet needs the name). */
+    csvHeader: function (params) {
+        var def = params.column.getColDef();
+        var name = def.headerName || def.field || "";
+        if (name.indexOf("\u0394") !== 0) {
+            return name;
+        }
+        var columns = params.api.getColumns() || [];
+        var at = columns.indexOf(params.column);
+        var before = at > 0 ? columns[at - 1].getColDef() : null;
+        return before ? (before.headerName || before.field) + " " + name : name;
+    },
+    /* A figure as the page shows it: decimal comma, empty when unknown (components/grid.py DECIMAL_FORMATTER). */
+    decimalComma: function (value) {
+        return value === null || value === undefined ? "" : String(value).replace(".", ",");
+    },
+    /* A change since the compare date: '+3', '\u22122', '+1,5', '\u00b10'; '\u2013' when unknown (SIGNED_FORMATTER). */
+    signedChange: function (value) {
+        if (value === null || value === undefined) {
+            return "\u2013";
+        }
+        var text = String(Math.abs(value)).replace(".", ",");
+        return value > 0 ? "+" + text : (value < 0 ? "\u2212" + text : "\u00b10");
     },
     /* '3 (+1)': a count with its change since the compare date (Gemeenten table). */
     withChange: function (value, delta) {

@@ -69,8 +69,19 @@ def status_phase_chart(matrix: StatusPhase, changes: StatusPhase | None = None) 
     fig.update_layout(barmode="stack", margin={"t": 70},
                       legend={"title": {"text": "Trajectfase"}, "traceorder": "normal", "orientation": "h",
                               "y": -0.25, "x": 0, "yanchor": "top"})
-    fig.update_xaxes(tickangle=0, tickvals=x, ticktext=[t.replace(" (", "<br>(").replace(", ", ",<br>") for t in x])
+    fig.update_xaxes(tickangle=0, tickvals=x, ticktext=[_wrapped(t) for t in x])  # narrow bars at half width
     return fig
+
+
+def _wrapped(label: str, width: int = 14) -> str:
+    """A tick label on lines of about `width` characters ('Geldig<br>(verloopt niet<br>binnenkort)')."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
 
 
 def expiring_chart(per_quarter: Sequence[Mapping[str, Any]], previous: dict[str, int] | None = None) -> go.Figure:
@@ -99,7 +110,8 @@ def coverage_chart(municipalities: Sequence[Mapping[str, Any]]) -> go.Figure:
         textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: %{customdata[0]} van %{customdata[1]} scholen geldig gecertificeerd<extra></extra>",
     ))
-    fig.update_xaxes(tickformat=".0%", range=[0, 1.2])
+    # room for the labels right of a full bar, but no axis beyond 100%
+    fig.update_xaxes(tickformat=".0%", range=[0, 1.2], tickvals=[0, 0.2, 0.4, 0.6, 0.8, 1])
     height = max(320, 26 * len(rows) + 90)
     return chart_layout(fig, "Dekking per gemeente (geldige certificaten / alle actieve scholen)",
                         "Dekking", "", height=height)

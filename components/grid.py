@@ -24,9 +24,10 @@ def grid_options(**extra) -> dict:
     return {"localeText": LOCALE_NL, **extra}
 
 
-# A change since the compare date: '+3', '−2', '±0', '–' when unknown (a fixed formatter, never built from data).
-SIGNED_FORMATTER = {"function": "params.value == null ? '–' : (params.value > 0 ? '+' + params.value : "
-                                "(params.value < 0 ? '−' + Math.abs(params.value) : '±0'))"}
+# A change since the compare date: '+3', '−2', '+1,5', '±0', '–' when unknown (assets/grid_functions.js).
+SIGNED_FORMATTER = {"function": "signedChange(params.value)"}
+# A number with a decimal comma ('45,5'), empty when unknown (assets/grid_functions.js).
+DECIMAL_FORMATTER = {"function": "decimalComma(params.value)"}
 
 
 def change_column(field: str, header: str = "Δ") -> dict:
@@ -35,10 +36,14 @@ def change_column(field: str, header: str = "Δ") -> dict:
             "minWidth": 72, "maxWidth": 90, "headerTooltip": "Verandering sinds de vergelijkdatum"}
 
 
-# Every client-side CSV export escapes cells a spreadsheet would run as formulas (assets/grid_functions.js).
+# Every client-side CSV export is for Dutch Excel (';', decimal comma, plain signed numbers, names for the
+# change columns) and escapes cells a spreadsheet would run as formulas (assets/grid_functions.js).
 CSV_SAFE_CELL = {"function": "csvSafeCell(params)"}
+CSV_HEADER = {"function": "csvHeader(params)"}
 
 
-def csv_export_params(file_name: str) -> dict:
-    """csvExportParams for a dash-ag-grid whose CSV download must not carry formulas (issue 13)."""
-    return {"fileName": file_name, "processCellCallback": CSV_SAFE_CELL}
+def csv_export_params(file_name: str, *, all_columns: bool = False) -> dict:
+    """csvExportParams for a dash-ag-grid's CSV download (issue 13: no formulas; issue 14: Dutch Excel).
+    all_columns: also the hidden columns (e.g. changes the grid shows inside another column's text)."""
+    return {"fileName": file_name, "columnSeparator": ";", "skipColumnGroupHeaders": True,
+            "allColumns": all_columns, "processCellCallback": CSV_SAFE_CELL, "processHeaderCallback": CSV_HEADER}

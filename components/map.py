@@ -1,8 +1,8 @@
-"""The school map: points coloured by certificate status; municipalities shaded by coverage.
-
-Plotly map traces (MapLibre). The default style "white-bg" needs no external request, so the map
-works offline; "open-street-map" loads basemap tiles from tile.openstreetmap.org (the only
-external request the product allows); offline those tiles simply stay blank.
+"""The Gemeenten map with the OpenStreetMap background (`school_map`): the schools by certificate status
+on MapLibre map traces, municipalities shaded by coverage. It loads basemap tiles from
+tile.openstreetmap.org (the only external request the product allows); offline those tiles stay blank.
+Map traces cannot show text without loading fonts from the internet, so the names are in the hover here;
+the default map, with names, is components.meeting_map.
 """
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from components.theme import FONT, STATUS_COLOURS
 from domain.certification import STATUS_LABELS
 from services.municipality_comparison import SchoolPoint
 
-MAP_STYLES = {"white-bg": "Zonder achtergrondkaart (werkt offline)",
-              "open-street-map": "OpenStreetMap-achtergrond (internet nodig)"}
+MAP_STYLES = {"white-bg": "Gemeenten met namen, zonder achtergrondkaart (werkt offline)",
+              "open-street-map": "Scholen op OpenStreetMap (internet nodig)"}
 OSM_ATTRIBUTION = "© OpenStreetMap-bijdragers"
 NETHERLANDS_CENTRE = {"lat": 52.2, "lon": 5.3}
 

@@ -13,7 +13,7 @@ from plotly.subplots import make_subplots
 
 from components.charts import chart_layout, coverage_chart
 from components.safe_text import plot_text, template_text
-from components.theme import FONT, PHASE_COLOURS, STATUS_COLOURS
+from components.theme import FONT, PHASE_COLOURS, STATUS_COLOURS, municipality_colour, municipality_dash
 from domain.municipality_comparison import CoverageSeries, MunicipalityInfo, approach_matrix
 from domain.status_phase import (
     NO_TRAJECTORY,
@@ -128,8 +128,10 @@ def approach_heatmap(infos: Sequence[MunicipalityInfo], target: str | None = Non
 
 def coverage_lines(series: dict[str, CoverageSeries], groups: dict[str, str] | None = None, target: str | None = None,
                    peer_codes: Set[str] = NONE, single_limit: int = 10) -> go.Figure:
-    """Coverage per quarter, one line per municipality. Many municipalities: small multiples,
-    one panel per group (region or province, from `groups`: cbs_code -> group name)."""
+    """Coverage per quarter, one line per municipality in its own colour (components.theme.municipality_colour,
+    the same on every page; with a municipality chosen: the highlight colours). Many municipalities: small
+    multiples, one panel per group (region or province, from `groups`: cbs_code -> group name), and the
+    legend lists each panel's municipalities under the panel's name."""
     codes = sorted(series, key=lambda c: series[c].name)
     panels: dict[str, list[str]] = {}
     if len(codes) <= single_limit or not groups:
@@ -138,7 +140,7 @@ def coverage_lines(series: dict[str, CoverageSeries], groups: dict[str, str] | N
         for code in codes:
             panels.setdefault(groups.get(code) or "Overig", []).append(code)
     names = sorted(panels)
-    cols = 1 if len(names) == 1 else 3
+    cols = min(len(names), 3)
     rows = -(-len(names) // cols)
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=[plot_text(n) for n in names] if len(names) > 1 else None,
                         shared_yaxes=True, vertical_spacing=min(0.3 / max(rows, 1) + 0.04, 0.15),
@@ -153,15 +155,19 @@ def coverage_lines(series: dict[str, CoverageSeries], groups: dict[str, str] | N
             labels = [p[0] for p in entry.points]
             fig.add_trace(go.Scatter(
                 x=labels, y=[p[1] for p in entry.points], mode="lines+markers" if role != "other" else "lines",
-                name=plot_text(entry.name), legendgroup=code, showlegend=len(names) == 1 or role in ("target", "peer"),
-                line={"color": _colour(role) if role != "all" else None,
+                name=plot_text(entry.name), meta=code, legendgroup=f"panel-{index}",
+                legendgrouptitle={"text": plot_text(name)} if len(names) > 1 else None,
+                line={"color": _colour(role) if role != "all" else municipality_colour(code),
+                      "dash": municipality_dash(code) if role == "all" else "solid",
                       "width": 3 if role == "target" else 2 if role == "peer" else 1.5},
                 customdata=[[p[2], p[3]] for p in entry.points],
                 hovertemplate=template_text(entry.name)
                 + " %{x}: %{y:.0%} (%{customdata[0]} van %{customdata[1]})<extra></extra>",
             ), row=row, col=col)
     fig.update_yaxes(tickformat=".0%", rangemode="tozero")
-    height = 380 if rows == 1 else 230 * rows + 80
+    # tall enough for the legend (each line listed under its panel's name), within reason
+    height = max(380 if rows == 1 else 230 * rows + 80, min(900, 19 * len(codes) + 28 * len(names) + 110))
     chart_layout(fig, "Dekking per kwartaal (stand op de laatste dag van elk kwartaal)", "", "Dekking", height=height)
-    fig.update_layout(font={"family": FONT, "size": 11})
+    fig.update_layout(font={"family": FONT, "size": 11},
+                      legend={"groupclick": "toggleitem", "tracegroupgap": 8, "font": {"size": 11}})
     return fig

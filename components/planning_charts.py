@@ -8,23 +8,22 @@ import plotly.graph_objects as go
 
 from components.charts import chart_layout
 from components.safe_text import plot_text, template_text
+from components.theme import municipality_colour, municipality_dash
 
 if TYPE_CHECKING:
     from services.planning import Projection
 
-# Readable, distinguishable line colours (colour-blind friendly order).
-LINE_COLOURS = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#999999"]
-
-
 def coverage_projection_chart(projection: Projection,
                               title: str = "Verwachte dekking per gemeente per kwartaal") -> go.Figure:
-    """One line per municipality, the whole region as a thick dark line; the quarter in which
-    the plan's schools are expected to be certified is marked."""
+    """One line per municipality (its colour on every page: components.theme.municipality_colour), the
+    whole region as a thick dark line; the quarter in which the plan's schools are expected to be
+    certified is marked."""
     fig = go.Figure()
-    for i, row in enumerate(projection.municipalities):
+    for row in projection.municipalities:
         fig.add_trace(go.Scatter(
             x=projection.quarters, y=row.coverage, mode="lines+markers", name=plot_text(row.name),
-            line={"color": LINE_COLOURS[i % len(LINE_COLOURS)], "width": 2}, marker={"size": 5},
+            line={"color": municipality_colour(row.code), "dash": municipality_dash(row.code), "width": 2},
+            marker={"size": 5}, meta=row.code,
             customdata=[[c, row.schools] for c in row.covered],
             hovertemplate=template_text(row.name)
             + ", %{x}: %{y:.0%} (%{customdata[0]} van %{customdata[1]})<extra></extra>"))

@@ -48,3 +48,30 @@ def signed(value: int | float | None, percent: bool = False) -> str:
         text = f"{abs(value) * 100:.1f}".replace(".", ",") + " pp"
         return ("+" if value > 0 else "−" if value < 0 else "±") + text
     return f"+{value}" if value > 0 else (f"−{abs(value)}" if value < 0 else "±0")
+
+
+# ---------------------------------------------------------------- one colour per municipality
+
+# Distinguishable line colours (Okabe-Ito first, colour-blind friendly, then darker companions).
+MUNICIPALITY_COLOURS = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#7f6d00", "#6a3d9a",
+                        "#1b9e77", "#a6761d", "#e7298a", "#666666")
+MUNICIPALITY_DASHES = ("solid", "dash", "dot")
+
+
+def _municipality_number(cbs_code: str) -> int:
+    digits = "".join(ch for ch in cbs_code if ch.isdigit())
+    if digits:
+        return int(digits)
+    return sum(ord(ch) * 31 ** i for i, ch in enumerate(cbs_code))  # any other key: still the same every time
+
+
+def municipality_colour(cbs_code: str) -> str:
+    """The line colour of a municipality on every page and in every area (from its CBS code alone, so
+    Maastricht is the same colour on Gemeenten and Planning, in its region and in its province)."""
+    return MUNICIPALITY_COLOURS[_municipality_number(cbs_code) % len(MUNICIPALITY_COLOURS)]
+
+
+def municipality_dash(cbs_code: str) -> str:
+    """The line style that goes with municipality_colour: two municipalities sharing a colour usually differ
+    in dash."""
+    return MUNICIPALITY_DASHES[_municipality_number(cbs_code) // len(MUNICIPALITY_COLOURS) % len(MUNICIPALITY_DASHES)]

@@ -10,11 +10,12 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components.charts import GRAPH_CONFIG, coverage_chart, expiring_chart, status_phase_chart
-from components.grid import DEFAULT_COLUMN, change_column, csv_export_params, grid_options
+from components.grid import DECIMAL_FORMATTER, DEFAULT_COLUMN, change_column, csv_export_params, grid_options
 from components.kpi import kpi_card
 from components.theme import pct, signed
 from domain.dates import format_nl
 from domain.scope import COMPARE_PARAM, scope_query
+from pages._changes_download import changes_button
 from pages._compare_date import compare_picker
 from pages._report_download import report_button
 from services.report import OverviewChanges, OverviewReport, overview_since
@@ -28,7 +29,8 @@ GRID_COLUMNS: list[dict[str, Any]] = [
     {"field": "cbs_code", "headerName": "CBS-code", "maxWidth": 110},
     {"field": "schools", "headerName": "Scholen", "type": "numericColumn"},
     {"field": "valid_certificates", "headerName": "Geldig gecertificeerd", "type": "numericColumn"},
-    {"field": "coverage_pct", "headerName": "Dekking (%)", "type": "numericColumn"},
+    {"field": "coverage_pct", "headerName": "Dekking (%)", "type": "numericColumn",
+         "valueFormatter": DECIMAL_FORMATTER},
     {"field": "in_trajectory", "headerName": "In traject", "type": "numericColumn"},
     {"field": "expiring_soon", "headerName": "Verloopt binnenkort", "type": "numericColumn"},
     {"field": "expired", "headerName": "Verlopen", "type": "numericColumn"},
@@ -58,7 +60,9 @@ def layout(request: Request) -> html.Div:
     heading = html.Div([request.heading(TITLE),
                         *[dbc.Alert(w, color="warning", className="py-1", id="ov-compare-warning")
                           for w in choice.warnings],
-                        compare_picker("ov", choice, scope.as_of), events_link, report_button("ov")])
+                        compare_picker("ov", choice, scope.as_of), events_link,
+                        html.Div([report_button("ov"), changes_button("ov", "Lijst van veranderingen (CSV)")],
+                                 className="d-flex flex-wrap align-items-start gap-2")])
     if not report["totals"]["schools"]:
         return html.Div([heading, dbc.Alert(
             "Er zijn geen actieve scholen in deze selectie op deze peildatum. Kies een ander gebied of een "

@@ -87,6 +87,7 @@ class SchoolPoint:
     in_trajectory: bool
     lat: float
     lon: float
+    municipality_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,7 @@ def school_points(session: Session, scope: Scope, principal: Principal | None,
         s = wanted.get(school_id) if school_id is not None else None
         if s is not None and lat is not None and lon is not None:
             points.append(SchoolPoint(s.code, s.name, s.municipality_name, s.certificate_status, s.phase,
-                                      s.in_trajectory, lat, lon))
+                                      s.in_trajectory, lat, lon, s.municipality_code))
     return points
 
 
@@ -277,3 +278,11 @@ def panel_names(session: Session, scope: Scope, infos: list[MunicipalityInfo]) -
     regions = dict(session.execute(select(col(Region.id), col(Region.name))).tuples().all())
     return {m.cbs_code: regions.get(m.region_id, "Zonder regio") if m.region_id is not None else "Zonder regio"
             for m in infos}
+
+
+def changes_since(session: Session, scope: Scope, principal: Principal | None, since: date) -> list[Change]:
+    """The events between `since` and the as-of date, oldest first: the same as `comparison(...).changes`
+    and `vios report --since`'s events, without computing the figures (the change list's CSV export)."""
+    first, last = min(since, scope.as_of), max(since, scope.as_of)
+    facts = school_facts(session, replace(scope, as_of=last), principal, active_from=first)
+    return events_between(session, scope, principal, facts, first, last)

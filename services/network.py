@@ -438,10 +438,12 @@ def export_partnerships(session: Session, principal: Principal, scope: Scope,
                         fmt: Literal["csv", "xlsx"]) -> tuple[str, bytes]:
     """The partnerships of the readable schools in scope (all dates: history included) in the exchange
     format: 'xlsx' gives the sheets samenwerkingen, organisaties and (with personal data)
-    contactpersonen; 'csv' gives samenwerkingen.csv, which `vios import` reads back as that sheet.
+    contactpersonen; 'csv' gives samenwerkingen.csv for Dutch Excel (dataio.report_csv: Dutch labels,
+    dd-mm-jjjj), which `vios import` still reads back as that sheet.
     Without personal data the contact column is left out, as in the Gegevens export."""
     from dataio.exchange import export_tables
-    from dataio.tabular import csv_bytes, xlsx_bytes
+    from dataio.report_csv import excel_csv_bytes, with_labels
+    from dataio.tabular import xlsx_bytes
 
     filters = _in_scope(scope, principal)
     codes = set(session.scalars(select(col(School.code))
@@ -459,7 +461,7 @@ def export_partnerships(session: Session, principal: Principal, scope: Scope,
     header, rows = tables["samenwerkingen"]
     rows = [r for r in rows if r[header.index("school")] in codes]
     if fmt == "csv":
-        return "samenwerkingen.csv", csv_bytes(header, rows)
+        return "samenwerkingen.csv", excel_csv_bytes(header, with_labels("samenwerkingen", header, rows))
     used = {r[header.index("organisatie")] for r in rows}
     sheets = [("samenwerkingen", header, rows)]
     oh, orows = tables["organisaties"]

@@ -594,13 +594,27 @@ def test_gemeenten_page_and_map_refuse_another_region(dash_app, client):
     response = _call(client, dash_app, "cmp-map.figure", {
         "url.search": f"?gebied={other}&peildatum=2026-11-23", "cmp-map-style.value": "white-bg"})
     assert response.status_code == 204
-    # the own region: only its own schools on the map
+    # the own region: only its own schools on the school map ...
     own = region_key("Maastricht-Heuvelland")
     body = _call(client, dash_app, "cmp-map.figure", {
-        "url.search": f"?gebied={own}&peildatum=2026-11-23", "cmp-map-style.value": "white-bg"}
+        "url.search": f"?gebied={own}&peildatum=2026-11-23", "cmp-map-style.value": "open-street-map"}
     ).get_data(as_text=True)
     assert any(code in body for code in _school_codes_in("Maastricht-Heuvelland"))
     assert not any(f'"{code}"' in body for code in _school_codes_in("Maastricht-Heuvelland", outside=True))
+    # ... and only its own municipalities on the meeting-room map
+    body = _call(client, dash_app, "cmp-map.figure", {
+        "url.search": f"?gebied={own}&peildatum=2026-11-23", "cmp-map-style.value": "white-bg"}
+    ).get_data(as_text=True)
+    assert any(f'"{code}"' in body for code in _municipality_codes_in("Maastricht-Heuvelland"))
+    assert not any(f'"{code}"' in body for code in _municipality_codes_in("Maastricht-Heuvelland", outside=True))
+
+
+def _municipality_codes_in(region_name: str, *, outside: bool = False) -> set[str]:
+    from models import Municipality, Region
+
+    with session_scope() as session:
+        condition = Region.name != region_name if outside else Region.name == region_name
+        return set(session.scalars(select(Municipality.cbs_code).join(Region).where(condition)))
 
 
 def test_only_a_beheerder_loads_boundaries_and_it_is_audited(dash_app):

@@ -79,7 +79,8 @@ def test_cmp101_table_equals_vios_report(duo):
             for field in ("schools", "valid_certificates", "in_trajectory", "expiring_soon", "expired"):
                 assert _cell(duo, m["cbs_code"], field) == str(m[field]), (m["name"], field)
             shown = _cell(duo, m["cbs_code"], "coverage_pct")
-            expected = f"{m['coverage'] * 100:.1f}".rstrip("0").rstrip(".") if m["coverage"] is not None else ""
+            expected = (f"{m['coverage'] * 100:.1f}".rstrip("0").rstrip(".").replace(".", ",")   # decimal comma
+                        if m["coverage"] is not None else "")
             assert shown == expected, (m["name"], shown, m["coverage"])
             for phase in ACTIVE_PHASES:   # '3' or, with a change since the compare date, '3 (+1)'
                 shown = _cell(duo, m["cbs_code"], f"phase_{phase}").split(" (")[0]
@@ -129,9 +130,11 @@ def test_cmp102_picking_a_peer_highlights_it_in_every_chart(duo):
         assert "<b>Maastricht</b>" in _plot(duo, graph)[0]["y"]
     series = {t["name"]: t for t in _plot(duo, "cmp-series-chart")}
     assert series["Maastricht"]["line"]["color"] == TARGET_COLOUR
-    map_traces = _plot(duo, "cmp-map")
-    sizes = [s for t in map_traces if t.get("type") == "scattermap" for s in t["marker"]["size"]]
-    assert 13 in sizes   # Maastricht's schools drawn larger
+    # the map: Maastricht's bubble outlined in the target colour, its peers' in the peer colour
+    outlines = {code[0]: colour for t in _plot(duo, "cmp-map") if t.get("meta") == "gemeente"
+                for code, colour in zip(t["customdata"], t["marker"]["line"]["color"], strict=True)}
+    assert outlines[target] == TARGET_COLOUR
+    assert all(outlines[c] == PEER_COLOUR for c in expected_peers if c in outlines)
 
     # a smaller peer group: similar number of schools
     _choose(duo, "#cmp-peer-kind", "Vergelijkbaar aantal scholen")
@@ -222,13 +225,16 @@ def test_cmp104_uploaded_boundaries_shade_the_map(duo, tmp_path):
     try:
         duo.wait_for_page(f"{duo.server_url}/gemeenten?gebied={area}&peildatum={DEMO_TODAY.isoformat()}")
         duo.wait_for_contains_text("#cmp-map-note", "Geen gemeentegrenzen", timeout=20)
-        assert not [t for t in _plot(duo, "cmp-map") if t.get("type") == "choroplethmap"]
+        assert not [t for t in _plot(duo, "cmp-map") if t.get("meta") == "gebied"]   # bubbles, no areas
         duo.find_element("#cmp-boundaries-upload input[type=file]").send_keys(str(source))
         duo.wait_for_element("#cmp-boundaries-ok", timeout=20)
         duo.wait_for_contains_text("#cmp-map-note", "1 gemeente in dit gebied", timeout=20)
-        shaded = [t for t in _plot(duo, "cmp-map") if t.get("type") == "choroplethmap"]
-        assert shaded and shaded[0]["locations"] == [maastricht.cbs_code]
-        assert shaded[0]["z"] == [maastricht.figures["coverage"]]
+        traces = _plot(duo, "cmp-map")
+        shaded = [t for t in traces if t.get("meta") == "gebied"]
+        assert len(shaded) == 1 and shaded[0]["fill"] == "toself"   # one area, filled with its coverage class
+        names = [t for t in traces if t.get("meta") == "gemeente"]
+        assert len(names) == 1 and names[0]["text"] == ["Maastricht"]   # its name on the area
+        assert [d[:2] for d in names[0]["customdata"]] == [[maastricht.cbs_code, maastricht.figures["coverage"]]]
         assert duo.get_logs() == []
     finally:
         boundaries.boundaries_path().unlink(missing_ok=True)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, timedelta
 
 import openpyxl
@@ -270,6 +271,27 @@ def test_net_s08_export_in_the_exchange_format(demo_db):
         name, data = network.export_partnerships(session, stuur, scope, "csv")
         header = data.decode("utf-8-sig").splitlines()[0]
         assert name == "samenwerkingen.csv" and "contactpersoon" not in header and header.startswith("school;")
+
+
+def test_net_s08b_the_csv_is_for_dutch_excel_and_reads_back(demo_db):
+    """The Netwerk CSV: ';', BOM, Dutch role labels, dd-mm-jjjj dates; `vios import` reads it back unchanged."""
+    import csv
+
+    from dataio.exchange import import_workbook
+    from domain.vocab import PARTNERSHIP_ROLES
+
+    with session_scope() as session:
+        coord = _principal(session, "coordinator")
+        scope = Scope(as_of=DEMO_TODAY, region_id=_region_id(session))
+        name, data = network.export_partnerships(session, coord, scope, "csv")
+        assert data.startswith(b"\xef\xbb\xbf")
+        rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
+        assert rows and {r["rol"] for r in rows} <= set(PARTNERSHIP_ROLES.values())
+        assert all(re.fullmatch(r"\d\d-\d\d-\d{4}", r["startdatum"]) for r in rows)
+        assert all(re.fullmatch(r"(\d\d-\d\d-\d{4})?", r["einddatum"]) for r in rows)
+        result = import_workbook(session, data, filename=name, dry_run=True)
+        assert not result.errors and result.count("samenwerkingen", "unchanged") == len(rows)
+        assert result.count("samenwerkingen", "created") == result.count("samenwerkingen", "updated") == 0
 
 
 def test_net_s09_a_contact_who_left_is_ended_not_deleted(demo_db):

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from components import certification_charts, charts, municipality_charts, network_graph, planning_charts
+from components import certification_charts, charts, meeting_map, municipality_charts, network_graph, planning_charts
 from components import map as school_map
 from components.safe_text import plot_text
 from domain.lifecycle import Segment
@@ -51,7 +51,10 @@ def _all_figures() -> dict[str, object]:
     series = {"GM0001": CoverageSeries(name=LINK, points=[("2026-K3", 0.5, 2, 4), ("2026-K4", 0.6, 3, 5)]),
               "GM0002": CoverageSeries(name="Gewoon", points=[("2026-K3", 0.2, 1, 5)])}
     point = SchoolPoint(code="01AB00", name=LINK, municipality=LINK, status="valid", phase=None,
-                        in_trajectory=False, lat=50.8, lon=5.7)
+                        in_trajectory=False, lat=50.8, lon=5.7, municipality_code="GM0001")
+    shapes = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": "GM0001", "properties": {}, "geometry": {
+            "type": "Polygon", "coordinates": [[[5.6, 50.7], [5.8, 50.7], [5.8, 50.9], [5.6, 50.7]]]}}]}
     projection = Projection(quarters=["2026-K4", "2027-K1"],
                             municipalities=[CoverageRow(code="GM0001", name=LINK, schools=4, covered=[1, 2],
                                                         coverage=[0.25, 0.5])],
@@ -72,6 +75,8 @@ def _all_figures() -> dict[str, object]:
             {"type": "Feature", "id": "GM0001", "properties": {}, "geometry": {
                 "type": "Polygon", "coordinates": [[[5.6, 50.7], [5.8, 50.7], [5.8, 50.9], [5.6, 50.7]]]}}]},
             {"GM0001": (LINK, 0.5)}, target="GM0001", target_name=LINK),
+        "meeting map": meeting_map.meeting_map([point], None, {"GM0001": (LINK, 0.5)}, {"GM0001": 4}, "GM0001"),
+        "meeting map shaded": meeting_map.meeting_map([point], shapes, {"GM0001": (LINK, 0.5)}, {"GM0001": 4}),
         "planning": planning_charts.coverage_projection_chart(projection),
         "network heat map": network_graph.heatmap_figure([LINK, "Gewoon"], ["politie"], [[1.0], [0.0]],
                                                          aggregated=False),

@@ -157,3 +157,30 @@ def test_rep004_the_pdf_defaults_to_the_last_meeting(demo_file, tmp_path):
     assert result.returncode == 0, result.stderr
     text, _ = _pdf_text(out)
     assert "Vergeleken met: de vergadering van 15-09-2026" in text
+
+
+def test_rep010_the_change_list_csv_holds_the_json_events(demo_file):
+    """The change list's CSV (Overzicht and Gemeenten) = `vios report --since --json`'s changes.events, newest
+    first, in Dutch (kinds, phases, dd-mm-jjjj), for Dutch Excel (';', BOM)."""
+    import csv
+    import io
+
+    from domain.changes import CHANGE_KINDS
+    from domain.dates import format_nl
+    from services.change_export import changes_csv
+
+    result = run(demo_file, "report", "--as-of", AS_OF.isoformat(), "--region", REGION, "--since", SINCE.isoformat(),
+                 "--json")
+    assert result.returncode == 0, result.stderr
+    events = json.loads(result.stdout)["changes"]["events"]
+    engine = make_engine(f"sqlite:///{demo_file}")
+    with Session(engine) as session:
+        name, content = changes_csv(session, _scope(demo_file, REGION), None, SINCE)
+    engine.dispose()
+    assert name.endswith(f"-{SINCE.isoformat()}-{AS_OF.isoformat()}.csv") and content.startswith(b"\xef\xbb\xbf")
+    header, *rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert header == ["Gebeurtenis", "Datum", "BRIN", "School", "Gemeente", "Van fase", "Naar fase", "Toelichting"]
+    assert events and rows == [
+        [CHANGE_KINDS[e["kind"]], format_nl(date.fromisoformat(e["date"])), e["school_code"], e["school_name"],
+         e["municipality"], PHASES[e["phase_from"]] if e["phase_from"] else "",
+         PHASES[e["phase_to"]] if e["phase_to"] else "", e["detail"]] for e in reversed(events)]

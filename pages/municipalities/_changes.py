@@ -9,12 +9,13 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components.charts import GRAPH_CONFIG, status_phase_chart
-from components.grid import DEFAULT_COLUMN, csv_export_params, grid_options
+from components.grid import DEFAULT_COLUMN, grid_options
 from components.kpi import kpi_card
 from components.theme import pct, signed
 from domain.certification import PHASES
 from domain.changes import CHANGE_KINDS, Change, ChangeSummary
 from domain.dates import format_nl
+from pages._changes_download import changes_button
 from pages.municipalities import _ids as ids
 from services.municipality_comparison import MunicipalityComparison
 
@@ -76,13 +77,18 @@ def what_changed(data: MunicipalityComparison) -> dbc.Card:
         _kpi(ids.KPI_EXPIRED, "Verlopen", str(totals["expired"]), signed(changes["expired"]), "danger"),
         _kpi(ids.KPI_IN_TRAJECTORY, "In traject", str(totals["in_trajectory"]), signed(changes["in_trajectory"])),
     ])
+    for card in cards.children:   # seven cards: one row of equal columns on wide screens (not six and one)
+        card.xl = None
+        card.className = f"{card.className} col-xl"
     summary = data.change_summary
     return dbc.Card(dbc.CardBody([
         html.H3(f"Wat is er veranderd sinds {format_nl(data.compare_with)}?", className="h5"),
         cards,
         dcc.Graph(id=ids.STATUS_CHART, figure=status_phase_chart(data.status_phase, data.status_phase_changes),
                   config=GRAPH_CONFIG),
-        html.P(_summary_sentence(summary), id=ids.CHANGE_SUMMARY, className="mb-1 fw-semibold"),
+        html.Div([html.P(_summary_sentence(summary), id=ids.CHANGE_SUMMARY, className="mb-0 fw-semibold"),
+                  changes_button(ids.PICKER)],
+                 className="d-flex justify-content-between align-items-center flex-wrap gap-2 mb-1"),
         html.P("Per fase (scholen die de fase in- en uitgingen): " + _phase_moves(summary), id=ids.PHASE_MOVES,
                className="small text-muted"),
         html.P(f"De lijst toont de {MAX_CHANGE_ROWS} meest recente van {len(data.changes)} gebeurtenissen; "
@@ -92,6 +98,5 @@ def what_changed(data: MunicipalityComparison) -> dbc.Card:
                    defaultColDef=DEFAULT_COLUMN,
                    dashGridOptions=grid_options(pagination=True, paginationPageSize=10,
                                                 paginationPageSizeSelector=False, domLayout="autoHeight"),
-                   style={"height": None},
-                   csvExportParams=csv_export_params(f"veranderingen-{data.compare_with}-{data.as_of}.csv")),
+                   style={"height": None}),
     ]), className="mb-4 shadow-sm")

@@ -1,5 +1,7 @@
-"""Gemeenten, the map: the schools by certificate status and, with boundaries loaded, the
-municipalities shaded by coverage; a beheerder can upload the boundaries here."""
+"""Gemeenten, the map: by default the meeting-room map (components.meeting_map: each municipality
+with its name and coverage, as a bubble or, with boundaries loaded, shaded); with the OpenStreetMap
+background the schools by certificate status. A beheerder can upload the boundaries here, and only a
+beheerder is told how to load them."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -12,6 +14,7 @@ from dash.exceptions import PreventUpdate
 
 from components.charts import GRAPH_CONFIG
 from components.map import MAP_STYLES, school_map
+from components.meeting_map import meeting_map
 from pages.municipalities import _ids as ids
 from pages.municipalities._table import peer_set
 from services import boundaries
@@ -20,32 +23,40 @@ from services.permissions import is_admin
 from services.uploads import decode_upload
 from web.request_context import Request, page_callback
 
-NO_BOUNDARIES = ("Geen gemeentegrenzen geladen: de kaart toont alleen de scholen. Laad de grenzen met "
-                 "`vios boundaries download` (internet nodig) of upload hieronder een GeoJSON-bestand (beheerder).")
+NO_BOUNDARIES = ("Geen gemeentegrenzen geladen: elke gemeente staat als bol op het midden van haar scholen "
+                 "(grootte: aantal scholen; kleur: dekking).")
+HOW_TO_LOAD = (" Laad de grenzen met `vios boundaries download` (internet nodig) of upload hieronder een "
+               "GeoJSON-bestand.")
 
 
-def map_note(stored: boundaries.Collection | None) -> str:
+def map_note(stored: boundaries.Collection | None, admin: bool) -> str:
+    """What the map shows; only a beheerder (who can) is told how to load boundaries."""
     if stored and stored["features"]:
         return f"Gemeentegrenzen geladen ({boundaries.summary(stored)} in dit gebied). {boundaries.ATTRIBUTION}."
-    return NO_BOUNDARIES
+    return NO_BOUNDARIES + (HOW_TO_LOAD if admin else "")
+
+
+def _unplaced(coverage: dict[str, tuple[str, float | None]], placed: set[str]) -> str:
+    missing = sorted(name for code, (name, _) in coverage.items() if code not in placed)
+    return f" Niet op de kaart (geen scholen met coördinaten): {', '.join(missing)}." if missing else ""
 
 
 def map_section(admin: bool, codes: Iterable[str]) -> dbc.Card:
     """The map's controls, its place (drawn by draw_map) and the upload of boundaries."""
     upload = dcc.Upload(id=ids.BOUNDARIES_UPLOAD, multiple=False, accept=".geojson,.json", disabled=not admin,
-                        className="border border-2 rounded p-2 text-center bg-light small",
+                        className="border border-2 rounded p-2 text-center bg-light small d-print-none",
+                        style=None if admin else {"display": "none"},   # only a beheerder can load them
                         children=html.Div(["Gemeentegrenzen (GeoJSON, WGS84) hierheen slepen of ",
-                                           html.A("een bestand kiezen", href="#")] if admin else
-                                          "Alleen een beheerder kan gemeentegrenzen laden."))
+                                           html.A("een bestand kiezen", href="#")] if admin else ""))
     return dbc.Card(dbc.CardBody([
         dbc.Row([
             dbc.Col([dbc.Label("Achtergrond", html_for=ids.MAP_STYLE, className="small mb-0"),
                      dbc.RadioItems(id=ids.MAP_STYLE, value="white-bg", inline=True,
                                     options=[{"label": v, "value": k} for k, v in MAP_STYLES.items()])], md=7),
             dbc.Col(html.Div("Zonder internet laadt de OpenStreetMap-achtergrond niet; de scholen en grenzen "
-                             "blijven zichtbaar.", className="small text-muted"), md=5),
+                             "blijven zichtbaar.", className="small text-muted d-print-none"), md=5),
         ]),
-        html.P(map_note(boundaries.load(codes=codes)), id=ids.MAP_NOTE, className="small mt-2 mb-1"),
+        html.P(map_note(boundaries.load(codes=codes), admin), id=ids.MAP_NOTE, className="small mt-2 mb-1"),
         dcc.Loading(dcc.Graph(id=ids.MAP, config=GRAPH_CONFIG)),
         html.Div(upload, className="mt-2"),
         html.Div(id=ids.BOUNDARIES_RESULT, className="small mt-1"),
@@ -62,10 +73,16 @@ def draw_map(request: Request, target: object, kind: object, style: object, _upl
     chosen = target if isinstance(target, str) and target in coverage else None
     peer_codes = peer_set(data.infos, chosen, kind)
     stored = boundaries.load(codes=set(coverage))
-    figure = school_map(data.points, stored if stored and stored["features"] else None, coverage,
-                        style if isinstance(style, str) and style in MAP_STYLES else "white-bg", chosen, peer_codes,
-                        coverage[chosen][0] if chosen else None, {coverage[c][0] for c in peer_codes})
-    return figure, map_note(stored)
+    shapes = stored if stored and stored["features"] else None
+    note = map_note(stored, is_admin(request.principal))
+    if style == "open-street-map":
+        figure = school_map(data.points, shapes, coverage, "open-street-map", chosen, peer_codes,
+                            coverage[chosen][0] if chosen else None, {coverage[c][0] for c in peer_codes})
+        return figure, note
+    figure = meeting_map(data.points, shapes, coverage, {m.cbs_code: m.schools for m in data.infos}, chosen,
+                         peer_codes)
+    placed = ({f["id"] for f in shapes["features"]} if shapes else {p.municipality_code for p in data.points})
+    return figure, note + _unplaced(coverage, placed)
 
 
 @page_callback(Output(ids.BOUNDARIES_RESULT, "children"), Input(ids.BOUNDARIES_UPLOAD, "contents"),

@@ -11,7 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, html
 from dash.exceptions import PreventUpdate
 
-from components.grid import DEFAULT_COLUMN, change_column, csv_export_params, grid_options
+from components.grid import DECIMAL_FORMATTER, DEFAULT_COLUMN, change_column, csv_export_params, grid_options
 from components.inputs import dropdown
 from components.municipality_charts import NONE, role_of
 from domain.certification import ACTIVE_PHASES, PHASES
@@ -64,14 +64,16 @@ def _columns(sector: str | None) -> list[dict[str, Any]]:
          "headerTooltip": "In traject of met een geldig certificaat"}, change_column("taking_part_delta"),
         {"field": "valid_certificates", "headerName": "Geldig gecertificeerd", "type": "numericColumn"},
         change_column("valid_certificates_delta"),
-        {"field": "coverage_pct", "headerName": "Dekking (%)", "type": "numericColumn"},
+        {"field": "coverage_pct", "headerName": "Dekking (%)", "type": "numericColumn",
+         "valueFormatter": DECIMAL_FORMATTER},
         change_column("coverage_delta_pp", "Δ (pp)"),
         {"field": "in_trajectory", "headerName": "In traject", "type": "numericColumn"},
         change_column("in_trajectory_delta"),
-        {"headerName": "In traject per fase", "children": [
+        {"headerName": "In traject per fase", "children": [column for p in ACTIVE_PHASES for column in (
             {"field": f"phase_{p}", "headerName": PHASES[p], "type": "numericColumn", "minWidth": 110,
-             "valueFormatter": WITH_CHANGE, "headerTooltip": "Tussen haakjes: verandering sinds de vergelijkdatum"}
-            for p in ACTIVE_PHASES]},
+             "valueFormatter": WITH_CHANGE, "headerTooltip": "Tussen haakjes: verandering sinds de vergelijkdatum"},
+            # shown in the brackets above; a column of its own only in the CSV export
+            {"field": f"phase_{p}_delta", "headerName": "Δ", "type": "numericColumn", "hide": True})]},
         {"field": "expiring_soon", "headerName": "Verloopt binnenkort", "type": "numericColumn"},
         change_column("expiring_soon_delta"),
         {"field": "expired", "headerName": "Verlopen", "type": "numericColumn"}, change_column("expired_delta"),
@@ -114,7 +116,7 @@ def municipality_table(rows: Sequence[MunicipalityRow], scope: Scope, compare_wi
                    defaultColDef=DEFAULT_COLUMN, getRowId="params.data.cbs_code", getRowStyle=ROW_STYLE,
                    dashGridOptions=grid_options(domLayout="autoHeight", suppressColumnVirtualisation=True),
                    style={"height": None},
-                   csvExportParams=csv_export_params(f"gemeenten-{scope.as_of.isoformat()}.csv")),
+                   csvExportParams=csv_export_params(f"gemeenten-{scope.as_of.isoformat()}.csv", all_columns=True)),
     ])
 
 

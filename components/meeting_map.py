@@ -1,0 +1,178 @@
+"""The meeting-room map of Gemeenten (the default, "zonder achtergrondkaart"), also for print: drawn as a
+plain (SVG) figure, so it needs no external request at all and can carry names (MapLibre map traces would
+load fonts from the internet for text). Without loaded boundaries every municipality is a bubble at the
+centre of its schools (size: number of schools, colour: coverage class), with its name; with boundaries
+the municipalities are shaded by the same coverage classes, with their names. The school map on
+OpenStreetMap tiles is components.map.
+"""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Mapping, Sequence, Set
+from dataclasses import dataclass
+from typing import Any
+
+import plotly.graph_objects as go
+
+from components.map import NETHERLANDS_CENTRE
+from components.municipality_charts import NONE, PEER_COLOUR, TARGET_COLOUR, role_of
+from components.safe_text import plot_text
+from components.theme import FONT, pct
+from services.municipality_comparison import SchoolPoint
+
+# Coverage classes (upper bound, exclusive; the last includes 100%), the same on bubbles and shaded areas.
+COVERAGE_CLASSES: tuple[tuple[float, str, str], ...] = (
+    (0.2, "minder dan 20%", "#ffe0b2"),
+    (0.4, "20 tot 40%", "#f0f4c3"),
+    (0.6, "40 tot 60%", "#c5e1a5"),
+    (0.8, "60 tot 80%", "#81c784"),
+    (math.inf, "80% of meer", "#2e7d32"),
+)
+NO_SCHOOLS = ("geen scholen", "#eceff1")
+OUTLINE = "#546e7a"
+
+
+@dataclass(frozen=True)
+class Bubble:
+    """A municipality on the map without boundaries: at the centre of its schools."""
+    code: str
+    name: str
+    lat: float
+    lon: float
+    schools: int
+    coverage: float | None
+
+
+def coverage_class(coverage: float | None) -> tuple[str, str]:
+    """(label, colour) of a coverage: 'geen scholen' when unknown."""
+    if coverage is None:
+        return NO_SCHOOLS
+    return next((label, colour) for bound, label, colour in COVERAGE_CLASSES if coverage < bound)
+
+
+def bubbles(points: Sequence[SchoolPoint], coverage: Mapping[str, tuple[str, float | None]],
+            schools: Mapping[str, int]) -> list[Bubble]:
+    """One bubble per municipality of `coverage` with schools on the map, at the mean of their coordinates;
+    its size is the municipality's number of schools (schools, else the points), largest first."""
+    by_code: dict[str, list[SchoolPoint]] = defaultdict(list)
+    for p in points:
+        by_code[p.municipality_code].append(p)
+    out = [Bubble(code, coverage[code][0], sum(p.lat for p in members) / len(members),
+                  sum(p.lon for p in members) / len(members), schools.get(code) or len(members), coverage[code][1])
+           for code, members in by_code.items() if code in coverage]
+    return sorted(out, key=lambda b: (-b.schools, b.name))
+
+
+def _outline(code: str, target: str | None, peer_codes: Set[str]) -> tuple[str, float]:
+    role = role_of(code, target, peer_codes)
+    return {"target": (TARGET_COLOUR, 4.0), "peer": (PEER_COLOUR, 3.0)}.get(role, (OUTLINE, 1.0))
+
+
+def _name(name: str, code: str, target: str | None) -> str:
+    return f"<b>{plot_text(name)}</b>" if code == target else plot_text(name)
+
+
+def _details(code: str, coverage: float | None, schools: int) -> list[object]:
+    return [code, coverage, pct(coverage), schools]
+
+
+HOVER = "%{text}: %{customdata[3]} scholen, dekking %{customdata[2]}<extra></extra>"
+
+
+def _bubble_traces(fig: go.Figure, items: Sequence[Bubble], target: str | None, peer_codes: Set[str]) -> None:
+    largest = max((b.schools for b in items), default=1) or 1
+    for label, colour in [*((c[1], c[2]) for c in COVERAGE_CLASSES), NO_SCHOOLS]:
+        members = [b for b in items if coverage_class(b.coverage)[0] == label]
+        if not members:
+            continue
+        outlines = [_outline(b.code, target, peer_codes) for b in members]
+        fig.add_trace(go.Scatter(
+            x=[b.lon for b in members], y=[b.lat for b in members], mode="markers+text", meta="gemeente",
+            name=f"Dekking {label}", text=[_name(b.name, b.code, target) for b in members],
+            textposition="top center", textfont={"size": 11, "color": "#263238"},
+            marker={"size": [14 + 36 * math.sqrt(b.schools / largest) for b in members], "color": colour,
+                    "opacity": 0.9, "line": {"color": [o[0] for o in outlines], "width": [o[1] for o in outlines]}},
+            customdata=[_details(b.code, b.coverage, b.schools) for b in members], hovertemplate=HOVER))
+
+
+def _rings(feature: dict[str, Any]) -> list[list[list[float]]]:
+    geometry = feature["geometry"]
+    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    return [polygon[0] for polygon in polygons if polygon]
+
+
+def _label_at(rings: list[list[list[float]]]) -> tuple[float, float]:
+    """(lon, lat) for a name: the centre of the largest ring's bounding box."""
+    def box(ring: list[list[float]]) -> tuple[float, float, float, float]:
+        xs, ys = [c[0] for c in ring], [c[1] for c in ring]
+        return min(xs), min(ys), max(xs), max(ys)
+    x0, y0, x1, y1 = max((box(r) for r in rings), key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
+    return (x0 + x1) / 2, (y0 + y1) / 2
+
+
+def _xy(rings: Sequence[list[list[float]]]) -> tuple[list[float | None], list[float | None]]:
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for ring in rings:
+        xs += [c[0] for c in ring] + [None]
+        ys += [c[1] for c in ring] + [None]
+    return xs, ys
+
+
+def _shaded_traces(fig: go.Figure, boundaries: dict[str, Any], coverage: Mapping[str, tuple[str, float | None]],
+                   schools: Mapping[str, int], target: str | None, peer_codes: Set[str]) -> None:
+    features = [f for f in boundaries["features"] if f["id"] in coverage and _rings(f)]
+    for label, colour in [*((c[1], c[2]) for c in COVERAGE_CLASSES), NO_SCHOOLS]:
+        members = [f for f in features if coverage_class(coverage[f["id"]][1])[0] == label]
+        if members:
+            xs, ys = _xy([r for f in members for r in _rings(f)])
+            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=colour,
+                                     line={"color": OUTLINE, "width": 0.8}, name=f"Dekking {label}",
+                                     hoverinfo="skip", meta="gebied"))
+    for f in features:
+        colour, width = _outline(f["id"], target, peer_codes)
+        if width > 1:
+            xs, ys = _xy(_rings(f))
+            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": colour, "width": width},
+                                     hoverinfo="skip", showlegend=False))
+    spots = [_label_at(_rings(f)) for f in features]
+    fig.add_trace(go.Scatter(
+        x=[s[0] for s in spots], y=[s[1] for s in spots], mode="markers+text", meta="gemeente",
+        text=[_name(coverage[f["id"]][0], f["id"], target) for f in features], textposition="middle center",
+        textfont={"size": 11, "color": "#263238"}, marker={"size": 1, "opacity": 0}, showlegend=False,
+        customdata=[_details(f["id"], coverage[f["id"]][1], schools.get(f["id"], 0)) for f in features],
+        hovertemplate=HOVER))
+
+
+def meeting_map(points: Sequence[SchoolPoint], boundaries: dict[str, Any] | None,
+                coverage: Mapping[str, tuple[str, float | None]], schools: Mapping[str, int],
+                target: str | None = None, peer_codes: Set[str] = NONE) -> go.Figure:
+    """The municipalities by coverage, with their names: shaded areas with boundaries (GeoJSON with
+    feature ids = CBS codes), else bubbles at their schools' centres sized by schools. The chosen
+    municipality is outlined dark blue, its peers orange."""
+    fig = go.Figure()
+    shaded = bool(boundaries and boundaries.get("features"))
+    if boundaries and shaded:
+        _shaded_traces(fig, boundaries, coverage, schools, target, peer_codes)
+    else:
+        _bubble_traces(fig, bubbles(points, coverage, schools), target, peer_codes)
+    lats = [y for t in fig.data for y in (t.y or ()) if y is not None]
+    lons = [x for t in fig.data for x in (t.x or ()) if x is not None]
+    mid = (max(lats) + min(lats)) / 2 if lats else NETHERLANDS_CENTRE["lat"]
+    pad_x = max((max(lons) - min(lons)) * 0.1, 0.04) if lons else 1.0   # room for the bubbles and names
+    pad_y = max((max(lats) - min(lats)) * 0.15, 0.03) if lats else 1.0
+    axis = {"visible": False, "fixedrange": False}
+    fig.update_layout(
+        xaxis={**axis, "range": [min(lons) - pad_x, max(lons) + pad_x]} if lons else axis,
+        yaxis={**axis, "range": [min(lats) - pad_y, max(lats) + pad_y] if lats else None,
+               "scaleanchor": "x", "scaleratio": 1 / math.cos(math.radians(mid))},
+        height=560, margin={"l": 10, "r": 10, "t": 40, "b": 10}, font={"family": FONT, "size": 12},
+        plot_bgcolor="#ffffff", paper_bgcolor="#ffffff", hovermode="closest",
+        title={"text": "Dekking per gemeente" + ("" if shaded else
+                                                 " (bol op het midden van de scholen; grootte: aantal scholen)"),
+               "x": 0.01, "font": {"size": 16}},
+        legend={"title": {"text": "Dekking"}, "itemsizing": "constant", "bgcolor": "rgba(255,255,255,0.85)",
+                "orientation": "v", "x": 1.0, "xanchor": "right", "y": 1.0},
+    )
+    return fig
