@@ -68,7 +68,7 @@ def _register(page: str) -> None:
         Output(_id("report-download", page), "data"), Output(_id("report-status", page), "children"),
         Input(_id("report-pdf", page), "n_clicks"),
         progress=[Output(_id("report-progress", page), "value"), Output(_id("report-progress", page), "label")],
-        progress_default=[0, ""],
+        progress_default=[0, ""], interval=500,
         running=[(Output(_id("report-pdf", page), "disabled"), True, False),
                  (Output(_id("report-busy", page), "style"), _SHOWN, _HIDDEN)],
         cancel=[Input(_id("report-cancel", page), "n_clicks")],

@@ -190,7 +190,7 @@ _PROGRESS = [Output("data-progress", "value"), Output("data-progress", "label")]
     Output("data-deactivate", "options"), Output("data-deactivate", "value"), Output("data-deactivate-box", "style"),
     Input("data-upload", "contents"), Input("data-kind", "value"), Input("data-sector", "value"),
     Input("data-partial", "value"), State("data-upload", "filename"),
-    progress=_PROGRESS, progress_default=[0, ""],
+    progress=_PROGRESS, progress_default=[0, ""], interval=500,
     running=[(Output("data-busy", "style"), _SHOWN, _HIDDEN), (Output("data-cancel", "style"), _SHOWN, _HIDDEN),
              (Output("data-upload", "disabled"), True, False)],
     cancel=[Input("data-cancel", "n_clicks")],
@@ -226,7 +226,7 @@ def preview_upload(request: Request, set_progress: Progress, contents: object, k
     Input("data-confirm", "n_clicks"),
     State("data-upload", "contents"), State("data-upload", "filename"), State("data-kind", "value"),
     State("data-sector", "value"), State("data-partial", "value"), State("data-deactivate", "value"),
-    progress=_PROGRESS, progress_default=[0, ""],
+    progress=_PROGRESS, progress_default=[0, ""], interval=500,
     running=[(Output("data-busy", "style"), _SHOWN, _HIDDEN), (Output("data-upload", "disabled"), True, False)],
     on_refusal=lambda message: (_denied(message, "data-import-refused"), None, True), prevent_initial_call=True,
 )

@@ -50,8 +50,26 @@ def post(client, payload: dict | str, headers: dict, timeout: float = 60, progre
         if isinstance(data, dict) and "progress" in data and progress is not None:
             progress.append(data["progress"])
         if isinstance(data, dict) and "response" in data:
-            return Answer(200, json.dumps(data))
+            return Answer(200, json.dumps(data, ensure_ascii=False))
         if poll.status_code == 200 and not isinstance(data, dict):
             return poll
         time.sleep(0.1)
     raise AssertionError("the background callback gave no answer in time")
+
+
+def call(client, app, output: str, values: dict, progress: list | None = None):
+    """Call the callback whose output key contains `output`, with these `id.property` values (others None),
+    triggered by its first input, with the CSRF header; background callbacks followed to their answer."""
+    key = next(k for k in app.callback_map if output in k)
+    spec = app.callback_map[key]
+
+    def item(d):
+        return {"id": d["id"], "property": d["property"], "value": values.get(f"{d['id']}.{d['property']}")}
+
+    outputs = [{"id": o.component_id, "property": o.component_property.split("@")[0]}
+               for o in (spec["output"] if isinstance(spec["output"], list) else [spec["output"]])]
+    payload = {"output": key, "outputs": outputs if len(outputs) > 1 else outputs[0],
+               "inputs": [item(i) for i in spec["inputs"]], "state": [item(s) for s in spec["state"]],
+               "changedPropIds": [f"{spec['inputs'][0]['id']}.{spec['inputs'][0]['property']}"]}
+    cookie = client.get_cookie("_csrf_token")
+    return post(client, payload, {"X-CSRFToken": cookie.value if cookie else ""}, progress=progress)

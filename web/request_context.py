@@ -319,7 +319,7 @@ def _progress_of(dash_set_progress: Callable[[list[Any]], None]) -> Progress:
 
 
 @contextmanager
-def ticking(set_progress: Progress, values: Callable[[float], tuple[Any, ...]], every: float = 1.0) -> Iterator[None]:
+def ticking(set_progress: Progress, values: Callable[[float], tuple[Any, ...]], every: float = 0.5) -> Iterator[None]:
     """While the block runs, `set_progress(*values(seconds so far))` every `every` seconds (for work that
     cannot report its own progress, such as one import call): the user sees it is still busy."""
     stop = threading.Event()
@@ -327,7 +327,7 @@ def ticking(set_progress: Progress, values: Callable[[float], tuple[Any, ...]], 
 
     def tick() -> None:
         while not stop.wait(every):
-            set_progress(values(time.monotonic() - start))
+            set_progress(*values(time.monotonic() - start))
     thread = threading.Thread(target=tick, daemon=True, name="vios-progress")
     thread.start()
     try:
