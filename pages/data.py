@@ -29,6 +29,7 @@ COUNT_HEADERS = {"created": "Nieuw", "updated": "Gewijzigd", "unchanged": "Ongew
 MAX_ERRORS_SHOWN = 200
 _HIDDEN = {"display": "none"}
 _SHOWN = {"display": "block"}
+PREVIEW_CANCELLED = "Het voorbeeld is geannuleerd; er is niets gecontroleerd of opgeslagen. Kies het bestand opnieuw."
 IMPORT_DENIED = permissions.IMPORT_DENIED
 EXPORT_DENIED = ("Een schoolbestuurder kan geen uitwisselbestand downloaden: de export bevat alle scholen van "
                  "de regio's, niet alleen die van uw bestuur.")
@@ -74,11 +75,14 @@ def _importer(principal: Principal) -> dbc.Card:
                          style={"height": "1.5rem"}),
             dbc.Button("Annuleren", id="data-cancel", color="secondary", outline=True, size="sm", style=_HIDDEN),
         ], id="data-busy", style=_HIDDEN, className="mt-3"),
-        html.Div(id="data-preview", className="mt-3"),
-        # Closing schools is never a side effect: the preview of a DUO file that would close many shows this.
-        html.Div(dbc.Checklist(id="data-deactivate", value=[], options=[], className="fw-bold"),
-                 id="data-deactivate-box", style={"display": "none"}, className="alert alert-warning py-2"),
-        dbc.Button("Importeren", id="data-confirm", color="primary", disabled=True, className="mt-2"),
+        # Hidden while a preview runs: nothing of an earlier preview can be acted on meanwhile.
+        html.Div([
+            html.Div(id="data-preview", className="mt-3"),
+            # Closing schools is never a side effect: the preview of a DUO file that would close many shows this.
+            html.Div(dbc.Checklist(id="data-deactivate", value=[], options=[], className="fw-bold"),
+                     id="data-deactivate-box", style={"display": "none"}, className="alert alert-warning py-2"),
+            dbc.Button("Importeren", id="data-confirm", color="primary", disabled=True, className="mt-2"),
+        ], id="data-review"),
         html.Div(id="data-result", className="mt-3"),
         dcc.Download(id="data-rejects-download"),
     ]), className="mb-4 shadow-sm")
@@ -192,7 +196,7 @@ _PROGRESS = [Output("data-progress", "value"), Output("data-progress", "label")]
     Input("data-partial", "value"), State("data-upload", "filename"),
     progress=_PROGRESS, progress_default=[0, ""], interval=500,
     running=[(Output("data-busy", "style"), _SHOWN, _HIDDEN), (Output("data-cancel", "style"), _SHOWN, _HIDDEN),
-             (Output("data-upload", "disabled"), True, False)],
+             (Output("data-review", "style"), _HIDDEN, _SHOWN), (Output("data-upload", "disabled"), True, False)],
     cancel=[Input("data-cancel", "n_clicks")],
     on_refusal=lambda message: (_denied(message, "data-summary"), True, None, [], [], _HIDDEN),
     prevent_initial_call=True,
@@ -218,6 +222,15 @@ def preview_upload(request: Request, set_progress: Progress, contents: object, k
     can_import = outcome.result is not None and (not outcome.errors or _partial(partial))
     options, style = _deactivation_choice(outcome)
     return [title] + _outcome_view(outcome, preview=True), not can_import, None, options, [], style
+
+
+@callback(Output("data-preview", "children", allow_duplicate=True), Output("data-confirm", "disabled",
+                                                                            allow_duplicate=True),
+          Output("data-deactivate-box", "style", allow_duplicate=True), Input("data-cancel", "n_clicks"),
+          prevent_initial_call=True)
+def preview_cancelled(_n: object) -> tuple[object, bool, dict[str, str]]:
+    """A cancelled preview leaves nothing to import (no earlier preview's button or checkbox)."""
+    return dbc.Alert(PREVIEW_CANCELLED, color="secondary", id="data-summary"), True, _HIDDEN
 
 
 @page_background_callback(

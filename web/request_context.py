@@ -17,6 +17,7 @@ database session, re-loads the user and refuses when that session has ended sinc
 from __future__ import annotations
 
 import functools
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -276,11 +277,17 @@ def _job_identity(search: object) -> BackgroundIdentity | None:
     return BackgroundIdentity.from_data(dash.callback_context.custom_data.get(IDENTITY), search)
 
 
-def _fresh_connections() -> None:
-    """A job forked from a web worker must not reuse the connections the worker's pool holds."""
-    from models.db import get_engine
+_POOL_PID = [os.getpid()]  # the process whose connection pool the engine holds
 
-    get_engine().dispose(close=False)
+
+def _fresh_connections() -> None:
+    """A job forked from a web worker (diskcache) must not use the connections the worker's pool holds:
+    in a new process the pool is dropped (not closed: they are the parent's) and starts empty."""
+    if os.getpid() != _POOL_PID[0]:
+        from models.db import get_engine
+
+        get_engine().dispose(close=False)
+        _POOL_PID[0] = os.getpid()
 
 
 def page_background_callback(*dependencies: Any, on_refusal: Callable[[str], Any] | None = None,
