@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 import flask_bootstrap
+import numpy  # noqa: F401 - before any request thread: plotly reads a half-imported numpy from another thread
 from dash import Dash
 from flask import Response, send_from_directory
 

@@ -1,6 +1,6 @@
 """Load benchmark: N concurrent logged-in users clicking through every page of the production server.
 
-    python bench/load_timing.py [--users 50] [--seconds 120] [--workers W] [--threads T]
+    python bench/load_timing.py [--users 50] [--seconds 120] [--workers W] [--threads T] [--writers N]
                                 [--pause S] [--postgres-url URL] [--redis-url URL] [--fail-on-errors]
 
 For each database (SQLite always; PostgreSQL when --postgres-url or VIOS_TEST_POSTGRES_URL is set, then
@@ -10,6 +10,11 @@ each a user with its own session and CSRF token: log in, load the app, then open
 navigation in turn (the callback requests the browser sends, bench/live.py), until the time is up.
 Bounded: at most 200 users and 600 s, loopback only. Prints p50/p95/max per page and in total; with
 --fail-on-errors the exit code is 1 when any request failed (CI).
+
+--writers N: N of the users are coordinators of one region who record phases and edit partnerships on a
+few shared schools and partnerships while the others read (bench/write_mix.py); their table shows what was
+saved and what was refused as stale, and the database is checked afterwards for lost updates and
+duplicate events (any is a failure, like an error).
 """
 from __future__ import annotations
 
@@ -30,6 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import write_mix
 from bench.live import Server, User, component_props, open_page, page_paths
 
 TODAY = date(2026, 11, 23)
@@ -125,11 +131,18 @@ def user_loop(base_url: str, deadline: float, results: Results, pause: float = 0
                 results.add(path, time.perf_counter() - t0, ok, f"{output[:60]} {response.status_code}")
 
 
-def run_load(base_url: str, users: int, seconds: float, pause: float = 0.0) -> tuple[Results, float]:
+def run_load(base_url: str, users: int, seconds: float, pause: float = 0.0,
+             writers: tuple[write_mix.Targets, write_mix.WriteResults, int] | None = None) -> tuple[Results, float]:
+    """`users` readers; with `writers` (targets, their results, how many) that many writers besides."""
     results = Results()
     deadline = time.monotonic() + seconds
     threads = [threading.Thread(target=user_loop, args=(base_url, deadline, results, pause), daemon=True)
                for _ in range(users)]
+    if writers is not None:
+        targets, written, count = writers
+        threads += [threading.Thread(target=write_mix.writer_loop, daemon=True,
+                                     args=(base_url, name, deadline, targets, written, max(pause, 0.1)))
+                    for name in write_mix.writer_names(count)]
     started = time.monotonic()
     for thread in threads:
         thread.start()
@@ -174,11 +187,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--threads", type=int, default=settings.default_threads())
     p.add_argument("--postgres-url", default=os.environ.get("VIOS_TEST_POSTGRES_URL"))
     p.add_argument("--redis-url", default=os.environ.get("VIOS_TEST_REDIS_URL"))
+    p.add_argument("--writers", type=int, default=0,
+                   help="how many of the users are coordinators writing (phases, partnerships); 0: only readers")
     p.add_argument("--no-sqlite", action="store_true")
     p.add_argument("--fail-on-errors", action="store_true")
     args = p.parse_args(argv)
     if not (1 <= args.users <= MAX_USERS and 1 <= args.seconds <= MAX_SECONDS):
         p.error(f"--users 1..{MAX_USERS}, --seconds 1..{MAX_SECONDS}")
+    if not 0 <= args.writers <= min(args.users, 20):
+        p.error("--writers 0..20, at most --users")
 
     tmp = Path(tempfile.mkdtemp(prefix="vios-load-"))
     base_env = {"VIOS_TODAY": TODAY.isoformat(), "VIOS_LOG_FORMAT": "json"}
@@ -188,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.postgres_url:
         extra = {"REDIS_URL": args.redis_url} if args.redis_url else {}
         runs.append(("gunicorn + PostgreSQL" + (" + Redis" if args.redis_url else ""), args.postgres_url, extra))
-    print(f"{args.users} gebruikers, {args.seconds:.0f} s, pauze {args.pause:g} s, "
+    print(f"{args.users} gebruikers ({args.writers} schrijvend), {args.seconds:.0f} s, pauze {args.pause:g} s, "
           f"{args.workers} workers x {args.threads} threads, "
           f"{os.cpu_count()} kernen; server en gebruikers op deze machine (127.0.0.1)")
     failed = False
@@ -196,12 +213,22 @@ def main(argv: list[str] | None = None) -> int:
         name = title.split(" + ")[1].lower()
         with (postgres_database(pg_url) if pg_url else _sqlite(tmp)) as url:
             seed(url)
+            writing = None
+            if args.writers:
+                writing = (write_mix.seed_writers(url, args.writers), write_mix.WriteResults(), args.writers)
             env = {**base_env, **extra, "VIOS_INSTANCE": str(tmp / f"instance-{name}")}
             server = Server(url, tmp / f"server-{name}.log", workers=args.workers, threads=args.threads, env=env)
             with server:
-                results, elapsed = run_load(server.url, args.users, args.seconds, args.pause)
-            print_table(f"{title} ({args.workers} workers x {args.threads} threads)", results, elapsed)
+                results, elapsed = run_load(server.url, args.users - args.writers, args.seconds, args.pause, writing)
+            heading = f"{title} ({args.workers} workers x {args.threads} threads)"
+            print_table(heading, results, elapsed)
             failed = failed or sum(results.errors.values()) > 0 or not results.times
+            if writing is not None:
+                targets, written, _count = writing
+                problems = write_mix.check_database(url, targets, written, write_mix.writer_names(args.writers))
+                write_mix.print_write_table(heading, written, problems, len(written.recorded))
+                write_errors = sum(v for k, v in written.outcomes.items() if k.endswith(" error"))
+                failed = failed or bool(problems) or write_errors > 0
     return 1 if failed and args.fail_on_errors else 0
 
 

@@ -151,7 +151,7 @@ def import_duo(args: argparse.Namespace) -> int:
 
     return _run_import(lambda session: run(session, args.file, args.sector, allow_partial=args.partial,
                                            rejects_path=args.rejects, dry_run=args.dry_run,
-                                           confirm_deactivation=args.close_missing), args)
+                                           confirm_deactivation=args.close_missing), args, kind="duo")
 
 
 def import_exchange(args: argparse.Namespace) -> int:
@@ -162,7 +162,7 @@ def import_exchange(args: argparse.Namespace) -> int:
                                                        author=cli_user()), args)
 
 
-def _run_import(run: Callable[[Session], ImportResult], args: argparse.Namespace) -> int:
+def _run_import(run: Callable[[Session], ImportResult], args: argparse.Namespace, kind: str = "exchange") -> int:
     from dataio.errors import ImportRefused
     from models.db import session_scope
     from services.migrate import upgrade
@@ -179,7 +179,7 @@ def _run_import(run: Callable[[Session], ImportResult], args: argparse.Namespace
                 result = run(session)
                 session.rollback()
             else:
-                result = audited_import(session, run, username=cli_user(), filename=args.file.name)
+                result = audited_import(session, run, username=cli_user(), filename=args.file.name, kind=kind)
     except ImportRefused as refused:
         for error in refused.errors:
             print(str(error), file=sys.stderr)

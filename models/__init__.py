@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 from models.certification import PhaseEvent, Trajectory, Tranche
 from models.data_version import DataVersion
 from models.geography import Municipality, Province, Region
+from models.imports import ImportRun
 from models.meetings import Meeting
 from models.network import Contact, Organisation, Partnership
 from models.planning import TranchePlan, TranchePlanItem
@@ -13,9 +14,8 @@ from models.schools import Board, School
 from models.users import ROLES, AuditEntry, User, UserScope
 
 __all__ = [
-    "AuditEntry", "Board", "CalendarToken", "Contact", "DataVersion", "DigestSubscription", "Meeting", "Municipality",
-    "Organisation", "Partnership",
-    "PhaseEvent",
+    "AuditEntry", "Board", "CalendarToken", "Contact", "DataVersion", "DigestSubscription", "ImportRun", "Meeting",
+    "Municipality", "Organisation", "Partnership", "PhaseEvent",
     "Province", "ROLES", "Region", "School", "Tranche", "TranchePlan", "TranchePlanItem", "Trajectory", "User",
     "UserScope", "table_of",
 ]

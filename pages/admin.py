@@ -1,4 +1,5 @@
-"""Beheer: users (add, disable/enable, new password) and the audit log. Only for the beheerder.
+"""Beheer: users (add, disable/enable, new password), the boundary download and the audit log. Only for the
+beheerder.
 
 Every callback checks the role on the server again: a client can call any callback.
 """
@@ -14,6 +15,7 @@ from dash import Input, Output, State, dcc, html, no_update
 
 from components.inputs import dropdown
 from domain import clock
+from pages._boundary_download import boundary_card
 from services import audit, auth, permissions, user_admin
 from services.permissions import PermissionDenied
 from web.request_context import Request, page_callback, page_layout
@@ -48,6 +50,7 @@ def layout(request: Request) -> html.Div:
             dbc.Col(dbc.Card(dbc.CardBody(_add_form(scopes)), className="shadow-sm h-100"), lg=6),
             dbc.Col(dbc.Card(dbc.CardBody(_account_form()), className="shadow-sm h-100"), lg=6),
         ], className="mb-3 g-3"),
+        boundary_card(),  # the boundary download (a background job): pages/_boundary_download.py
         dbc.Card(dbc.CardBody(_audit_part()), className="shadow-sm"),
     ])
 

@@ -1,5 +1,11 @@
-"""Gegevens: import (with a preview of what will change) and export of the exchange format."""
+"""Gegevens: import (with a preview of what will change), the import history, and export of the exchange format.
+
+The preview and the import of a file run in the background (web/request_context.page_background_callback):
+a progress bar with the step and the seconds so far, a cancel button for the preview (it writes nothing;
+an import, once confirmed, runs to its end: one transaction, all or nothing), the result when done."""
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import dash
 import dash_bootstrap_components as dbc
@@ -9,10 +15,11 @@ from components.inputs import dropdown
 from dataio.errors import COUNT_KINDS, RowError
 from domain import clock
 from domain.vocab import SECTORS
+from pages import _import_history
 from services import permissions
 from services.permissions import PermissionDenied, Principal
 from services.uploads import UploadOutcome, decode_upload, run_upload
-from web.request_context import Request, page_callback, page_layout
+from web.request_context import Progress, Request, page_background_callback, page_callback, page_layout, ticking
 
 dash.register_page(__name__, path="/gegevens", name="Gegevens", order=90,
                    title="Gegevens – Veilig in en om School")
@@ -20,6 +27,9 @@ dash.register_page(__name__, path="/gegevens", name="Gegevens", order=90,
 COUNT_HEADERS = {"created": "Nieuw", "updated": "Gewijzigd", "unchanged": "Ongewijzigd",
                  "deactivated": "Inactief gemaakt"}
 MAX_ERRORS_SHOWN = 200
+_HIDDEN = {"display": "none"}
+_SHOWN = {"display": "block"}
+PREVIEW_CANCELLED = "Het voorbeeld is geannuleerd; er is niets gecontroleerd of opgeslagen. Kies het bestand opnieuw."
 IMPORT_DENIED = permissions.IMPORT_DENIED
 EXPORT_DENIED = ("Een schoolbestuurder kan geen uitwisselbestand downloaden: de export bevat alle scholen van "
                  "de regio's, niet alleen die van uw bestuur.")
@@ -35,7 +45,8 @@ def layout(request: Request) -> html.Div:
     importer = (_importer(principal) if permissions.can_import_files(principal)
                 else dbc.Alert(IMPORT_DENIED, color="info", id="data-no-import"))
     exporter = _exporter(principal)
-    return html.Div([html.H2("Gegevens", className="h4 mb-3"), importer, exporter])
+    history = (_import_history.history_card(request) if permissions.can_import_files(principal) else None)
+    return html.Div([html.H2("Gegevens", className="h4 mb-3"), importer, history, exporter])
 
 
 def _importer(principal: Principal) -> dbc.Card:
@@ -59,12 +70,20 @@ def _importer(principal: Principal) -> dbc.Card:
             "value": "partial"}]),
         dcc.Upload(id="data-upload", multiple=False, className="border border-2 rounded p-4 text-center bg-light",
                    children=html.Div(["Sleep een bestand hierheen of ", html.A("kies een bestand", href="#")])),
-        dcc.Loading(html.Div(id="data-preview", className="mt-3")),
-        # Closing schools is never a side effect: the preview of a DUO file that would close many shows this.
-        html.Div(dbc.Checklist(id="data-deactivate", value=[], options=[], className="fw-bold"),
-                 id="data-deactivate-box", style={"display": "none"}, className="alert alert-warning py-2"),
-        dbc.Button("Importeren", id="data-confirm", color="primary", disabled=True, className="mt-2"),
-        dcc.Loading(html.Div(id="data-result", className="mt-3")),
+        html.Div([
+            dbc.Progress(id="data-progress", value=0, striped=True, animated=True, label="", className="mb-2",
+                         style={"height": "1.5rem"}),
+            dbc.Button("Annuleren", id="data-cancel", color="secondary", outline=True, size="sm", style=_HIDDEN),
+        ], id="data-busy", style=_HIDDEN, className="mt-3"),
+        # Hidden while a preview runs: nothing of an earlier preview can be acted on meanwhile.
+        html.Div([
+            html.Div(id="data-preview", className="mt-3"),
+            # Closing schools is never a side effect: the preview of a DUO file that would close many shows this.
+            html.Div(dbc.Checklist(id="data-deactivate", value=[], options=[], className="fw-bold"),
+                     id="data-deactivate-box", style={"display": "none"}, className="alert alert-warning py-2"),
+            dbc.Button("Importeren", id="data-confirm", color="primary", disabled=True, className="mt-2"),
+        ], id="data-review"),
+        html.Div(id="data-result", className="mt-3"),
         dcc.Download(id="data-rejects-download"),
     ]), className="mb-4 shadow-sm")
 
@@ -162,19 +181,28 @@ def _outcome_view(outcome: UploadOutcome, *, preview: bool) -> list[object]:
     return parts
 
 
-_HIDDEN = {"display": "none"}
+def _busy(step: str, percent: int) -> Callable[[float], tuple[object, ...]]:
+    """The progress bar's value and label while one importer call runs: its step and the seconds so far."""
+    return lambda seconds: (percent, f"{step} ({seconds:.0f} s)")
 
 
-@page_callback(
+_PROGRESS = [Output("data-progress", "value"), Output("data-progress", "label")]
+
+
+@page_background_callback(
     Output("data-preview", "children"), Output("data-confirm", "disabled"), Output("data-result", "children"),
     Output("data-deactivate", "options"), Output("data-deactivate", "value"), Output("data-deactivate-box", "style"),
     Input("data-upload", "contents"), Input("data-kind", "value"), Input("data-sector", "value"),
     Input("data-partial", "value"), State("data-upload", "filename"),
+    progress=_PROGRESS, progress_default=[0, ""], interval=500,
+    running=[(Output("data-busy", "style"), _SHOWN, _HIDDEN), (Output("data-cancel", "style"), _SHOWN, _HIDDEN),
+             (Output("data-review", "style"), _HIDDEN, _SHOWN), (Output("data-upload", "disabled"), True, False)],
+    cancel=[Input("data-cancel", "n_clicks")],
     on_refusal=lambda message: (_denied(message, "data-summary"), True, None, [], [], _HIDDEN),
     prevent_initial_call=True,
 )
-def preview_upload(request: Request, contents: object, kind: object, sector: object, partial: object,
-                   filename: object) -> tuple[object, ...]:
+def preview_upload(request: Request, set_progress: Progress, contents: object, kind: object, sector: object,
+                   partial: object, filename: object) -> tuple[object, ...]:
     """Dry run: validate the whole file and show what would change, write nothing."""
     principal = request.principal
     if not permissions.can_import_files(principal):
@@ -182,9 +210,12 @@ def preview_upload(request: Request, contents: object, kind: object, sector: obj
     if not contents:
         return no_update, True, no_update, [], [], _HIDDEN
     name = _text(filename, "bestand")
+    set_progress(10, "Bestand ontvangen")
     try:
-        outcome = run_upload(_text(kind, "exchange"), name, decode_upload(contents), principal=principal,
-                             sector=_text(sector) or None, allow_partial=_partial(partial), dry_run=True)
+        raw = decode_upload(contents)
+        with ticking(set_progress, _busy("Bestand controleren", 40)):
+            outcome = run_upload(_text(kind, "exchange"), name, raw, principal=principal,
+                                 sector=_text(sector) or None, allow_partial=_partial(partial), dry_run=True)
     except (ValueError, PermissionDenied) as exc:
         return dbc.Alert(str(exc), color="danger", id="data-summary"), True, None, [], [], _HIDDEN
     title = html.H4(f"Voorbeeld van de import van {name}: er is nog niets opgeslagen", className="h6")
@@ -193,31 +224,46 @@ def preview_upload(request: Request, contents: object, kind: object, sector: obj
     return [title] + _outcome_view(outcome, preview=True), not can_import, None, options, [], style
 
 
-@page_callback(
+@callback(Output("data-preview", "children", allow_duplicate=True), Output("data-confirm", "disabled",
+                                                                            allow_duplicate=True),
+          Output("data-deactivate-box", "style", allow_duplicate=True), Input("data-cancel", "n_clicks"),
+          prevent_initial_call=True)
+def preview_cancelled(_n: object) -> tuple[object, bool, dict[str, str]]:
+    """A cancelled preview leaves nothing to import (no earlier preview's button or checkbox)."""
+    return dbc.Alert(PREVIEW_CANCELLED, color="secondary", id="data-summary"), True, _HIDDEN
+
+
+@page_background_callback(
     Output("data-result", "children", allow_duplicate=True), Output("data-rejects-download", "data"),
     Output("data-confirm", "disabled", allow_duplicate=True),
     Input("data-confirm", "n_clicks"),
     State("data-upload", "contents"), State("data-upload", "filename"), State("data-kind", "value"),
     State("data-sector", "value"), State("data-partial", "value"), State("data-deactivate", "value"),
+    progress=_PROGRESS, progress_default=[0, ""], interval=500,
+    running=[(Output("data-busy", "style"), _SHOWN, _HIDDEN), (Output("data-upload", "disabled"), True, False)],
     on_refusal=lambda message: (_denied(message, "data-import-refused"), None, True), prevent_initial_call=True,
 )
-def confirm_upload(request: Request, n_clicks: object, contents: object, filename: object, kind: object,
-                   sector: object, partial: object, deactivate: object) -> tuple[object, object, object]:
+def confirm_upload(request: Request, set_progress: Progress, n_clicks: object, contents: object, filename: object,
+                   kind: object, sector: object, partial: object, deactivate: object) -> tuple[object, object, object]:
     principal = request.principal
     if not permissions.can_import_files(principal):
         return _denied(IMPORT_DENIED, "data-import-refused"), None, True
     if not n_clicks or not contents:
         return no_update, no_update, no_update
+    set_progress(10, "Bestand ontvangen")
     try:
-        outcome = run_upload(_text(kind, "exchange"), _text(filename, "bestand"), decode_upload(contents),
-                             principal=principal, sector=_text(sector) or None, allow_partial=_partial(partial),
-                             dry_run=False, confirmed_deactivations=_confirmed(deactivate))
+        raw = decode_upload(contents)
+        with ticking(set_progress, _busy("Importeren", 50)):
+            outcome = run_upload(_text(kind, "exchange"), _text(filename, "bestand"), raw, principal=principal,
+                                 sector=_text(sector) or None, allow_partial=_partial(partial), dry_run=False,
+                                 confirmed_deactivations=_confirmed(deactivate))
     except (ValueError, PermissionDenied) as exc:
         return dbc.Alert(str(exc), color="danger", id="data-import-refused"), None, True
     colour = "success" if outcome.result is not None and outcome.result.committed else "danger"
     view = [dbc.Alert(outcome.message, color=colour, id="data-import-done")] + _outcome_view(outcome, preview=False)
     download = dcc.send_bytes(outcome.rejects, outcome.rejects_name) if outcome.rejects else None
     return view, download, True
+
 
 
 @page_callback(Output("data-export-download", "data"), Output("data-export-message", "children"),

@@ -178,7 +178,8 @@ def summary(collection: Collection | None) -> str:
     return f"{n} gemeente" if n == 1 else f"{n} gemeenten"
 
 
-def _fetch(url: str, timeout: float) -> dict[str, Any]:
+def fetch_page(url: str, timeout: float) -> dict[str, Any]:
+    """One page of the OGC API (JSON), at most MAX_BYTES."""
     request = urllib.request.Request(url, headers={"Accept": "application/geo+json, application/json",
                                                    "User-Agent": "vios-dashboard"})
     with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -186,7 +187,7 @@ def _fetch(url: str, timeout: float) -> dict[str, Any]:
     return page
 
 
-def download(url: str = PDOK_URL, *, fetch: Callable[[str, float], dict[str, Any]] = _fetch, timeout: float = 60,
+def download(url: str = PDOK_URL, *, fetch: Callable[[str, float], dict[str, Any]] = fetch_page, timeout: float = 60,
              max_pages: int = 20) -> Collection:
     """All municipality features from the PDOK OGC API, following its 'next' links; normalised."""
     features: list[Any] = []

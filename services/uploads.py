@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from dataio.errors import ImportRefused, ImportResult, RowError
 from models.db import session_scope
-from services import audit, permissions
+from services import audit, import_history, permissions
 from services.permissions import Principal
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
@@ -106,7 +106,8 @@ def run_upload(kind: str, filename: str, raw: bytes, *, principal: Principal, se
                     result = run(session)
                     session.rollback()
                 else:
-                    result = audited_import(session, run, username=principal.username, filename=filename)
+                    result = audited_import(session, run, username=principal.username, filename=filename,
+                                            kind=kind, region_ids=edit_regions)
         except ImportRefused as refused:
             return UploadOutcome(None, list(refused.errors),
                                  message=f"Niets geïmporteerd: {len(refused.errors)} fout(en) gevonden.")
@@ -115,11 +116,13 @@ def run_upload(kind: str, filename: str, raw: bytes, *, principal: Principal, se
 
 
 def audited_import(session: Session, run: Callable[[Session], ImportResult], *, username: str,
-                   filename: str) -> ImportResult:
+                   filename: str, kind: str = "exchange", region_ids: frozenset[int] | None = None) -> ImportResult:
     """Run an importer with every created or changed field in the audit log, plus one summary row.
 
     ORM writes are seen by audit.changes_recorded; bulk writers (the DUO import's new schools) read the
-    user from session.info and write their audit rows themselves.
+    user from session.info and write their audit rows themselves. A committed import also gets its row in
+    the import history (services.import_history), in the same transaction; region_ids: the regions it could
+    change (None: every region).
     """
     from dataio.duo import AUDIT_DETAIL, AUDIT_USER
 
@@ -134,6 +137,8 @@ def audited_import(session: Session, run: Callable[[Session], ImportResult], *, 
     if result.committed:
         audit.record(session, username=username, action="import", entity="bestand",
                      detail=f"{filename}: {result.summary_nl()}"[:2000])
+        import_history.record(session, result, username=username, filename=filename, kind=kind,
+                              region_ids=region_ids)
     return result
 
 

@@ -11,6 +11,7 @@ import json
 import re
 from pathlib import Path
 
+import background_calls
 import openpyxl
 import pytest
 from conftest import PASSWORD, USERS, client_login, region_key
@@ -78,8 +79,7 @@ def _call(client, app, contains: str, values: dict, trigger: str | None = None):
 def _post(client, payload: dict):
     """POST a callback payload with the CSRF header, as Dash's renderer does for a logged-in user."""
     cookie = client.get_cookie("_csrf_token")
-    return client.post("/_dash-update-component", json=payload,
-                       headers={"X-CSRFToken": cookie.value if cookie else ""})
+    return background_calls.post(client, payload, {"X-CSRFToken": cookie.value if cookie else ""})
 
 
 def test_every_route_refuses_anonymous_requests(dash_app, client, school_names):

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import base64
 import io
-import json
 import re
 import tracemalloc
 import zipfile
 from datetime import date
 from pathlib import Path
 
+import background_calls
 import openpyxl
 import pytest
 from conftest import USERS, client_login, region_key
@@ -159,9 +159,7 @@ def test_lim008_dates_outside_1900_2100_fall_back_with_a_dutch_warning(value):
 
 def _post(client, payload: dict | str):
     cookie = client.get_cookie("_csrf_token")
-    body = payload if isinstance(payload, str) else json.dumps(payload)
-    return client.post("/_dash-update-component", data=body, content_type="application/json",
-                       headers={"X-CSRFToken": cookie.value if cookie else ""})
+    return background_calls.post(client, payload, {"X-CSRFToken": cookie.value if cookie else ""})
 
 
 def _callback(app, output: str, values: dict) -> dict:

@@ -11,12 +11,15 @@ from celery import Celery
 import settings
 
 RESULT_SECONDS = 3600  # results and progress are kept this long in Redis
+JOB_SECONDS = 1800  # a job running longer is stopped (an import is one transaction: rolled back)
 
 
 def make_celery(url: str, include: list[str] | None = None) -> Celery:
     celery = Celery("vios", broker=url, backend=url, include=include or [])
+    # Long jobs: a worker takes one at a time (prefetch 1), so a second job goes to an idle worker.
     celery.conf.update(result_expires=RESULT_SECONDS, task_track_started=True, worker_hijack_root_logger=False,
-                       broker_connection_retry_on_startup=True)
+                       broker_connection_retry_on_startup=True, worker_prefetch_multiplier=1,
+                       task_time_limit=JOB_SECONDS)
     return celery
 
 

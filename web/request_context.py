@@ -7,10 +7,19 @@ date, compare date) parsed from the URL query, the one source of the selection, 
 
 `page_layout` and `page_callback` also turn the two refusals into the same Dutch answer on
 every page: `PermissionDenied` ("Geen toegang ...") and `NotFound` ("... niet gevonden").
+
+`page_background_callback` is the same for long work run as a Dash background callback (web/background.py:
+a process of this machine, or a Celery worker elsewhere), where there is no Flask request: the request
+that starts the job hands it a plain identity (`BackgroundIdentity`: the user id and the login session's
+fingerprint, which changes with the session version and the password), and the job re-opens its own
+database session, re-loads the user and refuses when that session has ended since.
 """
 from __future__ import annotations
 
 import functools
+import os
+import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,12 +42,14 @@ from domain.scope import Scope, scope_from_params
 from models.db import session_scope
 from services import permissions, transactions
 from services.areas import scope_label
+from services.auth import user_for_session
 from services.errors import NotFound
 from services.meetings import compare_choice
 from services.permissions import PermissionDenied, Principal
 from web.login import current_principal
 
 NOT_LOGGED_IN = "U bent niet ingelogd."
+SESSION_ENDED = "Uw sessie is beëindigd (uitgelogd, of het account of wachtwoord is gewijzigd); er is niets gedaan."
 BUSY = transactions.BUSY_MESSAGE
 # The selection's URL parameters (the compare date is read by the pages that compare).
 SELECTION_PARAMS = ("gebied", "sector", "peildatum", "vergelijk")
@@ -182,18 +193,152 @@ def page_callback(*dependencies: Any, on_refusal: Callable[[str], Any] | None = 
         @functools.wraps(fn)
         def run(*values: Any) -> Any:
             *inputs, search = values
-            try:
-                with request_context(search) as request:
-                    return fn(request, *inputs)
-            except (PermissionDenied, NotFound) as exc:
-                message = refusal_message(exc)
-            except OperationalError as exc:  # the transaction was rolled back: nothing half-done
-                if not transactions.is_busy(exc):
-                    raise
-                message = BUSY
-            if on_refusal is None:
-                raise PreventUpdate
-            return on_refusal(message)
+            return _answer(lambda: request_context(search), lambda request: fn(request, *inputs), on_refusal)
         dash.callback(*dependencies, State("url", "search"), **kwargs)(run)
         return run  # callable directly (benchmarks, tests): run(*inputs, url_search)
     return decorate
+
+
+def _answer(open_request: Callable[[], Any], call: Callable[[Request], Any],
+            on_refusal: Callable[[str], Any] | None) -> Any:
+    """`call(request)` in the opened context; a refusal or a busy database becomes `on_refusal(message)`."""
+    try:
+        with open_request() as request:
+            return call(request)
+    except (PermissionDenied, NotFound) as exc:
+        message = refusal_message(exc)
+    except OperationalError as exc:  # the transaction was rolled back: nothing half-done
+        if not transactions.is_busy(exc):
+            raise
+        message = BUSY
+    if on_refusal is None:
+        raise PreventUpdate
+    return on_refusal(message)
+
+
+# ---------------------------------------------------------------- background callbacks
+
+IDENTITY = "vios_identity"  # the namespace in Dash's callback_context.custom_data
+Progress = Callable[..., None]
+
+
+@dataclass(frozen=True)
+class BackgroundIdentity:
+    """Who started a background job, as plain data (JSON for Celery): no session, no Flask objects.
+
+    fingerprint: the login session's (services.auth.session_fingerprint); it changes when the user logs
+    out, is disabled or gets a new password, so a job started before that is refused."""
+    user_id: int
+    fingerprint: str
+    query: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_data(cls, data: object, search: object) -> BackgroundIdentity | None:
+        if not isinstance(data, Mapping):
+            return None
+        user_id, fingerprint = data.get("user_id"), data.get("fingerprint")
+        if not isinstance(user_id, int) or isinstance(user_id, bool) or not isinstance(fingerprint, str):
+            return None
+        return cls(user_id, fingerprint, parse_search(search))
+
+
+def identity_of_request() -> dict[str, object] | None:
+    """In the HTTP request that starts a job: the logged-in user's identity (the login guard has checked
+    the session and CSRF token), else None."""
+    if not flask.has_request_context() or flask.g.get("principal") is None:
+        return None
+    user_id, fingerprint = flask.session.get("uid"), flask.session.get("fp")
+    if not isinstance(user_id, int) or not isinstance(fingerprint, str):
+        return None
+    return {"user_id": user_id, "fingerprint": fingerprint}
+
+
+# Dash runs custom_data hooks in the request, before the callback; the result travels with the job's context.
+dash.hooks.custom_data(IDENTITY)(lambda _context: identity_of_request())
+
+
+@contextmanager
+def background_request(identity: BackgroundIdentity | None) -> Iterator[Request]:
+    """The job's own request context: a new database session (one transaction), the user re-loaded;
+    PermissionDenied when nobody started it or the login session has ended since."""
+    if identity is None:
+        raise PermissionDenied(NOT_LOGGED_IN)
+    from services.secret_key import load_secret_key
+
+    with session_scope() as session:
+        user = user_for_session(session, identity.user_id, identity.fingerprint, load_secret_key())
+        if user is None:
+            raise PermissionDenied(SESSION_ENDED)
+        principal = permissions.principal_for(session, user)
+        yield Request(principal=principal, session=session, query=dict(identity.query))
+
+
+def _job_identity(search: object) -> BackgroundIdentity | None:
+    return BackgroundIdentity.from_data(dash.callback_context.custom_data.get(IDENTITY), search)
+
+
+_POOL_PID = [os.getpid()]  # the process whose connection pool the engine holds
+
+
+def _fresh_connections() -> None:
+    """A job forked from a web worker (diskcache) must not use the connections the worker's pool holds:
+    in a new process the pool is dropped (not closed: they are the parent's) and starts empty."""
+    if os.getpid() != _POOL_PID[0]:
+        from models.db import get_engine
+
+        get_engine().dispose(close=False)
+        _POOL_PID[0] = os.getpid()
+
+
+def page_background_callback(*dependencies: Any, on_refusal: Callable[[str], Any] | None = None,
+                             **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`dash.callback(..., background=True)` whose function gets its own request context and a progress
+    function first: `fn(request, set_progress, *values)`; set_progress(values for the `progress` outputs),
+    a no-op without them. The URL's search is added as the last State. Refusals as in `page_callback`.
+
+    The job runs without a Flask request (another process or machine): `request.area_options` and the
+    rest work, `flask.g` and `flask.session` do not."""
+    has_progress = bool(kwargs.get("progress"))
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def job(*values: Any) -> Any:
+            set_progress: Progress = _progress_of(values[0]) if has_progress else _no_progress
+            *inputs, search = values[1:] if has_progress else values
+            identity = _job_identity(search)
+            _fresh_connections()
+            return _answer(lambda: background_request(identity),
+                           lambda request: fn(request, set_progress, *inputs), on_refusal)
+        dash.callback(*dependencies, State("url", "search"), background=True, **kwargs)(job)
+        return job
+    return decorate
+
+
+def _no_progress(*_values: Any) -> None:
+    return None
+
+
+def _progress_of(dash_set_progress: Callable[[list[Any]], None]) -> Progress:
+    """set_progress(value_1, value_2, ...): one value per `progress` output."""
+    def set_progress(*values: Any) -> None:
+        dash_set_progress(list(values))
+    return set_progress
+
+
+@contextmanager
+def ticking(set_progress: Progress, values: Callable[[float], tuple[Any, ...]], every: float = 0.5) -> Iterator[None]:
+    """While the block runs, `set_progress(*values(seconds so far))` every `every` seconds (for work that
+    cannot report its own progress, such as one import call): the user sees it is still busy."""
+    stop = threading.Event()
+    start = time.monotonic()
+
+    def tick() -> None:
+        while not stop.wait(every):
+            set_progress(*values(time.monotonic() - start))
+    thread = threading.Thread(target=tick, daemon=True, name="vios-progress")
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=every + 1)
