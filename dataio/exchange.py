@@ -105,8 +105,7 @@ def import_workbook(
         return result
     writer = Writer(session, snapshot, author=(principal.username if principal is not None else author) or "",
                     keep_authors=keep_authors)
-    writer.apply(valid)
-    writer.end_partnerships(planner.organisation_ends)
+    writer.apply(valid, planner.organisation_ends)
     if keep_authors and any(r.status == "created" and "vastgelegd_door" in r.values for r in valid.get("fasen", [])):
         result.warnings.append("fasen: vastgelegd_door en vastgelegd_op uit het bestand overgenomen "
                                "(import door de beheerder)")

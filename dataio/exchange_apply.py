@@ -5,7 +5,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import insert
+from sqlmodel import Session, SQLModel
 
 from dataio.exchange_import import InRow
 from dataio.exchange_rows import StoredRows, key_of
@@ -24,9 +25,11 @@ from models import (
     School,
     Trajectory,
     Tranche,
+    table_of,
 )
+from services.audit import AuditBuffer
 
-MODELS = {
+MODELS: dict[str, type[SQLModel]] = {
     "regios": Region, "gemeenten": Municipality, "scholen": School, "organisaties": Organisation,
     "contactpersonen": Contact, "samenwerkingen": Partnership, "tranches": Tranche, "trajecten": Trajectory,
 }
@@ -62,24 +65,36 @@ ATTRS: dict[str, dict[str, str | None]] = {
 }
 
 
+BATCH = 2_000  # rows per multi-row INSERT ... RETURNING id
+
+
 class Writer:
-    """Creates and updates model objects, resolving natural keys to ids as it goes."""
+    """Writes the planned rows, resolving natural keys to ids as it goes.
+
+    New rows are inserted with Core (multi-row INSERT ... RETURNING id, in batches): no ORM
+    object per row is built or kept until the commit. Their audit rows go to the audited block's
+    AuditBuffer (services.audit), one per field with a value, as for a new ORM object. Changed
+    rows are updated through the ORM objects of the snapshot, so changes_recorded audits them
+    field by field and the version columns (optimistic concurrency) are raised: a form opened
+    before the import refuses its stale save.
+    """
 
     def __init__(self, session: Session, snapshot: StoredRows, *, author: str = "", keep_authors: bool = True):
         self.session = session
         self.author = author[:100]
         self.keep_authors = keep_authors
         self.now = clock.now()
+        self.audit = AuditBuffer.of(session)
         self.partnerships = snapshot.partnerships
-        self.created_partnerships: list[Partnership] = []
         self.provinces = {norm(p.name): p for p in snapshot.provinces}
         self.boards = {b.number: b for b in snapshot.boards}
-        self.objects: dict[str, dict[tuple, Any]] = {}
+        self.ids: dict[str, dict[tuple, int]] = {}
         for spec in SHEETS:
-            objects: dict[tuple, Any] = {}
+            ids: dict[tuple, int] = {}
             for obj, row in snapshot.rows(spec.name):
-                objects.setdefault(key_of(spec.name, row), obj)
-            self.objects[spec.name] = objects
+                ids.setdefault(key_of(spec.name, row), obj.id)
+            self.ids[spec.name] = ids
+        self.organisation_ends: dict[str, date] = {}
         self.converters: dict[tuple[str, str], Callable[[object, dict], object]] = {
             ("regios", "provincie"): self._province_id,
             ("gemeenten", "provincie"): self._province_id,
@@ -96,56 +111,86 @@ class Writer:
             ("trajecten", "tranche"): self._ref("tranches", ("tranche_regio", "tranche")),
         }
 
-    def apply(self, valid: dict[str, list[InRow]]) -> None:
+    def apply(self, valid: dict[str, list[InRow]], ends: dict[str, tuple[date, str, list[Any]]] | None = None) -> None:
+        """Write the rows; ends (Planner.organisation_ends): organisations this import ends, whose
+        running partnerships end on the same day (as services.partnerships.end_organisation)."""
+        self.organisation_ends = {key: end for key, (end, _, _) in (ends or {}).items()}
         self._create_provinces(valid)
         self._create_boards(valid.get("scholen", []))
         for spec in SHEETS:
             rows = [r for r in valid.get(spec.name, []) if r.status in ("created", "updated")]
             if not rows:
                 continue
+            if spec.name == "fasen":
+                self._insert(PhaseEvent, [self._event(row) for row in rows])
+                continue
+            created = [r for r in rows if r.status == "created"]
             for row in rows:
-                if spec.name == "fasen":
-                    self._add_event(row)
-                else:
-                    self._write(spec.name, row)
-            self.session.flush()  # later sheets need the new ids
+                if row.status == "updated":
+                    self._update(spec.name, row)
+            self.session.flush()
+            values = [self._values(spec.name, row) for row in created]
+            for row, new_id in zip(created, self._insert(MODELS[spec.name], values), strict=True):
+                self.ids[spec.name][row.valid_key] = new_id
+        self._end_partnerships()
+        if self.audit is not None:
+            self.audit.flush()
 
-    def _write(self, sheet: str, row: InRow) -> None:
-        obj = row.existing if row.status == "updated" else MODELS[sheet]()
+    def _values(self, sheet: str, row: InRow) -> dict[str, Any]:
+        values: dict[str, Any] = {}
         for name, attr in ATTRS[sheet].items():
             if attr is None or name not in row.values:
                 continue
             value = row.values[name]
-            col = row.sheet.spec.col(name)
-            if col.keep_if_empty and value in (None, ""):
+            if row.sheet.spec.col(name).keep_if_empty and value in (None, ""):
                 continue
             converter = self.converters.get((sheet, name))
-            setattr(obj, attr, converter(value, row.values) if converter else value)
-        if sheet == "scholen" and obj.active:
-            obj.inactive_since = None
-        if row.status == "created":
-            self.session.add(obj)
-            self.objects[sheet][row.valid_key] = obj
-            if sheet == "samenwerkingen":
-                self.created_partnerships.append(obj)
+            values[attr] = converter(value, row.values) if converter else value
+        if sheet == "scholen" and values.get("active", True):
+            values["inactive_since"] = None
+        if sheet == "samenwerkingen":
+            end = self.organisation_ends.get(norm(row.values["organisatie"]))
+            if end is not None and (values.get("end_on") is None or values["end_on"] > end):
+                values["end_on"] = end
+        return values
 
-    def _add_event(self, row: InRow) -> None:
+    def _update(self, sheet: str, row: InRow) -> None:
+        obj = row.existing
+        for attr, value in self._values(sheet, row).items():
+            setattr(obj, attr, value)
+
+    def _event(self, row: InRow) -> dict[str, Any]:
         vals = row.values
-        trajectory = self.objects["trajecten"][key_of("fasen", vals, ("school", "cyclus"))]
         recorded_at = vals.get("vastgelegd_op") if self.keep_authors else None
         recorded_by = vals.get("vastgelegd_door", self.author) if self.keep_authors else self.author
-        self.session.add(PhaseEvent(
-            trajectory_id=trajectory.id, phase=vals["fase"], on=vals["datum"], note=vals.get("notitie", ""),
-            recorded_by=recorded_by or self.author,
-            recorded_at=from_local(recorded_at) if recorded_at else self.now,
-        ))
+        return {"trajectory_id": self.ids["trajecten"][key_of("fasen", vals, ("school", "cyclus"))],
+                "phase": vals["fase"], "on": vals["datum"], "note": vals.get("notitie", ""),
+                "recorded_by": recorded_by or self.author,
+                "recorded_at": from_local(recorded_at) if recorded_at else self.now}
 
-    def end_partnerships(self, ends: dict[str, tuple[date, str, list[Any]]]) -> None:
-        """An organisation ended by the import ends its running partnerships on the same day (as the page)."""
-        if not ends:
+    def _insert(self, model: type[SQLModel], rows: list[dict[str, Any]]) -> list[int]:
+        """Insert rows (model defaults for what a row leaves out); their new ids, in order."""
+        if not rows:
+            return []
+        table = table_of(model)
+        defaults = {k: v for k, v in model().model_dump().items() if k in table.c and k not in ("id", "version")}
+        ids: list[int] = []
+        for start in range(0, len(rows), BATCH):
+            chunk = [{**defaults, **values} for values in rows[start:start + BATCH]]
+            stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+            ids.extend(self.session.execute(stmt, chunk).scalars())
+            if self.audit is not None:
+                for new_id, values in zip(ids[start:], chunk, strict=True):
+                    self.audit.created(table.name, new_id, values)
+        return ids
+
+    def _end_partnerships(self) -> None:
+        """An organisation ended by the import ends its stored running partnerships on the same day (new
+        ones got the end date in _values)."""
+        if not self.organisation_ends:
             return
-        org_ids = {self.objects["organisaties"][(key,)].id: end for key, (end, _, _) in ends.items()}
-        for partnership in [*self.partnerships, *self.created_partnerships]:
+        org_ids = {self.ids["organisaties"][(key,)]: end for key, end in self.organisation_ends.items()}
+        for partnership in self.partnerships:
             end = org_ids.get(partnership.organisation_id)
             if end is not None and (partnership.end_on is None or partnership.end_on > end):
                 partnership.end_on = end
@@ -156,7 +201,7 @@ class Writer:
             if value in ("", None):
                 return None
             key = key_of(sheet, values, columns) if columns else (norm(value),)
-            return self.objects[sheet][key].id
+            return self.ids[sheet][key]
         return convert
 
     def _province_id(self, value: object, _values: dict) -> int | None:
