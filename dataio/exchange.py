@@ -20,7 +20,8 @@ from sqlmodel import Session
 
 from dataio.errors import ImportRefused, ImportResult, Rejects, RowError
 from dataio.exchange_apply import Writer
-from dataio.exchange_import import InSheet, Planner, check_header
+from dataio.exchange_import import InRow, InSheet, Planner, check_header
+from dataio.exchange_lock import fingerprint, lock_for_writing
 from dataio.exchange_rows import StoredRows, key_of
 from dataio.exchange_schema import ERROR_COLUMN, INFO_SHEET, INFO_WIDTHS, SHEETS, SHEETS_BY_NAME, info_table
 from dataio.tabular import (
@@ -90,6 +91,42 @@ def import_workbook(
     if principal is None and edit_regions is not None:
         principal = Principal(user_id=0, username=author or "", role="coordinator", region_ids=edit_regions)
     keep_authors = principal is None or can_import_history_authors(principal)
+    file_warnings = list(result.warnings)
+    before = None if dry_run else fingerprint(session)  # before the snapshot: a write in between is seen
+    snapshot, planner, valid = _plan(session, sheets, result, principal)
+    if result.errors and not allow_partial and not dry_run:
+        raise ImportRefused(result.errors, result)
+    if dry_run:
+        return result
+    lock_for_writing(session)  # the write phase: other writers wait from here until the commit
+    if fingerprint(session) != before:  # another writer committed since the snapshot: plan again, under the lock
+        result.counts, result.errors, result.rejected_rows, result.examples = {}, [], {}, []
+        result.warnings = file_warnings
+        session.expire_all()
+        snapshot, planner, valid = _plan(session, sheets, result, principal)
+        result.warnings.append("de database is tijdens het inlezen gewijzigd; de import is opnieuw gecontroleerd")
+        if result.errors and not allow_partial:
+            raise ImportRefused(result.errors, result)
+    writer = Writer(session, snapshot, author=(principal.username if principal is not None else author) or "",
+                    keep_authors=keep_authors, principal=principal)
+    writer.apply(valid, planner.organisation_ends)
+    if writer.errors:  # refused by a form's command (services.partnerships) while writing
+        result.errors.extend(writer.errors)
+        _collect_refused(result, writer.refused, writer.errors)
+        if not allow_partial:
+            raise ImportRefused(result.errors, result)  # the caller rolls the transaction back
+    if keep_authors and any(r.status == "created" and "vastgelegd_door" in r.values for r in valid.get("fasen", [])):
+        result.warnings.append("fasen: vastgelegd_door en vastgelegd_op uit het bestand overgenomen "
+                               "(import door de beheerder)")
+    result.committed = True
+    if rejects_path is not None and result.rejected_rows:
+        result.write_rejects(rejects_path)
+    return result
+
+
+def _plan(session: Session, sheets: dict[str, InSheet], result: ImportResult,
+          principal: Principal | None) -> tuple[StoredRows, Planner, dict[str, list[InRow]]]:
+    """Read the database once and check every row against it (nothing is written)."""
     snapshot = StoredRows(session)
     duplicates = find_duplicates(session)  # the one key rule (services.names); rows match the first of a group
     if duplicates:
@@ -99,20 +136,16 @@ def import_workbook(
     valid = planner.plan(sheets)
     for sheet in sheets.values():
         _collect_rejects(result, sheet, planner)
-    if result.errors and not allow_partial and not dry_run:
-        raise ImportRefused(result.errors, result)
-    if dry_run:
-        return result
-    writer = Writer(session, snapshot, author=(principal.username if principal is not None else author) or "",
-                    keep_authors=keep_authors)
-    writer.apply(valid, planner.organisation_ends)
-    if keep_authors and any(r.status == "created" and "vastgelegd_door" in r.values for r in valid.get("fasen", [])):
-        result.warnings.append("fasen: vastgelegd_door en vastgelegd_op uit het bestand overgenomen "
-                               "(import door de beheerder)")
-    result.committed = True
-    if rejects_path is not None and result.rejected_rows:
-        result.write_rejects(rejects_path)
-    return result
+    return snapshot, planner, valid
+
+
+def _collect_refused(result: ImportResult, rows: list[InRow], errors: list[RowError]) -> None:
+    for row in rows:
+        sheet = row.sheet
+        result.add(sheet.spec.name, row.status, -1)
+        reason = "; ".join(f"{e.column}: {e.reason}" for e in errors if e.line == row.line and e.sheet == sheet.title)
+        rejects = result.rejected_rows.setdefault(sheet.title, Rejects(list(sheet.header) + [ERROR_COLUMN]))
+        rejects.rows.append(row.cells()[:len(sheet.header)] + [reason])
 
 
 def _refuse(result: ImportResult, errors: list[RowError]) -> ImportResult:

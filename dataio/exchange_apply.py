@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date
 from typing import Any
 
 from sqlalchemy import insert
 from sqlmodel import Session, SQLModel
 
+from dataio.errors import RowError
 from dataio.exchange_import import InRow
 from dataio.exchange_rows import StoredRows, key_of
 from dataio.exchange_schema import SHEETS
@@ -27,7 +29,11 @@ from models import (
     Tranche,
     table_of,
 )
+from services import partnerships as commands
 from services.audit import AuditBuffer
+from services.partnerships import FormError
+from services.permissions import PermissionDenied, Principal
+from services.transactions import StaleVersion
 
 MODELS: dict[str, type[SQLModel]] = {
     "regios": Region, "gemeenten": Municipality, "scholen": School, "organisaties": Organisation,
@@ -66,6 +72,11 @@ ATTRS: dict[str, dict[str, str | None]] = {
 
 
 BATCH = 2_000  # rows per multi-row INSERT ... RETURNING id
+# Changed rows of these sheets are written by the forms' commands (services.partnerships), row by row.
+COMMAND_SHEETS = ("organisaties", "contactpersonen", "samenwerkingen")
+# The commands' field names (FormError) as exchange columns.
+FORM_COLUMNS = {"gemeente": "gemeente_cbs", "e-mail": "email"}
+REFUSED = (FormError, PermissionDenied, StaleVersion)
 
 
 class Writer:
@@ -76,15 +87,22 @@ class Writer:
     AuditBuffer (services.audit), one per field with a value, as for a new ORM object. Changed
     rows are updated through the ORM objects of the snapshot, so changes_recorded audits them
     field by field and the version columns (optimistic concurrency) are raised: a form opened
-    before the import refuses its stale save.
+    before the import refuses its stale save. Changed organisations, contacts and partnerships
+    go through the forms' commands (services.partnerships: change_*, end_*), each in a savepoint,
+    as `principal` (the importing user; a beheerder named `author` for the command line); a row
+    a command refuses gets the command's Dutch message with its line in `errors`.
     """
 
-    def __init__(self, session: Session, snapshot: StoredRows, *, author: str = "", keep_authors: bool = True):
+    def __init__(self, session: Session, snapshot: StoredRows, *, author: str = "", keep_authors: bool = True,
+                 principal: Principal | None = None):
         self.session = session
-        self.author = author[:100]
+        self.audit = AuditBuffer.of(session)
+        self.author = (author or (self.audit.username if self.audit is not None else ""))[:100]
+        self.principal = principal or Principal(user_id=0, username=self.author, role="beheerder")
+        self.errors: list[RowError] = []
+        self.refused: list[InRow] = []
         self.keep_authors = keep_authors
         self.now = clock.now()
-        self.audit = AuditBuffer.of(session)
         self.partnerships = snapshot.partnerships
         self.provinces = {norm(p.name): p for p in snapshot.provinces}
         self.boards = {b.number: b for b in snapshot.boards}
@@ -127,7 +145,10 @@ class Writer:
             created = [r for r in rows if r.status == "created"]
             for row in rows:
                 if row.status == "updated":
-                    self._update(spec.name, row)
+                    if spec.name in COMMAND_SHEETS:
+                        self._command(spec.name, row)
+                    else:
+                        self._update(spec.name, row)
             self.session.flush()
             values = [self._values(spec.name, row) for row in created]
             for row, new_id in zip(created, self._insert(MODELS[spec.name], values), strict=True):
@@ -158,6 +179,47 @@ class Writer:
         obj = row.existing
         for attr, value in self._values(sheet, row).items():
             setattr(obj, attr, value)
+
+    def _command(self, sheet: str, row: InRow) -> None:
+        """A changed row through the form's command; all of the row or nothing of it (a savepoint)."""
+        values = self._values(sheet, row)
+        obj, p, s = row.existing, self.principal, self.session
+        pause: AbstractContextManager[None] = self.audit.commands() if self.audit is not None else nullcontext()
+        reopen = "ended_on" in values and values["ended_on"] is None and getattr(obj, "ended_on", None) is not None
+        try:
+            with s.begin_nested(), pause:
+                if sheet == "organisaties":
+                    fields = {a: values.get(a, getattr(obj, a)) for a in ("name", "type", "municipality_id")}
+                    if any(fields[a] != getattr(obj, a) for a in fields):
+                        commands.change_organisation(s, p, obj.id, name=fields["name"], type=fields["type"],
+                                                     municipality_id=fields["municipality_id"])
+                    if values.get("ended_on") is not None and values["ended_on"] != obj.ended_on:
+                        commands.end_organisation(s, p, obj.id, values["ended_on"], "import")
+                elif sheet == "contactpersonen":
+                    fields = {a: values.get(a, getattr(obj, a)) for a in ("name", "role", "phone", "email")}
+                    if any(fields[a] != getattr(obj, a) for a in fields):
+                        commands.change_contact(s, p, obj.id, **fields)
+                    if values.get("ended_on") is not None and values["ended_on"] != obj.ended_on:
+                        commands.end_contact(s, p, obj.id, values["ended_on"], "import")
+                else:
+                    fields = {a: values[a] for a in ("contact_id", "end_on", "agreements")
+                              if a in values and values[a] != getattr(obj, a)}
+                    if fields:
+                        commands.change_partnership(s, p, obj.id, **fields)
+        except REFUSED as exc:
+            self._refuse(row, exc)
+            return
+        if reopen:  # no form reopens an ended organisation or contact; the import may (audited as a change)
+            obj.ended_on = None
+
+    def _refuse(self, row: InRow, exc: Exception) -> None:
+        reasons = exc.errors if isinstance(exc, FormError) else {"": str(exc)}
+        for field, reason in reasons.items():
+            self.errors.append(RowError(row.sheet.file, row.sheet.title, row.line,
+                                        FORM_COLUMNS.get(field, field), reason))
+        self.refused.append(row)
+        if row.sheet.spec.name == "organisaties":
+            self.organisation_ends.pop(row.valid_key[0], None)
 
     def _event(self, row: InRow) -> dict[str, Any]:
         vals = row.values

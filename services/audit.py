@@ -78,6 +78,19 @@ class AuditBuffer:
         self.batch = batch
         self.rows: list[dict[str, Any]] = []
         self.written = 0
+        self.paused = False  # while a command writes: it audits its own change (record)
+
+    @contextmanager
+    def commands(self) -> Iterator[None]:
+        """A block of service commands (services.partnerships ...), which audit their changes themselves:
+        what they flush is not audited again by changes_recorded."""
+        self.session.flush()  # what was changed before the block is still audited here
+        self.paused = True
+        try:
+            yield
+            self.session.flush()
+        finally:
+            self.paused = False
 
     @classmethod
     def of(cls, session: Session) -> AuditBuffer | None:
@@ -125,6 +138,8 @@ def changes_recorded(session: Session, *, username: str, detail: str = "") -> It
     buffer = AuditBuffer(session, username=username, detail=detail, at=at)
 
     def after_flush(sess: Session, _context: object) -> None:
+        if buffer.paused:
+            return
         # new / dirty and the attribute history still show the state before this flush
         for action, objects in (("create", sess.new), ("update", sess.dirty)):
             for obj in objects:
