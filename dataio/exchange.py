@@ -24,6 +24,7 @@ from dataio.exchange_import import InRow, InSheet, Planner, check_header
 from dataio.exchange_lock import fingerprint, lock_for_writing
 from dataio.exchange_rows import StoredRows, key_of
 from dataio.exchange_schema import ERROR_COLUMN, INFO_SHEET, INFO_WIDTHS, SHEETS, SHEETS_BY_NAME, info_table
+from dataio.exchange_template import LISTS_SHEET, add_dropdowns, example_matcher, example_row
 from dataio.tabular import (
     FileRefused,
     is_blank,
@@ -197,7 +198,7 @@ def _match_sheets(sources: list[_Source], result: ImportResult) -> tuple[dict[st
     errors: list[RowError] = []
     for source in sources:
         name = _sheet_name(source.title)
-        if name == INFO_SHEET:
+        if name in (INFO_SHEET, LISTS_SHEET):
             continue
         if not any(source.header) and all(is_blank(r) for r in source.rows):
             continue  # an empty sheet is as good as a missing one
@@ -207,7 +208,14 @@ def _match_sheets(sources: list[_Source], result: ImportResult) -> tuple[dict[st
         if name in sheets:
             result.warnings.append(f"blad '{source.title}' komt twee keer voor; alleen het eerste is gelezen")
             continue
-        sheet = InSheet(SHEETS_BY_NAME[name], source.file, source.title, source.header, source.rows)
+        rows = source.rows
+        is_example = example_matcher(name, source.header)
+        examples = [i for i, cells in enumerate(rows) if is_example(cells)]
+        if examples:  # the template's example row, left as it was: skipped (line numbers stay)
+            rows = [[] if i in examples else cells for i, cells in enumerate(rows)]
+            result.warnings.append(f"blad '{source.title}': de voorbeeldregel van het sjabloon (regel "
+                                   f"{', '.join(str(i + 2) for i in examples)}) is overgeslagen")
+        sheet = InSheet(SHEETS_BY_NAME[name], source.file, source.title, source.header, rows)
         errors.extend(check_header(sheet))
         sheets[name] = sheet
     if not sheets and not errors:
@@ -293,13 +301,26 @@ def export_bytes(session: Session, *, include_personal: bool = True,
     return _xlsx([_info_table(), *tables])
 
 
-def write_template(path: Path | str) -> None:
-    """The blank workbook (.xlsx, otherwise a folder of CSVs): 'toelichting' and every sheet's header."""
-    _write_tables(Path(path), [_info_table(), *[(s.name, s.header, []) for s in SHEETS]])
+def write_template(path: Path | str, *, examples: bool = False) -> None:
+    """The blank workbook (.xlsx, otherwise a folder of CSVs): 'toelichting' and every sheet's header.
+    examples=True: one example row per sheet (dataio.exchange_template; the import skips them)."""
+    path = Path(path)
+    if examples and path.suffix.lower() in XLSX_SUFFIXES:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(template_bytes(examples=True))
+        return
+    _write_tables(path, _template_tables(examples))
 
 
-def template_bytes() -> bytes:
-    return _xlsx([_info_table(), *[(s.name, s.header, []) for s in SHEETS]])
+def template_bytes(*, examples: bool = False) -> bytes:
+    """The template as .xlsx bytes; examples=True (the download on the Gegevens page): with one example
+    row per sheet and dropdown lists for every column with fixed values (dataio.exchange_template)."""
+    data = _xlsx(_template_tables(examples))
+    return add_dropdowns(data) if examples else data
+
+
+def _template_tables(examples: bool) -> list[Table]:
+    return [_info_table(), *[(s.name, s.header, [example_row(s.name)] if examples else []) for s in SHEETS]]
 
 
 def _info_table() -> Table:
