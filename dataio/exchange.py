@@ -21,7 +21,7 @@ from sqlmodel import Session
 from dataio.errors import ImportRefused, ImportResult, Rejects, RowError
 from dataio.exchange_apply import Writer
 from dataio.exchange_import import InRow, InSheet, Planner, check_header
-from dataio.exchange_lock import fingerprint, lock_for_writing
+from dataio.exchange_lock import fingerprint, lock_for_writing, plan_still_holds
 from dataio.exchange_rows import StoredRows, key_of
 from dataio.exchange_schema import ERROR_COLUMN, INFO_SHEET, INFO_WIDTHS, SHEETS, SHEETS_BY_NAME, info_table
 from dataio.exchange_template import LISTS_SHEET, add_dropdowns, example_matcher, example_row
@@ -100,7 +100,8 @@ def import_workbook(
     if dry_run:
         return result
     lock_for_writing(session)  # the write phase: other writers wait from here until the commit
-    if fingerprint(session) != before:  # another writer committed since the snapshot: plan again, under the lock
+    history = {r.values["school"].upper() for sheet in ("trajecten", "fasen") for r in valid.get(sheet, [])}
+    if before is not None and not plan_still_holds(session, before, history):  # another writer: plan again
         result.counts, result.errors, result.rejected_rows, result.examples = {}, [], {}, []
         result.warnings = file_warnings
         session.expire_all()

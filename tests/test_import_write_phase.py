@@ -11,7 +11,7 @@ from test_exchange import make_demo, write_book
 import dataio.exchange as exchange
 from dataio.exchange import import_workbook
 from dataio.exchange_lock import WRITTEN, covered_tables
-from models import AuditEntry, Contact, Organisation, Partnership, table_of
+from models import AuditEntry, Contact, Organisation, Partnership, PhaseEvent, table_of
 from services import audit, partnerships, permissions
 from services.transactions import StaleVersion
 
@@ -185,3 +185,60 @@ def test_a_row_the_command_refuses_is_rejected_with_its_line_and_the_rest_import
     assert result.count("organisaties", "created") == 1 and result.count("contactpersonen", "updated") == 0
     with Session(engine) as s:
         assert s.exec(select(Contact).where(col(Contact.name) == contact_name)).first().ended_on == date(2026, 1, 31)
+
+
+def _plan_with_a_phase_recorded_meanwhile(engine, monkeypatch, school_code: str) -> list[int]:
+    """Patch the import so that another connection records a phase for school_code right after the plan."""
+    from models import School, Trajectory
+
+    real_plan = exchange._plan
+    calls: list[int] = []
+
+    def plan_then_a_phase_is_recorded(session, sheets, result, principal):
+        planned = real_plan(session, sheets, result, principal)
+        if not calls:
+            with Session(engine) as other:
+                school = other.exec(select(School).where(col(School.code) == school_code)).one()
+                trajectory = other.exec(select(Trajectory).where(col(Trajectory.school_id) == school.id)
+                                        .order_by(col(Trajectory.cycle).desc())).first()
+                other.add(PhaseEvent(trajectory_id=trajectory.id, phase="withdrawn", on=date(2026, 11, 20),
+                                     recorded_by="web"))
+                other.commit()
+        calls.append(1)
+        return planned
+
+    monkeypatch.setattr(exchange, "_plan", plan_then_a_phase_is_recorded)
+    return calls
+
+
+def test_a_phase_recorded_meanwhile_for_another_school_keeps_the_plan(engine, tmp_path, monkeypatch):
+    make_demo(engine)
+    calls = _plan_with_a_phase_recorded_meanwhile(engine, monkeypatch, "05VO00")
+    book = write_book(tmp_path / "a.xlsx", _org_sheet(["Buurtwerk Midden (fictief)", "jongerenwerk", "GM0935"]))
+    with Session(engine) as s:
+        result = import_workbook(s, book)
+        s.commit()
+    assert calls == [1] and not any("opnieuw gecontroleerd" in w for w in result.warnings)
+
+
+def test_a_phase_recorded_meanwhile_for_a_school_of_the_file_plans_again(engine, tmp_path, monkeypatch):
+    """The file adds a phase to the school whose trajectory another user has just withdrawn: the import sees
+    the withdrawal under its lock and refuses the row instead of appending after a history it did not check."""
+    make_demo(engine)
+    with Session(engine) as s:
+        from models import School, Trajectory
+
+        school = s.exec(select(School).where(col(School.code) == "05VO00")).one()
+        cycle = s.exec(select(Trajectory.cycle).where(col(Trajectory.school_id) == school.id)
+                       .order_by(col(Trajectory.cycle).desc())).first()
+    book = write_book(tmp_path / "a.xlsx", {"fasen": [["school", "cyclus", "fase", "datum"],
+                                                      ["05VO00", cycle, "postponed", "21-11-2026"]]})
+    with Session(engine) as s:
+        result = import_workbook(s, book, dry_run=True)
+        assert result.errors == [], "without the concurrent write the row is fine"
+        s.rollback()
+    calls = _plan_with_a_phase_recorded_meanwhile(engine, monkeypatch, "05VO00")
+    with Session(engine) as s, pytest.raises(exchange.ImportRefused) as refused:
+        import_workbook(s, book)
+    assert len(calls) == 2  # the import's plan, and its second plan under the lock
+    assert [(e.sheet, e.line, e.column) for e in refused.value.errors] == [("fasen", 2, "fase")]
