@@ -242,3 +242,7 @@ def test_a_phase_recorded_meanwhile_for_a_school_of_the_file_plans_again(engine,
         import_workbook(s, book)
     assert len(calls) == 2  # the import's plan, and its second plan under the lock
     assert [(e.sheet, e.line, e.column) for e in refused.value.errors] == [("fasen", 2, "fase")]
+
+
+def test_the_audit_buffer_writes_every_column_of_the_audit_table():
+    assert set(audit._COLUMNS) == {c.name for c in table_of(AuditEntry).c} - {"id"}
