@@ -110,6 +110,8 @@ def _import(url: str, source: str, profile: str | None, out: Any) -> None:
     with session_scope(engine) as session:
         result = audited_import(session, lambda s: import_workbook(s, Path(source), author="bench"),
                                 username="bench", filename=Path(source).name)
+        committing = time.perf_counter()
+    result.timings["commit"] = time.perf_counter() - committing
     seconds = time.perf_counter() - started
     if profiler is not None and profile:
         profiler.disable()
@@ -119,7 +121,7 @@ def _import(url: str, source: str, profile: str | None, out: Any) -> None:
     rows = result.total("created") + result.total("updated") + result.total("unchanged")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out.send({"seconds": seconds, "peak_mb": peak, "audit_rows": audit_rows, "rows": rows,
-              "summary": result.summary_nl()})
+              "summary": result.summary_nl(), "timings": result.timings})
     engine.dispose()
 
 
@@ -249,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
             line += f"{o['writes']:>8}{o['failures']:>6}{o['max_wait']:>11.2f}{o['median_wait']:>9.2f}"
         print(line)
     for o in outcomes:
+        phases = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in o["timings"].items())
+        print(f"{o['target']}: {phases}")
         print(f"{o['target']}: {o['summary']}")
     print(json.dumps(outcomes, default=str))
     return 0

@@ -12,6 +12,7 @@ would change and never raises for data errors. The caller owns the transaction.
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +78,7 @@ def import_workbook(
     if rejects_path is not None and not isinstance(path_or_bytes, bytes) \
             and Path(rejects_path).resolve() == Path(path_or_bytes).resolve():
         raise ValueError("het bestand voor afgekeurde rijen mag niet het invoerbestand zijn")
+    started = time.perf_counter()
     label = filename or (Path(path_or_bytes).name if not isinstance(path_or_bytes, bytes) else "upload.xlsx")
     result = ImportResult(file=label, dry_run=dry_run)
     try:
@@ -85,6 +87,7 @@ def import_workbook(
         return _refuse(result, [RowError(label, "", exc.line, "", exc.reason)])
     except ValueError as exc:
         return _refuse(result, [RowError(label, "", 1, "", str(exc))])
+    result.timings["read"] = time.perf_counter() - started
     sheets, header_errors = _match_sheets(sources, result)
     if header_errors:
         return _refuse(result, header_errors)
@@ -95,10 +98,12 @@ def import_workbook(
     file_warnings = list(result.warnings)
     before = None if dry_run else fingerprint(session)  # before the snapshot: a write in between is seen
     snapshot, planner, valid = _plan(session, sheets, result, principal)
+    result.timings["plan"] = time.perf_counter() - started - result.timings["read"]
     if result.errors and not allow_partial and not dry_run:
         raise ImportRefused(result.errors, result)
     if dry_run:
         return result
+    locked = time.perf_counter()
     lock_for_writing(session)  # the write phase: other writers wait from here until the commit
     history = {r.values["school"].upper() for sheet in ("trajecten", "fasen") for r in valid.get(sheet, [])}
     if before is not None and not plan_still_holds(session, before, history):  # another writer: plan again
@@ -109,6 +114,8 @@ def import_workbook(
         result.warnings.append("de database is tijdens het inlezen gewijzigd; de import is opnieuw gecontroleerd")
         if result.errors and not allow_partial:
             raise ImportRefused(result.errors, result)
+    result.timings["lock and check"] = time.perf_counter() - locked
+    writing = time.perf_counter()
     writer = Writer(session, snapshot, author=(principal.username if principal is not None else author) or "",
                     keep_authors=keep_authors, principal=principal)
     writer.apply(valid, planner.organisation_ends)
@@ -121,6 +128,7 @@ def import_workbook(
         result.warnings.append("fasen: vastgelegd_door en vastgelegd_op uit het bestand overgenomen "
                                "(import door de beheerder)")
     result.committed = True
+    result.timings["write"] = time.perf_counter() - writing
     if rejects_path is not None and result.rejected_rows:
         result.write_rejects(rejects_path)
     return result
