@@ -6,7 +6,7 @@ from contextlib import AbstractContextManager, nullcontext
 from datetime import date
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 from sqlmodel import Session, SQLModel
 
 from dataio.errors import RowError
@@ -236,11 +236,20 @@ class Writer:
             return []
         table = table_of(model)
         defaults = {k: v for k, v in model().model_dump().items() if k in table.c and k not in ("id", "version")}
+        sqlite = self.session.get_bind().dialect.name == "sqlite"
+        # SQLite: ids given here (this transaction holds the database's one write lock), so one executemany
+        # does it; with RETURNING in parameter order SQLAlchemy would send the rows one by one there.
+        next_id = (self.session.scalar(select(func.max(table.c.id))) or 0) + 1 if sqlite else 0
         ids: list[int] = []
         for start in range(0, len(rows), BATCH):
             chunk = [{**defaults, **values} for values in rows[start:start + BATCH]]
-            stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-            ids.extend(self.session.execute(stmt, chunk).scalars())
+            if sqlite:
+                given = list(range(next_id + start, next_id + start + len(chunk)))
+                self.session.execute(insert(table), [{**row, "id": i} for row, i in zip(chunk, given, strict=True)])
+                ids.extend(given)
+            else:
+                stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+                ids.extend(self.session.execute(stmt, chunk).scalars())
             if self.audit is not None:
                 for new_id, values in zip(ids[start:], chunk, strict=True):
                     self.audit.created(table.name, new_id, values)
