@@ -54,6 +54,8 @@ class ImportResult:
     dry_run: bool = False
     # > 0: the import would close this many schools and needs an explicit confirmation (dataio.duo)
     deactivations_to_confirm: int = 0
+    # seconds per phase of the import (read, plan, lock, write), for benchmarks and logs
+    timings: dict[str, float] = field(default_factory=dict)
 
     def add(self, sheet: str, kind: str, n: int = 1) -> None:
         counts = self.counts.setdefault(sheet, dict.fromkeys(COUNT_KINDS, 0))

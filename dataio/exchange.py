@@ -12,6 +12,7 @@ would change and never raises for data errors. The caller owns the transaction.
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,9 +21,11 @@ from sqlmodel import Session
 
 from dataio.errors import ImportRefused, ImportResult, Rejects, RowError
 from dataio.exchange_apply import Writer
-from dataio.exchange_import import InSheet, Planner, check_header
+from dataio.exchange_import import InRow, InSheet, Planner, check_header
+from dataio.exchange_lock import fingerprint, lock_for_writing, plan_still_holds
 from dataio.exchange_rows import StoredRows, key_of
 from dataio.exchange_schema import ERROR_COLUMN, INFO_SHEET, INFO_WIDTHS, SHEETS, SHEETS_BY_NAME, info_table
+from dataio.exchange_template import LISTS_SHEET, add_dropdowns, example_matcher, example_row
 from dataio.tabular import (
     FileRefused,
     is_blank,
@@ -75,6 +78,7 @@ def import_workbook(
     if rejects_path is not None and not isinstance(path_or_bytes, bytes) \
             and Path(rejects_path).resolve() == Path(path_or_bytes).resolve():
         raise ValueError("het bestand voor afgekeurde rijen mag niet het invoerbestand zijn")
+    started = time.perf_counter()
     label = filename or (Path(path_or_bytes).name if not isinstance(path_or_bytes, bytes) else "upload.xlsx")
     result = ImportResult(file=label, dry_run=dry_run)
     try:
@@ -83,6 +87,7 @@ def import_workbook(
         return _refuse(result, [RowError(label, "", exc.line, "", exc.reason)])
     except ValueError as exc:
         return _refuse(result, [RowError(label, "", 1, "", str(exc))])
+    result.timings["read"] = time.perf_counter() - started
     sheets, header_errors = _match_sheets(sources, result)
     if header_errors:
         return _refuse(result, header_errors)
@@ -90,6 +95,48 @@ def import_workbook(
     if principal is None and edit_regions is not None:
         principal = Principal(user_id=0, username=author or "", role="coordinator", region_ids=edit_regions)
     keep_authors = principal is None or can_import_history_authors(principal)
+    file_warnings = list(result.warnings)
+    before = None if dry_run else fingerprint(session)  # before the snapshot: a write in between is seen
+    snapshot, planner, valid = _plan(session, sheets, result, principal)
+    result.timings["plan"] = time.perf_counter() - started - result.timings["read"]
+    if result.errors and not allow_partial and not dry_run:
+        raise ImportRefused(result.errors, result)
+    if dry_run:
+        return result
+    locked = time.perf_counter()
+    lock_for_writing(session)  # the write phase: other writers wait from here until the commit
+    history = {r.values["school"].upper() for sheet in ("trajecten", "fasen") for r in valid.get(sheet, [])}
+    if before is not None and not plan_still_holds(session, before, history):  # another writer: plan again
+        result.counts, result.errors, result.rejected_rows, result.examples = {}, [], {}, []
+        result.warnings = file_warnings
+        session.expire_all()
+        snapshot, planner, valid = _plan(session, sheets, result, principal)
+        result.warnings.append("de database is tijdens het inlezen gewijzigd; de import is opnieuw gecontroleerd")
+        if result.errors and not allow_partial:
+            raise ImportRefused(result.errors, result)
+    result.timings["lock and check"] = time.perf_counter() - locked
+    writing = time.perf_counter()
+    writer = Writer(session, snapshot, author=(principal.username if principal is not None else author) or "",
+                    keep_authors=keep_authors, principal=principal)
+    writer.apply(valid, planner.organisation_ends)
+    if writer.errors:  # refused by a form's command (services.partnerships) while writing
+        result.errors.extend(writer.errors)
+        _collect_refused(result, writer.refused, writer.errors)
+        if not allow_partial:
+            raise ImportRefused(result.errors, result)  # the caller rolls the transaction back
+    if keep_authors and any(r.status == "created" and "vastgelegd_door" in r.values for r in valid.get("fasen", [])):
+        result.warnings.append("fasen: vastgelegd_door en vastgelegd_op uit het bestand overgenomen "
+                               "(import door de beheerder)")
+    result.committed = True
+    result.timings["write"] = time.perf_counter() - writing
+    if rejects_path is not None and result.rejected_rows:
+        result.write_rejects(rejects_path)
+    return result
+
+
+def _plan(session: Session, sheets: dict[str, InSheet], result: ImportResult,
+          principal: Principal | None) -> tuple[StoredRows, Planner, dict[str, list[InRow]]]:
+    """Read the database once and check every row against it (nothing is written)."""
     snapshot = StoredRows(session)
     duplicates = find_duplicates(session)  # the one key rule (services.names); rows match the first of a group
     if duplicates:
@@ -99,21 +146,16 @@ def import_workbook(
     valid = planner.plan(sheets)
     for sheet in sheets.values():
         _collect_rejects(result, sheet, planner)
-    if result.errors and not allow_partial and not dry_run:
-        raise ImportRefused(result.errors, result)
-    if dry_run:
-        return result
-    writer = Writer(session, snapshot, author=(principal.username if principal is not None else author) or "",
-                    keep_authors=keep_authors)
-    writer.apply(valid)
-    writer.end_partnerships(planner.organisation_ends)
-    if keep_authors and any(r.status == "created" and "vastgelegd_door" in r.values for r in valid.get("fasen", [])):
-        result.warnings.append("fasen: vastgelegd_door en vastgelegd_op uit het bestand overgenomen "
-                               "(import door de beheerder)")
-    result.committed = True
-    if rejects_path is not None and result.rejected_rows:
-        result.write_rejects(rejects_path)
-    return result
+    return snapshot, planner, valid
+
+
+def _collect_refused(result: ImportResult, rows: list[InRow], errors: list[RowError]) -> None:
+    for row in rows:
+        sheet = row.sheet
+        result.add(sheet.spec.name, row.status, -1)
+        reason = "; ".join(f"{e.column}: {e.reason}" for e in errors if e.line == row.line and e.sheet == sheet.title)
+        rejects = result.rejected_rows.setdefault(sheet.title, Rejects(list(sheet.header) + [ERROR_COLUMN]))
+        rejects.rows.append(row.cells()[:len(sheet.header)] + [reason])
 
 
 def _refuse(result: ImportResult, errors: list[RowError]) -> ImportResult:
@@ -165,7 +207,7 @@ def _match_sheets(sources: list[_Source], result: ImportResult) -> tuple[dict[st
     errors: list[RowError] = []
     for source in sources:
         name = _sheet_name(source.title)
-        if name == INFO_SHEET:
+        if name in (INFO_SHEET, LISTS_SHEET):
             continue
         if not any(source.header) and all(is_blank(r) for r in source.rows):
             continue  # an empty sheet is as good as a missing one
@@ -175,7 +217,14 @@ def _match_sheets(sources: list[_Source], result: ImportResult) -> tuple[dict[st
         if name in sheets:
             result.warnings.append(f"blad '{source.title}' komt twee keer voor; alleen het eerste is gelezen")
             continue
-        sheet = InSheet(SHEETS_BY_NAME[name], source.file, source.title, source.header, source.rows)
+        rows = source.rows
+        is_example = example_matcher(name, source.header)
+        examples = [i for i, cells in enumerate(rows) if is_example(cells)]
+        if examples:  # the template's example row, left as it was: skipped (line numbers stay)
+            rows = [[] if i in examples else cells for i, cells in enumerate(rows)]
+            result.warnings.append(f"blad '{source.title}': de voorbeeldregel van het sjabloon (regel "
+                                   f"{', '.join(str(i + 2) for i in examples)}) is overgeslagen")
+        sheet = InSheet(SHEETS_BY_NAME[name], source.file, source.title, source.header, rows)
         errors.extend(check_header(sheet))
         sheets[name] = sheet
     if not sheets and not errors:
@@ -261,13 +310,26 @@ def export_bytes(session: Session, *, include_personal: bool = True,
     return _xlsx([_info_table(), *tables])
 
 
-def write_template(path: Path | str) -> None:
-    """The blank workbook (.xlsx, otherwise a folder of CSVs): 'toelichting' and every sheet's header."""
-    _write_tables(Path(path), [_info_table(), *[(s.name, s.header, []) for s in SHEETS]])
+def write_template(path: Path | str, *, examples: bool = False) -> None:
+    """The blank workbook (.xlsx, otherwise a folder of CSVs): 'toelichting' and every sheet's header.
+    examples=True: one example row per sheet (dataio.exchange_template; the import skips them)."""
+    path = Path(path)
+    if examples and path.suffix.lower() in XLSX_SUFFIXES:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(template_bytes(examples=True))
+        return
+    _write_tables(path, _template_tables(examples))
 
 
-def template_bytes() -> bytes:
-    return _xlsx([_info_table(), *[(s.name, s.header, []) for s in SHEETS]])
+def template_bytes(*, examples: bool = False) -> bytes:
+    """The template as .xlsx bytes; examples=True (the download on the Gegevens page): with one example
+    row per sheet and dropdown lists for every column with fixed values (dataio.exchange_template)."""
+    data = _xlsx(_template_tables(examples))
+    return add_dropdowns(data) if examples else data
+
+
+def _template_tables(examples: bool) -> list[Table]:
+    return [_info_table(), *[(s.name, s.header, [example_row(s.name)] if examples else []) for s in SHEETS]]
 
 
 def _info_table() -> Table:

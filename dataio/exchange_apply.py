@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import func, insert, select
+from sqlmodel import Session, SQLModel
 
+from dataio.errors import RowError
 from dataio.exchange_import import InRow
 from dataio.exchange_rows import StoredRows, key_of
 from dataio.exchange_schema import SHEETS
@@ -24,9 +27,15 @@ from models import (
     School,
     Trajectory,
     Tranche,
+    table_of,
 )
+from services import partnerships as commands
+from services.audit import AuditBuffer
+from services.partnerships import FormError
+from services.permissions import PermissionDenied, Principal
+from services.transactions import StaleVersion
 
-MODELS = {
+MODELS: dict[str, type[SQLModel]] = {
     "regios": Region, "gemeenten": Municipality, "scholen": School, "organisaties": Organisation,
     "contactpersonen": Contact, "samenwerkingen": Partnership, "tranches": Tranche, "trajecten": Trajectory,
 }
@@ -62,24 +71,48 @@ ATTRS: dict[str, dict[str, str | None]] = {
 }
 
 
-class Writer:
-    """Creates and updates model objects, resolving natural keys to ids as it goes."""
+BATCH = 2_000  # rows per multi-row INSERT ... RETURNING id
+# Changed rows of these sheets are written by the forms' commands (services.partnerships), row by row.
+COMMAND_SHEETS = ("organisaties", "contactpersonen", "samenwerkingen")
+# The commands' field names (FormError) as exchange columns.
+FORM_COLUMNS = {"gemeente": "gemeente_cbs", "e-mail": "email"}
+REFUSED = (FormError, PermissionDenied, StaleVersion)
 
-    def __init__(self, session: Session, snapshot: StoredRows, *, author: str = "", keep_authors: bool = True):
+
+class Writer:
+    """Writes the planned rows, resolving natural keys to ids as it goes.
+
+    New rows are inserted with Core (multi-row INSERT ... RETURNING id, in batches): no ORM
+    object per row is built or kept until the commit. Their audit rows go to the audited block's
+    AuditBuffer (services.audit), one per field with a value, as for a new ORM object. Changed
+    rows are updated through the ORM objects of the snapshot, so changes_recorded audits them
+    field by field and the version columns (optimistic concurrency) are raised: a form opened
+    before the import refuses its stale save. Changed organisations, contacts and partnerships
+    go through the forms' commands (services.partnerships: change_*, end_*), each in a savepoint,
+    as `principal` (the importing user; a beheerder named `author` for the command line); a row
+    a command refuses gets the command's Dutch message with its line in `errors`.
+    """
+
+    def __init__(self, session: Session, snapshot: StoredRows, *, author: str = "", keep_authors: bool = True,
+                 principal: Principal | None = None):
         self.session = session
-        self.author = author[:100]
+        self.audit = AuditBuffer.of(session)
+        self.author = (author or (self.audit.username if self.audit is not None else ""))[:100]
+        self.principal = principal or Principal(user_id=0, username=self.author, role="beheerder")
+        self.errors: list[RowError] = []
+        self.refused: list[InRow] = []
         self.keep_authors = keep_authors
         self.now = clock.now()
         self.partnerships = snapshot.partnerships
-        self.created_partnerships: list[Partnership] = []
         self.provinces = {norm(p.name): p for p in snapshot.provinces}
         self.boards = {b.number: b for b in snapshot.boards}
-        self.objects: dict[str, dict[tuple, Any]] = {}
+        self.ids: dict[str, dict[tuple, int]] = {}
         for spec in SHEETS:
-            objects: dict[tuple, Any] = {}
+            ids: dict[tuple, int] = {}
             for obj, row in snapshot.rows(spec.name):
-                objects.setdefault(key_of(spec.name, row), obj)
-            self.objects[spec.name] = objects
+                ids.setdefault(key_of(spec.name, row), obj.id)
+            self.ids[spec.name] = ids
+        self.organisation_ends: dict[str, date] = {}
         self.converters: dict[tuple[str, str], Callable[[object, dict], object]] = {
             ("regios", "provincie"): self._province_id,
             ("gemeenten", "provincie"): self._province_id,
@@ -96,56 +129,139 @@ class Writer:
             ("trajecten", "tranche"): self._ref("tranches", ("tranche_regio", "tranche")),
         }
 
-    def apply(self, valid: dict[str, list[InRow]]) -> None:
+    def apply(self, valid: dict[str, list[InRow]], ends: dict[str, tuple[date, str, list[Any]]] | None = None) -> None:
+        """Write the rows; ends (Planner.organisation_ends): organisations this import ends, whose
+        running partnerships end on the same day (as services.partnerships.end_organisation)."""
+        self.organisation_ends = {key: end for key, (end, _, _) in (ends or {}).items()}
         self._create_provinces(valid)
         self._create_boards(valid.get("scholen", []))
         for spec in SHEETS:
             rows = [r for r in valid.get(spec.name, []) if r.status in ("created", "updated")]
             if not rows:
                 continue
+            if spec.name == "fasen":
+                self._insert(PhaseEvent, [self._event(row) for row in rows])
+                continue
+            created = [r for r in rows if r.status == "created"]
             for row in rows:
-                if spec.name == "fasen":
-                    self._add_event(row)
-                else:
-                    self._write(spec.name, row)
-            self.session.flush()  # later sheets need the new ids
+                if row.status == "updated":
+                    if spec.name in COMMAND_SHEETS:
+                        self._command(spec.name, row)
+                    else:
+                        self._update(spec.name, row)
+            self.session.flush()
+            values = [self._values(spec.name, row) for row in created]
+            for row, new_id in zip(created, self._insert(MODELS[spec.name], values), strict=True):
+                self.ids[spec.name][row.valid_key] = new_id
+        self._end_partnerships()
+        if self.audit is not None:
+            self.audit.flush()
 
-    def _write(self, sheet: str, row: InRow) -> None:
-        obj = row.existing if row.status == "updated" else MODELS[sheet]()
+    def _values(self, sheet: str, row: InRow) -> dict[str, Any]:
+        values: dict[str, Any] = {}
         for name, attr in ATTRS[sheet].items():
             if attr is None or name not in row.values:
                 continue
             value = row.values[name]
-            col = row.sheet.spec.col(name)
-            if col.keep_if_empty and value in (None, ""):
+            if row.sheet.spec.col(name).keep_if_empty and value in (None, ""):
                 continue
             converter = self.converters.get((sheet, name))
-            setattr(obj, attr, converter(value, row.values) if converter else value)
-        if sheet == "scholen" and obj.active:
-            obj.inactive_since = None
-        if row.status == "created":
-            self.session.add(obj)
-            self.objects[sheet][row.valid_key] = obj
-            if sheet == "samenwerkingen":
-                self.created_partnerships.append(obj)
+            values[attr] = converter(value, row.values) if converter else value
+        if sheet == "scholen" and values.get("active", True):
+            values["inactive_since"] = None
+        if sheet == "samenwerkingen":
+            end = self.organisation_ends.get(norm(row.values["organisatie"]))
+            if end is not None and (values.get("end_on") is None or values["end_on"] > end):
+                values["end_on"] = end
+        return values
 
-    def _add_event(self, row: InRow) -> None:
+    def _update(self, sheet: str, row: InRow) -> None:
+        obj = row.existing
+        for attr, value in self._values(sheet, row).items():
+            setattr(obj, attr, value)
+
+    def _command(self, sheet: str, row: InRow) -> None:
+        """A changed row through the form's command; all of the row or nothing of it (a savepoint)."""
+        values = self._values(sheet, row)
+        obj, p, s = row.existing, self.principal, self.session
+        pause: AbstractContextManager[None] = self.audit.commands() if self.audit is not None else nullcontext()
+        reopen = "ended_on" in values and values["ended_on"] is None and getattr(obj, "ended_on", None) is not None
+        try:
+            with s.begin_nested(), pause:
+                if sheet == "organisaties":
+                    fields = {a: values.get(a, getattr(obj, a)) for a in ("name", "type", "municipality_id")}
+                    if any(fields[a] != getattr(obj, a) for a in fields):
+                        commands.change_organisation(s, p, obj.id, name=fields["name"], type=fields["type"],
+                                                     municipality_id=fields["municipality_id"])
+                    if values.get("ended_on") is not None and values["ended_on"] != obj.ended_on:
+                        commands.end_organisation(s, p, obj.id, values["ended_on"], "import")
+                elif sheet == "contactpersonen":
+                    fields = {a: values.get(a, getattr(obj, a)) for a in ("name", "role", "phone", "email")}
+                    if any(fields[a] != getattr(obj, a) for a in fields):
+                        commands.change_contact(s, p, obj.id, **fields)
+                    if values.get("ended_on") is not None and values["ended_on"] != obj.ended_on:
+                        commands.end_contact(s, p, obj.id, values["ended_on"], "import")
+                else:
+                    fields = {a: values[a] for a in ("contact_id", "end_on", "agreements")
+                              if a in values and values[a] != getattr(obj, a)}
+                    if fields:
+                        commands.change_partnership(s, p, obj.id, **fields)
+        except REFUSED as exc:
+            self._refuse(row, exc)
+            return
+        if reopen:  # no form reopens an ended organisation or contact; the import may (audited as a change)
+            obj.ended_on = None
+
+    def _refuse(self, row: InRow, exc: Exception) -> None:
+        reasons = exc.errors if isinstance(exc, FormError) else {"": str(exc)}
+        for field, reason in reasons.items():
+            self.errors.append(RowError(row.sheet.file, row.sheet.title, row.line,
+                                        FORM_COLUMNS.get(field, field), reason))
+        self.refused.append(row)
+        if row.sheet.spec.name == "organisaties":
+            self.organisation_ends.pop(row.valid_key[0], None)
+
+    def _event(self, row: InRow) -> dict[str, Any]:
         vals = row.values
-        trajectory = self.objects["trajecten"][key_of("fasen", vals, ("school", "cyclus"))]
         recorded_at = vals.get("vastgelegd_op") if self.keep_authors else None
         recorded_by = vals.get("vastgelegd_door", self.author) if self.keep_authors else self.author
-        self.session.add(PhaseEvent(
-            trajectory_id=trajectory.id, phase=vals["fase"], on=vals["datum"], note=vals.get("notitie", ""),
-            recorded_by=recorded_by or self.author,
-            recorded_at=from_local(recorded_at) if recorded_at else self.now,
-        ))
+        return {"trajectory_id": self.ids["trajecten"][key_of("fasen", vals, ("school", "cyclus"))],
+                "phase": vals["fase"], "on": vals["datum"], "note": vals.get("notitie", ""),
+                "recorded_by": recorded_by or self.author,
+                "recorded_at": from_local(recorded_at) if recorded_at else self.now}
 
-    def end_partnerships(self, ends: dict[str, tuple[date, str, list[Any]]]) -> None:
-        """An organisation ended by the import ends its running partnerships on the same day (as the page)."""
-        if not ends:
+    def _insert(self, model: type[SQLModel], rows: list[dict[str, Any]]) -> list[int]:
+        """Insert rows (model defaults for what a row leaves out); their new ids, in order."""
+        if not rows:
+            return []
+        table = table_of(model)
+        defaults = {k: v for k, v in model().model_dump().items() if k in table.c and k not in ("id", "version")}
+        sqlite = self.session.get_bind().dialect.name == "sqlite"
+        # SQLite: ids given here (this transaction holds the database's one write lock), so one executemany
+        # does it; with RETURNING in parameter order SQLAlchemy would send the rows one by one there.
+        next_id = (self.session.scalar(select(func.max(table.c.id))) or 0) + 1 if sqlite else 0
+        ids: list[int] = []
+        for start in range(0, len(rows), BATCH):
+            chunk = [{**defaults, **values} for values in rows[start:start + BATCH]]
+            if sqlite:
+                given = list(range(next_id + start, next_id + start + len(chunk)))
+                self.session.execute(insert(table), [{**row, "id": i} for row, i in zip(chunk, given, strict=True)])
+                ids.extend(given)
+            else:
+                stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+                ids.extend(self.session.execute(stmt, chunk).scalars())
+            if self.audit is not None:
+                for new_id, values in zip(ids[start:], chunk, strict=True):
+                    self.audit.created(table.name, new_id, values)
+        return ids
+
+    def _end_partnerships(self) -> None:
+        """An organisation ended by the import ends its stored running partnerships on the same day (new
+        ones got the end date in _values)."""
+        if not self.organisation_ends:
             return
-        org_ids = {self.objects["organisaties"][(key,)].id: end for key, (end, _, _) in ends.items()}
-        for partnership in [*self.partnerships, *self.created_partnerships]:
+        org_ids = {self.ids["organisaties"][(key,)]: end for key, end in self.organisation_ends.items()}
+        for partnership in self.partnerships:
             end = org_ids.get(partnership.organisation_id)
             if end is not None and (partnership.end_on is None or partnership.end_on > end):
                 partnership.end_on = end
@@ -156,7 +272,7 @@ class Writer:
             if value in ("", None):
                 return None
             key = key_of(sheet, values, columns) if columns else (norm(value),)
-            return self.objects[sheet][key].id
+            return self.ids[sheet][key]
         return convert
 
     def _province_id(self, value: object, _values: dict) -> int | None:

@@ -22,6 +22,7 @@ from dataio.exchange_scope import RegionGuard
 from dataio.tabular import is_blank
 from domain import clock
 from domain.certification import Event
+from services.partnerships import phone_error
 from services.permissions import Principal, is_admin
 
 MAX_EXAMPLES = 3
@@ -221,6 +222,10 @@ class Planner:
                 first = board_names.setdefault(number, (name, row.line))
                 if v.norm(first[0]) != v.norm(name):
                     row.error("bestuur_naam", f"bestuur {number} heeft op regel {first[1]} de naam '{first[0]}'")
+        elif sheet == "contactpersonen":
+            refused = phone_error(vals.get("telefoon") or "")  # the contact form's rule
+            if refused:
+                row.error("telefoon", refused)
         elif sheet == "samenwerkingen":
             start, end = vals.get("startdatum"), vals.get("einddatum")
             if start and end and end < start:

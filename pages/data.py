@@ -288,4 +288,4 @@ def download_export(request: Request, n_clicks: int | None, personal: list[str] 
 def download_template(_request: Request, n_clicks: int | None) -> object:
     from dataio.exchange import template_bytes
 
-    return dcc.send_bytes(template_bytes(), "vios-sjabloon.xlsx")
+    return dcc.send_bytes(template_bytes(examples=True), "vios-sjabloon.xlsx")

@@ -334,8 +334,9 @@ def _check_contact(session: Session, values: dict, exclude_id: int | None = None
             errors["naam"] = str(exc)
     values["role"] = _text(values.get("role"), Contact, "role", errors, "functie")
     values["phone"] = _text(values.get("phone"), Contact, "phone", errors, "telefoon")
-    if values["phone"] and not all(ch.isdigit() or ch in " +-()" for ch in values["phone"]):
-        errors["telefoon"] = "alleen cijfers, spaties en + - ( ) zijn toegestaan"
+    refused = phone_error(values["phone"])
+    if refused:
+        errors["telefoon"] = refused
     values["email"] = _text(values.get("email"), Contact, "email", errors, "e-mail")
     try:
         values["email"] = parse_email(values["email"])
@@ -344,6 +345,13 @@ def _check_contact(session: Session, values: dict, exclude_id: int | None = None
     if errors:
         raise FormError(errors)
     return values
+
+
+def phone_error(phone: str) -> str | None:
+    """Why a contact's phone number is refused (the form and the import), or None."""
+    if phone and not all(ch.isdigit() or ch in " +-()" for ch in phone):
+        return "alleen cijfers, spaties en + - ( ) zijn toegestaan"
+    return None
 
 
 def add_contact(session: Session, principal: Principal, *, organisation_id: int, name: str, role: str = "",
