@@ -8,8 +8,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from sqlalchemy.exc import OperationalError
+
 from cli import backup_commands, check_commands, commands, digest_commands, geo_commands, serve_commands, user_commands
-from cli.common import EXIT_USAGE, Handler, UsageError
+from cli.common import EXIT_REFUSED, EXIT_USAGE, Handler, UsageError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,6 +36,13 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"vios: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except OperationalError as exc:
+        from services.transactions import busy_message, is_busy
+
+        if not is_busy(exc):
+            raise
+        print(f"vios: {busy_message()}", file=sys.stderr)  # another writer held the database too long
+        return EXIT_REFUSED
 
 
 if __name__ == "__main__":

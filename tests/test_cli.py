@@ -123,3 +123,25 @@ def test_cli007_seed_demo_prints_one_user_per_role_with_a_working_password(tmp_p
     with Session(make_engine(f"sqlite:///{db}")) as session:
         for username, (_, password) in users.items():
             assert auth.authenticate(session, username, password) is not None, username
+
+
+def test_cli_busy_an_import_while_another_writer_holds_the_database_is_refused_in_dutch(demo_file, tmp_path,
+                                                                                     monkeypatch):
+    import shutil
+    import sqlite3
+
+    db = tmp_path / "busy.db"
+    shutil.copyfile(demo_file, db)
+    export = tmp_path / "export.xlsx"
+    assert run(db, "export", str(export)).returncode == 0
+    monkeypatch.setenv("VIOS_DB_BUSY_TIMEOUT", "1")
+    holder = sqlite3.connect(db, timeout=1)
+    holder.execute("BEGIN IMMEDIATE")  # another import, mid-write
+    try:
+        result = vios_cli.run(db, "import", str(export), real=True)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert result.returncode == 1, result.stderr
+    assert "De database is op dit moment bezig" in result.stderr
+    assert "Traceback" not in result.stderr
