@@ -14,6 +14,7 @@ import flask_bootstrap
 from dash import Dash
 from flask import Response, send_from_directory
 
+from pages import accessibility_statement
 from services import uploads
 from web import background, cache, health, login, request_log, shell
 
@@ -42,6 +43,7 @@ def create_app() -> Dash:
     request_log.install_request_log(app.server)  # first: it times the whole request, the guard included
     login.install(app.server, app.csp_hashes)  # the CSP allows Dash's inline scripts by their hashes
     health.install(app.server)
+    accessibility_statement.install(app.server)  # public: /toegankelijkheid
     cache.install(app.server)
     app.server.config["MAX_CONTENT_LENGTH"] = uploads.MAX_REQUEST_BYTES  # every request; a Dutch 413 below
     app.server.register_error_handler(413, lambda _exc: Response(json.dumps({"error": uploads.REQUEST_TOO_LARGE}),

@@ -8,6 +8,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from components.chart_table import with_table
 from components.charts import GRAPH_CONFIG, status_phase_chart
 from components.grid import DEFAULT_COLUMN, csv_export_params, grid_options
 from components.kpi import kpi_card
@@ -80,8 +81,9 @@ def what_changed(data: MunicipalityComparison) -> dbc.Card:
     return dbc.Card(dbc.CardBody([
         html.H3(f"Wat is er veranderd sinds {format_nl(data.compare_with)}?", className="h5"),
         cards,
-        dcc.Graph(id=ids.STATUS_CHART, figure=status_phase_chart(data.status_phase, data.status_phase_changes),
-                  config=GRAPH_CONFIG),
+        with_table(dcc.Graph(id=ids.STATUS_CHART, figure=status_phase_chart(data.status_phase,
+                                                                            data.status_phase_changes),
+                             config=GRAPH_CONFIG)),
         html.P(_summary_sentence(summary), id=ids.CHANGE_SUMMARY, className="mb-1 fw-semibold"),
         html.P("Per fase (scholen die de fase in- en uitgingen): " + _phase_moves(summary), id=ids.PHASE_MOVES,
                className="small text-muted"),

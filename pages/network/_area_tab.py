@@ -10,6 +10,7 @@ from dash import Input, Output, dcc, html
 from dash.exceptions import PreventUpdate
 
 from components import network_graph as ng
+from components.chart_table import with_table
 from components.charts import GRAPH_CONFIG
 from components.grid import DEFAULT_COLUMN, grid_options
 from components.inputs import dropdown
@@ -153,7 +154,7 @@ def _heatmap(net: network.ScopeNetwork) -> html.Div:
             if heat.aggregated else "")
     return html.Div([html.H3("Completeheid: scholen x kernpartnertypen", className="h6 mt-4"),
                      html.P(note, className="small text-muted mb-1", id=ids.HEATMAP_NOTE),
-                     dcc.Graph(id=ids.HEATMAP, figure=fig, config=GRAPH_CONFIG)])
+                     with_table(dcc.Graph(id=ids.HEATMAP, figure=fig, config=GRAPH_CONFIG))])
 
 
 @page_callback(Output(ids.AREA_GRAPH, "generateImage"), Input(ids.AREA_PNG, "n_clicks"), prevent_initial_call=True)

@@ -10,6 +10,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from components import network_graph as ng
+from components.chart_table import with_table
 from components.charts import GRAPH_CONFIG
 from components.inputs import dropdown
 from components.theme import pct
@@ -44,7 +45,7 @@ def school_tab(options: list[dict[str, str]], wanted: str | None, editor: Any) -
             ]), className="shadow-sm"), lg=8, className="mb-3"),
             dbc.Col([
                 dbc.Card(dbc.CardBody([
-                    dcc.Graph(id=ids.COMPLETENESS_FIGURE, config=GRAPH_CONFIG, style={"height": "220px"}),
+                    with_table(dcc.Graph(id=ids.COMPLETENESS_FIGURE, config=GRAPH_CONFIG, style={"height": "220px"})),
                     html.Div(id=ids.COMPLETENESS, className="fw-bold"),
                     html.Div(id=ids.GAPS, className="small"),
                 ]), className="shadow-sm mb-3"),
