@@ -9,6 +9,8 @@ figure, also after a callback has replaced it.
 """
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 from uuid import uuid4
 
@@ -19,8 +21,15 @@ TOGGLE_CLASS = "vios-chart-table-toggle"
 TABLE_CLASS = "vios-chart-table"
 
 
+def dom_id(component_id: object) -> str:
+    """The element id Dash gives a component id (a pattern-matching dict id as its sorted, compact JSON)."""
+    if isinstance(component_id, dict):
+        return json.dumps(component_id, sort_keys=True, separators=(",", ":"))
+    return str(component_id)
+
+
 def table_id(graph_id: str) -> str:
-    return f"{graph_id}-tabel"
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", graph_id).strip("-") + "-tabel"
 
 
 def with_table(graph: Component, label: str = "Toon als tabel", graph_id: str | None = None) -> html.Div:
@@ -29,15 +38,13 @@ def with_table(graph: Component, label: str = "Toon als tabel", graph_id: str | 
     if graph_id is None:
         if getattr(graph, "id", None) is None:  # no callback targets it; unique within the page
             setattr(graph, "id", f"grafiek-{uuid4().hex[:10]}")  # noqa: B010 (Component declares no id)
-        graph_id = getattr(graph, "id")  # noqa: B009
-    if not isinstance(graph_id, str):
-        raise ValueError("with_table needs the string id of the dcc.Graph")
+        graph_id = dom_id(getattr(graph, "id"))  # noqa: B009
     region = table_id(graph_id)
     toggle_aria: dict[str, Any] = {"aria-expanded": "false", "aria-controls": region}
     region_aria: dict[str, Any] = {"aria-label": f"{label}: gegevens van de grafiek", "data-graph": graph_id}
     return html.Div([
         graph,
-        html.Button(label, id=f"{graph_id}-tabel-knop", type="button",
+        html.Button(label, id=f"{region}-knop", type="button",
                     className=f"btn btn-link btn-sm px-0 {TOGGLE_CLASS}", **toggle_aria),
         # focusable: the keyboard can scroll a wide table
         html.Div(id=region, hidden=True, className=f"{TABLE_CLASS} table-responsive", role="region", tabIndex="0",

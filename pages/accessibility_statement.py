@@ -51,7 +51,8 @@ def statement_html() -> str:
     return f"""<!DOCTYPE html>
 <html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Toegankelijkheidsverklaring – Veilig in en om School</title><link rel="icon" href="data:,">
-<link rel="stylesheet" href="/vendor/bootstrap/bootstrap.min.css"></head>
+<link rel="stylesheet" href="/vendor/bootstrap/bootstrap.min.css">
+<style>a {{ color: #0b4ea2; }}</style></head>
 <body><header class="border-bottom bg-light py-2"><div class="container" style="max-width: 48rem">
 <a href="/">Veilig in en om School</a></div></header>
 <main class="container py-3" style="max-width: 48rem" id="toegankelijkheid">

@@ -241,7 +241,7 @@ def _login_page(*, error: str = "", next_path: str = "/", username: str = "", st
 <button class="btn btn-primary" type="submit" id="login-submit">Inloggen</button>
 </form></main>
 <footer class="container small py-3" style="max-width: 26rem">
-<a href="{STATEMENT_PATH}" id="footer-a11y">Toegankelijkheid</a></footer>
+<a href="{STATEMENT_PATH}" id="footer-a11y" style="color: #0b4ea2">Toegankelijkheid</a></footer>
 </body></html>"""
     response = flask.Response(html, status=status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
