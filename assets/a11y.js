@@ -14,6 +14,9 @@
  *   empty header-group row (role=row without cells, focusable). It leaves the accessibility tree and
  *   the tab order: it holds nothing.
  *
+ * - dash-ag-grid: Tab walks through every cell of the grid (hundreds of stops). The grid becomes one tab
+ *   stop, as in the ARIA grid pattern: arrows move inside it, Tab and Shift+Tab leave it.
+ *
  * A MutationObserver keeps this true when React re-renders or its own handlers reset tabindex.
  */
 (function () {
@@ -112,7 +115,34 @@
     window.requestAnimationFrame(function () { pending = false; fixAll(document); });
   }
 
+  var TABBABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]),' +
+    ' textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+  function visible(el) {
+    return !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length) && !el.closest("[hidden], [aria-hidden='true']");
+  }
+
+  function leaveGrid(event) {
+    if (event.key !== "Tab" || event.altKey || event.ctrlKey || event.metaKey) return;
+    var grid = event.target.closest && event.target.closest(".ag-root-wrapper");
+    if (!grid || event.target.closest(".ag-popup, .ag-filter, input, textarea, select")) return;
+    var all = Array.prototype.filter.call(document.querySelectorAll(TABBABLE), function (el) {
+      return !grid.contains(el) && el.tabIndex >= 0 && visible(el);
+    });
+    var target = null;
+    for (var i = 0; i < all.length; i++) {
+      var after = grid.compareDocumentPosition(all[i]) & Node.DOCUMENT_POSITION_FOLLOWING;
+      if (event.shiftKey && !after) target = all[i];
+      if (!event.shiftKey && after) { target = all[i]; break; }
+    }
+    if (!target) return;
+    event.preventDefault();
+    event.stopPropagation();
+    target.focus();
+  }
+
   function start() {
+    document.addEventListener("keydown", leaveGrid, true);
     fixAll(document);
     new MutationObserver(schedule).observe(document.body, {
       subtree: true, childList: true, attributes: true,

@@ -67,7 +67,8 @@ def _figure_vs_table(duo) -> list[str]:
         const out = [];
         document.querySelectorAll('.vios-chart-table[data-graph]').forEach(region => {
           const outer = document.getElementById(region.dataset.graph);
-          const gd = outer && (outer.classList.contains('js-plotly-plot') ? outer : outer.querySelector('.js-plotly-plot'));
+          const gd = outer && (outer.classList.contains('js-plotly-plot') ? outer
+                                                                           : outer.querySelector('.js-plotly-plot'));
           if (!gd || !gd._fullData) return;
           const values = [];
           gd._fullData.forEach(t => {

@@ -98,8 +98,9 @@ def _graph_part(net: network.ScopeNetwork, drawn: bool, key: tuple[Any, ...]) ->
     if drawn:
         return dbc.Card(dbc.CardBody([
             ng.graph(ids.AREA_GRAPH, ng.scope_elements(net, network.scope_positions(net, key)), height="600px"),
-            html.Div("Scholen zijn gekleurd naar completeheid (rood: minder dan een derde, oranje, lichtgroen, "
-                     "groen: compleet); klik op een knoop voor de naam.", className="small text-muted"),
+            html.Div("Scholen hebben de kleur en vorm van hun completeheid (rode driehoek: minder dan een derde, "
+                     "oranje ruit, lichtgroen vierkant, groen rondje: compleet); klik op een knoop voor de naam.",
+                     className="small text-muted"),
             ng.legend(sorted({o.type for o in net.organisations.values()}), roles=False, gaps=False),
         ]), className="shadow-sm mb-3")
     return html.Div([
