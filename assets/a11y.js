@@ -17,6 +17,10 @@
  * - dash-ag-grid: Tab walks through every cell of the grid (hundreds of stops). The grid becomes one tab
  *   stop, as in the ARIA grid pattern: arrows move inside it, Tab and Shift+Tab leave it.
  *
+ * - Dash 4's dropdown menu traps Tab (a Radix focus trap cycles between its search box and options; the
+ *   menu can stay open after Enter). Tab and Shift+Tab close the menu and move on from its button, as
+ *   with a native <select>; Escape still closes it in place.
+ *
  * A MutationObserver keeps this true when React re-renders or its own handlers reset tabindex.
  */
 (function () {
@@ -122,27 +126,43 @@
     return !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length) && !el.closest("[hidden], [aria-hidden='true']");
   }
 
-  function leaveGrid(event) {
-    if (event.key !== "Tab" || event.altKey || event.ctrlKey || event.metaKey) return;
-    var grid = event.target.closest && event.target.closest(".ag-root-wrapper");
-    if (!grid || event.target.closest(".ag-popup, .ag-filter, input, textarea, select")) return;
+  function focusBeside(box, backwards) {
     var all = Array.prototype.filter.call(document.querySelectorAll(TABBABLE), function (el) {
-      return !grid.contains(el) && el.tabIndex >= 0 && visible(el);
+      return !box.contains(el) && el.tabIndex >= 0 && visible(el);
     });
     var target = null;
     for (var i = 0; i < all.length; i++) {
-      var after = grid.compareDocumentPosition(all[i]) & Node.DOCUMENT_POSITION_FOLLOWING;
-      if (event.shiftKey && !after) target = all[i];
-      if (!event.shiftKey && after) { target = all[i]; break; }
+      var after = box.compareDocumentPosition(all[i]) & Node.DOCUMENT_POSITION_FOLLOWING;
+      if (backwards && !after) target = all[i];
+      if (!backwards && after) { target = all[i]; break; }
     }
-    if (!target) return;
+    if (target) target.focus();
+    return !!target;
+  }
+
+  function onTab(event) {
+    if (event.key !== "Tab" || event.altKey || event.ctrlKey || event.metaKey) return;
+    var menu = event.target.closest && event.target.closest(".dash-dropdown-content");
+    if (menu) {
+      var trigger = document.querySelector('[aria-controls="' + menu.id + '"]');
+      event.preventDefault();
+      event.stopPropagation();
+      event.target.dispatchEvent(new KeyboardEvent("keydown", {key: "Escape", code: "Escape", bubbles: true}));
+      var backwards = event.shiftKey;
+      window.setTimeout(function () {
+        if (trigger) { trigger.focus(); focusBeside(trigger, backwards); }
+      }, 50);  // after Radix has closed the menu (it gives the focus back to the button first)
+      return;
+    }
+    var grid = event.target.closest && event.target.closest(".ag-root-wrapper");
+    if (!grid || event.target.closest(".ag-popup, .ag-filter, input, textarea, select")) return;
     event.preventDefault();
     event.stopPropagation();
-    target.focus();
+    focusBeside(grid, event.shiftKey);
   }
 
   function start() {
-    document.addEventListener("keydown", leaveGrid, true);
+    document.addEventListener("keydown", onTab, true);
     fixAll(document);
     new MutationObserver(schedule).observe(document.body, {
       subtree: true, childList: true, attributes: true,
