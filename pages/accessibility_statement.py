@@ -40,6 +40,10 @@ KNOWN_ISSUES = [
     "De netwerkgrafiek en de kaart zijn met het toetsenbord niet te verkennen (inzoomen, knooppunten of punten "
     "kiezen). De gegevens staan wel als lijst of tabel naast de grafiek.",
     "De PDF-verslagen van overleggen zijn niet getoetst aan PDF/UA (toegankelijke PDF).",
+    "Bij 320 pixels breed vallen lange grafieklegenda's en de tekst van een gekozen keuzelijstoptie deels weg; "
+    "de tabel bij elke grafiek en de geopende keuzelijst tonen de volledige tekst.",
+    "Op de kaart verschillen de scholen naar status alleen in kleur; de status staat in de tabel bij de kaart "
+    "en in de tekst die verschijnt bij een punt.",
 ]
 
 

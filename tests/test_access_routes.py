@@ -83,7 +83,7 @@ def _post(client, payload: dict):
 
 
 def test_every_route_refuses_anonymous_requests(dash_app, client, school_names):
-    open_routes = {"/login", "/vendor/bootstrap/x", "/healthz"}
+    open_routes = {"/login", "/vendor/bootstrap/x", "/healthz", "/toegankelijkheid"}
     for method, path in _routes(dash_app):
         response = client.open(path, method=method)
         body = response.get_data(as_text=True)
@@ -99,6 +99,10 @@ def test_every_route_refuses_anonymous_requests(dash_app, client, school_names):
     assert client.get("/vendor/bootstrap/bootstrap.bundle.min.js").status_code == 401
     # and the health check for load balancers, which says only whether the database is ready
     assert set(client.get("/healthz").get_json()) == {"status", "database", "schema"}
+    # and the accessibility statement (public, as the Dutch rule expects): fixed text, no data
+    statement = client.get("/toegankelijkheid")
+    assert statement.status_code == 200
+    assert not any(name in statement.get_data(as_text=True) for name in school_names)
 
 
 def test_every_callback_refuses_anonymous_requests(dash_app, client, school_names):
