@@ -16,6 +16,7 @@ import numpy  # noqa: F401 - before any request thread: plotly reads a half-impo
 from dash import Dash
 from flask import Response, send_from_directory
 
+from pages import accessibility_statement
 from services import uploads
 from web import background, cache, errors, health, ical_route, login, request_log, shell
 
@@ -46,6 +47,7 @@ def create_app() -> Dash:
     health.install(app.server)
     errors.install(app.server)
     ical_route.install(app.server)  # /ical/<token>.ics: the calendar feed, its token the credential
+    accessibility_statement.install(app.server)  # public: /toegankelijkheid
     cache.install(app.server)
     app.server.config["MAX_CONTENT_LENGTH"] = uploads.MAX_REQUEST_BYTES  # every request; a Dutch 413 below
     app.server.register_error_handler(413, lambda _exc: Response(json.dumps({"error": uploads.REQUEST_TOO_LARGE}),

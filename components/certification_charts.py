@@ -7,8 +7,9 @@ from datetime import date, timedelta
 from typing import Any, Protocol
 
 import plotly.graph_objects as go
-from dash import dcc
+from dash import dcc, html
 
+from components.chart_table import with_table
 from components.charts import GRAPH_CONFIG, chart_layout
 from components.safe_text import plot_text
 from components.theme import PHASE_COLOURS
@@ -16,9 +17,9 @@ from domain.dates import format_nl
 from domain.lifecycle import QuarterDemand, Segment
 
 
-def graph(figure: go.Figure, **props: Any) -> dcc.Graph:
-    """A dcc.Graph with the app's chart configuration."""
-    return dcc.Graph(figure=figure, config=GRAPH_CONFIG, **props)
+def graph(figure: go.Figure, **props: Any) -> html.Div:
+    """A dcc.Graph with the app's chart configuration and its "Toon als tabel"."""
+    return with_table(dcc.Graph(figure=figure, config=GRAPH_CONFIG, **props))
 
 
 class GanttRow(Protocol):

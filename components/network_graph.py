@@ -122,6 +122,19 @@ def completeness_colour(share: float | None) -> str:
     return "#c62828"
 
 
+def completeness_shape(share: float | None) -> str:
+    """The node shape of a completeness band, so the band is not told by colour alone (with its colour)."""
+    if share is None:
+        return "round-rectangle"
+    if share >= 1:
+        return "ellipse"
+    if share >= 0.67:
+        return "rectangle"
+    if share >= 0.34:
+        return "diamond"
+    return "triangle"
+
+
 def scope_elements(net: ScopeNetwork, positions: dict[str, tuple[float, float]]) -> list[dict[str, Any]]:
     """Elements of a scope's network (services.network.ScopeNetwork) at precomputed positions."""
     elements: list[dict[str, Any]] = []
@@ -129,7 +142,8 @@ def scope_elements(net: ScopeNetwork, positions: dict[str, tuple[float, float]])
         x, y = positions.get(school_node(sid), (0, 0))
         share = net.networks[sid].share
         elements.append({"data": {"id": school_node(sid), "label": s.name, "kind": "school", "code": s.code,
-                                  "colour": completeness_colour(share), "share": pct(share)},
+                                  "colour": completeness_colour(share), "shape": completeness_shape(share),
+                                  "share": pct(share)},
                          "position": {"x": x, "y": y}, "classes": "school small"})
     load: dict[int, set[int]] = {}
     for link in net.links:
@@ -161,7 +175,8 @@ def stylesheet() -> list[dict[str, Any]]:
         {"selector": "node.school", "style": {"background-color": SCHOOL_COLOUR, "shape": "round-rectangle",
                                               "width": 60, "height": 60, "font-weight": "bold", "font-size": 13,
                                               "border-width": 3, "border-color": "#5d4037"}},
-        {"selector": "node.school.small", "style": {"background-color": "data(colour)", "width": 12, "height": 12,
+        {"selector": "node.school.small", "style": {"background-color": "data(colour)", "shape": "data(shape)",
+                                                    "width": 12, "height": 12,
                                                     "font-size": 9, "border-width": 1, "font-weight": "normal",
                                                     "label": ""}},
         {"selector": "node.org.small", "style": {"width": "mapData(load, 1, 40, 16, 44)",
@@ -298,3 +313,28 @@ def node_details(net: SchoolNetwork, node_id: str) -> tuple[list[Any], list[Part
         rows.append(("Afspraken", p.agreements))
         parts.append(html.Div(_detail_rows(rows), className="border-top pt-1", id=f"net-detail-p{p.partnership_id}"))
     return parts, items
+
+
+def partner_list(elements: list[dict[str, Any]]) -> list[Any]:
+    """The school's network as text, from the same elements as the graph: its partners (organisation,
+    type, role) and the required core partners it lacks. For screen readers and for anyone who reads a
+    list faster than a graph."""
+    nodes = {e["data"]["id"]: e["data"] for e in elements if "source" not in e["data"]}
+    school = next((d for d in nodes.values() if d.get("kind") == "school"), None)
+    if school is None:
+        return []
+    roles: dict[str, list[str]] = {}
+    for e in elements:
+        d = e["data"]
+        if d.get("kind") == "partnership":
+            roles.setdefault(d["target"], []).append(str(d.get("label", "")))
+    partners = [html.Li(f"{nodes[oid]['label']} ({nodes[oid].get('type_label', '')}): {', '.join(sorted(rs))}")
+                for oid, rs in roles.items() if oid in nodes]
+    missing = [html.Li(label(ORGANISATION_TYPES, d["type"])) for d in nodes.values() if d.get("kind") == "gap"]
+    return [
+        html.H3(f"Partners van {school['label']} ({len(partners)})", className="h6 mt-2"),
+        html.Ul(partners, id="net-partner-items") if partners else html.P("Geen partners.", className="small"),
+        html.H3(f"Ontbrekende kernpartners ({len(missing)})", className="h6"),
+        html.Ul(missing, id="net-missing-items") if missing else html.P("Geen: alle kernpartners zijn aanwezig.",
+                                                                         className="small"),
+    ]

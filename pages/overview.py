@@ -9,6 +9,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from components.chart_table import with_table
 from components.charts import GRAPH_CONFIG, coverage_chart, expiring_chart, status_phase_chart
 from components.grid import DECIMAL_FORMATTER, DEFAULT_COLUMN, change_column, csv_export_params, grid_options
 from components.kpi import kpi_card
@@ -72,14 +73,15 @@ def layout(request: Request) -> html.Div:
         heading,
         _cards(report, changes, f"sinds {format_nl(compare_with)}"),
         dbc.Row([
-            dbc.Col(dcc.Graph(id="ov-phase-chart", figure=status_phase_chart(report["status_by_phase"],
-                                                                             changes.status_by_phase),
-                              config=GRAPH_CONFIG), lg=6),
-            dbc.Col(dcc.Graph(id="ov-expiry-chart", figure=expiring_chart(report["expiring_per_quarter"],
-                                                                          changes.expiring_per_quarter),
-                              config=GRAPH_CONFIG), lg=6),
+            dbc.Col(with_table(dcc.Graph(id="ov-phase-chart", figure=status_phase_chart(report["status_by_phase"],
+                                                                                        changes.status_by_phase),
+                                         config=GRAPH_CONFIG)), lg=6),
+            dbc.Col(with_table(dcc.Graph(id="ov-expiry-chart", figure=expiring_chart(report["expiring_per_quarter"],
+                                                                                     changes.expiring_per_quarter),
+                                         config=GRAPH_CONFIG)), lg=6),
         ]),
-        dbc.Row(dbc.Col(dcc.Graph(id="ov-coverage-chart", figure=coverage_chart(rows), config=GRAPH_CONFIG))),
+        dbc.Row(dbc.Col(with_table(dcc.Graph(id="ov-coverage-chart", figure=coverage_chart(rows),
+                                             config=GRAPH_CONFIG)))),
         html.H3("Per gemeente", className="h5 mt-3"),
         dag.AgGrid(id="ov-municipality-grid", rowData=rows, columnDefs=GRID_COLUMNS,
                    defaultColDef=DEFAULT_COLUMN,

@@ -15,6 +15,7 @@ from dash.exceptions import PreventUpdate
 
 from components import network_graph as ng
 from components.certification_charts import TimelineRow, gantt_chart
+from components.chart_table import with_table
 from components.charts import GRAPH_CONFIG
 from components.theme import pct
 from domain.dates import format_nl
@@ -113,7 +114,7 @@ def _history(profile: SchoolProfile, as_of: date, principal: Principal) -> list[
                 for t in profile.trajectories if t.segments]
     if timeline:
         figure = gantt_chart(timeline, as_of, "Tijdlijn per traject (cyclus)")
-        parts.append(dcc.Graph(figure=figure, config=GRAPH_CONFIG, id="school-timeline"))
+        parts.append(with_table(dcc.Graph(figure=figure, config=GRAPH_CONFIG, id="school-timeline")))
     # who recorded a phase is personal data (services.permissions.PERSONAL_FIELDS)
     recorder = may_see_field(principal, "phase_event.recorded_by")
     rows = [html.Tr([html.Td(t.cycle), html.Td(t.tranche), html.Td(format_nl(e.on)), html.Td(e.phase),

@@ -3,7 +3,9 @@
     python scripts/accessibility_audit.py [--size 1440x1000] [--details]
 
 Prints a table: role, page, rules violated, elements affected (and with --details each rule with
-its elements). axe-core 4.14.1 is vendored in scripts/vendor (MPL-2.0) so the check runs offline.
+its elements). The pages as they open; tests/test_accessibility_browser.py also checks the states a
+user reaches (a school selected, a plan proposed, the charts' tables shown) and fails on any violation.
+axe-core 4.14.1 is vendored in scripts/vendor (MPL-2.0) so the check runs offline.
 Exit code 0 when no page has a violation, 1 otherwise.
 """
 from __future__ import annotations
@@ -51,7 +53,7 @@ def main() -> int:
         try:
             for role in ROLES:
                 login(driver, base, role, passwords[role])
-                for path in ["/login", *PATHS]:
+                for path in ["/login", *PATHS, "/toegankelijkheid"]:
                     if path == "/login":
                         driver.delete_all_cookies()
                         driver.get(f"{base}/login")

@@ -83,7 +83,7 @@ def _post(client, payload: dict):
 
 
 def test_every_route_refuses_anonymous_requests(dash_app, client, school_names):
-    open_routes = {"/login", "/vendor/bootstrap/x", "/healthz", "/ical/x.ics"}
+    open_routes = {"/login", "/vendor/bootstrap/x", "/healthz", "/ical/x.ics", "/toegankelijkheid"}
     for method, path in _routes(dash_app):
         response = client.open(path, method=method)
         body = response.get_data(as_text=True)
@@ -102,6 +102,10 @@ def test_every_route_refuses_anonymous_requests(dash_app, client, school_names):
     # the calendar feed is authenticated by the token in its path: without a valid one, nothing
     feed = client.get("/ical/x.ics")
     assert feed.status_code == 404 and not any(name in feed.get_data(as_text=True) for name in school_names)
+    # and the accessibility statement (public, as the Dutch rule expects): fixed text, no data
+    statement = client.get("/toegankelijkheid")
+    assert statement.status_code == 200
+    assert not any(name in statement.get_data(as_text=True) for name in school_names)
 
 
 def test_every_callback_refuses_anonymous_requests(dash_app, client, school_names):

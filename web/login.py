@@ -50,7 +50,8 @@ CSP = ("default-src 'self'; script-src 'self'{hashes}; worker-src 'self' blob:; 
        "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 SCRIPT_HASHES = "VIOS_SCRIPT_HASHES"  # app.config: a function giving the inline scripts' CSP hashes
 STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/", "/vendor/", "/_favicon.ico")
-OPEN_PATHS = frozenset({"/login", "/vendor/bootstrap/bootstrap.min.css", "/healthz"})
+STATEMENT_PATH = "/toegankelijkheid"  # the accessibility statement (pages/accessibility_statement.py): public
+OPEN_PATHS = frozenset({"/login", "/vendor/bootstrap/bootstrap.min.css", "/healthz", STATEMENT_PATH})
 OPEN_PREFIXES = ("/ical/",)  # the calendar feed: its token is the credential (web/ical_route.py)
 SESSION_LIFETIME = timedelta(hours=8)  # a login lasts a working day, also with the browser left open
 LOGIN_FAILED = "Onbekende gebruikersnaam of onjuist wachtwoord, of het account is (tijdelijk) geblokkeerd."
@@ -239,7 +240,10 @@ def _login_page(*, error: str = "", next_path: str = "/", username: str = "", st
 <input class="form-control mb-3" id="login-password" name="password" type="password"
  autocomplete="current-password" required>
 <button class="btn btn-primary" type="submit" id="login-submit">Inloggen</button>
-</form></main></body></html>"""
+</form></main>
+<footer class="container small py-3" style="max-width: 26rem">
+<a href="{STATEMENT_PATH}" id="footer-a11y" style="color: #0b4ea2">Toegankelijkheid</a></footer>
+</body></html>"""
     response = flask.Response(html, status=status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     return response

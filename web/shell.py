@@ -38,6 +38,8 @@ def layout() -> html.Div:
                                                          {"_pages_content": "children"}),
                                   overlay_style={"visibility": "visible", "opacity": 0.4}),
                       fluid=True, className="py-3"),
+        html.Footer(dbc.Container(html.A("Toegankelijkheid", href=login.STATEMENT_PATH, id="footer-a11y"), fluid=True),
+                    className="vios-footer border-top small py-2"),
     ])
 
 

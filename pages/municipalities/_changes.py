@@ -8,6 +8,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from components.chart_table import with_table
 from components.charts import GRAPH_CONFIG, status_phase_chart
 from components.grid import DEFAULT_COLUMN, grid_options
 from components.kpi import kpi_card
@@ -84,8 +85,9 @@ def what_changed(data: MunicipalityComparison) -> dbc.Card:
     return dbc.Card(dbc.CardBody([
         html.H3(f"Wat is er veranderd sinds {format_nl(data.compare_with)}?", className="h5"),
         cards,
-        dcc.Graph(id=ids.STATUS_CHART, figure=status_phase_chart(data.status_phase, data.status_phase_changes),
-                  config=GRAPH_CONFIG),
+        with_table(dcc.Graph(id=ids.STATUS_CHART, figure=status_phase_chart(data.status_phase,
+                                                                            data.status_phase_changes),
+                             config=GRAPH_CONFIG)),
         html.Div([html.P(_summary_sentence(summary), id=ids.CHANGE_SUMMARY, className="mb-0 fw-semibold"),
                   changes_button(ids.PICKER)],
                  className="d-flex justify-content-between align-items-center flex-wrap gap-2 mb-1"),

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
+from components.chart_table import with_table
 from components.charts import GRAPH_CONFIG
 from components.municipality_charts import approach_heatmap, coverage_bars, coverage_lines, phase_bars
 from domain.municipality_comparison import PEER_KINDS, CoverageSeries, MunicipalityInfo, SeriesPoint
@@ -62,13 +63,13 @@ def _point(p: Any) -> SeriesPoint:
 def charts() -> html.Div:
     """The charts' places; the callbacks below draw them (also at page load)."""
     return html.Div([
-        dcc.Graph(id=ids.COVERAGE_CHART, config=GRAPH_CONFIG),
+        with_table(dcc.Graph(id=ids.COVERAGE_CHART, config=GRAPH_CONFIG)),
         dbc.RadioItems(id=ids.PHASE_MODE, value="absolute", inline=True, className="mt-3",
                        options=[{"label": "Aantallen", "value": "absolute"},
                                 {"label": "Procenten", "value": "percent"}]),
-        dcc.Graph(id=ids.PHASE_CHART, config=GRAPH_CONFIG),
-        dcc.Graph(id=ids.APPROACH_CHART, config=GRAPH_CONFIG),
-        dcc.Graph(id=ids.SERIES_CHART, config=GRAPH_CONFIG),
+        with_table(dcc.Graph(id=ids.PHASE_CHART, config=GRAPH_CONFIG)),
+        with_table(dcc.Graph(id=ids.APPROACH_CHART, config=GRAPH_CONFIG)),
+        with_table(dcc.Graph(id=ids.SERIES_CHART, config=GRAPH_CONFIG)),
     ])
 
 

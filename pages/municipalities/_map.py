@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
+from components.chart_table import with_table
 from components.charts import GRAPH_CONFIG
 from components.map import MAP_STYLES, school_map
 from components.meeting_map import meeting_map
@@ -57,7 +58,7 @@ def map_section(admin: bool, codes: Iterable[str]) -> dbc.Card:
                              "blijven zichtbaar.", className="small text-muted d-print-none"), md=5),
         ]),
         html.P(map_note(boundaries.load(codes=codes), admin), id=ids.MAP_NOTE, className="small mt-2 mb-1"),
-        dcc.Loading(dcc.Graph(id=ids.MAP, config=GRAPH_CONFIG)),
+        with_table(dcc.Loading(dcc.Graph(id=ids.MAP, config=GRAPH_CONFIG)), graph_id=ids.MAP),
         html.Div(upload, className="mt-2"),
         html.Div(id=ids.BOUNDARIES_RESULT, className="small mt-1"),
     ]), className="mb-4 shadow-sm")

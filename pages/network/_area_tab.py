@@ -10,6 +10,7 @@ from dash import Input, Output, dcc, html
 from dash.exceptions import PreventUpdate
 
 from components import network_graph as ng
+from components.chart_table import with_table
 from components.charts import GRAPH_CONFIG
 from components.grid import DEFAULT_COLUMN, grid_options
 from components.inputs import dropdown
@@ -97,8 +98,9 @@ def _graph_part(net: network.ScopeNetwork, drawn: bool, key: tuple[Any, ...]) ->
     if drawn:
         return dbc.Card(dbc.CardBody([
             ng.graph(ids.AREA_GRAPH, ng.scope_elements(net, network.scope_positions(net, key)), height="600px"),
-            html.Div("Scholen zijn gekleurd naar completeheid (rood: minder dan een derde, oranje, lichtgroen, "
-                     "groen: compleet); klik op een knoop voor de naam.", className="small text-muted"),
+            html.Div("Scholen hebben de kleur en vorm van hun completeheid (rode driehoek: minder dan een derde, "
+                     "oranje ruit, lichtgroen vierkant, groen rondje: compleet); klik op een knoop voor de naam.",
+                     className="small text-muted"),
             ng.legend(sorted({o.type for o in net.organisations.values()}), roles=False, gaps=False),
         ]), className="shadow-sm mb-3")
     return html.Div([
@@ -153,7 +155,7 @@ def _heatmap(net: network.ScopeNetwork) -> html.Div:
             if heat.aggregated else "")
     return html.Div([html.H3("Completeheid: scholen x kernpartnertypen", className="h6 mt-4"),
                      html.P(note, className="small text-muted mb-1", id=ids.HEATMAP_NOTE),
-                     dcc.Graph(id=ids.HEATMAP, figure=fig, config=GRAPH_CONFIG)])
+                     with_table(dcc.Graph(id=ids.HEATMAP, figure=fig, config=GRAPH_CONFIG))])
 
 
 @page_callback(Output(ids.AREA_GRAPH, "generateImage"), Input(ids.AREA_PNG, "n_clicks"), prevent_initial_call=True)

@@ -13,6 +13,7 @@ SCHOOL_PNG = "net-png"
 PREVIOUS = "net-previous"
 SCHOOL_TITLE = "net-school-title"
 GRAPH = "net-graph"
+PARTNER_LIST = "net-partner-list"  # the graph as a list: partners and missing core partners
 COMPLETENESS_FIGURE = "net-completeness-figure"
 COMPLETENESS = "net-completeness"
 GAPS = "net-gaps"

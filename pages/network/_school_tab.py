@@ -6,10 +6,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, ctx, dcc, html, no_update
+from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from components import network_graph as ng
+from components.chart_table import with_table
 from components.charts import GRAPH_CONFIG
 from components.inputs import dropdown
 from components.theme import pct
@@ -41,10 +42,11 @@ def school_tab(options: list[dict[str, str]], wanted: str | None, editor: Any) -
                 html.Div(id=ids.SCHOOL_TITLE, className="fw-semibold"),
                 ng.graph(ids.GRAPH, [], height="540px"),
                 ng.legend(),
+                html.Div(id=ids.PARTNER_LIST, className="small vios-network-list"),
             ]), className="shadow-sm"), lg=8, className="mb-3"),
             dbc.Col([
                 dbc.Card(dbc.CardBody([
-                    dcc.Graph(id=ids.COMPLETENESS_FIGURE, config=GRAPH_CONFIG, style={"height": "220px"}),
+                    with_table(dcc.Graph(id=ids.COMPLETENESS_FIGURE, config=GRAPH_CONFIG, style={"height": "220px"})),
                     html.Div(id=ids.COMPLETENESS, className="fw-bold"),
                     html.Div(id=ids.GAPS, className="small"),
                 ]), className="shadow-sm mb-3"),
@@ -127,3 +129,9 @@ def download_png(_request: Request, _n: object, code: object) -> dict[str, Any]:
     name = "netwerk-" + "".join(ch for ch in str(code or "school") if ch.isalnum())[:6]
     return {"type": "png", "action": "download", "filename": name,
             "options": {"full": True, "scale": 2, "bg": "#ffffff"}}
+
+
+@callback(Output(ids.PARTNER_LIST, "children"), Input(ids.GRAPH, "elements"))
+def list_partners(elements: object) -> list[Any]:
+    """The graph's partners and missing core partners as a list (drawn from the same elements)."""
+    return ng.partner_list(elements if isinstance(elements, list) else [])

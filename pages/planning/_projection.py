@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, dcc, html
 
 from components.certification_charts import forecast_chart
+from components.chart_table import with_table
 from components.charts import GRAPH_CONFIG
 from components.planning_charts import coverage_projection_chart
 from components.theme import pct
@@ -27,8 +28,8 @@ def projection_card() -> dbc.Card:
                "doorlooptijd van de regio; bestaande certificaten verlopen op hun einddatum (alleen wat gepland is "
                "telt). De auditgolf toont ook de heraudits die nodig zijn om certificaten geldig te houden.",
                className="small text-muted"),
-        dcc.Graph(id=ids.COVERAGE_CHART, config=GRAPH_CONFIG),
-        dcc.Graph(id=ids.AUDIT_CHART, config=GRAPH_CONFIG),
+        with_table(dcc.Graph(id=ids.COVERAGE_CHART, config=GRAPH_CONFIG)),
+        with_table(dcc.Graph(id=ids.AUDIT_CHART, config=GRAPH_CONFIG)),
         html.P(id=ids.OVER_CAPACITY),
     ]), className="mb-3 shadow-sm")
 
