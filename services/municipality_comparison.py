@@ -27,9 +27,10 @@ from domain.changes import (
     municipality_deltas,
 )
 from domain.municipality_comparison import (
+    CoverageAt,
     CoverageSeries,
     MunicipalityInfo,
-    coverage_at_points,
+    QuarterPoint,
     coverage_series,
     quarter_points,
     taking_part,
@@ -40,6 +41,7 @@ from domain.overview import (
     SchoolFacts,
     SchoolStatus,
     active_on,
+    coverage_share,
     figures,
     figures_per_municipality,
     phase_distribution,
@@ -235,7 +237,7 @@ def comparison(session: Session, scope: Scope, compare_with: date, principal: Pr
                        "taking_part": taking_part(statuses_now) - taking_part(statuses_then)},
         taking_part=taking_part(statuses_now), municipalities=rows, infos=infos, changes=changes,
         change_summary=change_summary(changes),
-        series=coverage_series(coverage_at_points(facts, points)) if points else {},
+        series=coverage_series(_coverage_at_points(facts, points)) if points else {},
         points=school_points(session, scope, principal, statuses_now) if with_points else [],
         status_phase=status_by_phase(statuses_now),
         status_phase_changes=matrix_delta(status_by_phase(statuses_now), status_by_phase(statuses_then)))
@@ -262,7 +264,27 @@ def quarterly_coverage(session: Session, scope: Scope, principal: Principal | No
     """Coverage per municipality as of each quarter's end (the running quarter: as of the as-of date)."""
     points = quarter_points(scope.as_of, quarters)
     facts = school_facts(session, scope, principal, active_from=points[0].on)
-    return coverage_series(coverage_at_points(facts, points))
+    return coverage_series(_coverage_at_points(facts, points))
+
+
+def _coverage_at_points(facts: list[SchoolFacts], points: list[QuarterPoint]) -> list[tuple[QuarterPoint,
+                                                                                           list[CoverageAt]]]:
+    """domain.municipality_comparison.coverage_at_points from the statuses school_status remembers
+    for the cached facts (the same certificate_status at each point): per point, per municipality,
+    the coverage fields of figures_per_municipality."""
+    result = []
+    for point in points:
+        counts: dict[tuple[str, str], list[int]] = {}
+        for f in facts:
+            if active_on(f, point.on):
+                entry = counts.setdefault((f.municipality_code, f.municipality_name), [0, 0])
+                entry[0] += 1
+                if f.trajectories and school_status(f, point.on).has_valid_certificate:
+                    entry[1] += 1
+        result.append((point, [CoverageAt(cbs_code=code, name=name, schools=n, valid_certificates=valid,
+                                          coverage=coverage_share(valid, n))
+                               for (code, name), (n, valid) in sorted(counts.items(), key=lambda kv: kv[0][1])]))
+    return result
 
 
 def panel_names(session: Session, scope: Scope, infos: list[MunicipalityInfo]) -> dict[str, str]:
