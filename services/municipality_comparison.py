@@ -41,6 +41,7 @@ from domain.overview import (
     SchoolFacts,
     SchoolStatus,
     active_on,
+    certificates_of,
     coverage_share,
     figures,
     figures_per_municipality,
@@ -248,8 +249,17 @@ def events_between(session: Session, scope: Scope, principal: Principal | None, 
     """The events after first up to last (domain.changes.changes_between) of the schools active at
     first, from facts loaded up to last (the Gemeenten page's list and `vios report --since`)."""
     in_period = [f for f in facts if active_on(f, first)]
-    return changes_between(in_period, first, last, partnership_facts(
+    low, high = min(first, last), max(first, last)
+    # only the schools with an event or an expiry in the period can have a change (the same list, faster)
+    eventful = [f for f in in_period if f.trajectories and _dated_in(f, low, high)]
+    return changes_between(eventful, first, last, partnership_facts(
         session, scope, principal, {f.school_id for f in in_period}, first, last))
+
+
+def _dated_in(f: SchoolFacts, low: date, high: date) -> bool:
+    """Whether an event or a certificate's expiry of the school lies after low up to high."""
+    return (any(low < e.on <= high for events in f.trajectories.values() for e in events)
+            or any(low < c.expires_on <= high for c in certificates_of(f)))
 
 
 def _by_municipality(statuses: list[SchoolStatus]) -> dict[str, list[SchoolStatus]]:
