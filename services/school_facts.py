@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import replace
 from datetime import date
+from typing import TypeVar, cast
 
 from sqlalchemy import inspect, or_, select
 from sqlalchemy.engine import Connection
@@ -35,6 +36,8 @@ from domain.overview import SchoolFacts
 from domain.scope import Scope
 from models import DataVersion, Municipality, PhaseEvent, Region, School, Trajectory
 from services.permissions import Principal, school_filter_for
+
+T = TypeVar("T")
 
 
 def school_filters(scope: Scope, active_from: date | None = None) -> list[ColumnElement[bool]]:
@@ -139,6 +142,44 @@ _LOCK = threading.Lock()
 _VERSIONED: set[str] = set()  # databases known to have the data_version table
 
 
+def derived(session: Session, scope: Scope, principal: Principal | None, name: str, params: Hashable,
+            compute: Callable[[], T], *, active_from: date | None = None) -> T:
+    """compute() for a result derived only from what the data version covers (the school facts, and
+    school, municipality, region, trajectory and phase-event rows) for the schools of scope (with
+    active_from: school_facts' series of dates) that principal may read; cached per process, keyed by
+    the data version, the scope's and the user's WHERE clauses, name and params. Read the result,
+    never change it. Without the data_version table: computed every time."""
+    conn = session.connection()
+    version = data_version(conn)
+    if version is None:
+        return compute()
+    filters = school_filters(scope, active_from) + (school_filter_for(principal) if principal is not None else [])
+    compiled = [clause.compile(dialect=conn.dialect) for clause in filters]
+    where = tuple((str(c), tuple(sorted((k, _hashable(v)) for k, v in c.params.items()))) for c in compiled)
+    key = (conn.engine.url.render_as_string(hide_password=False), version, scope.as_of, where, name, params)
+    with _LOCK:
+        if key in _DERIVED:
+            _DERIVED.move_to_end(key)
+            return cast(T, _DERIVED[key])
+    value = compute()
+    with _LOCK:
+        _DERIVED[key] = value
+        while len(_DERIVED) > DERIVED_ENTRIES:
+            _DERIVED.popitem(last=False)
+    return value
+
+
+DERIVED_ENTRIES = 64
+_DERIVED: OrderedDict[Hashable, object] = OrderedDict()
+
+
+def _hashable(value: object) -> Hashable:
+    if isinstance(value, list | tuple | set | frozenset):
+        return tuple(_hashable(v) for v in value)
+    assert isinstance(value, Hashable)
+    return value
+
+
 def data_version(conn: Connection) -> int | None:
     """The data version of the database (see models.DataVersion); None without the table."""
     url = conn.engine.url.render_as_string(hide_password=False)
@@ -155,6 +196,7 @@ def clear_cache() -> None:
     with _LOCK:
         _CACHE.clear()
         _VIEWS.clear()
+        _DERIVED.clear()
 
 
 def _load(conn: Connection, filters: list[ColumnElement[bool]], as_of: date | None) -> list[SchoolFacts]:
