@@ -26,7 +26,7 @@ from dataclasses import replace
 from datetime import date
 from typing import TypeVar, cast
 
-from sqlalchemy import inspect, or_, select
+from sqlalchemy import inspect, or_, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
@@ -70,7 +70,7 @@ def school_facts(session: Session, scope: Scope, principal: Principal | None = N
         filters += school_filter_for(principal)
     # Core execution on the connection: skips the ORM's per-row loading machinery.
     conn = session.connection()
-    version = data_version(conn) if school_id is None else None  # one school: quick, not worth an entry
+    version = _cache_version(conn) if school_id is None else None  # one school: quick, not worth an entry
     if version is None:
         return _load(conn, filters, scope.as_of)
     # Every school of the database is loaded once per data version and as-of date (shared by every
@@ -150,7 +150,7 @@ def derived(session: Session, scope: Scope, principal: Principal | None, name: s
     the data version, the scope's and the user's WHERE clauses, name and params. Read the result,
     never change it. Without the data_version table: computed every time."""
     conn = session.connection()
-    version = data_version(conn)
+    version = _cache_version(conn)
     if version is None:
         return compute()
     filters = school_filters(scope, active_from) + (school_filter_for(principal) if principal is not None else [])
@@ -189,6 +189,25 @@ def data_version(conn: Connection) -> int | None:
         _VERSIONED.add(url)
     value = conn.execute(select(col(DataVersion.version)).where(col(DataVersion.id) == 1)).scalar()
     return int(value) if value is not None else None
+
+
+def _cache_version(conn: Connection) -> int | None:
+    """The data version to key cached results by; None (do not cache) when this transaction has written:
+    its version number is not yet committed, and after a rollback the next write would raise the same
+    number for other data."""
+    version = data_version(conn)
+    if version is None or _has_written(conn):
+        return None
+    return version
+
+
+def _has_written(conn: Connection) -> bool:
+    if conn.dialect.name == "sqlite":
+        # the sqlite3 module opens a transaction only for a write (or services.transactions' BEGIN IMMEDIATE)
+        return bool(getattr(conn.connection.dbapi_connection, "in_transaction", True))
+    if conn.dialect.name == "postgresql":
+        return conn.execute(text("SELECT txid_current_if_assigned() IS NOT NULL")).scalar() is True
+    return True  # unknown: never cache
 
 
 def clear_cache() -> None:

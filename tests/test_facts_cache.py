@@ -150,3 +150,27 @@ def test_fc003_the_data_version_rises_on_every_write(session):
         seen = version()
         session.execute(text(sql))
         assert version() > seen, sql
+
+
+def test_fc004_a_rolled_back_write_leaves_nothing_behind_in_the_cache(session):
+    """A transaction that wrote reads its own uncommitted version number; after a rollback the next
+    write raises the same number for other data, so nothing computed in a writing transaction is kept."""
+    region_id, _ = _region(session)
+    scope = Scope(as_of=TODAY, region_id=region_id)
+    before = _figures(session, scope)
+    version = "SELECT version FROM data_version WHERE id = 1"
+    seen = session.execute(text(version)).scalar()
+
+    # one row, one raise of the version: shorter certificates, then the transaction fails
+    session.execute(text("UPDATE region SET validity_months = 6 WHERE id = :id"), {"id": region_id})
+    shorter = _figures(session, scope)
+    assert shorter["totals"]["valid_certificates"] < before["totals"]["valid_certificates"]
+    session.rollback()
+
+    # another write of one row: the same version number as the rolled-back one
+    session.execute(text("UPDATE region SET expiring_window_months = 1 WHERE id = :id"), {"id": region_id})
+    session.commit()
+    assert session.execute(text(version)).scalar() == seen + 1
+    after = _figures(session, scope)
+    assert after["totals"]["valid_certificates"] == before["totals"]["valid_certificates"]
+    assert after == _cold(session, scope)
