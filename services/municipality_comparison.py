@@ -281,7 +281,8 @@ def events_between(session: Session, scope: Scope, principal: Principal | None, 
     low, high = min(first, last), max(first, last)
     # only the schools with an event or an expiry in the period can have a change (the same list, faster)
     eventful = derived(session, scope, principal, "eventful", (low, high),
-                       lambda: [f for f in in_period if f.trajectories and _dated_in(f, low, high)], active_from=low)
+                       lambda: [f for f in in_period if f.trajectories and _dated_in(f, low, high)], active_from=low,
+                       shared=False)  # SchoolFacts: this process's own
     return changes_between(eventful, first, last, partnership_facts(
         session, scope, principal, {f.school_id for f in in_period}, first, last))
 

@@ -19,12 +19,13 @@ table is never cached.
 """
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Hashable
 from dataclasses import replace
 from datetime import date
-from typing import TypeVar, cast
+from typing import Protocol, TypeVar, cast
 
 from sqlalchemy import inspect, or_, select, text
 from sqlalchemy.engine import Connection
@@ -143,12 +144,14 @@ _VERSIONED: set[str] = set()  # databases known to have the data_version table
 
 
 def derived(session: Session, scope: Scope, principal: Principal | None, name: str, params: Hashable,
-            compute: Callable[[], T], *, active_from: date | None = None) -> T:
+            compute: Callable[[], T], *, active_from: date | None = None, shared: bool = True) -> T:
     """compute() for a result derived only from what the data version covers (the school facts, and
     school, municipality, region, trajectory and phase-event rows) for the schools of scope (with
     active_from: school_facts' series of dates) that principal may read; cached per process, keyed by
-    the data version, the scope's and the user's WHERE clauses, name and params. Read the result,
-    never change it. Without the data_version table: computed every time."""
+    the data version, the scope's and the user's WHERE clauses, name and params; with shared (the
+    result pickles and holds no SchoolFacts) also in the store every worker shares (share_with: the
+    web app's Flask-Caching), so one worker computes it for all. Read the result, never change it.
+    Without the data_version table, or in a transaction that wrote: computed every time."""
     conn = session.connection()
     version = _cache_version(conn)
     if version is None:
@@ -161,12 +164,37 @@ def derived(session: Session, scope: Scope, principal: Principal | None, name: s
         if key in _DERIVED:
             _DERIVED.move_to_end(key)
             return cast(T, _DERIVED[key])
-    value = compute()
+    store = _SHARED if shared else None
+    shared_key = "derived:" + hashlib.sha256(repr(key).encode()).hexdigest() if store is not None else ""
+    found = store.get(shared_key) if store is not None else None
+    if found is not None:
+        value = cast(T, found)
+    else:
+        value = compute()
+        if store is not None:
+            store.set(shared_key, value)
     with _LOCK:
         _DERIVED[key] = value
         while len(_DERIVED) > DERIVED_ENTRIES:
             _DERIVED.popitem(last=False)
     return value
+
+
+class SharedStore(Protocol):
+    """A cache every worker shares (web.cache gives Flask-Caching's); get gives None for a miss."""
+
+    def get(self, key: str) -> object | None: ...
+
+    def set(self, key: str, value: object) -> None: ...
+
+
+_SHARED: SharedStore | None = None
+
+
+def share_with(store: SharedStore | None) -> None:
+    """Keep derived results also in store (None: only in this process)."""
+    global _SHARED
+    _SHARED = store
 
 
 DERIVED_ENTRIES = 64
