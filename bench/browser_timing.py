@@ -146,7 +146,9 @@ def browser() -> Any:
     options.binary_location = os.environ.get("DASH_TEST_CHROMEPATH") or "/usr/bin/chromium"
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000"):
         options.add_argument(arg)
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.set_script_timeout(120)  # a loaded machine: reading the timings may take long
+    return driver
 
 
 def login(driver: Any, base: str) -> None:
