@@ -54,8 +54,9 @@ def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
     return statistics.median(times), max(times)
 
 
-def datasets(schools: int) -> Iterator[tuple[str, Engine, float]]:
-    """(name, engine, seconds to seed) for 'demo' and 'national'; DATABASE_URL points at each in turn."""
+def datasets(schools: int, keep: Path | None = None) -> Iterator[tuple[str, Engine, float]]:
+    """(name, engine, seconds to seed) for 'demo' and 'national'; DATABASE_URL points at each in turn.
+    With keep: the national set is seeded once into keep/national-<schools>.db and reused (seconds 0)."""
     tmp = TMP
     from models.db import make_engine, session_scope
     from seed.demo import seed_demo
@@ -63,14 +64,16 @@ def datasets(schools: int) -> Iterator[tuple[str, Engine, float]]:
     from services.migrate import upgrade
 
     for name in ("demo", "national"):
-        url = f"sqlite:///{tmp / (name + '.db')}"
+        path = keep / f"national-{schools}.db" if keep is not None and name == "national" else tmp / f"{name}.db"
+        reuse = path.exists()
+        url = f"sqlite:///{path}"
         engine = make_engine(url)
         upgrade(engine)
         start = time.perf_counter()
         with session_scope(engine) as session:
             if name == "demo":
                 seed_demo(session, today=TODAY)
-            else:
+            elif not reuse:
                 seed_scale(session, schools=schools, seed=1, today=TODAY)
         seconds = time.perf_counter() - start
         os.environ["DATABASE_URL"] = url
@@ -132,12 +135,16 @@ def run(measure: Callable[[Session, Add], None], *, repeat: int = 3) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--schools", type=int, default=8000, help="schools in the national dataset")
     parser.add_argument("--repeat", type=int, default=repeat, help="calls per operation")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="seed the national set once into this folder and reuse it (e.g. /tmp/vios-bench)")
     args = parser.parse_args()
+    if args.keep is not None:
+        args.keep.mkdir(parents=True, exist_ok=True)
     load_app()
     from models.db import session_scope
 
     rows: list[tuple[str, str, object, float, float | None]] = []
-    for dataset, engine, seed_seconds in datasets(args.schools):
+    for dataset, engine, seed_seconds in datasets(args.schools, args.keep):
         rows.append((dataset, "seed", "-", seed_seconds, None))
 
         def add(operation: str, schools: object, fn: Callable[[], object], repeat: int | None = None) -> None:

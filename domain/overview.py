@@ -41,6 +41,12 @@ class SchoolFacts:
     # a school that left the DUO register counts until inactive_since (see active_on)
     active: bool = True
     inactive_since: date | None = None
+    # Statuses remembered per date (school_status); None: computed every time. services.school_facts
+    # gives the facts it caches (never changed after loading) a memo, bounded to MEMO_DATES dates.
+    memo: dict[date, SchoolStatus] | None = field(default=None, compare=False, repr=False)
+
+
+MEMO_DATES = 24
 
 
 def active_on(facts: SchoolFacts, d: date) -> bool:
@@ -84,6 +90,23 @@ def _certificates(certified_dates: tuple[date, ...], validity_months: int) -> tu
 
 
 def school_status(facts: SchoolFacts, as_of: date) -> SchoolStatus:
+    """The school's certificate status and phase at as_of (remembered in facts.memo when it has one:
+    a pure function of the facts, which are never changed once they have a memo)."""
+    memo = facts.memo
+    if memo is None:
+        return _school_status(facts, as_of)
+    found = memo.get(as_of)
+    if found is None:
+        if len(memo) >= MEMO_DATES:
+            memo.clear()
+        found = memo[as_of] = _school_status(facts, as_of)
+    return found
+
+
+def _school_status(facts: SchoolFacts, as_of: date) -> SchoolStatus:
+    if not facts.trajectories:  # no event, no certificate: what the definitions give for an empty history
+        return SchoolStatus(facts.school_id, facts.code, facts.name, facts.sector, facts.municipality_code,
+                            facts.municipality_name, "never", None, None, None, False)
     certs = certificates_of(facts)
     status = certificate_status(certs, as_of, facts.window_months)
     cert = current_certificate(certs, as_of)

@@ -27,9 +27,10 @@ from domain.changes import (
     municipality_deltas,
 )
 from domain.municipality_comparison import (
+    CoverageAt,
     CoverageSeries,
     MunicipalityInfo,
-    coverage_at_points,
+    QuarterPoint,
     coverage_series,
     quarter_points,
     taking_part,
@@ -40,6 +41,8 @@ from domain.overview import (
     SchoolFacts,
     SchoolStatus,
     active_on,
+    certificates_of,
+    coverage_share,
     figures,
     figures_per_municipality,
     phase_distribution,
@@ -49,7 +52,7 @@ from domain.scope import Scope
 from domain.status_phase import StatusPhase, matrix_delta, status_by_phase
 from models import Municipality, Organisation, Partnership, Province, Region, School
 from services.permissions import Principal, school_filter_for
-from services.school_facts import school_facts
+from services.school_facts import derived, school_facts
 
 
 @dataclass(frozen=True)
@@ -185,7 +188,12 @@ def school_points(session: Session, scope: Scope, principal: Principal | None,
 
 
 def map_data(session: Session, scope: Scope, principal: Principal | None) -> MapData:
-    """The map's data at the as-of date (the school facts loaded once)."""
+    """The map's data at the as-of date (the school facts loaded once; cached per data version: it
+    reads only schools, municipalities and the facts)."""
+    return derived(session, scope, principal, "map", None, lambda: _map_data(session, scope, principal))
+
+
+def _map_data(session: Session, scope: Scope, principal: Principal | None) -> MapData:
     statuses = [school_status(f, scope.as_of) for f in school_facts(session, scope, principal)]
     rows = figures_per_municipality(statuses)
     return MapData(points=school_points(session, scope, principal, statuses),
@@ -206,6 +214,35 @@ def comparison(session: Session, scope: Scope, compare_with: date, principal: Pr
     points = quarter_points(scope.as_of, quarters) if quarters else []
     earliest = min([first] + [p.on for p in points])
     facts = school_facts(session, replace(scope, as_of=last), principal, active_from=earliest)
+    # the figures read only what the data version covers: cached per version (the change list reads
+    # partnerships too, so it is computed every time)
+    part = derived(session, scope, principal, "comparison", compare_with,
+                   lambda: _figures_part(session, scope, compare_with, facts), active_from=earliest)
+    changes = events_between(session, scope, principal, facts, first, last)
+    return MunicipalityComparison(
+        as_of=scope.as_of, compare_with=compare_with, totals=part.totals, totals_then=part.totals_then,
+        total_changes=part.total_changes, taking_part=part.taking_part, municipalities=part.municipalities,
+        infos=part.infos, changes=changes, change_summary=change_summary(changes),
+        series=_series(session, scope, principal, facts, points, earliest) if points else {},
+        points=school_points(session, scope, principal, [school_status(f, scope.as_of) for f in facts
+                                                         if active_on(f, scope.as_of)]) if with_points else [],
+        status_phase=part.status_phase, status_phase_changes=part.status_phase_changes)
+
+
+@dataclass(frozen=True)
+class _FiguresPart:
+    """The part of MunicipalityComparison computed from the facts and the municipalities only."""
+    totals: Figures
+    totals_then: Figures
+    total_changes: FigureChanges
+    taking_part: int
+    municipalities: list[MunicipalityRow]
+    infos: list[MunicipalityInfo]
+    status_phase: StatusPhase
+    status_phase_changes: StatusPhase
+
+
+def _figures_part(session: Session, scope: Scope, compare_with: date, facts: list[SchoolFacts]) -> _FiguresPart:
     statuses_now = [school_status(f, scope.as_of) for f in facts if active_on(f, scope.as_of)]
     statuses_then = [school_status(f, compare_with) for f in facts if active_on(f, compare_with)]
     rows_now = figures_per_municipality(statuses_now)
@@ -227,17 +264,12 @@ def comparison(session: Session, scope: Scope, compare_with: date, principal: Pr
             changes={**changes_per_municipality[code], "taking_part": delta(taking_part(now), taking_part(then))},
             distribution=phase_distribution(now),
             distribution_changes=distribution_deltas(phase_distribution(now), phase_distribution(then))))
-
-    changes = events_between(session, scope, principal, facts, first, last)
     totals_now, totals_then = figures(statuses_now), figures(statuses_then)
-    return MunicipalityComparison(
-        as_of=scope.as_of, compare_with=compare_with, totals=totals_now, totals_then=totals_then,
+    return _FiguresPart(
+        totals=totals_now, totals_then=totals_then,
         total_changes={**figure_deltas(totals_now, totals_then),
                        "taking_part": taking_part(statuses_now) - taking_part(statuses_then)},
-        taking_part=taking_part(statuses_now), municipalities=rows, infos=infos, changes=changes,
-        change_summary=change_summary(changes),
-        series=coverage_series(coverage_at_points(facts, points)) if points else {},
-        points=school_points(session, scope, principal, statuses_now) if with_points else [],
+        taking_part=taking_part(statuses_now), municipalities=rows, infos=infos,
         status_phase=status_by_phase(statuses_now),
         status_phase_changes=matrix_delta(status_by_phase(statuses_now), status_by_phase(statuses_then)))
 
@@ -247,8 +279,19 @@ def events_between(session: Session, scope: Scope, principal: Principal | None, 
     """The events after first up to last (domain.changes.changes_between) of the schools active at
     first, from facts loaded up to last (the Gemeenten page's list and `vios report --since`)."""
     in_period = [f for f in facts if active_on(f, first)]
-    return changes_between(in_period, first, last, partnership_facts(
+    low, high = min(first, last), max(first, last)
+    # only the schools with an event or an expiry in the period can have a change (the same list, faster)
+    eventful = derived(session, scope, principal, "eventful", (low, high),
+                       lambda: [f for f in in_period if f.trajectories and _dated_in(f, low, high)], active_from=low,
+                       shared=False)  # SchoolFacts: this process's own
+    return changes_between(eventful, first, last, partnership_facts(
         session, scope, principal, {f.school_id for f in in_period}, first, last))
+
+
+def _dated_in(f: SchoolFacts, low: date, high: date) -> bool:
+    """Whether an event or a certificate's expiry of the school lies after low up to high."""
+    return (any(low < e.on <= high for events in f.trajectories.values() for e in events)
+            or any(low < c.expires_on <= high for c in certificates_of(f)))
 
 
 def _by_municipality(statuses: list[SchoolStatus]) -> dict[str, list[SchoolStatus]]:
@@ -263,7 +306,35 @@ def quarterly_coverage(session: Session, scope: Scope, principal: Principal | No
     """Coverage per municipality as of each quarter's end (the running quarter: as of the as-of date)."""
     points = quarter_points(scope.as_of, quarters)
     facts = school_facts(session, scope, principal, active_from=points[0].on)
-    return coverage_series(coverage_at_points(facts, points))
+    return _series(session, scope, principal, facts, points, points[0].on)
+
+
+def _series(session: Session, scope: Scope, principal: Principal | None, facts: list[SchoolFacts],
+            points: list[QuarterPoint], active_from: date) -> dict[str, CoverageSeries]:
+    """The coverage series at the points, from facts = school_facts(..., active_from=active_from);
+    cached per data version (a function of the facts only)."""
+    return derived(session, scope, principal, "series", tuple(points),
+                   lambda: coverage_series(_coverage_at_points(facts, points)), active_from=active_from)
+
+
+def _coverage_at_points(facts: list[SchoolFacts], points: list[QuarterPoint]) -> list[tuple[QuarterPoint,
+                                                                                           list[CoverageAt]]]:
+    """domain.municipality_comparison.coverage_at_points from the statuses school_status remembers
+    for the cached facts (the same certificate_status at each point): per point, per municipality,
+    the coverage fields of figures_per_municipality."""
+    result = []
+    for point in points:
+        counts: dict[tuple[str, str], list[int]] = {}
+        for f in facts:
+            if active_on(f, point.on):
+                entry = counts.setdefault((f.municipality_code, f.municipality_name), [0, 0])
+                entry[0] += 1
+                if f.trajectories and school_status(f, point.on).has_valid_certificate:
+                    entry[1] += 1
+        result.append((point, [CoverageAt(cbs_code=code, name=name, schools=n, valid_certificates=valid,
+                                          coverage=coverage_share(valid, n))
+                               for (code, name), (n, valid) in sorted(counts.items(), key=lambda kv: kv[0][1])]))
+    return result
 
 
 def panel_names(session: Session, scope: Scope, infos: list[MunicipalityInfo]) -> dict[str, str]:

@@ -25,7 +25,7 @@ from domain.status_phase import StatusPhase, matrix_delta, status_by_phase
 from services.areas import scope_label
 from services.municipality_comparison import events_between
 from services.permissions import Principal
-from services.school_facts import school_facts
+from services.school_facts import derived, school_facts
 
 # The JSON document of `vios report --json`: as_of, scope, totals, municipalities, expiring_per_quarter,
 # phase_distribution, status_by_phase (certificate status -> trajectory phase -> schools, domain.status_phase).
@@ -77,12 +77,13 @@ def overview_changes(now: OverviewReport, then: OverviewReport) -> OverviewChang
     )
 
 
-def _reports_at(session: Session, scope: Scope, compare_with: date, principal: Principal | None
-                ) -> tuple[list[SchoolFacts], OverviewReport, OverviewReport]:
-    """The school facts loaded once for both dates, and the overview report at each."""
+def _reports_at(session: Session, scope: Scope, compare_with: date, principal: Principal | None,
+                area: str | None = None) -> tuple[list[SchoolFacts], OverviewReport, OverviewReport]:
+    """The school facts loaded once for both dates, and the overview report at each (area: the
+    scope's name in the reports, None: scope_label)."""
     first, last = min(compare_with, scope.as_of), max(compare_with, scope.as_of)
     facts = school_facts(session, replace(scope, as_of=last), principal, active_from=first)
-    area = scope_label(session, scope)
+    area = scope_label(session, scope) if area is None else area
     now = _report(scope, area, (school_status(f, scope.as_of) for f in facts if active_on(f, scope.as_of)))
     then = _report(replace(scope, as_of=compare_with), area,
                    (school_status(f, compare_with) for f in facts if active_on(f, compare_with)))
@@ -93,8 +94,14 @@ def overview_since(session: Session, scope: Scope, compare_with: date,
                    principal: Principal | None) -> tuple[OverviewReport, OverviewChanges]:
     """The overview report at the as-of date and its changes since compare_with, from the school
     facts loaded once for both dates (equal to overview_report at each date)."""
-    _facts, now, then = _reports_at(session, scope, compare_with, principal)
-    return now, overview_changes(now, then)
+    def compute() -> tuple[OverviewReport, OverviewChanges]:
+        _facts, now, then = _reports_at(session, scope, compare_with, principal, area="")
+        return now, overview_changes(now, then)
+
+    # the figures read only what the data version covers: cached per version; the area's name is read anew
+    now, changes = derived(session, scope, principal, "overview_since", compare_with, compute,
+                           active_from=min(compare_with, scope.as_of))
+    return {**now, "scope": {**now["scope"], "area": scope_label(session, scope)}}, changes
 
 
 def event_json(c: Change) -> dict[str, Any]:

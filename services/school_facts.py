@@ -8,20 +8,26 @@ services all start from here, so their figures agree.
 
 The facts are cached per process, keyed by the database, the data version (models.DataVersion: one
 number that database triggers raise on every insert, update and delete of school, municipality,
-region, trajectory and phaseevent, whoever writes), the query's WHERE clauses (scope, sector, the
-user's filter) and the dates. The version is read first, in the request's own transaction, so a
-cached entry never holds data older than its version; a write (in any worker or process) makes
-every later request load afresh. Callers get a new list of shared SchoolFacts: read them, never
-change them. A database without the data_version table is never cached.
+region, trajectory and phaseevent, whoever writes) and the as-of date: one entry holds the facts of
+every school location of the database, shared by every scope, sector and user; the scope's WHERE
+clauses (area, sector, activity, the user's filter) select in SQL which of them a call returns, in
+DUO-code order. The version is read first, in the request's own transaction, so a cached entry never
+holds data older than its version; a write (in any worker or process) makes every later request load
+afresh. Callers get a new list of shared SchoolFacts: read them, never change them (each remembers its
+statuses at the last few dates, domain.overview.school_status). A database without the data_version
+table is never cached.
 """
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
+from dataclasses import replace
 from datetime import date
+from typing import Protocol, TypeVar, cast
 
-from sqlalchemy import inspect, or_, select
+from sqlalchemy import inspect, or_, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
@@ -31,6 +37,8 @@ from domain.overview import SchoolFacts
 from domain.scope import Scope
 from models import DataVersion, Municipality, PhaseEvent, Region, School, Trajectory
 from services.permissions import Principal, school_filter_for
+
+T = TypeVar("T")
 
 
 def school_filters(scope: Scope, active_from: date | None = None) -> list[ColumnElement[bool]]:
@@ -63,30 +71,141 @@ def school_facts(session: Session, scope: Scope, principal: Principal | None = N
         filters += school_filter_for(principal)
     # Core execution on the connection: skips the ORM's per-row loading machinery.
     conn = session.connection()
-    version = data_version(conn) if school_id is None else None  # one school: quick, not worth an entry
+    version = _cache_version(conn) if school_id is None else None  # one school: quick, not worth an entry
     if version is None:
         return _load(conn, filters, scope.as_of)
-    key = _cache_key(conn, version, filters, scope.as_of)
-    with _LOCK:
-        cached = _CACHE.get(key)
-        if cached is not None:
-            _CACHE.move_to_end(key)
-            return list(cached)
-    facts = _load(conn, filters, scope.as_of)
-    with _LOCK:
-        _CACHE[key] = tuple(facts)
-        while len(_CACHE) > CACHE_ENTRIES:
-            _CACHE.popitem(last=False)
-    return facts
+    # Every school of the database is loaded once per data version and as-of date (shared by every
+    # scope, sector and user); the scope's WHERE clauses only select which of them, in SQL.
+    every = _every_school(conn, version, scope.as_of)
+    ids = conn.execute(
+        select(col(School.id)).join(Municipality, col(School.municipality_id) == col(Municipality.id))
+        .where(*filters).order_by(col(School.code))).scalars()
+    return [every[sid] for sid in ids if sid in every]
 
 
-# (database, data version, compiled WHERE clauses with their parameters, as-of date) -> the facts.
-# Per process and only ever correct entries (a new version is a new key); bounded, least recently
-# used dropped first. One national scope at 8,000 schools is a few MB.
-CACHE_ENTRIES = 12
-_CACHE: OrderedDict[Hashable, tuple[SchoolFacts, ...]] = OrderedDict()
+def _every_school(conn: Connection, version: int, as_of: date) -> dict[int, SchoolFacts]:
+    """school id -> facts (events up to as_of) of every school location in the database, cached.
+
+    Every event is loaded once per data version; the view at an as-of date keeps the same SchoolFacts
+    (and so its remembered statuses) for each school without an event after that date, and gives the
+    others a copy with only the events up to it: exactly what _load(conn, [], as_of) gives."""
+    url = conn.engine.url.render_as_string(hide_password=False)
+    key = (url, version, as_of)
+    with _LOCK:
+        view = _VIEWS.get(key)
+        if view is not None:
+            _VIEWS.move_to_end(key)
+            return view
+        full = _CACHE.get((url, version))
+    if full is None:
+        full = _Full({f.school_id: f for f in _load(conn, [], None)})
+        for f in full.facts.values():
+            f.memo = {}  # before anyone else sees them
+        with _LOCK:
+            _CACHE[(url, version)] = full
+            while len(_CACHE) > CACHE_ENTRIES:
+                _CACHE.popitem(last=False)
+    view = full.at(as_of)
+    with _LOCK:
+        _VIEWS[key] = view
+        while len(_VIEWS) > VIEW_ENTRIES:
+            _VIEWS.popitem(last=False)
+    return view
+
+
+class _Full:
+    """The facts of every school with all their events, and the latest event date of each."""
+
+    def __init__(self, facts: dict[int, SchoolFacts]) -> None:
+        self.facts = facts
+        self.latest = {sid: max(e.on for events in f.trajectories.values() for e in events)
+                       for sid, f in facts.items() if f.trajectories}
+
+    def at(self, as_of: date) -> dict[int, SchoolFacts]:
+        view = dict(self.facts)
+        for sid, latest in self.latest.items():
+            if latest > as_of:
+                f = self.facts[sid]
+                kept = {tid: [e for e in events if e.on <= as_of] for tid, events in f.trajectories.items()}
+                view[sid] = replace(f, trajectories={tid: events for tid, events in kept.items() if events},
+                                    memo={})
+        return view
+
+
+# (database, data version) -> the facts of every school with all events; (database, data version,
+# as-of date) -> the view at that date. Per process and only ever correct entries (a new version is a
+# new key); bounded, least recently used dropped first. Every school at 8,000 schools is a few MB.
+CACHE_ENTRIES = 2
+VIEW_ENTRIES = 12
+_CACHE: OrderedDict[Hashable, _Full] = OrderedDict()
+_VIEWS: OrderedDict[Hashable, dict[int, SchoolFacts]] = OrderedDict()
 _LOCK = threading.Lock()
 _VERSIONED: set[str] = set()  # databases known to have the data_version table
+
+
+def derived(session: Session, scope: Scope, principal: Principal | None, name: str, params: Hashable,
+            compute: Callable[[], T], *, active_from: date | None = None, shared: bool = True) -> T:
+    """compute() for a result derived only from what the data version covers (the school facts, and
+    school, municipality, region, trajectory and phase-event rows) for the schools of scope (with
+    active_from: school_facts' series of dates) that principal may read; cached per process, keyed by
+    the data version, the scope's and the user's WHERE clauses, name and params; with shared (the
+    result pickles and holds no SchoolFacts) also in the store every worker shares (share_with: the
+    web app's Flask-Caching), so one worker computes it for all. Read the result, never change it.
+    Without the data_version table, or in a transaction that wrote: computed every time."""
+    conn = session.connection()
+    version = _cache_version(conn)
+    if version is None:
+        return compute()
+    filters = school_filters(scope, active_from) + (school_filter_for(principal) if principal is not None else [])
+    compiled = [clause.compile(dialect=conn.dialect) for clause in filters]
+    where = tuple((str(c), tuple(sorted((k, _hashable(v)) for k, v in c.params.items()))) for c in compiled)
+    key = (conn.engine.url.render_as_string(hide_password=False), version, scope.as_of, where, name, params)
+    with _LOCK:
+        if key in _DERIVED:
+            _DERIVED.move_to_end(key)
+            return cast(T, _DERIVED[key])
+    store = _SHARED if shared else None
+    shared_key = "derived:" + hashlib.sha256(repr(key).encode()).hexdigest() if store is not None else ""
+    found = store.get(shared_key) if store is not None else None
+    if found is not None:
+        value = cast(T, found)
+    else:
+        value = compute()
+        if store is not None:
+            store.set(shared_key, value)
+    with _LOCK:
+        _DERIVED[key] = value
+        while len(_DERIVED) > DERIVED_ENTRIES:
+            _DERIVED.popitem(last=False)
+    return value
+
+
+class SharedStore(Protocol):
+    """A cache every worker shares (web.cache gives Flask-Caching's); get gives None for a miss."""
+
+    def get(self, key: str) -> object | None: ...
+
+    def set(self, key: str, value: object) -> None: ...
+
+
+_SHARED: SharedStore | None = None
+
+
+def share_with(store: SharedStore | None) -> None:
+    """Keep derived results also in store (None: only in this process)."""
+    global _SHARED
+    _SHARED = store
+
+
+DERIVED_ENTRIES = 64
+_DERIVED: OrderedDict[Hashable, object] = OrderedDict()
+
+
+def _hashable(value: object) -> Hashable:
+    if isinstance(value, list | tuple | set | frozenset):
+        return tuple(_hashable(v) for v in value)
+    assert isinstance(value, Hashable)
+    return value
 
 
 def data_version(conn: Connection) -> int | None:
@@ -100,26 +219,35 @@ def data_version(conn: Connection) -> int | None:
     return int(value) if value is not None else None
 
 
+def _cache_version(conn: Connection) -> int | None:
+    """The data version to key cached results by; None (do not cache) when this transaction has written:
+    its version number is not yet committed, and after a rollback the next write would raise the same
+    number for other data."""
+    version = data_version(conn)
+    if version is None or _has_written(conn):
+        return None
+    return version
+
+
+def _has_written(conn: Connection) -> bool:
+    if conn.dialect.name == "sqlite":
+        # the sqlite3 module opens a transaction only for a write (or services.transactions' BEGIN IMMEDIATE)
+        return bool(getattr(conn.connection.dbapi_connection, "in_transaction", True))
+    if conn.dialect.name == "postgresql":
+        return conn.execute(text("SELECT txid_current_if_assigned() IS NOT NULL")).scalar() is True
+    return True  # unknown: never cache
+
+
 def clear_cache() -> None:
     """Forget every cached school facts (for benchmarks and tests that time or compare a cold load)."""
     with _LOCK:
         _CACHE.clear()
+        _VIEWS.clear()
+        _DERIVED.clear()
 
 
-def _cache_key(conn: Connection, version: int, filters: list[ColumnElement[bool]], as_of: date) -> Hashable:
-    compiled = [clause.compile(dialect=conn.dialect) for clause in filters]
-    where = tuple((str(c), tuple(sorted((k, _hashable(v)) for k, v in c.params.items()))) for c in compiled)
-    return conn.engine.url.render_as_string(hide_password=False), version, where, as_of
-
-
-def _hashable(value: object) -> Hashable:
-    if isinstance(value, list | tuple | set | frozenset):
-        return tuple(_hashable(v) for v in value)
-    assert isinstance(value, Hashable)
-    return value
-
-
-def _load(conn: Connection, filters: list[ColumnElement[bool]], as_of: date) -> list[SchoolFacts]:
+def _load(conn: Connection, filters: list[ColumnElement[bool]], as_of: date | None) -> list[SchoolFacts]:
+    """The facts of the schools matching filters, with their events up to as_of (None: all)."""
     school_rows = conn.execute(
         select(col(School.id), col(School.code), col(School.name), col(School.sector), col(Municipality.cbs_code),
                col(Municipality.name), col(Region.validity_months), col(Region.expiring_window_months),
@@ -134,14 +262,15 @@ def _load(conn: Connection, filters: list[ColumnElement[bool]], as_of: date) -> 
         assert sid is not None  # a primary key read from the database
         facts[sid] = SchoolFacts(sid, code, name, sector, cbs_code, municipality, validity_months=validity or 24,
                                  window_months=window or 6, active=bool(active), inactive_since=inactive_since)
-    event_rows = conn.execute(
-        select(col(Trajectory.school_id), col(PhaseEvent.trajectory_id), col(PhaseEvent.phase), col(PhaseEvent.on),
-               col(PhaseEvent.recorded_at), col(PhaseEvent.id))
-        .join(Trajectory, col(PhaseEvent.trajectory_id) == col(Trajectory.id))
-        .join(School, col(Trajectory.school_id) == col(School.id))
-        .join(Municipality, col(School.municipality_id) == col(Municipality.id))
-        .where(*filters, col(PhaseEvent.on) <= as_of)
-    ).all()
+    query = (select(col(Trajectory.school_id), col(PhaseEvent.trajectory_id), col(PhaseEvent.phase),
+                    col(PhaseEvent.on), col(PhaseEvent.recorded_at), col(PhaseEvent.id))
+             .join(Trajectory, col(PhaseEvent.trajectory_id) == col(Trajectory.id)))
+    if filters:
+        query = (query.join(School, col(Trajectory.school_id) == col(School.id))
+                 .join(Municipality, col(School.municipality_id) == col(Municipality.id)).where(*filters))
+    if as_of is not None:
+        query = query.where(col(PhaseEvent.on) <= as_of)
+    event_rows = conn.execute(query.order_by(col(PhaseEvent.trajectory_id), col(PhaseEvent.id))).all()
     grouped: dict[int, dict[int, list[Event]]] = defaultdict(lambda: defaultdict(list))
     for school_id, trajectory_id, phase, on, recorded_at, event_id in event_rows:
         # Ties on one date: the later recorded event wins (recorded_at, then insertion order).

@@ -56,7 +56,7 @@ from services.permissions import (
     school_filter_for,
     school_location,
 )
-from services.school_facts import school_facts
+from services.school_facts import derived, school_facts
 
 # Stall limits for schools outside any region (Region's own defaults otherwise).
 DEFAULT_LIMITS = (8, 4)  # (expected_months_max: intake -> certificate, phase_limit_months)
@@ -405,25 +405,39 @@ class CertificationReads:
     @cached_property
     def rows(self) -> list[CertificationRow]:
         """One row per school in scope at scope.as_of (ordered by DUO code)."""
-        as_of = self.scope.as_of
-        limits = self._stall_limits()
         tranches = self._tranche_names()
         rows = []
-        for f, st in zip(self.facts, self.statuses, strict=True):
-            tid = current_trajectory_id(f.trajectories, as_of)
-            events = f.trajectories.get(tid, []) if tid is not None else []
-            total_limit, phase_limit = limits.get(f.municipality_code, DEFAULT_LIMITS)
-            stalls = stall_flags(events, as_of, phase_limit_months=phase_limit,
-                                 total_limit_months=total_limit) if events else []
+        for f, st, (tid, days, stalls) in zip(self.facts, self.statuses, self._trajectory_parts, strict=True):
             tranche_id, tranche = tranches.get(tid, (None, "")) if tid is not None else (None, "")
             rows.append(CertificationRow(
                 school_id=f.school_id, code=f.code, name=f.name, sector=f.sector, municipality=f.municipality_name,
                 trajectory_id=tid, tranche_id=tranche_id, tranche=tranche, phase=st.phase,
-                phase_label=label(st.phase) if st.phase else "",
-                days_in_phase=days_in_phase(events, as_of) if events else None,
+                phase_label=label(st.phase) if st.phase else "", days_in_phase=days,
                 issued_on=st.issued_on, expires_on=st.expires_on, status=st.certificate_status,
-                status_label=STATUS_LABELS[st.certificate_status], stall_reasons=tuple(stalls)))
+                status_label=STATUS_LABELS[st.certificate_status], stall_reasons=stalls))
         return rows
+
+    @cached_property
+    def _trajectory_parts(self) -> list[tuple[int | None, int | None, tuple[str, ...]]]:
+        """Per school of facts: (current trajectory, days in its phase, stall reasons) at scope.as_of.
+        Only facts and the regions' limits (both under the data version): cached per version."""
+        def compute() -> list[tuple[int | None, int | None, tuple[str, ...]]]:
+            as_of = self.scope.as_of
+            limits = self._stall_limits()
+            parts: list[tuple[int | None, int | None, tuple[str, ...]]] = []
+            for f in self.facts:
+                tid = current_trajectory_id(f.trajectories, as_of)
+                events = f.trajectories.get(tid, []) if tid is not None else []
+                if not events:
+                    parts.append((tid, None, ()))
+                    continue
+                total_limit, phase_limit = limits.get(f.municipality_code, DEFAULT_LIMITS)
+                stalls = stall_flags(events, as_of, phase_limit_months=phase_limit, total_limit_months=total_limit)
+                parts.append((tid, days_in_phase(events, as_of), tuple(stalls)))
+            return parts
+        if self.school_id is not None:
+            return compute()
+        return derived(self.session, self.scope, self.principal, "certification", None, compute)
 
     def _stall_limits(self) -> dict[str, tuple[int, int]]:
         """Municipality code -> (expected_months_max, phase_limit_months) of its region, for the

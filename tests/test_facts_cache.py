@@ -9,6 +9,7 @@ process, and check that writes of every kind (ORM, Core, raw SQL) change the fig
 from __future__ import annotations
 
 import json
+import pickle
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -150,3 +151,65 @@ def test_fc003_the_data_version_rises_on_every_write(session):
         seen = version()
         session.execute(text(sql))
         assert version() > seen, sql
+
+
+def test_fc004_a_rolled_back_write_leaves_nothing_behind_in_the_cache(session):
+    """A transaction that wrote reads its own uncommitted version number; after a rollback the next
+    write raises the same number for other data, so nothing computed in a writing transaction is kept."""
+    region_id, _ = _region(session)
+    scope = Scope(as_of=TODAY, region_id=region_id)
+    before = _figures(session, scope)
+    version = "SELECT version FROM data_version WHERE id = 1"
+    seen = session.execute(text(version)).scalar()
+
+    # one row, one raise of the version: shorter certificates, then the transaction fails
+    session.execute(text("UPDATE region SET validity_months = 6 WHERE id = :id"), {"id": region_id})
+    shorter = _figures(session, scope)
+    assert shorter["totals"]["valid_certificates"] < before["totals"]["valid_certificates"]
+    session.rollback()
+
+    # another write of one row: the same version number as the rolled-back one
+    session.execute(text("UPDATE region SET expiring_window_months = 1 WHERE id = :id"), {"id": region_id})
+    session.commit()
+    assert session.execute(text(version)).scalar() == seen + 1
+    after = _figures(session, scope)
+    assert after["totals"]["valid_certificates"] == before["totals"]["valid_certificates"]
+    assert after == _cold(session, scope)
+
+
+class _Store:
+    """A shared store as the workers share Flask-Caching's (web.cache installs that one)."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, object] = {}
+
+    def get(self, key: str) -> object | None:
+        return self.values.get(key)
+
+    def set(self, key: str, value: object) -> None:
+        self.values[key] = pickle.loads(pickle.dumps(value))  # what another process would read back
+
+
+def test_fc005_a_derived_result_is_computed_once_for_every_worker(session):
+    region_id, _ = _region(session)
+    scope = Scope(as_of=TODAY, region_id=region_id)
+    store, before = _Store(), facts_module._SHARED
+    facts_module.share_with(store)
+    try:
+        calls: list[int] = []
+
+        def compute() -> object:
+            calls.append(1)
+            return _figures(session, scope)
+
+        first = facts_module.derived(session, scope, None, "test", None, compute)
+        facts_module.clear_cache()  # another worker: nothing in its own memory
+        again = facts_module.derived(session, scope, None, "test", None, compute)
+        assert again == first and len(calls) == 1 and len(store.values) == 1
+        # a write: a new version, a new key
+        session.execute(text("UPDATE region SET validity_months = 6 WHERE id = :id"), {"id": region_id})
+        session.commit()
+        changed = facts_module.derived(session, scope, None, "test", None, compute)
+        assert changed != first and changed == _cold(session, scope) and len(calls) == 2
+    finally:
+        facts_module.share_with(before)

@@ -10,13 +10,14 @@ use `get_or_compute`, which then just computes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import flask
 from flask import Flask
 from flask_caching import Cache
 
 import settings
+from services import school_facts
 
 T = TypeVar("T")
 DEFAULT_TIMEOUT = 3600
@@ -36,6 +37,28 @@ def cache_config() -> dict[str, Any]:
 
 def install(server: Flask) -> None:
     cache.init_app(server, config=cache_config())
+    school_facts.share_with(_SharedStore())
+
+
+class _SharedStore:
+    """services.school_facts' shared store: this cache, inside the app (outside it, or when the cache
+    fails, a miss: the result is computed, never wrong)."""
+
+    def get(self, key: str) -> object | None:
+        if not flask.has_app_context() or "cache" not in flask.current_app.extensions:
+            return None
+        try:
+            return cast(object, cache.get(key))
+        except Exception:  # a cache that is down is a miss
+            return None
+
+    def set(self, key: str, value: object) -> None:
+        if not flask.has_app_context() or "cache" not in flask.current_app.extensions:
+            return
+        try:
+            cache.set(key, value, timeout=DEFAULT_TIMEOUT)
+        except Exception:  # the result is kept in this process only
+            return
 
 
 def get_or_compute(key: str, compute: Callable[[], T], timeout: int = DEFAULT_TIMEOUT) -> T:
