@@ -2,7 +2,9 @@
 
 Database triggers (migration 0010) raise it on every insert, update and delete of school,
 municipality, region, trajectory and phaseevent, whoever writes (the app's workers, the command
-line, an import, ORM or Core). services.school_facts keys its cache of school facts by it.
+line, an import, ORM or Core). services.school_facts keys its cache of school facts by it, with the
+epoch: random text made with the database (migration 0013) and anew by a restore, because a new database
+at the same address counts from 0 again.
 """
 from __future__ import annotations
 
@@ -13,3 +15,4 @@ class DataVersion(SQLModel, table=True):
     __tablename__ = "data_version"
     id: int = Field(primary_key=True)
     version: int = 0
+    epoch: str | None = Field(default=None, max_length=32)

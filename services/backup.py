@@ -18,6 +18,7 @@ schema is upgraded to the newest revision (so an older backup restores into a ne
 from __future__ import annotations
 
 import json
+import secrets
 import sqlite3
 import tempfile
 import warnings
@@ -330,6 +331,8 @@ def restore(path: Path, engine: Engine | None = None, *, username: str = "cli",
                 tmp.replace(target)
                 summary.files.append(name)
     migrate.upgrade(engine)
+    with engine.begin() as connection:  # a new epoch: no cache may take this database for an earlier one
+        connection.execute(sa.text("UPDATE data_version SET epoch = :epoch"), {"epoch": secrets.token_hex(16)})
     from sqlmodel import Session
 
     with Session(engine) as session:

@@ -83,7 +83,7 @@ def school_facts(session: Session, scope: Scope, principal: Principal | None = N
     return [every[sid] for sid in ids if sid in every]
 
 
-def _every_school(conn: Connection, version: int, as_of: date) -> dict[int, SchoolFacts]:
+def _every_school(conn: Connection, version: str, as_of: date) -> dict[int, SchoolFacts]:
     """school id -> facts (events up to as_of) of every school location in the database, cached.
 
     Every event is loaded once per data version; the view at an as-of date keeps the same SchoolFacts
@@ -208,18 +208,20 @@ def _hashable(value: object) -> Hashable:
     return value
 
 
-def data_version(conn: Connection) -> int | None:
-    """The data version of the database (see models.DataVersion); None without the table."""
+def data_version(conn: Connection) -> str | None:
+    """The data version of the database with its epoch, "epoch:version" (see models.DataVersion); None
+    without the table."""
     url = conn.engine.url.render_as_string(hide_password=False)
     if url not in _VERSIONED:
         if not inspect(conn).has_table(DataVersion.__tablename__):
             return None
         _VERSIONED.add(url)
-    value = conn.execute(select(col(DataVersion.version)).where(col(DataVersion.id) == 1)).scalar()
-    return int(value) if value is not None else None
+    row = conn.execute(select(col(DataVersion.epoch), col(DataVersion.version))
+                       .where(col(DataVersion.id) == 1)).first()
+    return f"{row[0] or ''}:{row[1]}" if row is not None else None
 
 
-def _cache_version(conn: Connection) -> int | None:
+def _cache_version(conn: Connection) -> str | None:
     """The data version to key cached results by; None (do not cache) when this transaction has written:
     its version number is not yet committed, and after a rollback the next write would raise the same
     number for other data."""

@@ -213,3 +213,29 @@ def test_fc005_a_derived_result_is_computed_once_for_every_worker(session):
         assert changed != first and changed == _cold(session, scope) and len(calls) == 2
     finally:
         facts_module.share_with(before)
+
+
+def test_fc_epoch_a_new_database_at_the_same_address_is_never_served_the_old_ones_figures(tmp_path):
+    """A database made anew at the same file (a reset demo, a restore) counts its data version from 0
+    again; the epoch made with it keeps the cached figures of the earlier one out."""
+    db = tmp_path / "same-place.db"
+    figures = []
+    for schools in (300, 200):  # the same writes in number would give the same version numbers
+        for leftover in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+        result = vios_cli.run(db, "seed", "scale", "--schools", str(schools), "--today", TODAY.isoformat(),
+                              real=True)  # a process of its own: no engine of the deleted file
+        assert result.returncode == 0, result.stderr
+        engine = make_engine(f"sqlite:///{db}")
+        try:
+            with Session(engine) as session:
+                session.execute(text("UPDATE data_version SET version = 7"))  # the same number for both
+                session.commit()
+                shown = _json(overview_report(session, Scope(as_of=TODAY))["totals"])
+                facts_module.clear_cache()  # what a fresh process computes
+                fresh = _json(overview_report(session, Scope(as_of=TODAY))["totals"])
+                figures.append((shown, fresh))
+        finally:
+            engine.dispose()
+    assert figures[0][0] != figures[1][0]
+    assert all(shown == fresh for shown, fresh in figures)
