@@ -14,6 +14,11 @@ window.dashAgGridFunctions = Object.assign(window.dashAgGridFunctions || {}, {
         }
         return text;
     },
+    /* A number in Dutch notation (decimal comma, as on the cards: 81,8; 1.234); anything else unchanged. */
+    nlNumber: function (value) {
+        if (typeof value !== "number" || !isFinite(value)) { return value == null ? "" : value; }
+        return value.toLocaleString("nl-NL", {maximumFractionDigits: 3});
+    },
     /* '3 (+1)': a count with its change since the compare date (Gemeenten table). */
     withChange: function (value, delta) {
         return value + (delta ? " (" + (delta > 0 ? "+" : "\u2212") + Math.abs(delta) + ")" : "");

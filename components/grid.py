@@ -16,8 +16,18 @@ LOCALE_NL = {
     "selectAll": "(Alles selecteren)", "searchOoo": "Zoeken...", "ariaFilterValue": "Filterwaarde",
 }
 
+# Numbers with a decimal comma, as on the cards (assets/grid_functions.js nlNumber; text passes unchanged);
+# a column with its own valueFormatter keeps it.
+NL_NUMBER = {"function": "nlNumber(params.value)"}
 DEFAULT_COLUMN = {"sortable": True, "filter": True, "resizable": True, "flex": 1, "minWidth": 110,
-                  "wrapHeaderText": True, "autoHeaderHeight": True}
+                  "wrapHeaderText": True, "autoHeaderHeight": True, "valueFormatter": NL_NUMBER}
+
+
+def school_column(field: str = "name", header: str = "School", code_field: str = "code", **extra: object) -> dict:
+    """A column of school names, each a link to its school page that keeps the page's selection
+    (assets/school_links.js SchoolLink; the row's `code_field` holds the DUO code, checked there)."""
+    return {"field": field, "headerName": header, "cellRenderer": "SchoolLink",
+            "cellRendererParams": {"codeField": code_field}, "tooltipField": field, **extra}
 
 
 def grid_options(**extra) -> dict:
@@ -25,8 +35,8 @@ def grid_options(**extra) -> dict:
 
 
 # A change since the compare date: '+3', '−2', '±0', '–' when unknown (a fixed formatter, never built from data).
-SIGNED_FORMATTER = {"function": "params.value == null ? '–' : (params.value > 0 ? '+' + params.value : "
-                                "(params.value < 0 ? '−' + Math.abs(params.value) : '±0'))"}
+SIGNED_FORMATTER = {"function": "params.value == null ? '–' : (params.value > 0 ? '+' + nlNumber(params.value) : "
+                                "(params.value < 0 ? '−' + nlNumber(Math.abs(params.value)) : '±0'))"}
 
 
 def change_column(field: str, header: str = "Δ") -> dict:

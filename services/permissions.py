@@ -434,3 +434,17 @@ def linkable_contact_clauses(session: Session, p: Principal, school_id: int | No
             col(Contact.organisation_id).in_(select(col(Organisation.id)).where(
                 col(Organisation.id) == organisation_id,
                 *linkable_organisation_clauses(session, p, school_id)))]
+
+
+# ---------------------------------------------------------------- board-limited scope, read-only roles (issue 15)
+
+def board_limited(p: Principal) -> bool:
+    """A bestuurder's figures cover only the schools of their board(s), never a whole region: pages say so
+    ("Scholen van bestuur X in regio Y") and compare nothing of them with a region's capacity."""
+    return p.role == "bestuurder"
+
+
+def can_write_anything(p: Principal) -> bool:
+    """Whether a page shows this user forms and buttons that change data at all: the read-only roles
+    (stuurgroeplid, bestuurder, and any unknown role) get none; each save still checks its own rule."""
+    return p.role in ("beheerder", "coordinator")

@@ -53,7 +53,7 @@ def _report(scope: Scope, area: str, statuses: Iterable[SchoolStatus]) -> Overvi
 def overview_report(session: Session, scope: Scope, principal: Principal | None = None) -> OverviewReport:
     """The figures for a scope; with a principal only over the schools that user may read."""
     statuses = [school_status(f, scope.as_of) for f in school_facts(session, scope, principal)]
-    return _report(scope, scope_label(session, scope), statuses)
+    return _report(scope, scope_label(session, scope, principal), statuses)
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def _reports_at(session: Session, scope: Scope, compare_with: date, principal: P
     """The school facts loaded once for both dates, and the overview report at each."""
     first, last = min(compare_with, scope.as_of), max(compare_with, scope.as_of)
     facts = school_facts(session, replace(scope, as_of=last), principal, active_from=first)
-    area = scope_label(session, scope)
+    area = scope_label(session, scope, principal)
     now = _report(scope, area, (school_status(f, scope.as_of) for f in facts if active_on(f, scope.as_of)))
     then = _report(replace(scope, as_of=compare_with), area,
                    (school_status(f, compare_with) for f in facts if active_on(f, compare_with)))

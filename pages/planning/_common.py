@@ -7,7 +7,7 @@ from typing import Any
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 
-from components.grid import DEFAULT_COLUMN, grid_options
+from components.grid import DEFAULT_COLUMN, grid_options, school_column
 from domain.dates import format_nl
 from domain.lifecycle import TransitionRefused
 from domain.planning import CANDIDATE_LABELS, COMPONENT_LABELS, PlanRefused, Scored
@@ -23,7 +23,7 @@ SHORT_LABELS = {"recert": "Hercertificering", "coverage": "Dekkingsgat", "readin
 
 COLUMNS: list[dict[str, Any]] = [
     {"field": "code", "headerName": "BRIN", "maxWidth": 95, "pinned": "left"},
-    {"field": "name", "headerName": "School", "minWidth": 240, "pinned": "left"},
+    school_column(minWidth=240, pinned="left"),
     {"field": "municipality", "headerName": "Gemeente", "minWidth": 130},
     {"field": "sector", "headerName": "Sector", "maxWidth": 85},
     {"field": "kind", "headerName": "Certificaat", "minWidth": 190},
