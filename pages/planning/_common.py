@@ -16,6 +16,8 @@ from web.request_context import Request
 
 # Refusals of a rule (the user can fix the input); no access and not found are the decorator's.
 RULE_REFUSALS = (PlanRefused, TransitionRefused, ValueError)
+# Write controls the plan view still switches, never shown to a read-only role.
+HIDDEN = {"display": "none"}
 SOURCE_LABELS = {"proposal": "Voorstel", "added": "Handmatig toegevoegd", "removed": "Handmatig verwijderd"}
 # Short column / field labels; the full label is the tooltip.
 SHORT_LABELS = {"recert": "Hercertificering", "coverage": "Dekkingsgat", "readiness": "Gereedheid",
