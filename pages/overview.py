@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components.charts import GRAPH_CONFIG, coverage_chart, expiring_chart, status_phase_chart
-from components.grid import DEFAULT_COLUMN, change_column, csv_export_params, grid_options
+from components.grid import DEFAULT_COLUMN, change_column, csv_export_params, fit_columns, grid_options
 from components.kpi import kpi_card
 from components.theme import pct, signed
 from domain.dates import format_nl
@@ -39,6 +39,7 @@ for _field in ("schools", "valid_certificates", "coverage_pct", "in_trajectory",
                "never_certified"):
     _at = next(i for i, c in enumerate(GRID_COLUMNS) if c["field"] == _field)
     GRID_COLUMNS.insert(_at + 1, change_column(f"{_field}_change", "Δ (pp)" if _field == "coverage_pct" else "Δ"))
+GRID_COLUMNS = fit_columns(GRID_COLUMNS)   # headers break between words only
 
 
 @page_layout(TITLE)

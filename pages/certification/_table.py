@@ -9,7 +9,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import html
 
-from components.grid import DEFAULT_COLUMN, csv_export_params, grid_options, school_column
+from components.grid import DEFAULT_COLUMN, csv_export_params, fit_columns, grid_options, school_column
 from components.links import school_link
 from domain.dates import format_nl
 from pages.certification import _ids as ids
@@ -22,19 +22,19 @@ STATUS_STYLE = {
         {"condition": "params.data.status == 'valid'", "style": {"color": "#2e7d32"}},
     ]
 }
-COLUMNS = [
+COLUMNS = fit_columns([   # what is checked most first: at 1280 px BRIN to Tranche fit without scrolling
     {"field": "code", "headerName": "BRIN", "maxWidth": 100, "pinned": "left"},
     school_column(minWidth=260, pinned="left"),
+    {"field": "status_label", "headerName": "Status", "cellStyle": STATUS_STYLE, "minWidth": 170},
+    {"field": "expires", "headerName": "Geldig tot"},
+    {"field": "phase_label", "headerName": "Fase", "minWidth": 150},
     {"field": "municipality", "headerName": "Gemeente"},
     {"field": "sector", "headerName": "Sector", "maxWidth": 90},
-    {"field": "phase_label", "headerName": "Fase"},
     {"field": "tranche", "headerName": "Tranche"},
     {"field": "days_in_phase", "headerName": "Dagen in fase", "type": "numericColumn", "maxWidth": 130},
     {"field": "issued", "headerName": "Certificaat sinds"},
-    {"field": "expires", "headerName": "Geldig tot"},
-    {"field": "status_label", "headerName": "Status", "cellStyle": STATUS_STYLE, "minWidth": 170},
     {"field": "stall", "headerName": "Vastgelopen", "minWidth": 260},
-]
+])
 
 
 def grid_rows(rows: list[CertificationRow]) -> list[dict[str, Any]]:
