@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from conftest import DEMO_TODAY, USERS
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from domain.certification import PHASES, allowed_next
 from domain.scope import Scope
@@ -113,3 +113,46 @@ def test_edges006_only_writing_roles_get_write_forms(demo_db):
     with session_scope() as session:
         shown = {role: permissions.can_write_anything(_principal(session, role)) for role in USERS}
     assert shown == {"beheerder": True, "coordinator": True, "stuurgroeplid": False, "bestuurder": False}
+
+
+def test_edges007_a_contact_at_another_regions_organisation_is_refused_with_the_reason(demo_db):
+    import pytest
+
+    from models import Organisation
+    from services import partnerships
+
+    with session_scope() as session:
+        coordinator = _principal(session, "coordinator")
+        parkstad = session.scalars(select(Region).where(Region.name == "Parkstad Limburg")).one()
+        org = session.scalars(select(Organisation).join(Municipality, Organisation.municipality_id == Municipality.id)
+                              .where(Municipality.region_id == parkstad.id).order_by(Organisation.id)).first()
+        with pytest.raises(permissions.PermissionDenied) as refused:
+            partnerships.add_contact(session, coordinator, organisation_id=org.id, name="Nieuwe Persoon")
+    assert str(refused.value) == (
+        f"Geen toegang: {org.name} hoort bij regio Parkstad Limburg; alleen de coördinator van die regio "
+        "(of de beheerder) kan de organisatie en haar contactpersonen wijzigen of aanvullen.")
+
+
+def test_edges008_the_organisation_choices_follow_the_link_rule(demo_db):
+    """The Netwerk form offers only organisations of the school's region (or already working with it)."""
+    from models import Organisation, Partnership
+    from services import partnerships
+
+    with session_scope() as session:
+        coordinator = _principal(session, "coordinator")
+        school, _trajectory, _phase = _open_trajectory(session)
+        region_id = session.get(Municipality, school.municipality_id).region_id
+        offered = {o["value"] for o in partnerships.organisation_choices(session, coordinator, school.id)}
+        assert offered
+        linked = set(session.scalars(select(Partnership.organisation_id).where(Partnership.school_id == school.id)))
+        for org in session.scalars(select(Organisation).where(Organisation.id.in_(offered))):
+            if org.id in linked:
+                continue
+            if org.municipality_id is not None:      # in the school's region
+                assert session.get(Municipality, org.municipality_id).region_id == region_id
+            else:                                    # without one: working with a school the coordinator may edit
+                served = session.scalars(select(Municipality.region_id).join(
+                    School, School.municipality_id == Municipality.id).join(
+                    Partnership, Partnership.school_id == School.id).where(Partnership.organisation_id == org.id))
+                assert set(served) & coordinator.region_ids
+        assert len(offered) < session.scalar(select(func.count()).select_from(Organisation))
