@@ -54,7 +54,8 @@ def school_search() -> html.Div:
     return html.Div([
         html.Label(SEARCH_HINT, htmlFor="school-search", className="visually-hidden"),
         dcc.Input(id="school-search", type="search", debounce=0.25, autoComplete="off", spellCheck=False,
-                  placeholder="Zoek school: naam, BRIN, plaats", className="form-control form-control-sm",
+                  placeholder="Zoek een school…", title="Zoek een school op naam, BRIN-code of plaats",
+                  className="form-control form-control-sm",
                   maxLength=100),
         html.Div(id="school-search-results", className="vios-search-results d-none", role="region",
                  **live),
