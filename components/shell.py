@@ -54,12 +54,12 @@ def school_search() -> html.Div:
     return html.Div([
         html.Label(SEARCH_HINT, htmlFor="school-search", className="visually-hidden"),
         dcc.Input(id="school-search", type="search", debounce=0.25, autoComplete="off", spellCheck=False,
-                  placeholder="Zoek een school…", title="Zoek een school op naam, BRIN-code of plaats",
-                  className="form-control form-control-sm",
+                  placeholder="Zoek een school…", className="form-control form-control-sm",
                   maxLength=100),
         html.Div(id="school-search-results", className="vios-search-results d-none", role="region",
                  **live),
-    ], className="vios-search position-relative me-3", role="search")
+    ], className="vios-search position-relative me-3", role="search",
+        title="Zoek een school op naam, BRIN-code of plaats")
 
 
 def search_results(hits: list[tuple[str, str, str]], searched: bool) -> list[Any]:
