@@ -88,7 +88,7 @@ def expiring_chart(per_quarter: Sequence[Mapping[str, Any]], previous: dict[str,
                         "komende twee jaar</sup>", "Kwartaal", "Aantal certificaten")
 
 
-def coverage_chart(municipalities: Sequence[Mapping[str, Any]]) -> go.Figure:
+def coverage_chart(municipalities: Sequence[Mapping[str, Any]], whose: str = "") -> go.Figure:
     """Coverage per municipality (rows of figures_per_municipality; with coverage_change: its change)."""
     rows = sorted((m for m in municipalities if m["schools"]), key=lambda m: (m["coverage"], m["name"]))
     fig = go.Figure(go.Bar(
@@ -102,7 +102,7 @@ def coverage_chart(municipalities: Sequence[Mapping[str, Any]]) -> go.Figure:
     ))
     fig.update_xaxes(tickformat=".0%", range=[0, 1.2])
     height = max(320, 26 * len(rows) + 90)
-    return chart_layout(fig, "Dekking per gemeente (geldige certificaten / alle actieve scholen)",
+    return chart_layout(fig, f"Dekking per gemeente{whose} (geldige certificaten / alle actieve scholen)",
                         "Dekking", "", height=height)
 
 

@@ -17,6 +17,7 @@ from domain.dates import format_nl
 from domain.scope import COMPARE_PARAM, scope_query
 from pages._compare_date import compare_picker
 from pages._report_download import report_button
+from services.areas import whose_schools
 from services.report import OverviewChanges, OverviewReport, overview_since
 from web.request_context import Request, page_layout
 
@@ -65,6 +66,7 @@ def layout(request: Request) -> html.Div:
             "Er zijn geen actieve scholen in deze selectie op deze peildatum. Kies een ander gebied of een "
             "andere sector, of laad gegevens via 'Gegevens'.", color="info", id="ov-empty")])
     rows = _grid_rows(report, changes)
+    whose = whose_schools(request.session, request.principal)   # a board's figures say so
     return html.Div([
         heading,
         _cards(report, changes, f"sinds {format_nl(compare_with)}"),
@@ -76,8 +78,8 @@ def layout(request: Request) -> html.Div:
                                                                           changes.expiring_per_quarter),
                               config=GRAPH_CONFIG), lg=6),
         ]),
-        dbc.Row(dbc.Col(dcc.Graph(id="ov-coverage-chart", figure=coverage_chart(rows), config=GRAPH_CONFIG))),
-        html.H3("Per gemeente", className="h5 mt-3"),
+        dbc.Row(dbc.Col(dcc.Graph(id="ov-coverage-chart", figure=coverage_chart(rows, whose), config=GRAPH_CONFIG))),
+        html.H3(f"Per gemeente{whose}", className="h5 mt-3", id="ov-per-municipality"),
         dag.AgGrid(id="ov-municipality-grid", rowData=rows, columnDefs=GRID_COLUMNS,
                    defaultColDef=DEFAULT_COLUMN,
                    dashGridOptions=grid_options(domLayout="autoHeight"), style={"height": None},

@@ -58,6 +58,12 @@ def board_names(session: Session, principal: Principal) -> str:
     return f"besturen {', '.join(names[:-1])} en {names[-1]}"
 
 
+def whose_schools(session: Session, principal: Principal) -> str:
+    """'' for a region's or province's figures; ' (scholen van bestuur X)' when they cover a board's schools only,
+    for the titles of per-municipality figures (a board's one certified school is not the municipality's 100%)."""
+    return f" (scholen van {board_names(session, principal)})" if board_limited(principal) else ""
+
+
 def scope_label(session: Session, scope: Scope, principal: Principal | None = None) -> str:
     """What the figures of a page cover, e.g. 'Regio Maastricht-Heuvelland'; for a user who sees only
     the schools of their board(s): 'Scholen van bestuur X in regio Maastricht-Heuvelland' (the one place
