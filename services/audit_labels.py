@@ -27,7 +27,8 @@ FIELDS = {"phase": "fase", "on": "datum", "trajectory_id": "traject", "school_id
           "board_id": "bestuur", "active": "actief", "inactive_since": "niet actief sinds", "status": "status",
           "display_name": "naam", "username": "gebruikersnaam", "region_id": "regio", "province_id": "provincie",
           "held_on": "datum", "notes": "aantekeningen", "capacity": "capaciteit", "start_date": "start",
-          "audit_capacity_per_quarter": "auditcapaciteit per kwartaal", "password_hash": "wachtwoord"}
+          "audit_capacity_per_quarter": "auditcapaciteit per kwartaal", "password_hash": "wachtwoord",
+          "user": "gebruiker", "user_id": "gebruiker"}
 
 
 def action_label(entity: str, action: str) -> str:

@@ -27,6 +27,7 @@ from models import (
     Organisation,
     Partnership,
     PhaseEvent,
+    Province,
     Region,
     School,
     Trajectory,
@@ -101,6 +102,7 @@ class _Names:
         self.meetings = self._rows(Meeting, wanted["meeting"], lambda r: r.held_on)
         self.municipalities = self._rows(Municipality, wanted["municipality_id"], lambda r: r.name)
         self.regions = self._rows(Region, wanted["region_id"], lambda r: r.name)
+        self.provinces = self._rows(Province, wanted["province_id"], lambda r: r.name)
         self.boards = self._rows(Board, wanted["board_id"] | wanted["board"], lambda r: r.name or r.number)
 
     def _rows(self, model: Any, ids: Iterable[int], value: Any) -> dict[int, Any]:
@@ -142,7 +144,7 @@ class _Names:
             return "–"
         ids = {"school_id": self.schools, "organisation_id": self.organisations, "contact_id": self.contacts,
                "tranche_id": self.tranches, "municipality_id": self.municipalities, "region_id": self.regions,
-               "board_id": self.boards, "user_id": self.users}
+               "board_id": self.boards, "user_id": self.users, "province_id": self.provinces}
         if field == "trajectory_id" and _as_int(value) is not None:
             found = self.trajectories.get(int(value))
             return f"cyclus {found[1]}" if found else value
