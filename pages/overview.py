@@ -26,7 +26,8 @@ dash.register_page(__name__, path="/", name="Overzicht", order=0, title="Overzic
 TITLE = "Overzicht"
 GRID_COLUMNS: list[dict[str, Any]] = [
     {"field": "name", "headerName": "Gemeente", "pinned": "left", "minWidth": 180},
-    {"field": "cbs_code", "headerName": "CBS", "headerTooltip": "CBS-code van de gemeente", "maxWidth": 100},
+    {"field": "cbs_code", "headerName": "CBS", "headerTooltip": "CBS-code van de gemeente", "minWidth": 100,
+     "maxWidth": 110},
     {"field": "schools", "headerName": "Scholen", "type": "numericColumn"},
     {"field": "valid_certificates", "headerName": "Geldig gecertificeerd", "type": "numericColumn"},
     {"field": "coverage_pct", "headerName": "Dekking (%)", "type": "numericColumn"},

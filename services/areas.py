@@ -59,9 +59,10 @@ def board_names(session: Session, principal: Principal) -> str:
 
 
 def whose_schools(session: Session, principal: Principal) -> str:
-    """'' for a region's or province's figures; ' (scholen van bestuur X)' when they cover a board's schools only,
-    for the titles of per-municipality figures (a board's one certified school is not the municipality's 100%)."""
-    return f" (scholen van {board_names(session, principal)})" if board_limited(principal) else ""
+    """'' for a region's or province's figures; ', alleen de scholen van bestuur X' when they cover a board's
+    schools only, for the titles of per-municipality figures (a board's one certified school is not the
+    municipality's 100%)."""
+    return f", alleen de scholen van {board_names(session, principal)}" if board_limited(principal) else ""
 
 
 def scope_label(session: Session, scope: Scope, principal: Principal | None = None) -> str:

@@ -123,7 +123,7 @@ def test_edges103_a_bestuurder_sees_the_boards_schools_labelled_and_opens_them(a
     # the overview says whose figures they are too
     duo.wait_for_page(f"{duo.server_url}/?gebied={area}&peildatum={PEILDATUM}")
     duo.wait_for_contains_text("#scope-description", f"Scholen van bestuur {board}")
-    duo.wait_for_contains_text("#ov-per-municipality", f"Per gemeente (scholen van bestuur {board})")
+    duo.wait_for_contains_text("#ov-per-municipality", f"Per gemeente, alleen de scholen van bestuur {board}")
     assert duo.get_logs() == []
 
 
