@@ -35,17 +35,18 @@ window.dashAgGridFunctions = Object.assign(window.dashAgGridFunctions || {}, {
         var before = at > 0 ? columns[at - 1].getColDef() : null;
         return before ? (before.headerName || before.field) + " " + name : name;
     },
-    /* A figure as the page shows it: decimal comma, empty when unknown (components/grid.py DECIMAL_FORMATTER). */
-    decimalComma: function (value) {
-        return value === null || value === undefined ? "" : String(value).replace(".", ",");
-    },
     /* A change since the compare date: '+3', '\u22122', '+1,5', '\u00b10'; '\u2013' when unknown (SIGNED_FORMATTER). */
     signedChange: function (value) {
         if (value === null || value === undefined) {
             return "\u2013";
         }
-        var text = String(Math.abs(value)).replace(".", ",");
+        var text = window.dashAgGridFunctions.nlNumber(Math.abs(value));
         return value > 0 ? "+" + text : (value < 0 ? "\u2212" + text : "\u00b10");
+    },
+    /* A number in Dutch notation (decimal comma, as on the cards: 81,8; 1.234); anything else unchanged. */
+    nlNumber: function (value) {
+        if (typeof value !== "number" || !isFinite(value)) { return value == null ? "" : value; }
+        return value.toLocaleString("nl-NL", {maximumFractionDigits: 3});
     },
     /* '3 (+1)': a count with its change since the compare date (Gemeenten table). */
     withChange: function (value, delta) {

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from components.axes import count_axis
 from components.chart_table import with_table
 from components.charts import GRAPH_CONFIG, chart_layout
 from components.safe_text import plot_text
@@ -51,7 +52,7 @@ def funnel_chart(funnel: Sequence[tuple[str, str, int]], start_on: date) -> go.F
         text=[n or "" for _, _, n in funnel], textposition="outside", cliponaxis=False,
         hovertemplate="%{x}: %{y} scholen<extra></extra>",
     ))
-    fig.update_yaxes(rangemode="tozero", tickformat="d")
+    fig.update_yaxes(**count_axis(n for _, _, n in funnel))   # 0, 1, 2, not 0, 1, 1, 1
     return chart_layout(fig, f"Fasen (start {format_nl(start_on)})", "Fase", "Aantal scholen", height=320)
 
 
@@ -117,6 +118,6 @@ def forecast_chart(quarters: Sequence[QuarterDemand]) -> go.Figure:
                                  textposition="top center", marker={"color": "#c62828", "size": 10,
                                                                     "symbol": "triangle-down"}))
     fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.3})
-    fig.update_yaxes(rangemode="tozero", tickformat="d")
+    fig.update_yaxes(**count_axis([q.total for q in quarters] + [q.capacity for q in quarters]))
     return chart_layout(fig, "Auditprognose per kwartaal (komende drie jaar) tegen de auditcapaciteit", "Kwartaal",
                         "Aantal audits", height=380)

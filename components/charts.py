@@ -7,6 +7,7 @@ from typing import Any
 import plotly.graph_objects as go
 from dash import dcc
 
+from components.axes import count_axis
 from components.safe_text import plot_texts
 from components.theme import FONT, PHASE_COLOURS, STATUS_COLOURS, signed
 from domain.status_phase import (
@@ -63,7 +64,7 @@ def status_phase_chart(matrix: StatusPhase, changes: StatusPhase | None = None) 
     for label, status, total in zip(x, statuses, totals, strict=True):
         change = sum(changes[status].values()) if changes is not None else None
         fig.add_annotation(x=label, y=total, text=_with_change(total, change), showarrow=False, yshift=10)
-    fig.update_yaxes(rangemode="tozero", tickformat="d", range=[0, max(totals + [1]) * 1.15])
+    fig.update_yaxes(**count_axis(totals), range=[0, max(totals + [1]) * 1.15])
     chart_layout(fig, "Scholen naar certificaatstatus en trajectfase<br><sup>balk = certificaatstatus, kleur = "
                  "lopende trajectfase; elke school één keer</sup>", "", "Aantal scholen", height=440)
     fig.update_layout(barmode="stack", margin={"t": 70},
@@ -93,12 +94,12 @@ def expiring_chart(per_quarter: Sequence[Mapping[str, Any]], previous: dict[str,
             q["quarter"], 0)) for q in per_quarter],
         hovertemplate="%{x}: %{y} certificaten verlopen<extra></extra>",
     ))
-    fig.update_yaxes(rangemode="tozero", tickformat="d")
+    fig.update_yaxes(**count_axis(q["count"] for q in per_quarter))
     return chart_layout(fig, "Certificaten die verlopen, per kwartaal<br><sup>geldige certificaten op de peildatum, "
                         "komende twee jaar</sup>", "Kwartaal", "Aantal certificaten")
 
 
-def coverage_chart(municipalities: Sequence[Mapping[str, Any]]) -> go.Figure:
+def coverage_chart(municipalities: Sequence[Mapping[str, Any]], whose: str = "") -> go.Figure:
     """Coverage per municipality (rows of figures_per_municipality; with coverage_change: its change)."""
     rows = sorted((m for m in municipalities if m["schools"]), key=lambda m: (m["coverage"], m["name"]))
     fig = go.Figure(go.Bar(
@@ -113,7 +114,7 @@ def coverage_chart(municipalities: Sequence[Mapping[str, Any]]) -> go.Figure:
     # room for the labels right of a full bar, but no axis beyond 100%
     fig.update_xaxes(tickformat=".0%", range=[0, 1.2], tickvals=[0, 0.2, 0.4, 0.6, 0.8, 1])
     height = max(320, 26 * len(rows) + 90)
-    return chart_layout(fig, "Dekking per gemeente (geldige certificaten / alle actieve scholen)",
+    return chart_layout(fig, f"Dekking per gemeente{whose} (geldige certificaten / alle actieve scholen)",
                         "Dekking", "", height=height)
 
 

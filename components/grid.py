@@ -16,24 +16,67 @@ LOCALE_NL = {
     "selectAll": "(Alles selecteren)", "searchOoo": "Zoeken...", "ariaFilterValue": "Filterwaarde",
 }
 
+# Numbers with a decimal comma, as on the cards (assets/grid_functions.js nlNumber): ag-grid's own
+# formatter of the number data type (which would win over a defaultColDef formatter) is replaced;
+# a column with its own valueFormatter keeps it.
+NL_NUMBER = {"function": "nlNumber(params.value)"}
+DATA_TYPES = {"number": {"baseDataType": "number", "extendsDataType": "number", "valueFormatter": NL_NUMBER}}
 DEFAULT_COLUMN = {"sortable": True, "filter": True, "resizable": True, "flex": 1, "minWidth": 110,
                   "wrapHeaderText": True, "autoHeaderHeight": True}
 
 
+def school_column(field: str = "name", header: str = "School", code_field: str = "code", **extra: object) -> dict:
+    """A column of school names, each a link to its school page that keeps the page's selection
+    (assets/school_links.js SchoolLink; the row's `code_field` holds the DUO code, checked there)."""
+    return {"field": field, "headerName": header, "cellRenderer": "SchoolLink",
+            "cellRendererParams": {"codeField": code_field}, "tooltipField": field, **extra}
+
+
+# Header text: about 7.5 px a character (bold 13 px); cell padding, the filter and sort icons take the rest.
+_CHAR_PX, _HEADER_EXTRA_PX = 7.5, 62
+
+
+def header_min_width(header: str) -> int:
+    """The narrowest column whose header breaks only between words ("Geldig / gecertificeerd", never
+    "gecertific|eerd") and is not cut off ("Gecertific…")."""
+    longest = max((len(word) for word in header.split()), default=0)
+    return int(longest * _CHAR_PX + _HEADER_EXTRA_PX)
+
+
+def fit_columns(columns: list[dict]) -> list[dict]:
+    """The columns, each at least as wide as its header's longest word (also inside column groups) and no
+    wider than needed (instead of the default minimum); a column's own larger minWidth stays, and its
+    maxWidth grows with it when needed."""
+    fitted = []
+    for column in columns:
+        column = dict(column)
+        if "children" in column:
+            column["children"] = fit_columns(column["children"])
+        elif column.get("headerName"):
+            extra = 0 if column.get("filter", True) else 22   # no filter icon
+            width = max(column.get("minWidth", 0), header_min_width(column["headerName"]) - extra)
+            column["minWidth"] = width
+            if column.get("maxWidth") is not None and column["maxWidth"] < width:
+                column["maxWidth"] = width
+        fitted.append(column)
+    return fitted
+
+
 def grid_options(**extra) -> dict:
-    return {"localeText": LOCALE_NL, **extra}
+    return {"localeText": LOCALE_NL, "dataTypeDefinitions": DATA_TYPES, **extra}
 
 
 # A change since the compare date: '+3', '−2', '+1,5', '±0', '–' when unknown (assets/grid_functions.js).
 SIGNED_FORMATTER = {"function": "signedChange(params.value)"}
-# A number with a decimal comma ('45,5'), empty when unknown (assets/grid_functions.js).
-DECIMAL_FORMATTER = {"function": "decimalComma(params.value)"}
+# A number with a decimal comma ('45,5'), empty when unknown: the grids' one number notation.
+DECIMAL_FORMATTER = NL_NUMBER
 
 
 def change_column(field: str, header: str = "Δ") -> dict:
     """A narrow numeric column with a figure's change since the compare date."""
+    # narrow: no filter menu (a change is read next to its figure, rarely filtered on)
     return {"field": field, "headerName": header, "type": "numericColumn", "valueFormatter": SIGNED_FORMATTER,
-            "minWidth": 72, "maxWidth": 90, "headerTooltip": "Verandering sinds de vergelijkdatum"}
+            "minWidth": 64, "maxWidth": 84, "filter": False, "headerTooltip": "Verandering sinds de vergelijkdatum"}
 
 
 # Every client-side CSV export is for Dutch Excel (';', decimal comma, plain signed numbers, names for the

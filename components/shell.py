@@ -37,10 +37,42 @@ def navbar(pages: Iterable[dict[str, Any]], principal: Principal | None = None,
         dbc.Container([
             dbc.NavbarBrand("Veilig in en om School", href="/", className="fw-semibold"),
             dbc.Nav(links, navbar=True, className="me-auto"),
+            school_search() if principal is not None else None,
             _user_menu(principal, csrf),
         ], fluid=True),
         color="primary", dark=True, className="mb-0 vios-navbar", id="navbar",
     )
+
+
+SEARCH_HINT = "Zoek een school"
+
+
+def school_search() -> html.Div:
+    """The school search: a field and, under it, the matching schools as links (web/shell.py fills them;
+    assets/school_links.js: arrow keys move through the hits, Enter opens the first, Escape closes)."""
+    live: dict[str, Any] = {"aria-label": "Gevonden scholen", "aria-live": "polite"}
+    return html.Div([
+        html.Label(SEARCH_HINT, htmlFor="school-search", className="visually-hidden"),
+        dcc.Input(id="school-search", type="search", debounce=0.25, autoComplete="off", spellCheck=False,
+                  placeholder="Zoek een school…", className="form-control form-control-sm",
+                  maxLength=100),
+        html.Div(id="school-search-results", className="vios-search-results d-none", role="region",
+                 **live),
+    ], className="vios-search position-relative me-3", role="search",
+        title="Zoek een school op naam, BRIN-code of plaats")
+
+
+def search_results(hits: list[tuple[str, str, str]], searched: bool) -> list[Any]:
+    """The hits as links [(text, detail, href)]; a status line says how many (or that none match)."""
+    if not searched:
+        return []
+    status = (f"{len(hits)} school gevonden" if len(hits) == 1 else f"{len(hits)} scholen gevonden") \
+        if hits else "Geen school gevonden die u mag inzien."
+    return [html.Div(status, id="school-search-status", className="small text-muted px-2 py-1"),
+            html.Ul([html.Li(dcc.Link([html.Span(text, className="fw-semibold"), html.Br(),
+                                       html.Span(detail, className="small text-muted")],
+                                      href=href, className="d-block px-2 py-1 text-decoration-none"))
+                     for text, detail, href in hits], className="list-unstyled mb-0", id="school-search-list")]
 
 
 def _user_menu(principal: Principal | None, csrf: tuple[str, str]) -> html.Div:
@@ -49,7 +81,7 @@ def _user_menu(principal: Principal | None, csrf: tuple[str, str]) -> html.Div:
     name = principal.display_name or principal.username
     return html.Div([
         html.Span(f"{name} ({ROLE_LABELS.get(principal.role, principal.role)})", id="nav-user",
-                  className="text-white small me-2"),
+                  className="text-white small me-2 text-nowrap text-truncate vios-user", title=name),
         # A plain form: the browser posts it, Flask clears the session and redirects to /login.
         html.Form([
             dcc.Input(type="hidden", name=csrf[0], value=csrf[1], id="logout-csrf"),

@@ -6,7 +6,6 @@ Every callback checks the role on the server again: a client can call any callba
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC
 from typing import Any
 
 import dash
@@ -16,7 +15,7 @@ from dash import Input, Output, State, dcc, html, no_update
 from components.inputs import dropdown
 from domain import clock
 from pages._boundary_download import boundary_card
-from services import audit, auth, permissions, user_admin
+from services import audit, audit_log, auth, permissions, user_admin
 from services.permissions import PermissionDenied
 from web.request_context import Request, page_callback, page_layout
 
@@ -89,13 +88,14 @@ def _account_form() -> list[object]:
 def _audit_part() -> list[object]:
     return [
         html.H3("Auditlog", className="h5"),
-        html.P(f"Nieuwste eerst; de laatste {AUDIT_LIMIT} regels. De CSV-export bevat het hele (gefilterde) log.",
+        html.P(f"Nieuwste eerst; de laatste {AUDIT_LIMIT} wijzigingen, tijden in Nederlandse tijd. De CSV-export "
+               "bevat het hele (per gebruiker gefilterde) log met de opgeslagen waarden.",
                className="text-muted small"),
         dbc.Row([
             dbc.Col([dbc.Label("Gebruiker", html_for="admin-audit-user"),
-                     dbc.Input(id="admin-audit-user", maxLength=100, debounce=True)], md=4),
-            dbc.Col([dbc.Label("Tabel", html_for="admin-audit-entity"),
-                     dbc.Input(id="admin-audit-entity", maxLength=50, debounce=True)], md=4),
+                     dropdown("admin-audit-user", [], None, placeholder="Alle gebruikers")], md=4),
+            dbc.Col([dbc.Label("School (BRIN-vestigingscode of naam)", html_for="admin-audit-school"),
+                     dbc.Input(id="admin-audit-school", maxLength=100, debounce=True, type="search")], md=4),
             dbc.Col(dbc.Button("Download CSV", id="admin-audit-export", color="secondary", outline=True),
                     md=4, className="d-flex align-items-end"),
         ], className="mb-2 g-2"),
@@ -193,35 +193,34 @@ def reset_password(request: Request, _n: object, username: object, changed: int 
     return _change_account(request, username, changed, reset)
 
 
-def _filters(user: object, entity: object) -> dict[str, Any]:
-    return {"username": user.strip() if isinstance(user, str) and user.strip() else None,
-            "entity": entity.strip() if isinstance(entity, str) and entity.strip() else None}
+def _text_or_none(value: object) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-@page_callback(Output("admin-audit", "children"), Input("admin-changed", "data"), Input("admin-audit-user", "value"),
-               Input("admin-audit-entity", "value"), on_refusal=_refusal)
-def show_audit(request: Request, _changed: object, user: object, entity: object) -> object:
+@page_callback(Output("admin-audit", "children"), Output("admin-audit-user", "options"),
+               Input("admin-changed", "data"), Input("admin-audit-user", "value"),
+               Input("admin-audit-school", "value"), on_refusal=lambda message: (_refusal(message), []))
+def show_audit(request: Request, _changed: object, user: object, school: object) -> tuple[object, object]:
+    """The log as a person reads it (services.audit_log): Dutch actions, names, local times; per user or school."""
     _require_admin(request)
-    entries = audit.list_entries(request.session, limit=AUDIT_LIMIT, **_filters(user, entity))
-    header = html.Thead(html.Tr([html.Th(h) for h in ("Tijdstip (UTC)", "Gebruiker", "Actie", "Tabel", "Id", "Veld",
-                                                       "Oud", "Nieuw", "Toelichting")]))
-    body = html.Tbody([html.Tr([
-        html.Td(e.at.astimezone(UTC).strftime("%d-%m-%Y %H:%M:%S") if e.at.tzinfo else
-                e.at.strftime("%d-%m-%Y %H:%M:%S")),
-        html.Td(e.username), html.Td(e.action), html.Td(e.entity), html.Td(e.entity_id or ""),
-        html.Td(e.field or ""), html.Td(e.old_value or ""), html.Td(e.new_value or ""), html.Td(e.detail),
-    ]) for e in entries])
+    rows = audit_log.readable_log(request.session, limit=AUDIT_LIMIT, username=_text_or_none(user),
+                                  school=_text_or_none(school))
+    header = html.Thead(html.Tr([html.Th(h) for h in ("Tijdstip", "Gebruiker", "Actie", "Betreft", "Wijzigingen",
+                                                       "Toelichting")]))
+    body = html.Tbody([html.Tr([html.Td(r.at, className="text-nowrap"), html.Td(r.user), html.Td(r.action),
+                                html.Td(r.subject), html.Td(r.changes), html.Td(r.detail)]) for r in rows])
+    empty = [html.P("Geen wijzigingen gevonden met dit filter.", className="text-muted", id="admin-audit-empty")]
     # a scrolling region the keyboard can reach and a screen reader can name
     name: dict[str, Any] = {"aria-label": "Auditlog"}
-    return html.Div(dbc.Table([header, body], bordered=True, size="sm", striped=True, id="admin-audit-table"),
-                    style={"maxHeight": "32rem", "overflowY": "auto"}, tabIndex="0", role="region", **name)
+    table = html.Div(dbc.Table([header, body], bordered=True, size="sm", striped=True, id="admin-audit-table"),
+                     style={"maxHeight": "32rem", "overflowY": "auto"}, tabIndex="0", role="region", **name)
+    return (table if rows else empty), audit_log.user_choices(request.session)
 
 
 @page_callback(Output("admin-audit-download", "data"), Output("admin-audit", "children", allow_duplicate=True),
                Input("admin-audit-export", "n_clicks"), State("admin-audit-user", "value"),
-               State("admin-audit-entity", "value"), on_refusal=lambda message: (None, _refusal(message)),
-               prevent_initial_call=True)
-def export_audit(request: Request, _n: object, user: object, entity: object) -> tuple[object, object]:
+               on_refusal=lambda message: (None, _refusal(message)), prevent_initial_call=True)
+def export_audit(request: Request, _n: object, user: object) -> tuple[object, object]:
     _require_admin(request)
-    content = audit.export_csv(request.session, **_filters(user, entity))
+    content = audit.export_csv(request.session, username=_text_or_none(user))
     return dcc.send_bytes(content, f"auditlog-{clock.today().isoformat()}.csv"), no_update

@@ -11,7 +11,14 @@ from dash import dcc, html
 
 from components.chart_table import with_table
 from components.charts import GRAPH_CONFIG, coverage_chart, expiring_chart, status_phase_chart
-from components.grid import DECIMAL_FORMATTER, DEFAULT_COLUMN, change_column, csv_export_params, grid_options
+from components.grid import (
+    DECIMAL_FORMATTER,
+    DEFAULT_COLUMN,
+    change_column,
+    csv_export_params,
+    fit_columns,
+    grid_options,
+)
 from components.kpi import kpi_card
 from components.theme import pct, signed
 from domain.dates import format_nl
@@ -19,6 +26,7 @@ from domain.scope import COMPARE_PARAM, scope_query
 from pages._changes_download import changes_button
 from pages._compare_date import compare_picker
 from pages._report_download import report_button
+from services.areas import whose_schools
 from services.report import OverviewChanges, OverviewReport, overview_since
 from web.request_context import Request, page_layout
 
@@ -26,8 +34,9 @@ dash.register_page(__name__, path="/", name="Overzicht", order=0, title="Overzic
 
 TITLE = "Overzicht"
 GRID_COLUMNS: list[dict[str, Any]] = [
-    {"field": "name", "headerName": "Gemeente", "pinned": "left", "minWidth": 200},
-    {"field": "cbs_code", "headerName": "CBS-code", "maxWidth": 110},
+    {"field": "name", "headerName": "Gemeente", "pinned": "left", "minWidth": 180},
+    {"field": "cbs_code", "headerName": "CBS", "headerTooltip": "CBS-code van de gemeente", "minWidth": 100,
+     "maxWidth": 110},
     {"field": "schools", "headerName": "Scholen", "type": "numericColumn"},
     {"field": "valid_certificates", "headerName": "Geldig gecertificeerd", "type": "numericColumn"},
     {"field": "coverage_pct", "headerName": "Dekking (%)", "type": "numericColumn",
@@ -42,6 +51,7 @@ for _field in ("schools", "valid_certificates", "coverage_pct", "in_trajectory",
                "never_certified"):
     _at = next(i for i, c in enumerate(GRID_COLUMNS) if c["field"] == _field)
     GRID_COLUMNS.insert(_at + 1, change_column(f"{_field}_change", "Δ (pp)" if _field == "coverage_pct" else "Δ"))
+GRID_COLUMNS = fit_columns(GRID_COLUMNS)   # headers break between words only
 
 
 @page_layout(TITLE)
@@ -69,6 +79,7 @@ def layout(request: Request) -> html.Div:
             "Er zijn geen actieve scholen in deze selectie op deze peildatum. Kies een ander gebied of een "
             "andere sector, of laad gegevens via 'Gegevens'.", color="info", id="ov-empty")])
     rows = _grid_rows(report, changes)
+    whose = whose_schools(request.session, request.principal)   # a board's figures say so
     return html.Div([
         heading,
         _cards(report, changes, f"sinds {format_nl(compare_with)}"),
@@ -80,9 +91,9 @@ def layout(request: Request) -> html.Div:
                                                                                      changes.expiring_per_quarter),
                                          config=GRAPH_CONFIG)), lg=6),
         ]),
-        dbc.Row(dbc.Col(with_table(dcc.Graph(id="ov-coverage-chart", figure=coverage_chart(rows),
+        dbc.Row(dbc.Col(with_table(dcc.Graph(id="ov-coverage-chart", figure=coverage_chart(rows, whose),
                                              config=GRAPH_CONFIG)))),
-        html.H3("Per gemeente", className="h5 mt-3"),
+        html.H3(f"Per gemeente{whose}", className="h5 mt-3", id="ov-per-municipality"),
         dag.AgGrid(id="ov-municipality-grid", rowData=rows, columnDefs=GRID_COLUMNS,
                    defaultColDef=DEFAULT_COLUMN,
                    dashGridOptions=grid_options(domLayout="autoHeight"), style={"height": None},

@@ -5,8 +5,10 @@ an unknown code says "niet gevonden", a school the user may not read gets the re
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 import dash
 import dash_bootstrap_components as dbc
@@ -22,7 +24,7 @@ from domain.dates import format_nl
 from domain.scope import scope_from_params
 from domain.vocab import ORGANISATION_TYPES, label
 from services import network
-from services.permissions import Principal, may_see_field
+from services.permissions import Principal, can_write_anything, may_see_field
 from services.school_profile import SchoolProfile, school_profile
 from services.schools import SCHOOL_CODE, readable_school
 from web.request_context import Request, page_callback, page_layout
@@ -65,14 +67,19 @@ def _certificate(profile: SchoolProfile) -> dbc.Card:
     return dbc.Card(dbc.CardBody(body), className="h-100 shadow-sm")
 
 
-def _network(profile: SchoolProfile, as_of: date) -> dbc.Card:
+def _network(profile: SchoolProfile, as_of: date, query: Mapping[str, str], principal: Principal) -> dbc.Card:
     """The partner network as a compact graph (components.network_graph), gaps and completeness."""
     net = profile.network
     gaps = [dbc.Badge(f"ontbreekt: {label(ORGANISATION_TYPES, t).lower()}", color="danger", className="me-1")
             for t in net.missing]
-    # the code comes from the database and matches the DUO pattern: safe in a link
-    link = dcc.Link("Details, contactpersonen en bijwerken op de pagina Netwerk",
-                    href=f"/netwerk?school={net.code}&peildatum={as_of.isoformat()}", id="school-network-link") \
+    # the code comes from the database and matches the DUO pattern: safe in a link; the area stays
+    keep = {k: v for k, v in query.items() if k in ("gebied", "sector")}
+    # what the Netwerk page offers this user: contact names and the editor only to who may see or change them
+    offers = ", ".join(["Details", *(["contactpersonen"] if may_see_field(principal, "contact.name") else []),
+                        *(["bijwerken"] if can_write_anything(principal) else [])])
+    link = dcc.Link(f"{offers.replace(', bijwerken', ' en bijwerken')} op de pagina Netwerk",
+                    href="/netwerk?" + urlencode({"school": net.code, **keep, "peildatum": as_of.isoformat()}),
+                    id="school-network-link") \
         if SCHOOL_CODE.match(net.code) else ""
     return dbc.Card(dbc.CardBody([
         html.H3(["Partnernetwerk ", html.Span(f"compleet: {pct(net.share)}", id="school-completeness",
@@ -137,6 +144,6 @@ def layout(request: Request) -> Any:
         *[dbc.Alert(w, color="warning", className="py-1") for w in warnings],
         dbc.Row([dbc.Col(_facts(profile), lg=6, className="mb-3"),
                  dbc.Col(_certificate(profile), lg=6, className="mb-3")]),
-        _network(profile, as_of),
+        _network(profile, as_of, request.query, request.principal),
         *_history(profile, as_of, request.principal),
     ])

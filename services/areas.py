@@ -5,7 +5,8 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from domain.scope import Scope
-from models import Province, Region, School
+from models import Board, Province, Region, School
+from services.permissions import Principal, board_limited
 
 
 def area_options(session: Session) -> list[dict[str, str]]:
@@ -35,7 +36,7 @@ def has_schools(session: Session) -> bool:
     return session.execute(select(col(School.id)).limit(1)).first() is not None
 
 
-def scope_label(session: Session, scope: Scope) -> str:
+def area_name(session: Session, scope: Scope) -> str:
     """Dutch name of the selected area, e.g. 'Regio Maastricht-Heuvelland'."""
     if scope.region_id is not None:
         region = session.get(Region, scope.region_id)
@@ -44,3 +45,32 @@ def scope_label(session: Session, scope: Scope) -> str:
         province = session.get(Province, scope.province_id)
         return f"Provincie {province.name}" if province else "Onbekende provincie"
     return "Heel Nederland"
+
+
+def board_names(session: Session, principal: Principal) -> str:
+    """'Bestuur X' or 'besturen X en Y' of a board-limited user (names, else their DUO number)."""
+    boards = session.execute(select(col(Board.name), col(Board.number))
+                             .where(col(Board.id).in_(sorted(principal.board_ids)))
+                             .order_by(col(Board.name))).all()
+    names = [name or number for name, number in boards] or ["onbekend"]
+    if len(names) == 1:
+        return f"bestuur {names[0]}"
+    return f"besturen {', '.join(names[:-1])} en {names[-1]}"
+
+
+def whose_schools(session: Session, principal: Principal) -> str:
+    """'' for a region's or province's figures; ', alleen de scholen van bestuur X' when they cover a board's
+    schools only, for the titles of per-municipality figures (a board's one certified school is not the
+    municipality's 100%)."""
+    return f", alleen de scholen van {board_names(session, principal)}" if board_limited(principal) else ""
+
+
+def scope_label(session: Session, scope: Scope, principal: Principal | None = None) -> str:
+    """What the figures of a page cover, e.g. 'Regio Maastricht-Heuvelland'; for a user who sees only
+    the schools of their board(s): 'Scholen van bestuur X in regio Maastricht-Heuvelland' (the one place
+    that says so, for every page heading and report)."""
+    area = area_name(session, scope)
+    if principal is None or not board_limited(principal):
+        return area
+    where = area[0].lower() + area[1:] if area.startswith(("Regio", "Provincie")) else area
+    return f"Scholen van {board_names(session, principal)} in {where}"

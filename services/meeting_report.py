@@ -104,7 +104,7 @@ def meeting_report(session: Session, scope: Scope, choice: CompareChoice,
     forecasts = [forecast(session, r, scope.as_of, principal, quarters=FORECAST_QUARTERS) for r in regions]
     reads = CertificationReads(session, scope, principal)   # the school facts once for both expiry lists
     return MeetingReport(
-        area=scope_label(session, scope), scope=scope, choice=choice, generated_at=clock.now(), data=data,
+        area=scope_label(session, scope, principal), scope=scope, choice=choice, generated_at=clock.now(), data=data,
         expiring_6=reads.expiring(6), expiring_12=reads.expiring(12),
         weak=weak, weak_total=len(weak_networks), forecast=_summed_forecast(forecasts), forecast_regions=len(regions))
 

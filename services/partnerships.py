@@ -28,7 +28,7 @@ from sqlmodel import Session, col
 
 from dataio.values import max_length, parse_email
 from domain.vocab import ORGANISATION_TYPES, PARTNERSHIP_ROLES
-from models import Contact, Municipality, Organisation, Partnership
+from models import Contact, Municipality, Organisation, Partnership, Region
 from services import audit, names
 from services.permissions import (
     EDIT_DENIED,
@@ -230,9 +230,22 @@ def _organisation_municipality(session: Session, organisation_id: int) -> int | 
 
 def _organisation_for_edit(session: Session, principal: Principal, organisation_id: int) -> Organisation:
     org = session.get(Organisation, organisation_id) if organisation_id else None
-    if org is None or not can_edit_organisation(session, principal, org):
+    if org is None:
         raise PermissionDenied(EDIT_DENIED)
+    if not can_edit_organisation(session, principal, org):
+        raise PermissionDenied(_why_not_yours(session, org))
     return org
+
+
+def _why_not_yours(session: Session, org: Organisation) -> str:
+    """The refusal for an organisation the user may see (and link) but not change: whose it is."""
+    region_id = _municipality_region(session, org.municipality_id)
+    region = session.get(Region, region_id) if region_id is not None else None
+    if region is not None:
+        return (f"Geen toegang: {org.name} hoort bij regio {region.name}; alleen de coördinator van die regio "
+                "(of de beheerder) kan de organisatie en haar contactpersonen wijzigen of aanvullen.")
+    return (f"Geen toegang: {org.name} werkt ook met scholen buiten uw regio('s); alleen de beheerder kan de "
+            "organisatie en haar contactpersonen wijzigen of aanvullen.")
 
 
 def _check_organisation(session: Session, principal: Principal, values: dict, exclude_id: int | None = None) -> dict:

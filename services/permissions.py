@@ -474,3 +474,17 @@ def can_view_contact_list(p: Principal) -> bool:
 def ensure_can_view_contact_list(p: Principal) -> None:
     if not can_view_contact_list(p):
         raise PermissionDenied("Geen toegang: de contactlijst bevat persoonsgegevens, die u niet mag bekijken.")
+
+
+# ---------------------------------------------------------------- board-limited scope, read-only roles (issue 15)
+
+def board_limited(p: Principal) -> bool:
+    """A bestuurder's figures cover only the schools of their board(s), never a whole region: pages say so
+    ("Scholen van bestuur X in regio Y") and compare nothing of them with a region's capacity."""
+    return p.role == "bestuurder"
+
+
+def can_write_anything(p: Principal) -> bool:
+    """Whether a page shows this user forms and buttons that change data at all: the read-only roles
+    (stuurgroeplid, bestuurder, and any unknown role) get none; each save still checks its own rule."""
+    return p.role in ("beheerder", "coordinator")

@@ -53,7 +53,7 @@ def _report(scope: Scope, area: str, statuses: Iterable[SchoolStatus]) -> Overvi
 def overview_report(session: Session, scope: Scope, principal: Principal | None = None) -> OverviewReport:
     """The figures for a scope; with a principal only over the schools that user may read."""
     statuses = [school_status(f, scope.as_of) for f in school_facts(session, scope, principal)]
-    return _report(scope, scope_label(session, scope), statuses)
+    return _report(scope, scope_label(session, scope, principal), statuses)
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def _reports_at(session: Session, scope: Scope, compare_with: date, principal: P
     scope's name in the reports, None: scope_label)."""
     first, last = min(compare_with, scope.as_of), max(compare_with, scope.as_of)
     facts = school_facts(session, replace(scope, as_of=last), principal, active_from=first)
-    area = scope_label(session, scope) if area is None else area
+    area = scope_label(session, scope, principal) if area is None else area
     now = _report(scope, area, (school_status(f, scope.as_of) for f in facts if active_on(f, scope.as_of)))
     then = _report(replace(scope, as_of=compare_with), area,
                    (school_status(f, compare_with) for f in facts if active_on(f, compare_with)))
@@ -101,7 +101,7 @@ def overview_since(session: Session, scope: Scope, compare_with: date,
     # the figures read only what the data version covers: cached per version; the area's name is read anew
     now, changes = derived(session, scope, principal, "overview_since", compare_with, compute,
                            active_from=min(compare_with, scope.as_of))
-    return {**now, "scope": {**now["scope"], "area": scope_label(session, scope)}}, changes
+    return {**now, "scope": {**now["scope"], "area": scope_label(session, scope, principal)}}, changes
 
 
 def event_json(c: Change) -> dict[str, Any]:

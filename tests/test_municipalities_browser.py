@@ -79,7 +79,8 @@ def test_cmp101_table_equals_vios_report(duo):
             for field in ("schools", "valid_certificates", "in_trajectory", "expiring_soon", "expired"):
                 assert _cell(duo, m["cbs_code"], field) == str(m[field]), (m["name"], field)
             shown = _cell(duo, m["cbs_code"], "coverage_pct")
-            expected = (f"{m['coverage'] * 100:.1f}".rstrip("0").rstrip(".").replace(".", ",")   # decimal comma
+            # with a decimal comma, as on the cards (issue 15)
+            expected = (f"{m['coverage'] * 100:.1f}".rstrip("0").rstrip(".").replace(".", ",")
                         if m["coverage"] is not None else "")
             assert shown == expected, (m["name"], shown, m["coverage"])
             for phase in ACTIVE_PHASES:   # '3' or, with a change since the compare date, '3 (+1)'

@@ -130,7 +130,8 @@ class Request:
 
     def heading(self, title: str) -> html.Div:
         """The page heading for the checked selection: title, area, sector, peildatum, URL warnings."""
-        return scope_heading(title, scope_label(self.session, self.scope), self.scope, self.warnings)
+        return scope_heading(title, scope_label(self.session, self.scope, self.principal), self.scope,
+                             self.warnings)
 
     @property
     def compare_choice(self) -> CompareChoice:

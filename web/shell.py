@@ -11,8 +11,11 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from components import shell
+from components.links import school_href
 from domain import clock
 from domain.scope import COMPARE_PARAM, scope_from_params, scope_query
+from services.permissions import PermissionDenied
+from services.school_search import search_schools
 from web import login
 from web.login import current_principal
 from web.request_context import SELECTION_PARAMS, parse_search, request_context
@@ -95,3 +98,22 @@ def keep_scope_in_nav_links(search: object, ids: list[object] | None) -> list[st
     query = "?" + urlencode(params) if params else ""
     links = ids if isinstance(ids, list) else []
     return [(i["path"] if isinstance(i, dict) and i.get("path") in own_paths else "/") + query for i in links]
+
+
+@callback(Output("school-search-results", "children"), Output("school-search", "value"),
+          Input("school-search", "value"), Input("url", "pathname"), Input("url", "search"))
+def search_school(text: object, _path: object, search: object) -> tuple[Any, Any]:
+    """The navigation bar's search: the schools the user may read that match (name, code, town), each a link
+    to its school page keeping the selection; a new page clears the field."""
+    if ctx.triggered_id == "url" and "url.pathname" in ctx.triggered_prop_ids:
+        return [], ""
+    if not isinstance(text, str) or not text.strip():
+        return [], no_update
+    try:
+        with request_context(search if isinstance(search, str) else None) as request:
+            hits = search_schools(request.session, request.principal, text)
+    except PermissionDenied:
+        raise PreventUpdate from None
+    query = parse_search(search)
+    return shell.search_results([(h.name + ("" if h.active else " (niet meer actief)"), f"{h.code} · {h.place}",
+                                  school_href(h.code, query)) for h in hits], True), no_update

@@ -5,6 +5,7 @@ GRID = "cert-grid"
 EXPORT = "cert-export"
 EXPIRY_6 = "cert-expiry-6"
 EXPIRY_12 = "cert-expiry-12"
+EXPIRY_TABS = "cert-expiry-tabs"
 TRANCHES = "cert-tranches"
 CHOOSE_REGION = "cert-choose-region"
 FUNNEL = "cert-funnel"  # pattern id: {"type": FUNNEL, "tranche": id}

@@ -8,6 +8,7 @@ from pages.certification import _ids as ids
 from pages.certification._recorder import recorder
 from pages.certification._table import expiry_tabs, grid
 from pages.certification._tranches import tranche_section
+from services.permissions import can_write_anything
 from services.trajectories import CertificationReads
 from web.request_context import Request, page_layout
 
@@ -24,12 +25,13 @@ def build(request: Request) -> html.Div:
     scope = reads.scope
     return html.Div([
         request.heading(TITLE),
-        recorder(),
+        # the recorder form only for a role that may write (read-only roles would learn it on saving)
+        recorder() if can_write_anything(request.principal) else None,
         grid(reads.rows, scope.as_of),
         dbc.Button("Exporteer tabel (CSV)", id=ids.EXPORT, color="secondary", outline=True, size="sm",
                    className="mt-2"),
         html.H3("Verloopt binnenkort: heraudit nodig", className="h5 mt-4"),
-        expiry_tabs({m: reads.expiring(m) for m in (6, 12)}),
+        expiry_tabs({m: reads.expiring(m) for m in (6, 12)}, request.query),
         html.H3("Tranches", className="h5 mt-4"),
         html.Div(tranche_section(reads), id=ids.TRANCHES),
     ])

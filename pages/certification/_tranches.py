@@ -9,13 +9,16 @@ from dash import html
 from components.certification_charts import forecast_chart, funnel_chart, gantt_chart, graph
 from domain.dates import format_nl
 from pages.certification import _ids as ids
+from services.permissions import board_limited
 from services.trajectories import CertificationReads, TrancheOverview
 
 
 def _tranche_card(tranche: TrancheOverview, reads: CertificationReads) -> Any:
     if not tranche.schools:
-        return html.P(f"{tranche.name} (start {format_nl(tranche.start_on)}, capaciteit {tranche.capacity}): "
-                      "nog geen scholen.", className="text-muted")
+        # a board's schools are not compared with the region's capacity
+        capacity = "" if reads.principal and board_limited(reads.principal) else f", capaciteit {tranche.capacity}"
+        return html.P(f"{tranche.name} (start {format_nl(tranche.start_on)}{capacity}): nog geen scholen.",
+                      className="text-muted")
     stalled = (dbc.Badge(f"{tranche.stalled_count} vastgelopen", color="danger", className="ms-2")
                if tranche.stalled_count else None)
     return dbc.Card(dbc.CardBody([
@@ -34,6 +37,11 @@ def tranche_section(reads: CertificationReads) -> list[Any]:
         return [dbc.Alert("Kies een regio in de balk bovenaan om de tranches en de auditprognose te zien.",
                           color="info", id=ids.CHOOSE_REGION)]
     parts = [_tranche_card(tranche, reads) for tranche in reads.tranches]
+    if reads.principal is not None and board_limited(reads.principal):
+        # The forecast weighs all the region's audits against its capacity: a board's part of it says nothing.
+        return parts + [html.P("De auditprognose (alle audits van de regio tegen haar auditcapaciteit) staat niet "
+                               "bij de scholen van één bestuur: die vergelijking zou niets zeggen.",
+                               className="text-muted small", id=ids.FORECAST_OVER)]
     quarters = reads.forecast()
     over = [q.label for q in quarters if q.over_capacity]
     parts += [

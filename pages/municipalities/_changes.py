@@ -10,7 +10,7 @@ from dash import dcc, html
 
 from components.chart_table import with_table
 from components.charts import GRAPH_CONFIG, status_phase_chart
-from components.grid import DEFAULT_COLUMN, grid_options
+from components.grid import DEFAULT_COLUMN, grid_options, school_column
 from components.kpi import kpi_card
 from components.theme import pct, signed
 from domain.certification import PHASES
@@ -27,7 +27,7 @@ CHANGE_COLUMNS: list[dict[str, Any]] = [
      "valueFormatter": {"function": "params.value ? params.value.split('-').reverse().join('-') : ''"}},
     {"field": "kind", "headerName": "Gebeurtenis", "minWidth": 170},
     {"field": "code", "headerName": "BRIN", "maxWidth": 100},
-    {"field": "school", "headerName": "School", "minWidth": 220},
+    school_column("school", minWidth=220),
     {"field": "municipality", "headerName": "Gemeente"},
     {"field": "what", "headerName": "Wat", "minWidth": 240},
 ]

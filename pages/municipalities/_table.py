@@ -11,7 +11,14 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, html
 from dash.exceptions import PreventUpdate
 
-from components.grid import DECIMAL_FORMATTER, DEFAULT_COLUMN, change_column, csv_export_params, grid_options
+from components.grid import (
+    DECIMAL_FORMATTER,
+    DEFAULT_COLUMN,
+    change_column,
+    csv_export_params,
+    fit_columns,
+    grid_options,
+)
 from components.inputs import dropdown
 from components.municipality_charts import NONE, role_of
 from domain.certification import ACTIVE_PHASES, PHASES
@@ -56,7 +63,7 @@ def peer_controls(infos: Sequence[MunicipalityInfo]) -> dbc.Card:
 
 def _columns(sector: str | None) -> list[dict[str, Any]]:
     schools = f"Scholen {sector} (DUO)" if sector else "Scholen (DUO)"
-    return [
+    return fit_columns([
         {"field": "name", "headerName": "Gemeente", "pinned": "left", "minWidth": 190},
         {"field": "cbs_code", "headerName": "CBS-code", "maxWidth": 105},
         {"field": "schools", "headerName": schools, "type": "numericColumn"}, change_column("schools_delta"),
@@ -79,7 +86,7 @@ def _columns(sector: str | None) -> list[dict[str, Any]]:
         {"field": "expired", "headerName": "Verlopen", "type": "numericColumn"}, change_column("expired_delta"),
         {"field": "approach_model_label", "headerName": "Aanpakmodel", "minWidth": 170},
         {"field": "approach_phase_label", "headerName": "Aanpakfase", "minWidth": 130},
-    ]
+    ])
 
 
 def grid_rows(rows: Sequence[MunicipalityRow], target: str | None = None,

@@ -12,7 +12,7 @@ from dash.exceptions import PreventUpdate
 from components import network_graph as ng
 from components.chart_table import with_table
 from components.charts import GRAPH_CONFIG
-from components.grid import DEFAULT_COLUMN, grid_options
+from components.grid import DEFAULT_COLUMN, grid_options, school_column
 from components.inputs import dropdown
 from components.theme import pct
 from domain.scope import Scope
@@ -41,7 +41,7 @@ COMMUNITY_COLUMNS: Columns = [
     {"field": "shared", "headerName": "Gedeelde partners", "minWidth": 240},
     {"field": "schools", "headerName": "Scholen in de groep", "minWidth": 360}]
 WEAK_COLUMNS: Columns = [
-    {"field": "school", "headerName": "School", "minWidth": 240},
+    school_column("school", minWidth=240),
     {"field": "municipality", "headerName": "Gemeente"},
     {"field": "partners", "headerName": "Partners", "type": "numericColumn", "maxWidth": 110},
     {"field": "share", "headerName": "Compleet", "maxWidth": 120},

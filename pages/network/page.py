@@ -15,6 +15,7 @@ from pages.network._area_tab import area_tab
 from pages.network._editor import editor
 from pages.network._school_tab import school_tab
 from services import network, partnerships
+from services.permissions import can_write_anything
 from web.request_context import Request, page_layout
 
 TITLE = "Partnernetwerk"
@@ -30,7 +31,7 @@ def layout(request: Request) -> Any:
     if not wanted or not any(o["value"] == wanted for o in options):
         wanted = None
         options = network.school_options(request.session, request.principal, scope)
-    may_edit = request.principal.role in ("beheerder", "coordinator")
+    may_edit = can_write_anything(request.principal)
     municipalities = partnerships.municipality_choices(request.session, request.principal) if may_edit else []
     edit_part = editor(municipalities) if may_edit else html.Div(id=ids.EDITOR_NONE)
     return html.Div([
@@ -40,5 +41,6 @@ def layout(request: Request) -> Any:
         dcc.Download(id=ids.DOWNLOAD),
         dbc.Tabs([dbc.Tab(school_tab(options, wanted, edit_part), label="Per school", tab_id="school"),
                   dbc.Tab(area_tab(), label="Heel het gebied: analyse", tab_id="area")],
-                 id=ids.TABS, active_tab="school", className="mb-3"),
+                 # the chosen tab stays when the area (the URL) changes and the page is built again
+                 id=ids.TABS, active_tab="school", className="mb-3", persistence=True, persistence_type="session"),
     ])

@@ -7,7 +7,7 @@ from typing import Any
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 
-from components.grid import DEFAULT_COLUMN, grid_options
+from components.grid import DEFAULT_COLUMN, fit_columns, grid_options, school_column
 from domain.dates import format_nl
 from domain.lifecycle import TransitionRefused
 from domain.planning import CANDIDATE_LABELS, COMPONENT_LABELS, PlanRefused, Scored
@@ -16,14 +16,16 @@ from web.request_context import Request
 
 # Refusals of a rule (the user can fix the input); no access and not found are the decorator's.
 RULE_REFUSALS = (PlanRefused, TransitionRefused, ValueError)
+# Write controls the plan view still switches, never shown to a read-only role.
+HIDDEN = {"display": "none"}
 SOURCE_LABELS = {"proposal": "Voorstel", "added": "Handmatig toegevoegd", "removed": "Handmatig verwijderd"}
 # Short column / field labels; the full label is the tooltip.
 SHORT_LABELS = {"recert": "Hercertificering", "coverage": "Dekkingsgat", "readiness": "Gereedheid",
                 "waiting": "Wachttijd", "learning": "Leereffect"}
 
-COLUMNS: list[dict[str, Any]] = [
+COLUMNS: list[dict[str, Any]] = fit_columns([
     {"field": "code", "headerName": "BRIN", "maxWidth": 95, "pinned": "left"},
-    {"field": "name", "headerName": "School", "minWidth": 240, "pinned": "left"},
+    school_column(minWidth=240, pinned="left"),
     {"field": "municipality", "headerName": "Gemeente", "minWidth": 130},
     {"field": "sector", "headerName": "Sector", "maxWidth": 85},
     {"field": "kind", "headerName": "Certificaat", "minWidth": 190},
@@ -31,7 +33,7 @@ COLUMNS: list[dict[str, Any]] = [
      "sort": "desc"},
     *[{"field": f"p_{k}", "headerName": SHORT_LABELS[k], "type": "numericColumn", "minWidth": 105, "maxWidth": 125,
        "headerTooltip": f"Punten voor: {label}"} for k, label in COMPONENT_LABELS.items()],
-]
+])
 PLAN_COLUMNS = COLUMNS + [{"field": "source", "headerName": "Bron", "minWidth": 130},
                           {"field": "reason", "headerName": "Reden", "minWidth": 200}]
 

@@ -2,12 +2,14 @@
 that differ, the coverage per municipality and the audits per quarter."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, html
 
 from components.inputs import dropdown
+from components.links import school_link
 from components.theme import pct
 from pages.planning import _ids as ids
 from pages.planning._common import RULE_REFUSALS, error, refused
@@ -40,13 +42,14 @@ def compare_two_plans(request: Request, _clicks: int | None, plan_a: object, pla
         comparison = planning.compare_plans(request.session, request.principal, plan_a, plan_b, request.scope.as_of)
     except RULE_REFUSALS as exc:
         return refused(request, exc)
-    return plan_comparison_view(comparison)
+    return plan_comparison_view(comparison, request.query)
 
 
-def _school_list(schools: list[SchoolRef], list_id: str) -> html.P | html.Ul:
+def _school_list(schools: list[SchoolRef], list_id: str, query: Mapping[str, str]) -> html.P | html.Ul:
     if not schools:
         return html.P("geen", className="text-muted small", id=list_id)
-    return html.Ul([html.Li(f"{s.name} ({s.code}), {s.municipality}") for s in schools], id=list_id,
+    return html.Ul([html.Li([school_link(s.code, s.name, query), f" ({s.code}), {s.municipality}"])
+                    for s in schools], id=list_id,
                    className="small")
 
 
@@ -58,11 +61,13 @@ def _audits(value: int, over: bool) -> html.Td:
     return html.Td(f"{value}" + (" ⚠" if over else ""), className="text-danger fw-semibold" if over else None)
 
 
-def plan_comparison_view(c: PlanComparison) -> html.Div:
+def plan_comparison_view(c: PlanComparison, query: Mapping[str, str]) -> html.Div:
     coverage = dbc.Table([
         html.Thead(html.Tr([html.Th("Gemeente"), html.Th("Scholen"), html.Th("Dekking nu"),
                             html.Th(f"{c.name_a} ({c.coverage_quarter})"),
-                            html.Th(f"{c.name_b} ({c.coverage_quarter})"), html.Th("Verschil A − B")])),
+                            html.Th(f"{c.name_b} ({c.coverage_quarter})"),
+                            # A and B are named: B is another plan, not "now"
+                            html.Th(f"Verschil {c.name_a} − {c.name_b}", id="plan-compare-difference")])),
         html.Tbody([html.Tr([html.Td(r.name), html.Td(r.schools), html.Td(pct(r.now)), html.Td(pct(r.a)),
                              html.Td(pct(r.b)), html.Td(pct((r.a or 0) - (r.b or 0)) if r.a is not None else "–")],
                             className="fw-semibold" if r.name == "Hele regio" else None)
@@ -70,7 +75,7 @@ def plan_comparison_view(c: PlanComparison) -> html.Div:
     ], size="sm", bordered=True, id="plan-compare-coverage")
     audits = dbc.Table([
         html.Thead(html.Tr([html.Th("Kwartaal"), html.Th(f"Audits {c.name_a}"), html.Th(f"Audits {c.name_b}"),
-                            html.Th("Capaciteit A / B")])),
+                            html.Th(f"Capaciteit {c.name_a} / {c.name_b}")])),
         html.Tbody([html.Tr([html.Td(q.quarter), _audits(q.a, q.over_a), _audits(q.b, q.over_b),
                              html.Td(f"{_capacity(q.capacity_a)} / {_capacity(q.capacity_b)}")])
                     for q in c.audits]),
@@ -78,9 +83,9 @@ def plan_comparison_view(c: PlanComparison) -> html.Div:
     return html.Div([
         html.P(f"{c.both} scholen staan in beide plannen.", id="plan-compare-both"),
         dbc.Row([dbc.Col([html.H4(f"Alleen in {c.name_a}", className="h6"),
-                          _school_list(c.only_a, "plan-compare-only-a")], md=6),
+                          _school_list(c.only_a, "plan-compare-only-a", query)], md=6),
                  dbc.Col([html.H4(f"Alleen in {c.name_b}", className="h6"),
-                          _school_list(c.only_b, "plan-compare-only-b")], md=6)]),
+                          _school_list(c.only_b, "plan-compare-only-b", query)], md=6)]),
         html.H4("Effect op de dekking per gemeente", className="h6 mt-2"), coverage,
         html.H4("Auditbelasting per kwartaal (⚠ = boven capaciteit)", className="h6 mt-2"), audits,
     ])

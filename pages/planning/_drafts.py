@@ -10,7 +10,7 @@ from dash import ALL, Input, Output, State, ctx, html, no_update
 from components.inputs import dropdown
 from domain.planning import PlanRefused
 from pages.planning import _ids as ids
-from pages.planning._common import RULE_REFUSALS, done, draft_options, error, refused, working
+from pages.planning._common import HIDDEN, RULE_REFUSALS, done, draft_options, error, refused, working
 from pages.planning._plan import CHANGED_PLAN
 from pages.planning._settings import AUDIT_CAPACITY, QUOTAS, WEIGHTS, quotas_of, weights_of
 from services import planning
@@ -23,10 +23,13 @@ def drafts_card(editable: bool) -> dbc.Card:
     return dbc.Card(dbc.CardBody([
         html.H3("4. Concepten", className="h6"),
         dbc.Row([
+            # saving and confirming: kept in the page (the plan's view switches the buttons), not shown to
+            # read-only roles, who open and compare plans
             dbc.Col([dbc.Label("Naam van het concept", html_for=ids.SAVE_NAME),
-                     dbc.Input(id=ids.SAVE_NAME, maxLength=100, placeholder="bijv. Scenario A")], md=4),
+                     dbc.Input(id=ids.SAVE_NAME, maxLength=100, placeholder="bijv. Scenario A")], md=4,
+                    style=None if editable else HIDDEN),
             dbc.Col(dbc.Button("Opslaan als concept", id=ids.SAVE, color="primary", disabled=not editable),
-                    md=2, className="d-flex align-items-end"),
+                    md=2, className="d-flex align-items-end" if editable else "d-none"),
             dbc.Col([dbc.Label("Opgeslagen plannen", html_for=ids.DRAFTS),
                      dropdown(ids.DRAFTS, [], None, placeholder="Kies een plan")], md=4),
             dbc.Col(dbc.Button("Openen", id=ids.OPEN, color="secondary", outline=True), md=2,
@@ -42,7 +45,7 @@ def drafts_card(editable: bool) -> dbc.Card:
                            dbc.Button("Ja, trajecten aanmaken", id=ids.CONFIRM_YES, color="danger",
                                       size="sm", className="mt-2")], color="warning", className="mt-2"),
             ], id=ids.CONFIRM_ASK, style={"display": "none"}),
-        ]),
+        ], style=None if editable else HIDDEN),
     ]), className="mb-3 shadow-sm")
 
 

@@ -11,6 +11,7 @@ from dash import Input, Output, State, html, no_update
 from pages.planning import _ids as ids
 from pages.planning._common import (
     COLUMNS,
+    HIDDEN,
     PLAN_COLUMNS,
     RULE_REFUSALS,
     done,
@@ -42,7 +43,8 @@ def plan_card(editable: bool) -> dbc.Card:
                                outline=True, disabled=not editable), md=3, className="d-flex align-items-end"),
             dbc.Col(dbc.Button("Geselecteerde kandidaat toevoegen", id=ids.ADD, color="success", outline=True,
                                disabled=not editable), md=3, className="d-flex align-items-end"),
-        ], className="g-2 mt-2"),
+        # the hand changes: kept in the page (the plan's view switches its buttons), never shown to read-only roles
+        ], className="g-2 mt-2", style=None if editable else HIDDEN),
         html.Div(id=ids.REMOVED, className="mt-2"),
         html.H4("Overige kandidaten", className="h6 mt-3"),
         grid(ids.CANDIDATE_GRID, COLUMNS, "300px"),

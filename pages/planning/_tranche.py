@@ -35,7 +35,7 @@ def tranche_card(tranches: list[TrancheChoice], editable: bool) -> dbc.Card:
                      number(ids.NEW_CAPACITY, 8)], md=2),
             dbc.Col(dbc.Button("Tranche aanmaken", id=ids.NEW_CREATE, color="secondary", size="sm"), md=3,
                     className="d-flex align-items-end"),
-        ], className="g-2 mt-2"), is_open=editable),
+        ], className="g-2 mt-2"), is_open=True) if editable else None,   # no write form for read-only roles
         html.Div(id=ids.NEW_MESSAGE, className="mt-2"),
     ]), className="mb-3 shadow-sm")
 
