@@ -66,7 +66,8 @@ def expiry_table(rows: list[ExpiryRow], table_id: str, query: Mapping[str, str])
             for r in rows]
     head = html.Thead(html.Tr([html.Th(h) for h in ("BRIN", "School", "Gemeente", "Geldig tot", "Dagen",
                                                     "Heraudit")]))
-    return dbc.Table([head, html.Tbody(body)], size="sm", striped=True, bordered=True, id=table_id)
+    # responsive: on a narrow screen the list scrolls in its own box, not the whole page (WCAG 1.4.10)
+    return dbc.Table([head, html.Tbody(body)], size="sm", striped=True, bordered=True, responsive=True, id=table_id)
 
 
 def expiry_tabs(soon: dict[int, list[ExpiryRow]], query: Mapping[str, str]) -> dbc.Tabs:
