@@ -13,14 +13,12 @@ dates and Dutch labels as well as codes, dataio.values).
 """
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
-from dataio.csv_safe import escape_cell
 from dataio.exchange_schema import SHEETS_BY_NAME
+from dataio.tabular import csv_bytes
 
 
 def excel_cell(value: object) -> str:
@@ -43,12 +41,7 @@ def excel_cell(value: object) -> str:
 
 def excel_csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     """A table as a CSV for Dutch Excel (see the module text)."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([escape_cell(v, excel_cell(v)) for v in row])
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_bytes(header, rows, excel_cell)
 
 
 def with_labels(sheet: str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> list[list[object]]:

@@ -11,7 +11,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -340,13 +340,15 @@ def csv_cell(value: object) -> str:
     return str(value)
 
 
-def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    """Semicolon separated, UTF-8 with BOM so that Excel shows accents correctly."""
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]],
+              cell: Callable[[object], str] = csv_cell) -> bytes:
+    """Semicolon separated, UTF-8 with BOM so that Excel shows accents correctly; each value written by
+    cell (default: the exchange format's ISO dates; dataio.report_csv gives the Dutch one)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([escape_cell(v, csv_cell(v)) for v in row])  # no formulas (dataio.csv_safe)
+        writer.writerow([escape_cell(v, cell(v)) for v in row])  # no formulas (dataio.csv_safe)
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlmodel import Session, col
 
-from dataio.tabular import csv_bytes
+from dataio.report_csv import excel_csv_bytes
 from domain.scope import Scope
 from domain.vocab import ORGANISATION_TYPES, PARTNERSHIP_ROLES, label
 from models import Contact, Municipality, Organisation, Partnership, School
@@ -74,8 +74,8 @@ def contact_list(session: Session, principal: Principal, scope: Scope, *, munici
 
 
 def contact_csv(rows: list[ContactRow]) -> bytes:
-    """Semicolon-separated, UTF-8 with BOM, cells escaped against formulas (dataio.tabular.csv_bytes)."""
-    return csv_bytes(CSV_HEADER, [r.cells() for r in rows])
+    """A CSV for Dutch Excel: semicolons, UTF-8 with BOM, dd-mm-jjjj, cells escaped against formulas."""
+    return excel_csv_bytes(CSV_HEADER, [r.cells() for r in rows])
 
 
 def file_name(as_of: date, what: str) -> str:

@@ -75,6 +75,19 @@ def world(demo_db) -> dict:
     return {"schools": schools, "contacts": contacts, "partnerships": partnerships}
 
 
+def _hidden(role: str, username: str, world: dict) -> tuple[list[tuple[int, str, str]], set[str]]:
+    """The schools the user may not read, and the texts no answer may hold for them: those schools' names
+    (unless a readable school has the same name), and contact e-mails and phones for the blind roles."""
+    visible = _visible_school_ids(username)
+    hidden = [s for s in world["schools"] if s[0] not in visible]
+    visible_names = {s[2] for s in world["schools"] if s[0] in visible}
+    secrets = {s[2] for s in hidden if len(s[2]) >= 8 and s[2] not in visible_names}
+    if role in PERSONAL_ROLES_BLIND:
+        secrets |= {value for pair in world["contacts"] for value in pair if value and len(value) >= 6}
+    assert secrets or role == "beheerder", f"the demo hides nothing from {role}: the probe would prove nothing"
+    return hidden, secrets
+
+
 def _crafted(spec: dict, outsider: tuple[int, str, str], others: list[int]) -> list[dict]:
     """Value sets for every input and state of a callback: empty, wrong types, an outsider school's id and
     code, and (one set each) the ids of an outsider's partnership, organisation and contact."""
@@ -127,14 +140,7 @@ def test_every_callback_as_every_role_gives_no_error_and_leaks_nothing(dash_app,
     assert len(keys) >= 40, keys
     problems: list[str] = []
     for role, (username, _scope) in USERS.items():
-        visible = _visible_school_ids(username)
-        hidden = [s for s in world["schools"] if s[0] not in visible]
-        visible_names = {s[2] for s in world["schools"] if s[0] in visible}
-        secret_names = {s[2] for s in hidden if len(s[2]) >= 8 and s[2] not in visible_names}
-        secrets = set(secret_names)
-        if role in PERSONAL_ROLES_BLIND:
-            secrets |= {value for pair in world["contacts"] for value in pair if value and len(value) >= 6}
-        assert secrets or role == "beheerder", f"the demo hides nothing from {role}: the probe would prove nothing"
+        hidden, secrets = _hidden(role, username, world)
         outsider = hidden[0] if hidden else world["schools"][0]
         hidden_ids = {s[0] for s in hidden}
         outside = next((p for p in world["partnerships"] if p[1] in hidden_ids), (None, None, None, None))
@@ -176,13 +182,7 @@ def test_every_page_as_every_role_with_crafted_addresses_gives_no_error_and_leak
     paths = sorted({page["relative_path"] for page in dash.page_registry.values()} | {"/bestaat-niet"})
     problems: list[str] = []
     for role, (username, _scope) in USERS.items():
-        visible = _visible_school_ids(username)
-        hidden = [s for s in world["schools"] if s[0] not in visible]
-        visible_names = {s[2] for s in world["schools"] if s[0] in visible}
-        secrets = {s[2] for s in hidden if len(s[2]) >= 8 and s[2] not in visible_names}
-        if role in PERSONAL_ROLES_BLIND:
-            secrets |= {value for pair in world["contacts"] for value in pair if value and len(value) >= 6}
-        assert secrets or role == "beheerder", f"the demo hides nothing from {role}: the probe would prove nothing"
+        hidden, secrets = _hidden(role, username, world)
         code = hidden[0][1] if hidden else ""
         client = dash_app.server.test_client()
         client_login(client, username)
