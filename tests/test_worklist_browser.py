@@ -77,6 +77,9 @@ def test_wl001_every_kind_of_item_with_its_action(dash_duo, dash_app, made):
     _click_item_link(dash_duo, "wl-stalled", stalled.code, "a.wl-record-link")
     dash_duo.wait_for_element("#cert-grid .ag-row")
     assert f"gebied=r{made['region_id']}" in dash_duo.driver.current_url
+    # ... with the record form already on that school: one click from the list to recording
+    dash_duo.wait_for_contains_text("#cert-selected", stalled.name)
+    assert not dash_duo.find_element("#cert-record").get_attribute("disabled")
     assert dash_duo.get_logs() == []
 
 

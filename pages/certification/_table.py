@@ -46,8 +46,11 @@ def grid_rows(rows: list[CertificationRow]) -> list[dict[str, Any]]:
             for r in rows]
 
 
-def grid(rows: list[CertificationRow], as_of: date) -> dag.AgGrid:
-    return dag.AgGrid(id=ids.GRID, rowData=grid_rows(rows), columnDefs=COLUMNS, getRowId="params.data.code",
+def grid(rows: list[CertificationRow], as_of: date, selected: str | None = None) -> dag.AgGrid:
+    """The schools' grid; selected: a school (DUO code) chosen by the address (?school=), so a link from
+    elsewhere (the Actielijst) opens the record form on it."""
+    chosen = {"selectedRows": {"ids": [selected]}} if selected and any(r.code == selected for r in rows) else {}
+    return dag.AgGrid(id=ids.GRID, rowData=grid_rows(rows), columnDefs=COLUMNS, getRowId="params.data.code", **chosen,
                       defaultColDef=DEFAULT_COLUMN,
                       dashGridOptions=grid_options(rowSelection={"mode": "singleRow", "checkboxes": False,
                                                                  "enableClickSelection": True},

@@ -18,8 +18,10 @@ def network_editor(code: str, region_id: int, as_of: date) -> str | None:
     return f"/netwerk?{_query(region_id, as_of)}&school={code}" if SCHOOL_CODE.match(code) else None
 
 
-def certification(region_id: int, as_of: date) -> str:
-    return f"/certificering?{_query(region_id, as_of)}"
+def certification(region_id: int, as_of: date, code: str | None = None) -> str:
+    """Certificering in the region; with a school, its record form opened on it."""
+    school = f"&school={code}" if code and SCHOOL_CODE.match(code) else ""
+    return f"/certificering?{_query(region_id, as_of)}{school}"
 
 
 def planning(region_id: int, as_of: date) -> str:

@@ -75,7 +75,7 @@ def stalled(w: Worklist) -> html.Div:
     items = [_item(ids.STALLED, r.code, [
         html.Strong(f"{r.name} ({r.code})"), f" — {r.phase_label} in {r.tranche or 'geen tranche'}: ",
         "; ".join(r.stall_reasons)], [
-        _link("Fase vastleggen (Certificering)", links.certification(w.region_id, w.as_of), "wl-record-link"),
+        _link("Fase vastleggen (Certificering)", links.certification(w.region_id, w.as_of, r.code), "wl-record-link"),
         _link("schoolpagina", links.school_page(r.code, w.as_of), "wl-school-link")]) for r in w.stalled]
     return _section(f"Vastgelopen trajecten (fasegrens {w.phase_limit_months} maanden)", ids.STALLED, items,
                     "Geen vastgelopen trajecten.")
