@@ -20,7 +20,7 @@ from services.permissions import Principal
 
 def visible_pages(pages: Iterable[dict[str, Any]], principal: Principal | None) -> list[dict[str, Any]]:
     """Pages in the navigation for this user: a page registered with roles=(...) only for those roles."""
-    return [page for page in sorted(pages, key=lambda p: p.get("order") or 99)
+    return [page for page in sorted(pages, key=lambda p: 99 if p.get("order") is None else p["order"])
             if not page.get("hide_from_nav")
             and (page.get("roles") is None or (principal is not None and principal.role in page["roles"]))]
 
