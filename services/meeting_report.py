@@ -29,16 +29,6 @@ FORECAST_QUARTERS = 8
 
 
 @dataclass(frozen=True)
-class WeakNetwork:
-    school: str
-    code: str
-    municipality: str
-    partners: int
-    share: float | None
-    missing: str
-
-
-@dataclass(frozen=True)
 class ForecastRow:
     label: str
     from_expiries: int
@@ -60,7 +50,7 @@ class MeetingReport:
     data: MunicipalityComparison
     expiring_6: list[ExpiryRow]
     expiring_12: list[ExpiryRow]
-    weak: list[WeakNetwork]
+    weak: list[network.WeakRow]
     weak_total: int
     forecast: list[ForecastRow]
     forecast_regions: int
@@ -96,7 +86,7 @@ def meeting_report(session: Session, scope: Scope, choice: CompareChoice,
     data = comparison(session, scope, choice.on, principal, quarters=0, with_points=False)
     net = network.scope_network(session, reader, scope)
     weak_networks = na.weak_networks(net.networks, network.WEAK_THRESHOLD)
-    weak = [WeakNetwork(net.schools[n.school_id].name, net.schools[n.school_id].code,
+    weak = [network.WeakRow(net.schools[n.school_id].name, net.schools[n.school_id].code,
                         net.schools[n.school_id].municipality, n.partners, n.share,
                         ", ".join(label(ORGANISATION_TYPES, t) for t in n.missing))
             for n in weak_networks[:WEAK_LIMIT]]

@@ -57,9 +57,9 @@ def post(client, payload: dict | str, headers: dict, timeout: float = 60, progre
     raise AssertionError("the background callback gave no answer in time")
 
 
-def call(client, app, output: str, values: dict, progress: list | None = None):
-    """Call the callback whose output key contains `output`, with these `id.property` values (others None),
-    triggered by its first input, with the CSRF header; background callbacks followed to their answer."""
+def payload(app, output: str, values: dict) -> dict:
+    """The /_dash-update-component body for the callback whose output key contains `output`, with these
+    `id.property` values (others None), triggered by its first input."""
     key = next(k for k in app.callback_map if output in k)
     spec = app.callback_map[key]
 
@@ -68,8 +68,13 @@ def call(client, app, output: str, values: dict, progress: list | None = None):
 
     outputs = [{"id": o.component_id, "property": o.component_property.split("@")[0]}
                for o in (spec["output"] if isinstance(spec["output"], list) else [spec["output"]])]
-    payload = {"output": key, "outputs": outputs if len(outputs) > 1 else outputs[0],
-               "inputs": [item(i) for i in spec["inputs"]], "state": [item(s) for s in spec["state"]],
-               "changedPropIds": [f"{spec['inputs'][0]['id']}.{spec['inputs'][0]['property']}"]}
+    return {"output": key, "outputs": outputs if len(outputs) > 1 else outputs[0],
+            "inputs": [item(i) for i in spec["inputs"]], "state": [item(s) for s in spec["state"]],
+            "changedPropIds": [f"{spec['inputs'][0]['id']}.{spec['inputs'][0]['property']}"]}
+
+
+def call(client, app, output: str, values: dict, progress: list | None = None):
+    """payload(...) posted with the CSRF header; background callbacks followed to their answer."""
     cookie = client.get_cookie("_csrf_token")
-    return post(client, payload, {"X-CSRFToken": cookie.value if cookie else ""}, progress=progress)
+    return post(client, payload(app, output, values), {"X-CSRFToken": cookie.value if cookie else ""},
+                progress=progress)

@@ -162,24 +162,11 @@ def _post(client, payload: dict | str):
     return background_calls.post(client, payload, {"X-CSRFToken": cookie.value if cookie else ""})
 
 
-def _callback(app, output: str, values: dict) -> dict:
-    key = next(k for k in app.callback_map if output in k)
-    spec = app.callback_map[key]
-
-    def item(d):
-        return {"id": d["id"], "property": d["property"], "value": values.get(f"{d['id']}.{d['property']}")}
-
-    outputs = [{"id": o.component_id, "property": o.component_property.split("@")[0]}
-               for o in (spec["output"] if isinstance(spec["output"], list) else [spec["output"]])]
-    return {"output": key, "outputs": outputs if len(outputs) > 1 else outputs[0],
-            "inputs": [item(i) for i in spec["inputs"]], "state": [item(s) for s in spec["state"]],
-            "changedPropIds": [f"{spec['inputs'][0]['id']}.{spec['inputs'][0]['property']}"]}
-
-
 def test_lim009_every_request_has_a_size_limit_answered_in_dutch(dash_app, client):
     client_login(client, USERS["beheerder"][0])
     contents = "data:text/csv;base64," + "A" * (41 * 2**20)
-    response = _post(client, _callback(dash_app, "data-preview.children", {"data-upload.contents": contents}))
+    response = _post(client, background_calls.payload(dash_app, "data-preview.children",
+                                                      {"data-upload.contents": contents}))
     assert response.status_code == 413
     assert "Het verzoek is te groot (meer dan 40 MB)" in response.get_json()["error"]
     # the largest allowed upload (25 MB) base64-encodes to about 34 MB and still gets through
@@ -193,7 +180,7 @@ def test_lim010_non_string_or_broken_upload_contents_are_refused_in_dutch(dash_a
     client_login(client, USERS["beheerder"][0])
     calls = (("data-preview.children", {}), ("data-rejects-download.data", {"data-confirm.n_clicks": 1}))
     for output, trigger in calls:
-        response = _post(client, _callback(dash_app, output, {
+        response = _post(client, background_calls.payload(dash_app, output, {
             **trigger, "data-upload.contents": contents, "data-upload.filename": ["x.csv"],
             "data-kind.value": {"x": 1}, "data-sector.value": ["vo"], "data-partial.value": "partial",
             "data-deactivate.value": {"n": 3}}))
@@ -206,7 +193,7 @@ def test_lim011_a_page_with_an_absurd_peildatum_answers_with_a_warning(dash_app,
     client_login(client, USERS["beheerder"][0])
     search = f"?gebied={region_key('Maastricht-Heuvelland')}&peildatum={value}&vergelijk={value}"
     for path in ("/", "/gemeenten", "/certificering", "/planning", "/netwerk"):
-        response = _post(client, _callback(dash_app, "_pages_content.children", {
+        response = _post(client, background_calls.payload(dash_app, "_pages_content.children", {
             "_pages_location.pathname": path, "_pages_location.search": search}))
         assert response.status_code == 200, (path, response.get_data(as_text=True)[:300])
         assert "ligt buiten 01-01-1900 tot en met 31-12-2100" in response.get_data(as_text=True), path
