@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
+from dataio import progress
 from dataio import values as v
 from dataio.errors import ImportRefused, ImportResult, Rejects, RowError
 from dataio.tabular import FileRefused, is_blank, read_csv
@@ -117,6 +118,7 @@ def import_duo(
     else:
         data, name = Path(path_or_bytes).read_bytes(), filename or Path(path_or_bytes).name
     result = ImportResult(file=name, dry_run=dry_run)
+    progress.step(progress.READING)
     try:
         raw_header, raw_rows = read_csv(data, max_rows=MAX_ROWS + 1000)  # + blank lines; exact count below
     except FileRefused as exc:
@@ -204,7 +206,9 @@ def _parse_rows(name: str, columns: dict[str, int], raw_rows: list[list[str]], e
     first_line: dict[str, int] = {}
     municipality_names = _municipality_names(columns, raw_rows)
     width = max(columns.values(), default=-1) + 1
+    progress.rows(progress.CHECKING, len(raw_rows))
     for index, cells in enumerate(raw_rows):
+        progress.advance()
         if is_blank(cells):
             continue
         row = _parse_row(name, columns, cells, index + 2, existing, municipality_names)
@@ -428,6 +432,7 @@ def _unconfirmed_closures(name: str, plan: _Plan, existing: _Existing, sector: s
 def _apply(session: Session, plan: _Plan, existing: _Existing, sector: str, today: date) -> None:
     """Write the plan into the session (flushed, not committed)."""
     rows = plan.create + [row for _, row in plan.update]
+    progress.rows(progress.WRITING, len(rows) + len(plan.deactivate))
     for row in rows:  # provinces first: municipalities need their id
         if row.province and v.norm(row.province) not in existing.provinces:
             new_province = Province(name=row.province)
@@ -470,11 +475,14 @@ def _apply(session: Session, plan: _Plan, existing: _Existing, sector: str, toda
         created = [defaults | values(row) | {"code": row.code, "active": True} for row in plan.create]
         for start in range(0, len(created), BATCH):
             session.execute(insert(School), created[start:start + BATCH])
+            progress.advance(len(created[start:start + BATCH]))
         _audit_created(session, created)
     for school, row in plan.update:
         for attr, value in values(row).items():
             if getattr(school, attr) != value:
                 setattr(school, attr, value)
+        progress.advance()
     for school in plan.deactivate:  # only active schools: an existing closing date is never moved
         school.active, school.inactive_since = False, today
+        progress.advance()
     session.flush()

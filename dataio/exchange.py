@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from dataio import progress
 from dataio.errors import ImportRefused, ImportResult, Rejects, RowError
 from dataio.exchange_apply import Writer
 from dataio.exchange_import import InRow, InSheet, Planner, check_header
@@ -81,6 +82,7 @@ def import_workbook(
     started = time.perf_counter()
     label = filename or (Path(path_or_bytes).name if not isinstance(path_or_bytes, bytes) else "upload.xlsx")
     result = ImportResult(file=label, dry_run=dry_run)
+    progress.rows(progress.READING)  # rows counted as they are read (dataio.tabular)
     try:
         sources = _read_input(path_or_bytes, label)
     except FileRefused as exc:
@@ -104,6 +106,7 @@ def import_workbook(
     if dry_run:
         return result
     locked = time.perf_counter()
+    progress.step(progress.WAITING)
     lock_for_writing(session)  # the write phase: other writers wait from here until the commit
     history = {r.values["school"].upper() for sheet in ("trajecten", "fasen") for r in valid.get(sheet, [])}
     if before is not None and not plan_still_holds(session, before, history):  # another writer: plan again

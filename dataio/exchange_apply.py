@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlmodel import Session, SQLModel
 
+from dataio import progress
 from dataio.errors import RowError
 from dataio.exchange_import import InRow
 from dataio.exchange_rows import StoredRows, key_of
@@ -133,10 +134,13 @@ class Writer:
         """Write the rows; ends (Planner.organisation_ends): organisations this import ends, whose
         running partnerships end on the same day (as services.partnerships.end_organisation)."""
         self.organisation_ends = {key: end for key, (end, _, _) in (ends or {}).items()}
+        writes = {spec.name: [r for r in valid.get(spec.name, []) if r.status in ("created", "updated")]
+                  for spec in SHEETS}
+        progress.rows(progress.WRITING, sum(len(rows) for rows in writes.values()))
         self._create_provinces(valid)
         self._create_boards(valid.get("scholen", []))
         for spec in SHEETS:
-            rows = [r for r in valid.get(spec.name, []) if r.status in ("created", "updated")]
+            rows = writes[spec.name]
             if not rows:
                 continue
             if spec.name == "fasen":
@@ -149,6 +153,7 @@ class Writer:
                         self._command(spec.name, row)
                     else:
                         self._update(spec.name, row)
+                    progress.advance()
             self.session.flush()
             values = [self._values(spec.name, row) for row in created]
             for row, new_id in zip(created, self._insert(MODELS[spec.name], values), strict=True):
@@ -253,6 +258,7 @@ class Writer:
             if self.audit is not None:
                 for new_id, values in zip(ids[start:], chunk, strict=True):
                     self.audit.created(table.name, new_id, values)
+            progress.advance(len(chunk))
         return ids
 
     def _end_partnerships(self) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from dataio import progress
 from dataio import values as v
 from dataio.errors import ImportResult, RowError
 from dataio.exchange_events import check_event_rows, check_running_trajectories
@@ -144,6 +145,7 @@ class Planner:
     def plan(self, sheets: dict[str, InSheet]) -> dict[str, list[InRow]]:
         """Valid rows per sheet (with status set); errors go to result.errors."""
         valid: dict[str, list[InRow]] = {}
+        progress.rows(progress.CHECKING, sum(len(sheet.rows) for sheet in sheets.values()))
         for spec in SHEETS:
             sheet = sheets.get(spec.name)
             if sheet is None:
@@ -181,6 +183,7 @@ class Planner:
         seen: dict[tuple, int] = {}
         board_names: dict[str, tuple[str, int]] = {}
         for index, cells in enumerate(sheet.rows):
+            progress.advance()
             if is_blank(cells):
                 continue
             row = InRow(sheet, index + 2, {})

@@ -21,6 +21,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from dataio import progress
 from dataio.csv_safe import escape_cell, unescape_cell
 
 Table = tuple[list[str], list[list[object]]]
@@ -306,6 +307,7 @@ def _sheet_rows(ws: Any, cells: int) -> tuple[list[list[object]], int]:
     rows: list[list[object]] = []
     filled = 0  # the line of the last row with a value; empty rows after it are not kept
     for line, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        progress.advance()
         if len(row) > MAX_COLUMNS:
             raise FileRefused(f"blad '{ws.title}' heeft cellen in kolom {len(row)}; meer dan {MAX_COLUMNS} "
                               "kolommen wordt niet gelezen (verwijder lege opgemaakte kolommen)", line)
