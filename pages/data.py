@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
 from components.inputs import dropdown
 from dataio import progress
@@ -244,11 +244,18 @@ def preview_upload(request: Request, set_progress: Progress, contents: object, k
 
 @callback(Output("data-preview", "children", allow_duplicate=True), Output("data-confirm", "disabled",
                                                                             allow_duplicate=True),
-          Output("data-deactivate-box", "style", allow_duplicate=True), Input("data-cancel", "n_clicks"),
+          Output("data-deactivate-box", "style", allow_duplicate=True),
+          Output("data-upload", "contents", allow_duplicate=True), Input("data-cancel", "n_clicks"),
           prevent_initial_call=True)
-def preview_cancelled(_n: object) -> tuple[object, bool, dict[str, str]]:
-    """A cancelled preview leaves nothing to import (no earlier preview's button or checkbox)."""
-    return dbc.Alert(PREVIEW_CANCELLED, color="secondary", id="data-summary"), True, _HIDDEN
+def preview_cancelled(_n: object) -> tuple[object, bool, dict[str, str], None]:
+    """A cancelled preview leaves nothing to import (no earlier preview's button or checkbox); the upload is
+    emptied, so that choosing the same file again starts a new preview (dcc.Upload only reports a change)."""
+    return dbc.Alert(PREVIEW_CANCELLED, color="secondary", id="data-summary"), True, _HIDDEN, None
+
+
+# ... and the browser's file input forgets the file (assets/upload.js), or the same file would not count as chosen.
+clientside_callback(ClientsideFunction("vios_upload", "forget_file"), Input("data-cancel", "n_clicks"),
+                    prevent_initial_call=True)
 
 
 @page_background_callback(

@@ -1,7 +1,7 @@
 """Long work in the background, in real headless Chromium with the diskcache manager (a job process of its
 own): the import of a large file shows its progress bar (step, rows done and seconds) and then its result, while the
 web app keeps answering other requests; the meeting PDF shows its progress and is downloaded; the import
-history lists the import."""
+history lists the import; a running preview can be cancelled."""
 from __future__ import annotations
 
 import re
@@ -15,6 +15,7 @@ from models import School
 from models.db import session_scope
 
 ROWS = 12000
+CANCEL_ROWS = 30000  # a check of a few seconds: time to click Annuleren
 
 
 def _school(n: int) -> dict:
@@ -95,4 +96,26 @@ def test_bg002_the_meeting_pdf_is_made_in_the_background_with_progress(duo, tmp_
     duo.wait_for_contains_text("#ov-report-status", "PDF gemaakt", timeout=90)
     assert not duo.find_element("#ov-report-busy").is_displayed()
     assert duo.find_element("#ov-report-pdf").is_enabled()
+    assert duo.get_logs() == []
+
+
+def test_bg003_a_running_preview_can_be_cancelled_and_the_file_chosen_again(duo, tmp_path):
+    """Annuleren while the check runs: the job ends, the page says nothing was checked or saved, nothing can
+    be imported from it; the same file chosen again is checked to its end."""
+    path = schools_workbook(tmp_path / "annuleren.xlsx", [_school(ROWS + n) for n in range(CANCEL_ROWS)])
+    duo.wait_for_page(f"{duo.server_url}/gegevens")
+    duo.driver.execute_script(_RECORD_LABELS, "#data-progress")
+    duo.find_element("#data-upload input[type=file]").send_keys(str(path))
+    wait_until(lambda: duo.driver.execute_script("return window.viosLabels").__len__() > 0, timeout=30)
+    click(duo, "#data-cancel")
+    duo.wait_for_contains_text("#data-summary", "geannuleerd", timeout=20)
+    time.sleep(3)  # a job that had not stopped would show its preview by now
+    assert not duo.driver.find_elements("css selector", "#data-counts")
+    assert not duo.find_element("#data-confirm").is_enabled()
+    assert not duo.find_element("#data-busy").is_displayed()
+
+    duo.find_element("#data-upload input[type=file]").send_keys(str(path))
+    duo.wait_for_element("#data-counts", timeout=120)
+    assert f"scholen {CANCEL_ROWS} 0 0 0" in duo.find_element("#data-counts").text.replace("\n", " ")
+    assert duo.find_element("#data-confirm").is_enabled()
     assert duo.get_logs() == []
