@@ -90,6 +90,9 @@ def _user_menu(principal: Principal | None, csrf: tuple[str, str]) -> html.Div:
     ], className="d-flex align-items-center")
 
 
+_POLITE: dict[str, Any] = {"aria-live": "polite"}
+
+
 def scope_bar(options: list[dict[str, str]], default: str | None, today: date) -> html.Div:
     """The area (from the options the user may read), sector and peildatum selectors."""
     sector_options = [{"label": "Alle sectoren", "value": "alle"}] + [
@@ -109,6 +112,8 @@ def scope_bar(options: list[dict[str, str]], default: str | None, today: date) -
                                                        clearable=False, placeholder="dd-mm-jjjj"))], md=2),
                 dbc.Col(dbc.Button("Vandaag", id="scope-today", color="dark", outline=True, size="sm"),
                         md=1, className="d-flex align-items-end"),
+                dbc.Col(html.Div(id="scope-note", className="small text-muted", **_POLITE),
+                        md=2, className="d-flex align-items-end"),
             ], className="g-2 align-items-end"),
             fluid=True,
         ),

@@ -83,6 +83,11 @@ def test_ms001_bestuurder_sees_all_schools_of_the_board_in_both_regions(dash_duo
     counts = dash_duo.find_element("#ms-status-counts").text
     valid = sum(1 for e in expected.values() if e["row"].status == "valid")
     assert f"Geldig: {valid}" in counts
+    # the page reads only the peildatum: the scope bar does not offer an area or sector it would ignore
+    dash_duo.wait_for_text_to_equal("#scope-note", "Deze pagina toont alle regio's en sectoren; alleen de "
+                                                   "peildatum telt.")
+    for selector in ("#scope-area", "#scope-sector"):
+        assert not dash_duo.find_element(selector).is_enabled(), selector
     # a tile's link opens the school page at the same peildatum
     code = sorted(expected)[0]
     dash_duo.driver.execute_script(
@@ -90,6 +95,7 @@ def test_ms001_bestuurder_sees_all_schools_of_the_board_in_both_regions(dash_duo
         f'{{"code":"{code}","type":"ms-tile"}}')
     wait_until(lambda: f"/school/{code}?peildatum={PEILDATUM}" in dash_duo.driver.current_url)
     dash_duo.wait_for_text_to_equal("#school-status", expected[code]["row"].status_label)
+    assert dash_duo.find_element("#scope-note").text == ""  # a page that reads the whole selection
     assert dash_duo.get_logs() == []
 
 

@@ -89,6 +89,20 @@ def sync_scope(search: object, area: object, sector: object, as_of: object, _tod
     return no_update, no_update, date_out, scope_query(scope) + keep
 
 
+DATE_ONLY_NOTE = "Deze pagina toont alle regio's en sectoren; alleen de peildatum telt."
+
+
+@callback(Output("scope-area", "disabled"), Output("scope-sector", "disabled"), Output("scope-note", "children"),
+          Input("url", "pathname"))
+def selectors_the_page_reads(pathname: object) -> tuple[bool, bool, str]:
+    """A page registered with selection="date" (Mijn scholen: a board's schools in every region) reads only the
+    peildatum: the area and sector selectors are disabled and say so, instead of showing a choice the page
+    does not follow."""
+    page = next((p for p in dash.page_registry.values() if p["relative_path"] == pathname), None)
+    date_only = page is not None and page.get("selection") == "date"
+    return date_only, date_only, DATE_ONLY_NOTE if date_only else ""
+
+
 @callback(Output({"type": "nav-link", "path": ALL}, "href"), Input("url", "search"),
           State({"type": "nav-link", "path": ALL}, "id"))
 def keep_scope_in_nav_links(search: object, ids: list[object] | None) -> list[str]:
