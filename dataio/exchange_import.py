@@ -23,7 +23,7 @@ from dataio.exchange_scope import RegionGuard
 from dataio.tabular import is_blank
 from domain import clock
 from domain.certification import Event
-from services.partnerships import phone_error
+from services.partnerships import overlap_reason, phone_error
 from services.permissions import Principal, is_admin
 
 MAX_EXAMPLES = 3
@@ -162,6 +162,7 @@ class Planner:
                 self._check_organisation_ends(rows)
             elif spec.name == "samenwerkingen":
                 self._check_partnerships_of_ended(rows)
+                self._check_partnership_overlaps(rows)
             for row in rows:
                 if row.errors:
                     self.result.errors.extend(row.errors)
@@ -345,6 +346,29 @@ class Planner:
             if running:
                 self.result.warnings.append(f"organisatie {row.values['naam']} eindigt op {end:%d-%m-%Y}: "
                                             f"{len(running)} lopende samenwerking(en) worden dan beëindigd")
+
+    def _check_partnership_overlaps(self, rows: list[InRow]) -> None:
+        """The form's rule (services.partnerships.overlap_reason): no two partnerships of one school with one
+        organisation in one role in overlapping periods, against the stored ones (a row stands for the stored
+        partnership with its key) and between the file's rows. A row that leaves a stored period as it is
+        is not checked again: re-importing an export never fails on data the database already holds."""
+        periods: dict[tuple[Any, ...], dict[tuple[Any, ...], tuple[date, date | None]]] = {}
+        for _obj, stored in self.snapshot.rows("samenwerkingen"):
+            key = key_of("samenwerkingen", stored)
+            periods.setdefault(key[:3], {})[key] = (stored["startdatum"], stored.get("einddatum"))
+        for row in rows:
+            if row.errors or row.key is None or not isinstance(row.values.get("startdatum"), date):
+                continue
+            start, end = row.values["startdatum"], row.values.get("einddatum")
+            group = periods.setdefault(row.key[:3], {})
+            if group.get(row.key) == (start, end):
+                continue
+            reason = overlap_reason(row.values["organisatie"], row.values["rol"], start, end,
+                                    [period for key, period in group.items() if key != row.key])
+            if reason:
+                row.error("startdatum", reason)
+            else:
+                group[row.key] = (start, end)
 
     def _check_partnerships_of_ended(self, rows: list[InRow]) -> None:
         """A new or changed partnership may not run past the end of its organisation."""

@@ -95,9 +95,11 @@ def school_partnerships(rng: random.Random, ids: Ids, school_id: int, candidates
         start = today - timedelta(days=rng.randint(10, 80)) if rng.random() < 0.08 else \
             _random_day(rng, since, latest)
         if rng.random() < 0.12:
-            # an earlier partner of the same type was replaced (e.g. a new police team)
+            # an earlier partner of the same type was replaced (e.g. a new police team); its last day is the
+            # day before (an end date is the last day: ending on the new start would overlap, which the form
+            # refuses when the same organisation stays in the same role)
             previous = rng.choice(orgs)
-            edge(previous, org_type, start - timedelta(days=rng.randint(200, 700)), start)
+            edge(previous, org_type, start - timedelta(days=rng.randint(200, 700)), start - timedelta(days=1))
         edge(org, org_type, start, None)
     for org_type in sorted(missing):
         if rng.random() < 0.3:

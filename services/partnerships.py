@@ -20,6 +20,7 @@ fail when another save slipped in between this read and the write: the same refu
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -118,20 +119,27 @@ def _check_partnership(session: Session, values: dict, *, exclude_id: int | None
         errors["einddatum"] = "de einddatum ligt vóór de startdatum"
     values["agreements"] = _text(values.get("agreements"), Partnership, "agreements", errors, "afspraken")
     if not errors and org is not None and isinstance(start, date):
-        # no two overlapping partnerships of one school with one organisation in one role
         others = session.scalars(select(Partnership).where(
             col(Partnership.school_id) == values["school_id"], col(Partnership.organisation_id) == org.id,
             col(Partnership.role) == values["role"])).all()
-        for other in others:
-            if other.id == exclude_id:
-                continue
-            if other.start_on <= (end or date.max) and start <= (other.end_on or date.max):
-                errors["startdatum"] = (f"er is al een samenwerking met {org.name} als "
-                                        f"{PARTNERSHIP_ROLES[values['role']].lower()} in deze periode")
-                break
+        overlap = overlap_reason(org.name, values["role"], start, end,
+                                 [(o.start_on, o.end_on) for o in others if o.id != exclude_id])
+        if overlap:
+            errors["startdatum"] = overlap
     if errors:
         raise FormError(errors)
     return values
+
+
+def overlap_reason(organisation: str, role: str, start: date, end: date | None,
+                   others: Iterable[tuple[date, date | None]]) -> str | None:
+    """Why a partnership of a school with `organisation` in `role` from start to end (None: running) is refused:
+    another partnership of that school with that organisation in that role overlaps it. The form's rule, and
+    the import's (dataio.exchange_import), for a row against the database and between a file's rows."""
+    for other_start, other_end in others:
+        if other_start <= (end or date.max) and start <= (other_end or date.max):
+            return f"er is al een samenwerking met {organisation} als {PARTNERSHIP_ROLES[role].lower()} in deze periode"
+    return None
 
 
 def add_partnership(session: Session, principal: Principal, *, school_id: int, organisation_id: int | None,

@@ -284,3 +284,28 @@ def test_an_export_after_edits_through_the_forms_imports_into_an_empty_database(
         export_workbook(s, tmp_path / "two")
     for file in sorted((tmp_path / "one").glob("*.csv")):
         assert (tmp_path / "two" / file.name).read_bytes() == file.read_bytes(), file.name
+
+
+# ---------------------------------------------------------------- the form's partnership rules, on new rows
+
+@pytest.mark.parametrize("who", ["coordinator", "beheerder"])
+def test_a_new_partnership_overlapping_a_running_one_is_refused_as_the_form_does(engine, tmp_path, who):
+    """The form refuses a second partnership of one school with one organisation in one role for a period that
+    overlaps (services.partnerships); so does the import, for a row against the database and for two rows of
+    one file."""
+    make_demo(engine)
+    principal = coordinator(engine) if who == "coordinator" else admin()
+    against_database = write_book(tmp_path / "a.xlsx", {"samenwerkingen": [
+        ["school", "organisatie", "rol", "startdatum"], ["02QZ00", "Politie Limburg-Zuid", "kernteam", "01-01-2026"]]})
+    [(sheet, line, column, reason)] = refused(engine, against_database, principal)
+    assert (sheet, line, column) == ("samenwerkingen", 2, "startdatum")
+    assert reason == "er is al een samenwerking met Politie Limburg-Zuid als kernteam in deze periode"
+    within_file = write_book(tmp_path / "b.xlsx", {"samenwerkingen": [
+        ["school", "organisatie", "rol", "startdatum", "einddatum"],
+        ["05VO00", "Halt Limburg", "advies", "01-01-2026", "31-12-2026"],
+        ["05VO00", "Halt Limburg", "advies", "01-06-2026", ""]]})
+    [(sheet, line, column, reason)] = refused(engine, within_file, principal)
+    assert (sheet, line, column) == ("samenwerkingen", 3, "startdatum") and "in deze periode" in reason
+    after = write_book(tmp_path / "c.xlsx", {"samenwerkingen": [  # after the first one ended: fine
+        ["school", "organisatie", "rol", "startdatum"], ["02QZ00", "Halt Limburg", "advies", "01-07-2025"]]})
+    assert imported(engine, after, principal).count("samenwerkingen", "created") == 1
