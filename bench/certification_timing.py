@@ -20,23 +20,23 @@ def measure(session: Session, add: Add) -> None:
     from domain.certification import allowed_next
     from domain.scope import Scope
     from pages.certification import _callbacks_record, _callbacks_select, _layout
-    from services import trajectories
+    from services import certification_reads
 
     region_id, province_id = largest_region(session)
     region = Scope(as_of=TODAY, region_id=region_id)
     for label, scope in (("regio", region), ("provincie", Scope(as_of=TODAY, province_id=province_id)),
                          ("heel Nederland", Scope(as_of=TODAY))):
-        n = len(trajectories.certification_rows(session, scope))
-        add(f"table rows, {label}", n, lambda: trajectories.certification_rows(session, scope))  # noqa: B023
+        n = len(certification_reads.certification_rows(session, scope))
+        add(f"table rows, {label}", n, lambda: certification_reads.certification_rows(session, scope))  # noqa: B023
         if label != "heel Nederland":
             query = {"gebied": scope.area_key, "peildatum": TODAY.isoformat()}
             add(f"page render, {label}", n, lambda: _layout.layout(**query))  # noqa: B023
-    table = trajectories.certification_rows(session, region)
+    table = certification_reads.certification_rows(session, region)
     n = len(table)
-    add("tranches (funnel, Gantt), regio", n, lambda: trajectories.tranche_overview(session, region_id, TODAY))
-    add("audit forecast, regio", n, lambda: trajectories.forecast(session, region_id, TODAY))
+    add("tranches (funnel, Gantt), regio", n, lambda: certification_reads.tranche_overview(session, region_id, TODAY))
+    add("audit forecast, regio", n, lambda: certification_reads.forecast(session, region_id, TODAY))
     add("expiry lists 6 + 12 months, regio", n,
-        lambda: [trajectories.expiry_list(session, region, m) for m in (6, 12)])
+        lambda: [certification_reads.expiry_list(session, region, m) for m in (6, 12)])
     # the form's callbacks, for a school with a running trajectory; the URL's search comes last
     running = next(r for r in table if r.phase in ("registered", "intake", "improvement", "audit"))
     selected = [{"code": running.code}]

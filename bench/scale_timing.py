@@ -36,10 +36,10 @@ def measure(path: Path, schools: int, repeat: int) -> list[tuple[str, str, float
     from models.db import make_engine, session_scope
     from seed.scale import seed_scale
     from services import school_facts
+    from services.certification_reads import CertificationReads
     from services.migrate import upgrade
     from services.municipality_comparison import comparison, map_data
     from services.report import overview_since
-    from services.trajectories import CertificationReads
 
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)

@@ -24,7 +24,7 @@ def graph(figure: go.Figure, **props: Any) -> html.Div:
 
 
 class GanttRow(Protocol):
-    """One row of a Gantt chart (services.trajectories.TrancheSchool is one)."""
+    """One row of a Gantt chart (services.certification_reads.TrancheSchool is one)."""
     @property
     def name(self) -> str: ...
     @property

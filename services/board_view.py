@@ -1,7 +1,7 @@
 """Mijn scholen: one school board's schools across every region, as far as the user may read them.
 
 Nothing is computed here that another page computes differently: certificate status, expiry, phase
-and days in phase come from services.trajectories.CertificationReads (services.school_facts +
+and days in phase come from services.certification_reads.CertificationReads (services.school_facts +
 domain.overview), network completeness and the missing core partners from
 services.network.scope_network (domain.network.completeness). The reads run per area the board's
 schools lie in (each region, or the province for a municipality outside any region) with the
@@ -22,10 +22,10 @@ from domain.scope import Scope
 from domain.vocab import ORGANISATION_TYPES, label
 from models import Board, Municipality, Region, School
 from services import network
+from services.certification_reads import CertificationReads
 from services.errors import NotFound
 from services.permissions import PermissionDenied, Principal, can_view_board, school_filter_for
 from services.school_facts import school_filters
-from services.trajectories import CertificationReads
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from domain import clock
 from domain.dates import format_nl
 from domain.scope import Scope
 from models import CalendarToken, Region, User
+from services.certification_reads import CertificationReads
 from services.permissions import (
     PermissionDenied,
     Principal,
@@ -32,7 +33,6 @@ from services.permissions import (
     can_view_worklist,
     principal_for,
 )
-from services.trajectories import CertificationReads
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 PRODID = "-//Veilig in en om School//Certificaten//NL"

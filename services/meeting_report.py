@@ -18,9 +18,9 @@ from domain.vocab import ORGANISATION_TYPES, label
 from models import Region
 from services import network
 from services.areas import scope_label
+from services.certification_reads import CertificationReads, ExpiryRow, forecast
 from services.municipality_comparison import MunicipalityComparison, comparison
 from services.permissions import Principal
-from services.trajectories import CertificationReads, ExpiryRow, forecast
 
 # The command line reads everything (like `vios report`); the network reads want a principal.
 COMMAND_LINE = Principal(0, "cli", "beheerder")

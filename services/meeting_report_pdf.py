@@ -30,8 +30,8 @@ from domain.changes import CHANGE_KINDS, Change
 from domain.dates import format_nl
 from domain.status_phase import NO_TRAJECTORY, PHASE_KEY_LABELS, PHASE_KEYS, STATUS_BAR_LABELS, STATUS_ORDER
 from domain.vocab import SECTORS
+from services.certification_reads import ExpiryRow
 from services.meeting_report import MeetingReport
-from services.trajectories import ExpiryRow
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 1.6 * cm

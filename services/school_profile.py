@@ -10,7 +10,7 @@ from domain.certification import PHASES, Event
 from domain.lifecycle import Segment, phase_segments
 from domain.scope import Scope
 from models import Board, Municipality, PhaseEvent, Region, School, Trajectory, Tranche
-from services import network, trajectories
+from services import certification_reads, network
 from services.permissions import Principal, may_see_field
 from services.schools import SCHOOL_CODE, readable_school
 
@@ -39,7 +39,7 @@ class SchoolProfile:
     municipality: str
     region: str
     board: str
-    status: trajectories.CertificationRow | None
+    status: certification_reads.CertificationRow | None
     trajectories: list[TrajectoryHistory]
     network: network.SchoolNetwork            # active partners, completeness and gaps at as_of
 
@@ -56,7 +56,7 @@ def school_profile(session: Session, code: str, as_of: date, principal: Principa
     region = session.get(Region, municipality.region_id) if municipality and municipality.region_id else None
     board = session.get(Board, school.board_id) if school.board_id else None
     # already checked: read the one school without a second permission filter
-    rows = trajectories.certification_rows(session, Scope(as_of=as_of), None, school_id=school.id)
+    rows = certification_reads.certification_rows(session, Scope(as_of=as_of), None, school_id=school.id)
     return SchoolProfile(school, municipality.name if municipality else "", region.name if region else "",
                          board.name if board else "", rows[0] if rows else None,
                          _trajectories(session, school.id, as_of,

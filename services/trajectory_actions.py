@@ -16,8 +16,8 @@ from sqlmodel import Session, col
 from domain.certification import ACTIVE_PHASES, allowed_next
 from domain.lifecycle import current_phase, label, previous_phase
 from models import Trajectory, Tranche
+from services.certification_reads import events_of
 from services.permissions import PermissionDenied, Principal, ensure_can_edit_school, school_location
-from services.trajectories import events_of
 
 # Action keys (the form's radio values) and their Dutch labels.
 NEXT, CORRECT, MOVE, START = "next", "correct", "move", "start"

@@ -31,6 +31,7 @@ from domain.scope import Scope
 from domain.vocab import ORGANISATION_TYPES, label
 from models import Contact, Municipality, Organisation, Partnership, Region, School, Tranche
 from services import network, trajectories, trajectory_actions
+from services.certification_reads import CertificationReads, CertificationRow, ExpiryRow
 from services.permissions import (
     PermissionDenied,
     Principal,
@@ -39,7 +40,7 @@ from services.permissions import (
 )
 from services.planning.tranche_data import taken_places
 from services.school_facts import school_filters
-from services.trajectories import CertificationReads, CertificationRow, ExpiryRow, Seen
+from services.trajectories import Seen
 
 # An organisation that ended this many months before the peildatum (or less) still shows on the list.
 ORGANISATION_ENDED_MONTHS = 6

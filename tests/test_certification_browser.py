@@ -10,13 +10,13 @@ from sqlmodel import func, select
 from domain.scope import Scope, parse_area_key
 from models import PhaseEvent, School, Trajectory
 from models.db import session_scope
-from services import trajectories
+from services import certification_reads
 
 
-def _rows(area: str) -> list[trajectories.CertificationRow]:
+def _rows(area: str) -> list[certification_reads.CertificationRow]:
     region_id, province_id = parse_area_key(area)
     with session_scope() as session:
-        return trajectories.certification_rows(session, Scope(as_of=DEMO_TODAY, region_id=region_id,
+        return certification_reads.certification_rows(session, Scope(as_of=DEMO_TODAY, region_id=region_id,
                                                                province_id=province_id))
 
 
@@ -101,10 +101,10 @@ def test_cert008_recording_after_a_past_peildatum_says_so_and_offers_today(duo):
     assert duo.get_logs() == []
 
 
-def _tranches(area: str) -> list[trajectories.TrancheOverview]:
+def _tranches(area: str) -> list[certification_reads.TrancheOverview]:
     region_id, _ = parse_area_key(area)
     with session_scope() as session:
-        return trajectories.tranche_overview(session, region_id, DEMO_TODAY)
+        return certification_reads.tranche_overview(session, region_id, DEMO_TODAY)
 
 
 def _funnel(duo, tranche_id: int) -> dict:

@@ -16,7 +16,7 @@ from domain.lifecycle import TransitionRefused
 from domain.scope import Scope
 from models import Contact, Municipality, Organisation, Partnership, PhaseEvent, Region, School, Trajectory
 from models.db import get_engine, session_scope
-from services import auth, partnerships, trajectories, transactions
+from services import auth, certification_reads, partnerships, trajectories, transactions
 from services.permissions import principal_for
 from services.transactions import StaleVersion
 
@@ -32,7 +32,7 @@ def _school_in_phase(phase: str, engine=None, *, skip: set[int] | None = None) -
     """(school id, latest trajectory id) of a school of the region whose latest phase is `phase`."""
     with session_scope(engine) as session:
         rid = session.scalar(select(Region.id).where(Region.name == REGION))
-        for row in trajectories.certification_rows(session, Scope(as_of=DEMO_TODAY, region_id=rid)):
+        for row in certification_reads.certification_rows(session, Scope(as_of=DEMO_TODAY, region_id=rid)):
             if row.school_id in (skip or set()):
                 continue
             (tid, now), _event = trajectories.latest_state(session, row.school_id)

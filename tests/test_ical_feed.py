@@ -14,7 +14,7 @@ from domain import clock
 from domain.scope import Scope
 from models import Contact, User
 from models.db import session_scope
-from services import ical_feed, trajectories
+from services import certification_reads, ical_feed
 from services.permissions import PermissionDenied
 
 
@@ -37,7 +37,7 @@ def test_feed_is_valid_icalendar_with_the_regions_expiry_dates(client):
     assert cal["VERSION"] == "2.0" and cal["PRODID"] == ical_feed.PRODID
     events = list(cal.walk("VEVENT"))
     with session_scope() as session:
-        rows = trajectories.certification_rows(session, Scope(DEMO_TODAY, region_id=region_id(session)),
+        rows = certification_reads.certification_rows(session, Scope(DEMO_TODAY, region_id=region_id(session)),
                                                principal(session, "coordinator"))
         contacts = [c.name for c in session.query(Contact).all()]
     expected = sorted((r.code, r.expires_on) for r in rows if r.status in ("valid", "expiring"))

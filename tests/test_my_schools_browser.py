@@ -11,7 +11,7 @@ from domain.scope import Scope
 from domain.vocab import ORGANISATION_TYPES
 from models import Board, Municipality, Region, School
 from models.db import session_scope
-from services import network, trajectories
+from services import certification_reads, network
 from services.board_view import board_choices
 
 PEILDATUM = "2026-09-30"
@@ -29,7 +29,7 @@ def _expected(username: str, board_id: int, as_of) -> dict[str, dict]:
                                .join(Municipality, School.municipality_id == Municipality.id)
                                .where(School.board_id == board_id)).all()
         for region in {r for _, r in rows}:
-            for row in trajectories.certification_rows(session, Scope(day, region_id=region), p):
+            for row in certification_reads.certification_rows(session, Scope(day, region_id=region), p):
                 if row.code not in {c for c, _ in rows}:
                     continue
                 net = network.school_network(session, p, row.code, day)

@@ -23,9 +23,9 @@ from domain.scope import Scope
 from models import Municipality, Region, School
 from models.db import make_engine
 from services import school_facts as facts_module
+from services.certification_reads import CertificationReads
 from services.municipality_comparison import comparison, map_data
 from services.report import overview_since
-from services.trajectories import CertificationReads
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 

@@ -16,7 +16,7 @@ from domain.planning import PlanRefused, expected_certificate_date
 from models import AuditEntry, PhaseEvent, Province, Region, Trajectory, Tranche, TranchePlan
 from models.db import session_scope
 from seed.demo import seed_demo
-from services import planning, trajectories
+from services import certification_reads, planning, trajectories
 from services.permissions import PermissionDenied, Principal
 
 pytestmark = pytest.mark.db  # opens databases of its own (real files, fresh schemas)
@@ -95,7 +95,7 @@ def test_pls001_candidates_follow_the_definitions(db):
         # every running trajectory really has an active latest phase
         rows = session.execute(select(Trajectory.id, Trajectory.school_id)
                                .where(Trajectory.school_id.in_(list(ctx.data.running)))).all()
-        events = trajectories.events_of(session, [r[0] for r in rows])
+        events = certification_reads.events_of(session, [r[0] for r in rows])
         assert all(any(current_phase(events[t]) in ACTIVE_PHASES for t, s in rows if s == sid)
                    for sid in ctx.data.running)
 

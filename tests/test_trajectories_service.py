@@ -1,4 +1,5 @@
-"""services.trajectories on a real, freshly migrated SQLite database (the `engine` fixture)."""
+"""services.trajectories (the writes) and services.certification_reads on a real, freshly migrated SQLite database
+(the `engine` fixture)."""
 from __future__ import annotations
 
 from datetime import date
@@ -11,6 +12,7 @@ from domain.lifecycle import TransitionRefused, audit_forecast
 from domain.overview import school_status
 from domain.scope import Scope
 from models import AuditEntry, Municipality, PhaseEvent, Province, Region, School, Trajectory, Tranche
+from services import certification_reads as reads
 from services import trajectories as svc
 from services.permissions import PermissionDenied, Principal
 from services.school_facts import school_facts
@@ -203,19 +205,19 @@ def test_expiry_list_windows_and_planned_reaudits(world):
         svc.start_trajectory(s, ADMIN, s2, world["t3"], date(2026, 11, 20), "hercertificering", today=TODAY)
         s.commit()
         scope = Scope(as_of=TODAY, region_id=world["ra"])
-        six = svc.expiry_list(s, scope, 6)
+        six = reads.expiry_list(s, scope, 6)
         assert [(r.school_id, r.expires_on) for r in six] == [(s1, date(2027, 3, 1)), (s2, date(2027, 5, 23))]
         assert [r.reaudit_planned for r in six] == [False, True]
         assert six[1].planned_in == "lopend traject (Aangemeld)"
         assert six[0].days_left == 98
-        twelve = svc.expiry_list(s, scope, 12)
+        twelve = reads.expiry_list(s, scope, 12)
         assert [r.school_id for r in twelve] == [s1, s2, s3]
         # before the registration: planned through the future tranche
-        earlier = svc.expiry_list(s, Scope(as_of=date(2026, 11, 1), region_id=world["ra"]), 12)
+        earlier = reads.expiry_list(s, Scope(as_of=date(2026, 11, 1), region_id=world["ra"]), 12)
         planned = {r.school_id: (r.reaudit_planned, r.planned_in) for r in earlier}
         assert planned[s2] == (True, "Tranche 3") and planned[s1] == (False, "")
         # a coordinator of region B sees none of region A's schools
-        assert svc.expiry_list(s, scope, 12, world["coord_b"]) == []
+        assert reads.expiry_list(s, scope, 12, world["coord_b"]) == []
 
 
 def test_certification_rows_tranche_overview_and_forecast(world):
@@ -227,7 +229,7 @@ def test_certification_rows_tranche_overview_and_forecast(world):
         svc.start_trajectory(s, ADMIN, s3, world["t3"], date(2026, 11, 23), "", today=TODAY)
         s.commit()
         scope = Scope(as_of=TODAY, region_id=world["ra"])
-        rows = {r.school_id: r for r in svc.certification_rows(s, scope)}
+        rows = {r.school_id: r for r in reads.certification_rows(s, scope)}
         assert set(rows) == {s1, s2, s3, s4}
         assert (rows[s1].status, rows[s1].issued_on, rows[s1].expires_on) == (
             "expiring", date(2025, 3, 1), date(2027, 3, 1))
@@ -239,7 +241,7 @@ def test_certification_rows_tranche_overview_and_forecast(world):
         assert rows[s3].phase == "registered" and rows[s3].days_in_phase == 0 and not rows[s3].stalled
         assert (rows[s4].status, rows[s4].phase, rows[s4].tranche) == ("never", None, "")
 
-        overview = svc.tranche_overview(s, world["ra"], TODAY)
+        overview = reads.tranche_overview(s, world["ra"], TODAY)
         assert [o.name for o in overview] == ["Tranche 1", "Tranche 2", "Tranche 3"]
         t2 = overview[1]
         assert dict((p, n) for p, _, n in t2.funnel)["improvement"] == 1 and t2.stalled_count == 1
@@ -249,12 +251,12 @@ def test_certification_rows_tranche_overview_and_forecast(world):
             ("improvement", date(2026, 4, 1), TODAY)]
         assert dict((p, n) for p, _, n in overview[0].funnel)["certified"] == 1
         with pytest.raises(PermissionDenied):
-            svc.tranche_overview(s, world["ra"], TODAY, world["coord_b"])
+            reads.tranche_overview(s, world["ra"], TODAY, world["coord_b"])
 
-        inputs = svc.forecast_inputs(s, world["ra"], TODAY)
+        inputs = reads.forecast_inputs(s, world["ra"], TODAY)
         assert inputs.expiries == [date(2027, 3, 1)]
         assert inputs.planned_tranches == [(date(2026, 3, 1), 1), (date(2027, 3, 1), 1)]
-        result = svc.forecast(s, world["ra"], TODAY)
+        result = reads.forecast(s, world["ra"], TODAY)
         assert len(result) == 12 and result[0].label == "2026 K4"
         # tranche 2 + 7 months = 2026-10-01 (2026 K4); tranche 3 + 7 = 2027-10-01 (2027 K4);
         # s1 expires 2027-03-01 (2027 K1); each again 24 months later
@@ -267,16 +269,16 @@ def test_certification_rows_tranche_overview_and_forecast(world):
         assert not any(r.over_capacity for r in result)
         s.get(Region, world["ra"]).audit_capacity_per_quarter = 0
         s.flush()
-        assert [r.label for r in svc.forecast(s, world["ra"], TODAY) if r.over_capacity] == list(by)
+        assert [r.label for r in reads.forecast(s, world["ra"], TODAY) if r.over_capacity] == list(by)
 
         # the stall limits are the region's settings
         region = s.get(Region, world["ra"])
         region.phase_limit_months, region.expected_months_max = 8, 12
         s.flush()
-        assert {r.school_id: r.stall_reasons for r in svc.certification_rows(s, scope)}[s2] == ()
+        assert {r.school_id: r.stall_reasons for r in reads.certification_rows(s, scope)}[s2] == ()
         region.phase_limit_months = 7
         s.flush()
-        assert svc.tranche_overview(s, world["ra"], TODAY)[1].schools[0].stall_reasons == (
+        assert reads.tranche_overview(s, world["ra"], TODAY)[1].schools[0].stall_reasons == (
             "al 7 maanden in 'Maatwerktraject'",)
 
 
@@ -291,7 +293,7 @@ def test_demo_rows_agree_with_overview(engine):
             scope = Scope(as_of=as_of, region_id=region_id)
             facts = school_facts(s, scope)
             expected = {f.school_id: school_status(f, as_of) for f in facts}
-            rows = svc.certification_rows(s, scope)
+            rows = reads.certification_rows(s, scope)
             assert len(rows) == len(expected) > 0
             for r in rows:
                 st = expected[r.school_id]
@@ -300,10 +302,10 @@ def test_demo_rows_agree_with_overview(engine):
             assert {r.status for r in rows} >= {"valid", "expiring", "expired", "never"} or as_of != TODAY
         # the expiry lists: 6 months is a subset of 12, all valid and within the window
         scope = Scope(as_of=TODAY, region_id=region_id)
-        six, twelve = svc.expiry_list(s, scope, 6), svc.expiry_list(s, scope, 12)
+        six, twelve = reads.expiry_list(s, scope, 6), reads.expiry_list(s, scope, 12)
         assert six and {r.school_id for r in six} <= {r.school_id for r in twelve}
         assert all(TODAY < r.expires_on <= date(2027, 5, 23) for r in six)
         assert all(TODAY < r.expires_on <= date(2027, 11, 23) for r in twelve)
-        overview = svc.tranche_overview(s, region_id, TODAY)
+        overview = reads.tranche_overview(s, region_id, TODAY)
         assert overview and sum(o.schools_count for o in overview) > 0
-        assert len(svc.forecast(s, region_id, TODAY)) == 12
+        assert len(reads.forecast(s, region_id, TODAY)) == 12

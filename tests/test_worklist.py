@@ -13,7 +13,7 @@ from domain.lifecycle import TransitionRefused
 from domain.scope import Scope
 from models import PhaseEvent, Region, Trajectory
 from models.db import session_scope
-from services import network, trajectories, worklist
+from services import certification_reads, network, worklist
 from services.permissions import PermissionDenied
 
 
@@ -30,10 +30,10 @@ def test_items_equal_the_services_with_the_regions_settings(made):
         region = session.get(Region, rid)
         w = worklist.worklist(session, coord, rid, DEMO_TODAY)
         scope = Scope(DEMO_TODAY, region_id=rid)
-        expiring = trajectories.expiry_list(session, scope, region.expiring_window_months, coord)
+        expiring = certification_reads.expiry_list(session, scope, region.expiring_window_months, coord)
         assert [r.code for r in w.expiring] == [r.code for r in expiring if not r.planned_in]
         assert w.expiring, "the demo has an expiring certificate without a new trajectory"
-        rows = trajectories.certification_rows(session, scope, coord)
+        rows = certification_reads.certification_rows(session, scope, coord)
         assert [r.code for r in w.stalled] == [r.code for r in rows if r.stall_reasons]
         assert w.stalled
         net = network.scope_network(session, coord, scope)

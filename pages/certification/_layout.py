@@ -8,8 +8,8 @@ from pages.certification import _ids as ids
 from pages.certification._recorder import recorder
 from pages.certification._table import expiry_tabs, grid
 from pages.certification._tranches import tranche_section
+from services.certification_reads import CertificationReads
 from services.permissions import can_write_anything
-from services.trajectories import CertificationReads
 from web.request_context import Request, page_layout
 
 TITLE = "Certificering"

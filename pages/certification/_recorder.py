@@ -16,10 +16,10 @@ from domain.dates import format_nl
 from domain.lifecycle import TransitionRefused
 from domain.scope import scope_query
 from pages.certification import _ids as ids
-from services import trajectories, trajectory_actions
+from services import certification_reads, trajectories, trajectory_actions
+from services.certification_reads import CertificationRow
 from services.permissions import PermissionDenied
 from services.school_profile import SCHOOL_CODE
-from services.trajectories import CertificationRow
 from services.trajectory_actions import SchoolActions
 from web.request_context import Request
 
@@ -61,7 +61,7 @@ def selected_school(request: Request, selected: object) -> tuple[CertificationRo
     if not isinstance(selected, list) or not selected or not isinstance(selected[0], dict):
         return None
     code = str(selected[0].get("code", ""))[:6]
-    row = trajectories.school_row(request.session, code, request.scope.as_of, request.principal)
+    row = certification_reads.school_row(request.session, code, request.scope.as_of, request.principal)
     try:
         return row, trajectory_actions.school_actions(request.session, request.principal, row.school_id)
     except PermissionDenied as exc:

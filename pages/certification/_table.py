@@ -13,7 +13,7 @@ from components.grid import DEFAULT_COLUMN, csv_export_params, fit_columns, grid
 from components.links import school_link
 from domain.dates import format_nl
 from pages.certification import _ids as ids
-from services.trajectories import CertificationRow, ExpiryRow
+from services.certification_reads import CertificationRow, ExpiryRow
 
 STATUS_STYLE = {
     "styleConditions": [

@@ -9,8 +9,8 @@ from dash import html
 from components.certification_charts import forecast_chart, funnel_chart, gantt_chart, graph
 from domain.dates import format_nl
 from pages.certification import _ids as ids
+from services.certification_reads import CertificationReads, TrancheOverview
 from services.permissions import board_limited
-from services.trajectories import CertificationReads, TrancheOverview
 
 
 def _tranche_card(tranche: TrancheOverview, reads: CertificationReads) -> Any:

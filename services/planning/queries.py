@@ -25,12 +25,12 @@ from domain.planning import (
     score_against,
 )
 from models import Tranche, TranchePlan, TranchePlanItem
-from services import trajectories
+from services import certification_reads
+from services.certification_reads import ForecastInputs
 from services.permissions import Principal
 from services.planning.access import ensure_can_read_plans, plan_for, tranche_for
 from services.planning.tranche_data import TrancheContext, taken_places, tranche_context
 from services.planning.working_plan import PlanItem, clean_audit_capacity, clean_items, included
-from services.trajectories import ForecastInputs
 
 # ---------------------------------------------------------------- tranches and saved plans
 
@@ -163,7 +163,7 @@ def projection(session: Session, ctx: TrancheContext, as_of: date, school_ids: l
         schools.append(ProjectedSchool(sid, s.municipality_code, s.municipality_name, current, expected))
     labels, rows, total = coverage_projection(schools, as_of=as_of, validity_months=region.validity_months)
     if inputs is None:
-        inputs = trajectories.forecast_inputs(session, ctx.data.region_id, as_of)
+        inputs = certification_reads.forecast_inputs(session, ctx.data.region_id, as_of)
     plan_expiries = [expires for sid in plan if ctx.data.statuses[sid].has_valid_certificate
                      and (expires := ctx.data.statuses[sid].expires_on) is not None]
     planned = list(inputs.planned_tranches) + ([(tranche.start_on, len(plan))] if plan else [])
@@ -237,7 +237,7 @@ def compare_plans(session: Session, p: Principal, plan_a: object, plan_b: object
     ctx_b = tranche_context(session, p, b.tranche_id, as_of, data=ctx_a.data)
     if ctx_a.region.id != ctx_b.region.id:
         raise PlanRefused("Vergelijk twee plannen van dezelfde regio.")
-    inputs = trajectories.forecast_inputs(session, ctx_a.data.region_id, as_of)
+    inputs = certification_reads.forecast_inputs(session, ctx_a.data.region_id, as_of)
     _, proj_a = plan_projection(session, p, a.tranche_id, as_of, items=a.items, audit_capacity=a.audit_capacity,
                                 ctx=ctx_a, inputs=inputs)
     _, proj_b = plan_projection(session, p, b.tranche_id, as_of, items=b.items, audit_capacity=b.audit_capacity,

@@ -17,7 +17,7 @@ from domain.overview import SchoolStatus, figures_per_municipality, school_statu
 from domain.planning import Candidate, candidate_kind, tranche_finish
 from domain.scope import Scope
 from models import Municipality, Organisation, Partnership, Region, School, Trajectory, Tranche
-from services import trajectories
+from services import certification_reads
 from services.permissions import Principal
 from services.planning.access import tranche_for
 from services.school_facts import school_facts
@@ -53,7 +53,7 @@ def region_data(session: Session, region: Region, as_of: date) -> RegionData:
     rows = session.exec(select(col(Trajectory.id), col(Trajectory.school_id), col(Tranche.start_on))
                         .outerjoin(Tranche, col(Trajectory.tranche_id) == col(Tranche.id))
                         .join(School, col(Trajectory.school_id) == col(School.id)).where(in_region)).all()
-    events = trajectories.events_of(session, [tid for tid, _, _ in rows if tid is not None])
+    events = certification_reads.events_of(session, [tid for tid, _, _ in rows if tid is not None])
     running: dict[int, date | None] = {}
     waiting: dict[int, date] = {}
     for tid, sid, start in rows:
@@ -102,7 +102,7 @@ def taken_places(session: Session, tranche_ids: list[int]) -> dict[int, int]:
     rows = [(tid, tranche_id) for tid, tranche_id in session.exec(
         select(col(Trajectory.id), col(Trajectory.tranche_id)).where(col(Trajectory.tranche_id).in_(tranche_ids)))
         if tid is not None and tranche_id is not None]
-    events = trajectories.events_of(session, [tid for tid, _ in rows])
+    events = certification_reads.events_of(session, [tid for tid, _ in rows])
     taken = dict.fromkeys(tranche_ids, 0)
     for tid, tranche_id in rows:
         if current_phase(events[tid]) in ACTIVE_PHASES:
