@@ -11,13 +11,13 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 import dash_bootstrap_components as dbc
-import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
 from components.chart_table import with_table
 from components.charts import GRAPH_CONFIG
 from components.municipality_charts import approach_heatmap, coverage_bars, coverage_lines, phase_bars
+from components.plain_figure import Figure
 from domain.municipality_comparison import PEER_KINDS, CoverageSeries, MunicipalityInfo, SeriesPoint
 from pages.municipalities import _ids as ids
 from pages.municipalities._table import PEER_HINT, grid_rows, peer_set
@@ -83,8 +83,8 @@ def _target(data: ChartData, target: object) -> str | None:
     return target if isinstance(target, str) and any(m.cbs_code == target for m in data.infos) else None
 
 
-def highlighted(target: object, kind: object, stored: Any) -> tuple[list[dict[str, Any]], go.Figure, go.Figure,
-                                                                    go.Figure, str]:
+def highlighted(target: object, kind: object, stored: Any) -> tuple[list[dict[str, Any]], Figure, Figure, Figure,
+                                                                    str]:
     """The table rows, the coverage, approach and series charts and the sentence naming the peers,
     with `target` and its peers of `kind` highlighted."""
     data = read_chart_data(stored)
@@ -105,7 +105,7 @@ def highlighted(target: object, kind: object, stored: Any) -> tuple[list[dict[st
                Output(ids.PEER_TEXT, "children"),
                Input(ids.TARGET, "value"), Input(ids.PEER_KIND, "value"), State(ids.CHART_DATA, "data"))
 def highlight_peers(request: Request, target: object, kind: object,
-                    stored: Any) -> tuple[list[dict[str, Any]], go.Figure, go.Figure, go.Figure, str]:
+                    stored: Any) -> tuple[list[dict[str, Any]], Figure, Figure, Figure, str]:
     """Choosing a municipality or peer group: the table and the charts highlight them."""
     try:
         return highlighted(target, kind, stored)
@@ -116,7 +116,7 @@ def highlight_peers(request: Request, target: object, kind: object,
 @page_callback(Output(ids.PHASE_CHART, "figure"),
                Input(ids.PHASE_MODE, "value"), Input(ids.TARGET, "value"), Input(ids.PEER_KIND, "value"),
                State(ids.CHART_DATA, "data"))
-def draw_phase_chart(request: Request, mode: object, target: object, kind: object, stored: Any) -> go.Figure:
+def draw_phase_chart(request: Request, mode: object, target: object, kind: object, stored: Any) -> Figure:
     """The phases per municipality in numbers or percentages, the chosen municipality and peers highlighted."""
     try:
         data = read_chart_data(stored)
