@@ -10,12 +10,13 @@ muted; names of highlighted municipalities in bold.
 from __future__ import annotations
 
 from collections.abc import Sequence, Set
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from components.plain_figure import Figure, cell, chart_layout, figure, merge, subplots, update_axes
 from components.safe_text import plot_text, template_text
 from components.theme import FONT, PHASE_COLOURS, STATUS_COLOURS, municipality_colour, municipality_dash, signed
 from domain.municipality_comparison import CoverageSeries, MunicipalityInfo, approach_matrix
+from domain.overview import MunicipalityFigures
 from domain.status_phase import (
     NO_TRAJECTORY,
     PHASE_KEY_LABELS,
@@ -35,6 +36,21 @@ BASE_COLOUR = "#2e7d32"
 MUTED_COLOUR = "#b0bec5"
 
 
+class Figured(Protocol):
+    """A municipality with its row of `vios report` (services' MunicipalityRow, or the figures a page sent)."""
+    @property
+    def figures(self) -> MunicipalityFigures: ...
+    @property
+    def cbs_code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def schools(self) -> int: ...
+
+
+F = TypeVar("F", bound=Figured)
+
+
 def role_of(code: str, target: str | None, peer_codes: Set[str]) -> str:
     if target is None:
         return "all"
@@ -52,19 +68,40 @@ def _label(name: str, role: str) -> str:
     return f"<b>{name}</b>" if role in ("target", "peer") else name
 
 
+def bar_order(rows: Sequence[F]) -> list[F]:
+    """The coverage chart's bars: the municipalities with schools, lowest coverage first."""
+    return sorted((m for m in rows if m.schools), key=lambda m: (m.figures["coverage"], m.name))
+
+
+def bar_highlight(rows: Sequence[Figured], target: str | None, peer_codes: Set[str]) -> tuple[list[str], list[str]]:
+    """The coverage chart's bar colours and names (in bar_order) with `target` and its peers highlighted."""
+    roles = [role_of(m.cbs_code, target, peer_codes) for m in bar_order(rows)]
+    return [_colour(r) for r in roles], [_label(m.name, r) for m, r in zip(bar_order(rows), roles, strict=True)]
+
+
+def heatmap_order(infos: Sequence[MunicipalityInfo]) -> list[MunicipalityInfo]:
+    """The approach chart's rows, top to bottom: alphabetical."""
+    return sorted(infos, key=lambda m: m.name, reverse=True)
+
+
+def heatmap_names(infos: Sequence[MunicipalityInfo], target: str | None, peer_codes: Set[str]) -> list[str]:
+    """The approach chart's names (in heatmap_order), highlighted ones in bold."""
+    return [_label(m.name, role_of(m.cbs_code, target, peer_codes)) for m in heatmap_order(infos)]
+
+
 def coverage_bars(rows: Sequence[MunicipalityRow], target: str | None = None, peer_codes: Set[str] = NONE) -> Figure:
     """The overview's coverage chart (components.charts.coverage_chart), with each change since the compare
-    date and the highlight."""
-    shown = sorted((m for m in rows if m.schools), key=lambda m: (m.figures["coverage"], m.name))
-    roles = [role_of(m.cbs_code, target, peer_codes) for m in shown]
+    date and the highlight (bar_highlight gives the highlight alone)."""
+    shown = bar_order(rows)
+    colours, labels = bar_highlight(rows, target, peer_codes)
     bars = {
         "cliponaxis": False, "customdata": [[m.figures["valid_certificates"], m.schools] for m in shown],
         "hovertemplate": "%{y}: %{customdata[0]} van %{customdata[1]} scholen geldig gecertificeerd<extra></extra>",
         "ids": [m.cbs_code for m in shown],  # the bars' ids are the CBS codes
-        "marker": {"color": [_colour(r) for r in roles]}, "orientation": "h",
+        "marker": {"color": colours}, "orientation": "h",
         "text": [_bar_text(m) for m in shown], "textposition": "outside",
         "x": [m.figures["coverage"] for m in shown],
-        "y": [_label(m.name, r) for m, r in zip(shown, roles, strict=True)],
+        "y": labels,
         "type": "bar"}
     layout: dict[str, Any] = {"xaxis": {"tickformat": ".0%", "range": [0, 1.2], "tickvals": [0, 0.2, 0.4, 0.6, 0.8, 1]}}
     chart_layout(layout, "Dekking per gemeente (tussen haakjes: verandering sinds de vergelijkdatum)", "Dekking", "",
@@ -79,7 +116,7 @@ def _bar_text(m: MunicipalityRow) -> str:
     return shown + (f" ({signed(change, percent=True)})" if change is not None else "")
 
 
-def phase_bars(rows: Sequence[MunicipalityRow], percent: bool = False, target: str | None = None,
+def phase_bars(rows: Sequence[Figured], percent: bool = False, target: str | None = None,
                peer_codes: Set[str] = NONE) -> Figure:
     """Two facts per municipality, side by side (domain.status_phase): left its schools by certificate
     status, right the same schools by trajectory phase. Each panel's bar adds up to the municipality's
@@ -124,15 +161,13 @@ def approach_heatmap(infos: Sequence[MunicipalityInfo], target: str | None = Non
                      peer_codes: Set[str] = NONE) -> Figure:
     """Municipalities x approach elements in use."""
     elements = list(APPROACH_ELEMENTS)
-    infos = sorted(infos, key=lambda m: m.name, reverse=True)
-    roles = [role_of(m.cbs_code, target, peer_codes) for m in infos]
-    z = approach_matrix(infos, elements)
+    z = approach_matrix(heatmap_order(infos), elements)
     heat = {
         "colorscale": [[0, "#f5f5f5"], [1, "#1565c0"]],
         "customdata": [["ja" if v else "nee" for v in row] for row in z],
         "hovertemplate": "%{y} – %{x}: %{customdata}<extra></extra>", "showscale": False,
         "x": [APPROACH_ELEMENTS[e] for e in elements], "xgap": 2,
-        "y": [_label(m.name, r) for m, r in zip(infos, roles, strict=True)], "ygap": 2, "z": z, "zmax": 1, "zmin": 0,
+        "y": heatmap_names(infos, target, peer_codes), "ygap": 2, "z": z, "zmax": 1, "zmin": 0,
         "type": "heatmap"}
     layout: dict[str, Any] = {"xaxis": {"side": "top", "tickangle": -35, "showgrid": False},
                               "yaxis": {"showgrid": False}}

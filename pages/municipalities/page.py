@@ -41,12 +41,13 @@ def layout(request: Request) -> html.Div:
     if not data.totals["schools"]:
         return html.Div(parts + [dbc.Alert("Er zijn geen actieve scholen in deze selectie op deze peildatum.",
                                            color="info", id=ids.EMPTY)])
+    groups = panel_names(request.session, scope, data.infos)
     return html.Div(parts + [
         what_changed(data),
         peer_controls(data.infos),
-        dcc.Store(id=ids.CHART_DATA, data=chart_data(data, panel_names(request.session, scope, data.infos))),
+        dcc.Store(id=ids.CHART_DATA, data=chart_data(data, groups)),
         municipality_table(data.municipalities, scope, compare_with),
-        charts(),
+        charts(data, groups),
         html.H3("Kaart", className="h5 mt-3"),
         map_section(is_admin(request.principal), {m.cbs_code for m in data.municipalities}),
     ])
