@@ -9,6 +9,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from components.plain_figure import warm
 from pages._compare_date import compare_picker
 from pages._report_download import report_button
 from pages.municipalities import _ids as ids
@@ -23,6 +24,8 @@ from web.request_context import Request, page_layout
 
 dash.register_page(__name__, path="/gemeenten", name="Gemeenten", order=40,
                    title="Gemeenten – Veilig in en om School")
+
+warm()   # Dash runs this module once per worker, at its start
 
 TITLE = "Gemeenten vergelijken"
 QUARTERS = 8
