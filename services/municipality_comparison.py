@@ -205,12 +205,13 @@ def _map_data(session: Session, scope: Scope, principal: Principal | None) -> Ma
 
 
 def comparison(session: Session, scope: Scope, compare_with: date, principal: Principal | None, *,
-               quarters: int = 8, with_points: bool = True) -> MunicipalityComparison:
+               quarters: int = 8, with_points: bool = True, with_changes: bool = True) -> MunicipalityComparison:
     """The municipalities in scope compared, for the schools the principal may read.
 
     Each row's figures are exactly those of `vios report` (figures_per_municipality), with the
     approach model and phase, each figure's change since compare_with, and the phase distribution.
-    The facts are loaded once for every date needed (as-of, compare date, quarter ends).
+    The facts are loaded once for every date needed (as-of, compare date, quarter ends). Without
+    with_changes the list of events (and its summary) is left empty: changes_since gives it apart.
     """
     first, last = min(compare_with, scope.as_of), max(compare_with, scope.as_of)
     points = quarter_points(scope.as_of, quarters) if quarters else []
@@ -228,7 +229,7 @@ def comparison(session: Session, scope: Scope, compare_with: date, principal: Pr
     # partnerships too: only their part is computed every time)
     part = derived(session, scope, principal, "comparison", compare_with,
                    lambda: _figures_part(session, scope, compare_with, facts()), active_from=earliest)
-    changes = events_between(session, scope, principal, facts, first, last)
+    changes = events_between(session, scope, principal, facts, first, last) if with_changes else []
     return MunicipalityComparison(
         as_of=scope.as_of, compare_with=compare_with, totals=part.totals, totals_then=part.totals_then,
         total_changes=part.total_changes, taking_part=part.taking_part, municipalities=part.municipalities,
@@ -378,5 +379,6 @@ def changes_since(session: Session, scope: Scope, principal: Principal | None, s
     """The events between `since` and the as-of date, oldest first: the same as `comparison(...).changes`
     and `vios report --since`'s events, without computing the figures (the change list's CSV export)."""
     first, last = min(since, scope.as_of), max(since, scope.as_of)
-    facts = school_facts(session, replace(scope, as_of=last), principal, active_from=first)
-    return events_between(session, scope, principal, facts, first, last)
+    return events_between(session, scope, principal,
+                          lambda: school_facts(session, replace(scope, as_of=last), principal, active_from=first),
+                          first, last)

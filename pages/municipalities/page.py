@@ -36,7 +36,8 @@ def layout(request: Request) -> html.Div:
     scope = request.scope
     choice = request.compare_choice
     compare_with = choice.on
-    data = comparison(request.session, scope, compare_with, request.principal, quarters=QUARTERS, with_points=False)
+    data = comparison(request.session, scope, compare_with, request.principal, quarters=QUARTERS, with_points=False,
+                      with_changes=False)   # the events: _changes.list_changes
     parts = [request.heading(TITLE),
              *[dbc.Alert(w, color="warning", className="py-1", id=ids.COMPARE_WARNING) for w in choice.warnings],
              compare_picker(ids.PICKER, choice, scope.as_of), report_button(ids.PICKER),
