@@ -10,6 +10,7 @@ import pytest
 from plotly.io.json import to_json_plotly
 
 from components import map as school_map
+from components import meeting_map
 from components import municipality_charts as charts
 from components.plain_figure import merge, update_axes
 from domain.municipality_comparison import CoverageSeries, MunicipalityInfo
@@ -42,6 +43,7 @@ SHAPES = {"type": "FeatureCollection", "features": [
         "type": "Polygon", "coordinates": [[[5.0, 52.0], [5.1, 52.0], [5.1, 52.1], [5.0, 52.0]]]}}]}
 COVERAGE = {r.cbs_code: (r.name, r.figures["coverage"]) for r in ROWS}
 PEERS = frozenset({"GM0002", "GM0005"})
+SCHOOLS = {r.cbs_code: r.schools for r in ROWS}
 
 
 def _figures() -> dict[str, dict]:
@@ -55,6 +57,9 @@ def _figures() -> dict[str, dict]:
         "lines, small multiples": charts.coverage_lines(SERIES, GROUPS, "GM0001", PEERS),
         "lines, none": charts.coverage_lines({}),
         "school map": school_map.school_map(POINTS, None, COVERAGE),
+        "meeting map": meeting_map.meeting_map(POINTS, None, COVERAGE, SCHOOLS, "GM0001", PEERS),
+        "meeting map shaded": meeting_map.meeting_map(POINTS, SHAPES, COVERAGE, SCHOOLS, "GM0001", PEERS),
+        "meeting map, nothing": meeting_map.meeting_map([], None, {}, {}),
         "school map on OpenStreetMap with boundaries": school_map.school_map(
             POINTS, SHAPES, COVERAGE, "open-street-map", "GM0001", PEERS, ROWS[0].name, {ROWS[1].name}),
     }

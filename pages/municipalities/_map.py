@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from typing import Any
 
 import dash_bootstrap_components as dbc
-import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
@@ -69,7 +68,7 @@ def map_section(admin: bool, codes: Iterable[str]) -> dbc.Card:
                Input(ids.TARGET, "value"), Input(ids.PEER_KIND, "value"), Input(ids.MAP_STYLE, "value"),
                Input(ids.BOUNDARIES_RESULT, "children"))
 def draw_map(request: Request, target: object, kind: object, style: object,
-             _uploaded: Any) -> tuple[go.Figure | Figure, str]:
+             _uploaded: Any) -> tuple[Figure, str]:
     """The map from the database, for the selection in the URL (checked: a refusal draws nothing)."""
     data = map_data(request.session, request.scope, request.principal)
     coverage = data.coverage
