@@ -6,6 +6,8 @@ include partnerships, read anew every time: thousands at country scope) come fro
 answered while the map is drawn, so the page's layout does not wait for them."""
 from __future__ import annotations
 
+import json
+from functools import lru_cache
 from typing import Any
 
 import dash_ag_grid as dag
@@ -20,6 +22,7 @@ from components.theme import pct, signed
 from domain.certification import PHASES
 from domain.changes import CHANGE_KINDS, Change, ChangeSummary, change_summary
 from domain.dates import format_nl
+from domain.status_phase import StatusPhase
 from pages._changes_download import changes_button
 from pages.municipalities import _ids as ids
 from services.municipality_comparison import MunicipalityComparison, changes_since
@@ -71,6 +74,19 @@ def _phase_moves(summary: ChangeSummary) -> str:
                      for p in phases) or "geen faseovergangen"
 
 
+def _status_chart(matrix: StatusPhase, changes: StatusPhase) -> dict[str, Any]:
+    """components.charts.status_phase_chart as JSON, remembered for its figures: plotly.py builds this small
+    chart in about 20 ms, which was half of the page's layout at demo scale; the same figures give the same
+    chart (every page open of an area until the data change)."""
+    return dict(json.loads(_status_chart_json(json.dumps([matrix, changes], sort_keys=True))))
+
+
+@lru_cache(maxsize=64)
+def _status_chart_json(figures: str) -> str:
+    matrix, changes = json.loads(figures)
+    return str(status_phase_chart(matrix, changes).to_json())
+
+
 def what_changed(data: MunicipalityComparison) -> dbc.Card:
     totals, changes = data.totals, data.total_changes
     cards = dbc.Row([
@@ -91,8 +107,7 @@ def what_changed(data: MunicipalityComparison) -> dbc.Card:
     return dbc.Card(dbc.CardBody([
         html.H3(f"Wat is er veranderd sinds {format_nl(data.compare_with)}?", className="h5"),
         cards,
-        with_table(dcc.Graph(id=ids.STATUS_CHART, figure=status_phase_chart(data.status_phase,
-                                                                            data.status_phase_changes),
+        with_table(dcc.Graph(id=ids.STATUS_CHART, figure=_status_chart(data.status_phase, data.status_phase_changes),
                              config=GRAPH_CONFIG)),
         html.Div([html.P(ids.CHANGES_LOADING, id=ids.CHANGE_SUMMARY, className="mb-0 fw-semibold"),
                   changes_button(ids.PICKER)],
