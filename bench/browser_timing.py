@@ -13,7 +13,10 @@ timing from the browser's Resource Timing (entries for /_dash-update-component):
   to answer, without the browser's queueing of requests);
 - total ms: the entry's duration (queueing in the browser included);
 - data s: from navigation start until the last callback's answer arrived (responseEnd), read once
-  the page is quiet (no component loading, no new callback answer for --quiet seconds).
+  the page is quiet (no component loading, no new callback answer for --quiet seconds);
+- JSON kB: the callbacks' answers of the page together and the largest one (decoded size).
+
+--keep DIR seeds each national set once into DIR/browser-<schools>/ and reuses it on the next run.
 
 The table gives the ratio to the budget of issue 16: 100 ms per callback (p95 of server time) and 1 s
 until a page's data is complete. Nothing is asserted: rerun after a change and compare.
@@ -21,6 +24,7 @@ until a page's data is complete. Nothing is asserted: rerun after a change and c
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import socket
@@ -31,6 +35,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -51,7 +56,7 @@ return {
   loading: document.querySelectorAll('[data-dash-is-loading="true"]').length,
   ready: document.readyState,
   entries: e.map(r => ({start: r.startTime, requestStart: r.requestStart, responseStart: r.responseStart,
-                        end: r.responseEnd, duration: r.duration})),
+                        end: r.responseEnd, duration: r.duration, size: r.decodedBodySize})),
 };
 """
 
@@ -68,6 +73,8 @@ class Row:
     server_worst_ms: float
     total_worst_ms: float
     data_s: float
+    json_kb: float          # the callbacks' answers together (decoded JSON)
+    json_max_kb: float      # the largest single answer
 
 
 def _vios(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
@@ -93,12 +100,14 @@ def _environment(folder: Path) -> dict[str, str]:
 
 
 def prepare(folder: Path, schools: int) -> tuple[dict[str, str], dict[str, tuple[str, int]]]:
-    """Seed the national set and a beheerder; (environment, scope label -> (area key, schools in scope))."""
+    """Seed the national set and a beheerder (unless folder holds them from an earlier run: --keep);
+    (environment, scope label -> (area key, schools in scope))."""
     env = _environment(folder)
-    started = time.perf_counter()
-    _vios(env, "seed", "scale", "--schools", str(schools), "--today", TODAY)
-    print(f"# seeded {schools} schools in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-    _vios(env, "user", "add", USERNAME, "--role", "beheerder", "--password-stdin", stdin=PASSWORD + "\n")
+    if not (folder / "vios.db").exists():
+        started = time.perf_counter()
+        _vios(env, "seed", "scale", "--schools", str(schools), "--today", TODAY)
+        print(f"# seeded {schools} schools in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        _vios(env, "user", "add", USERNAME, "--role", "beheerder", "--password-stdin", stdin=PASSWORD + "\n")
     with sqlite3.connect(folder / "vios.db") as db:
         def one(sql: str, *params: object) -> int:
             return int(db.execute(sql, params).fetchone()[0])
@@ -118,13 +127,14 @@ def prepare(folder: Path, schools: int) -> tuple[dict[str, str], dict[str, tuple
     return env, scopes
 
 
-def serve(env: dict[str, str], port: int, server_cmd: str | None) -> subprocess.Popen[bytes]:
+def serve(env: dict[str, str], port: int, server_cmd: str | None, log: Path | None = None) -> subprocess.Popen[bytes]:
     if server_cmd:
         command = server_cmd.format(port=port, python=sys.executable).split()
     else:
         code = "import sys; from cli.main import main; sys.exit(main(sys.argv[1:]))"
         command = [sys.executable, "-c", code, "serve", "--port", str(port)]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    err = open(log, "ab") if log is not None else subprocess.DEVNULL  # open while the server runs
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -193,19 +203,48 @@ def measure(driver: Any, base: str, dataset: int, scopes: dict[str, tuple[str, i
             server = [e["responseStart"] - e["requestStart"] for e in entries] or [0.0]
             rows.append(Row(PAGES.get(path, path), label, n, dataset, len(entries), statistics.median(server),
                             _p95(server), max(server), max((e["duration"] for e in entries), default=0.0),
-                            max((e["end"] for e in entries), default=0.0) / 1000))
+                            max((e["end"] for e in entries), default=0.0) / 1000,
+                            sum(e.get("size") or 0 for e in entries) / 1024,
+                            max((e.get("size") or 0 for e in entries), default=0) / 1024))
     return rows
 
 
 def print_table(rows: list[Row]) -> None:
     head = (f"{'page':<14}{'scope':<26}{'schools':>8}{'cb':>4}{'median ms':>10}{'p95 ms':>8}{'worst ms':>9}"
-            f"{'x budget':>9}{'data s':>8}{'x budget':>9}")
+            f"{'x budget':>9}{'data s':>8}{'x budget':>9}{'JSON kB':>9}{'max kB':>8}")
     print(head)
     print("-" * len(head))
     for r in rows:
         print(f"{r.page:<14}{r.scope:<26}{r.schools:>8}{r.callbacks:>4}{r.server_median_ms:>10.0f}"
               f"{r.server_p95_ms:>8.0f}{r.server_worst_ms:>9.0f}{r.server_p95_ms / CALLBACK_BUDGET_MS:>9.1f}"
-              f"{r.data_s:>8.2f}{r.data_s / PAGE_BUDGET_S:>9.1f}")
+              f"{r.data_s:>8.2f}{r.data_s / PAGE_BUDGET_S:>9.1f}{r.json_kb:>9.0f}{r.json_max_kb:>8.0f}")
+
+
+@contextlib.contextmanager
+def _folder(keep: Path | None, schools: int) -> Iterator[str]:
+    """A temporary folder, or with --keep the kept one (made once)."""
+    if keep is None:
+        with tempfile.TemporaryDirectory(prefix="vios-browser-bench-") as tmp:
+            yield tmp
+        return
+    folder = keep / f"browser-{schools}"
+    folder.mkdir(parents=True, exist_ok=True)
+    yield str(folder)
+
+
+def print_callbacks(log: Path) -> None:
+    """Per callback (its outputs, from the request log): requests, median and worst server ms."""
+    times: dict[str, list[float]] = {}
+    for line in log.read_text(errors="replace").splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and entry.get("callback") and isinstance(entry.get("ms"), (int, float)):
+            times.setdefault(str(entry["callback"])[:70], []).append(float(entry["ms"]))
+    print(f"\n{'callback (outputs), from the request log':<72}{'n':>4}{'median ms':>10}{'worst ms':>9}")
+    for name, values in sorted(times.items(), key=lambda kv: -max(kv[1])):
+        print(f"{name:<72}{len(values):>4}{statistics.median(values):>10.0f}{max(values):>9.0f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -217,13 +256,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=180, help="seconds per page at most")
     parser.add_argument("--server-cmd", default=None, help="serve with this command ({port}, {python} filled in)")
     parser.add_argument("--json", type=Path, default=None, help="also write the rows as JSON here")
+    parser.add_argument("--log", type=Path, default=None,
+                        help="write the server's request log here and print the time per callback")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="seed each national set once into KEEP/browser-<schools>/ and reuse it (writes stay)")
     args = parser.parse_args(argv)
     all_rows: list[Row] = []
     for n in args.schools:
-        with tempfile.TemporaryDirectory(prefix="vios-browser-bench-") as tmp:
+        with _folder(args.keep, n) as tmp:
             env, scopes = prepare(Path(tmp), n)
             port = _free_port()
-            server = serve(env, port, args.server_cmd)
+            if args.log is not None:
+                args.log.unlink(missing_ok=True)
+            server = serve(env, port, args.server_cmd, args.log)
             driver = browser()
             try:
                 base = f"http://127.0.0.1:{port}"
@@ -236,6 +281,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"\n## national set of {n} schools (server: {args.server_cmd or 'vios serve'}); "
                       f"load average {Path('/proc/loadavg').read_text().split()[:3]}")
                 print_table(rows)
+                if args.log is not None:
+                    print_callbacks(args.log)
                 sys.stdout.flush()
             finally:
                 driver.quit()

@@ -4,8 +4,9 @@
 
 Times the comparison service (as-of and compare date, change list), the quarterly coverage
 series over five years (20 quarter ends, each from the event history as of that day), the
-page render, the highlight callback (the table and charts redrawn from the page's aggregates),
-the map's data and the map callback. Prints a table (bench/common.py); nothing is asserted.
+page render (its layout: key figures, table and charts), the change-list callback, the highlight
+callback (Patches of the table and charts from the page's aggregates), the map's data and the map
+callback. Prints a table (bench/common.py); nothing is asserted.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ def measure(session: Session, add: Add) -> None:
 
     from domain.changes import default_compare_date
     from domain.scope import Scope
-    from pages.municipalities import _charts, _map
+    from pages.municipalities import _changes, _charts, _map
     from services.municipality_comparison import comparison, map_data, panel_names, quarterly_coverage
 
     # the page's layout as Dash calls it (page.py itself is never imported: Dash executes it)
@@ -41,13 +42,14 @@ def measure(session: Session, add: Add) -> None:
             lambda: quarterly_coverage(session, scope, None, 20))  # noqa: B023
         query = {"gebied": scope.area_key, "peildatum": TODAY.isoformat()}
         add(f"page render (8 quarters), {label}", size, lambda: layout(**query))  # noqa: B023
+        search = f"?gebied={scope.area_key}&peildatum={TODAY.isoformat()}"
+        add(f"change-list callback, {label}", size, lambda: _changes.list_changes("cmp-changes", search))  # noqa: B023
         full = comparison(session, scope, compare_with, None, quarters=8, with_points=False)
         store = _charts.chart_data(full, panel_names(session, scope, full.infos))
         target = full.municipalities[0].cbs_code
         add(f"highlight callback, {label}", size,
             lambda: _charts.highlighted(target, "province", store))  # noqa: B023
         add(f"map data (points, coverage), {label}", size, lambda: map_data(session, scope, None))  # noqa: B023
-        search = f"?gebied={scope.area_key}&peildatum={TODAY.isoformat()}"
         add(f"map callback (boundaries cached), {label}", size,
             lambda: _map.draw_map(target, "province", "white-bg", None, search))  # noqa: B023
 

@@ -3,7 +3,8 @@ plain (SVG) figure, so it needs no external request at all and can carry names (
 load fonts from the internet for text). Without loaded boundaries every municipality is a bubble at the
 centre of its schools (size: number of schools, colour: coverage class), with its name; with boundaries
 the municipalities are shaded by the same coverage classes, with their names. The school map on
-OpenStreetMap tiles is components.map.
+OpenStreetMap tiles is components.map. A plain-dict figure (components.plain_figure: the same JSON as
+go.Figure, without plotly.py's validation of 342 municipalities).
 """
 from __future__ import annotations
 
@@ -13,10 +14,9 @@ from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from typing import Any
 
-import plotly.graph_objects as go
-
 from components.map import NETHERLANDS_CENTRE
 from components.municipality_charts import NONE, PEER_COLOUR, TARGET_COLOUR, role_of
+from components.plain_figure import Figure, figure
 from components.safe_text import plot_text
 from components.theme import FONT, pct
 from services.municipality_comparison import SchoolPoint
@@ -80,20 +80,22 @@ def _details(code: str, coverage: float | None, schools: int) -> list[object]:
 HOVER = "%{text}: %{customdata[3]} scholen, dekking %{customdata[2]}<extra></extra>"
 
 
-def _bubble_traces(fig: go.Figure, items: Sequence[Bubble], target: str | None, peer_codes: Set[str]) -> None:
+def _bubble_traces(data: list[dict[str, Any]], items: Sequence[Bubble], target: str | None,
+                   peer_codes: Set[str]) -> None:
     largest = max((b.schools for b in items), default=1) or 1
     for label, colour in [*((c[1], c[2]) for c in COVERAGE_CLASSES), NO_SCHOOLS]:
         members = [b for b in items if coverage_class(b.coverage)[0] == label]
         if not members:
             continue
         outlines = [_outline(b.code, target, peer_codes) for b in members]
-        fig.add_trace(go.Scatter(
-            x=[b.lon for b in members], y=[b.lat for b in members], mode="markers+text", meta="gemeente",
-            name=f"Dekking {label}", text=[_name(b.name, b.code, target) for b in members],
-            textposition="top center", textfont={"size": 11, "color": "#263238"},
-            marker={"size": [14 + 36 * math.sqrt(b.schools / largest) for b in members], "color": colour,
-                    "opacity": 0.9, "line": {"color": [o[0] for o in outlines], "width": [o[1] for o in outlines]}},
-            customdata=[_details(b.code, b.coverage, b.schools) for b in members], hovertemplate=HOVER))
+        data.append({
+            "customdata": [_details(b.code, b.coverage, b.schools) for b in members], "hovertemplate": HOVER,
+            "marker": {"color": colour, "line": {"color": [o[0] for o in outlines], "width": [o[1] for o in outlines]},
+                       "opacity": 0.9, "size": [14 + 36 * math.sqrt(b.schools / largest) for b in members]},
+            "meta": "gemeente", "mode": "markers+text", "name": f"Dekking {label}",
+            "text": [_name(b.name, b.code, target) for b in members], "textfont": {"color": "#263238", "size": 11},
+            "textposition": "top center", "x": [b.lon for b in members], "y": [b.lat for b in members],
+            "type": "scatter"})
 
 
 def _rings(feature: dict[str, Any]) -> list[list[list[float]]]:
@@ -120,59 +122,60 @@ def _xy(rings: Sequence[list[list[float]]]) -> tuple[list[float | None], list[fl
     return xs, ys
 
 
-def _shaded_traces(fig: go.Figure, boundaries: dict[str, Any], coverage: Mapping[str, tuple[str, float | None]],
-                   schools: Mapping[str, int], target: str | None, peer_codes: Set[str]) -> None:
+def _shaded_traces(data: list[dict[str, Any]], boundaries: dict[str, Any],
+                   coverage: Mapping[str, tuple[str, float | None]], schools: Mapping[str, int], target: str | None,
+                   peer_codes: Set[str]) -> None:
     features = [f for f in boundaries["features"] if f["id"] in coverage and _rings(f)]
     for label, colour in [*((c[1], c[2]) for c in COVERAGE_CLASSES), NO_SCHOOLS]:
         members = [f for f in features if coverage_class(coverage[f["id"]][1])[0] == label]
         if members:
             xs, ys = _xy([r for f in members for r in _rings(f)])
-            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=colour,
-                                     line={"color": OUTLINE, "width": 0.8}, name=f"Dekking {label}",
-                                     hoverinfo="skip", meta="gebied"))
+            data.append({"fill": "toself", "fillcolor": colour, "hoverinfo": "skip",
+                         "line": {"color": OUTLINE, "width": 0.8}, "meta": "gebied", "mode": "lines",
+                         "name": f"Dekking {label}", "x": xs, "y": ys, "type": "scatter"})
     for f in features:
         colour, width = _outline(f["id"], target, peer_codes)
         if width > 1:
             xs, ys = _xy(_rings(f))
-            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": colour, "width": width},
-                                     hoverinfo="skip", showlegend=False))
+            data.append({"hoverinfo": "skip", "line": {"color": colour, "width": width}, "mode": "lines",
+                         "showlegend": False, "x": xs, "y": ys, "type": "scatter"})
     spots = [_label_at(_rings(f)) for f in features]
-    fig.add_trace(go.Scatter(
-        x=[s[0] for s in spots], y=[s[1] for s in spots], mode="markers+text", meta="gemeente",
-        text=[_name(coverage[f["id"]][0], f["id"], target) for f in features], textposition="middle center",
-        textfont={"size": 11, "color": "#263238"}, marker={"size": 1, "opacity": 0}, showlegend=False,
-        customdata=[_details(f["id"], coverage[f["id"]][1], schools.get(f["id"], 0)) for f in features],
-        hovertemplate=HOVER))
+    data.append({
+        "customdata": [_details(f["id"], coverage[f["id"]][1], schools.get(f["id"], 0)) for f in features],
+        "hovertemplate": HOVER, "marker": {"opacity": 0, "size": 1}, "meta": "gemeente", "mode": "markers+text",
+        "showlegend": False, "text": [_name(coverage[f["id"]][0], f["id"], target) for f in features],
+        "textfont": {"color": "#263238", "size": 11}, "textposition": "middle center",
+        "x": [s[0] for s in spots], "y": [s[1] for s in spots], "type": "scatter"})
 
 
 def meeting_map(points: Sequence[SchoolPoint], boundaries: dict[str, Any] | None,
                 coverage: Mapping[str, tuple[str, float | None]], schools: Mapping[str, int],
-                target: str | None = None, peer_codes: Set[str] = NONE) -> go.Figure:
+                target: str | None = None, peer_codes: Set[str] = NONE) -> Figure:
     """The municipalities by coverage, with their names: shaded areas with boundaries (GeoJSON with
     feature ids = CBS codes), else bubbles at their schools' centres sized by schools. The chosen
     municipality is outlined dark blue, its peers orange."""
-    fig = go.Figure()
+    data: list[dict[str, Any]] = []
     shaded = bool(boundaries and boundaries.get("features"))
     if boundaries and shaded:
-        _shaded_traces(fig, boundaries, coverage, schools, target, peer_codes)
+        _shaded_traces(data, boundaries, coverage, schools, target, peer_codes)
     else:
-        _bubble_traces(fig, bubbles(points, coverage, schools), target, peer_codes)
-    lats = [y for t in fig.data for y in (t.y or ()) if y is not None]
-    lons = [x for t in fig.data for x in (t.x or ()) if x is not None]
+        _bubble_traces(data, bubbles(points, coverage, schools), target, peer_codes)
+    lats = [y for t in data for y in (t["y"] or ()) if y is not None]
+    lons = [x for t in data for x in (t["x"] or ()) if x is not None]
     mid = (max(lats) + min(lats)) / 2 if lats else NETHERLANDS_CENTRE["lat"]
     pad_x = max((max(lons) - min(lons)) * 0.1, 0.04) if lons else 1.0   # room for the bubbles and names
     pad_y = max((max(lats) - min(lats)) * 0.15, 0.03) if lats else 1.0
     axis = {"visible": False, "fixedrange": False}
-    fig.update_layout(
-        xaxis={**axis, "range": [min(lons) - pad_x, max(lons) + pad_x]} if lons else axis,
-        yaxis={**axis, "range": [min(lats) - pad_y, max(lats) + pad_y] if lats else None,
-               "scaleanchor": "x", "scaleratio": 1 / math.cos(math.radians(mid))},
-        height=560, margin={"l": 10, "r": 10, "t": 40, "b": 10}, font={"family": FONT, "size": 12},
-        plot_bgcolor="#ffffff", paper_bgcolor="#ffffff", hovermode="closest",
-        title={"text": "Dekking per gemeente" + ("" if shaded else
-                                                 " (bol op het midden van de scholen; grootte: aantal scholen)"),
-               "x": 0.01, "font": {"size": 16}},
-        legend={"title": {"text": "Dekking"}, "itemsizing": "constant", "bgcolor": "rgba(255,255,255,0.85)",
-                "orientation": "v", "x": 1.0, "xanchor": "right", "y": 1.0},
-    )
-    return fig
+    y_axis: dict[str, Any] = {**axis, "scaleanchor": "x", "scaleratio": 1 / math.cos(math.radians(mid))}
+    if lats:   # (plotly leaves out a range of None)
+        y_axis["range"] = [min(lats) - pad_y, max(lats) + pad_y]
+    layout = {
+        "xaxis": {**axis, "range": [min(lons) - pad_x, max(lons) + pad_x]} if lons else axis, "yaxis": y_axis,
+        "height": 560, "margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "font": {"family": FONT, "size": 12},
+        "plot_bgcolor": "#ffffff", "paper_bgcolor": "#ffffff", "hovermode": "closest",
+        "title": {"font": {"size": 16}, "text": "Dekking per gemeente" + (
+            "" if shaded else " (bol op het midden van de scholen; grootte: aantal scholen)"), "x": 0.01},
+        "legend": {"title": {"text": "Dekking"}, "itemsizing": "constant", "bgcolor": "rgba(255,255,255,0.85)",
+                   "orientation": "v", "x": 1.0, "xanchor": "right", "y": 1.0},
+    }
+    return figure(data, layout)

@@ -1,20 +1,22 @@
 """Figures of the Gemeenten page (municipalities compared). The chosen municipality and its peers are
 highlighted in each.
 
+The figures are plain dicts (components.plain_figure): the same JSON as go.Figure, without plotly.py's
+validation of 342 municipalities' bars and lines.
+
 Highlight rule everywhere: the chosen municipality dark blue, its peers orange, the others
 muted; names of highlighted municipalities in bold.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence, Set
+from typing import Any, Protocol, TypeVar
 
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
-
-from components.charts import chart_layout, coverage_chart
+from components.plain_figure import Figure, cell, chart_layout, figure, merge, subplots, update_axes
 from components.safe_text import plot_text, template_text
-from components.theme import FONT, PHASE_COLOURS, STATUS_COLOURS, municipality_colour, municipality_dash
+from components.theme import FONT, PHASE_COLOURS, STATUS_COLOURS, municipality_colour, municipality_dash, signed
 from domain.municipality_comparison import CoverageSeries, MunicipalityInfo, approach_matrix
+from domain.overview import MunicipalityFigures
 from domain.status_phase import (
     NO_TRAJECTORY,
     PHASE_KEY_LABELS,
@@ -34,6 +36,21 @@ BASE_COLOUR = "#2e7d32"
 MUTED_COLOUR = "#b0bec5"
 
 
+class Figured(Protocol):
+    """A municipality with its row of `vios report` (services' MunicipalityRow, or the figures a page sent)."""
+    @property
+    def figures(self) -> MunicipalityFigures: ...
+    @property
+    def cbs_code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def schools(self) -> int: ...
+
+
+F = TypeVar("F", bound=Figured)
+
+
 def role_of(code: str, target: str | None, peer_codes: Set[str]) -> str:
     if target is None:
         return "all"
@@ -51,20 +68,56 @@ def _label(name: str, role: str) -> str:
     return f"<b>{name}</b>" if role in ("target", "peer") else name
 
 
-def coverage_bars(rows: Sequence[MunicipalityRow], target: str | None = None, peer_codes: Set[str] = NONE) -> go.Figure:
-    """The overview's coverage chart, with each change since the compare date and the highlight."""
-    fig = coverage_chart([{**m.figures, "coverage_change": m.changes["coverage"]} for m in rows])
-    bars = fig.data[0]
-    roles = [role_of(code, target, peer_codes) for code in bars.ids]
-    bars.marker.color = [_colour(r) for r in roles]
-    names = {m.cbs_code: m.name for m in rows}  # the bars' ids are the CBS codes
-    bars.y = [_label(names[code], r) for code, r in zip(bars.ids, roles, strict=True)]
-    fig.update_layout(title_text="Dekking per gemeente (tussen haakjes: verandering sinds de vergelijkdatum)")
-    return fig
+def bar_order(rows: Sequence[F]) -> list[F]:
+    """The coverage chart's bars: the municipalities with schools, lowest coverage first."""
+    return sorted((m for m in rows if m.schools), key=lambda m: (m.figures["coverage"], m.name))
 
 
-def phase_bars(rows: Sequence[MunicipalityRow], percent: bool = False, target: str | None = None,
-               peer_codes: Set[str] = NONE) -> go.Figure:
+def bar_highlight(rows: Sequence[Figured], target: str | None, peer_codes: Set[str]) -> tuple[list[str], list[str]]:
+    """The coverage chart's bar colours and names (in bar_order) with `target` and its peers highlighted."""
+    roles = [role_of(m.cbs_code, target, peer_codes) for m in bar_order(rows)]
+    return [_colour(r) for r in roles], [_label(m.name, r) for m, r in zip(bar_order(rows), roles, strict=True)]
+
+
+def heatmap_order(infos: Sequence[MunicipalityInfo]) -> list[MunicipalityInfo]:
+    """The approach chart's rows, top to bottom: alphabetical."""
+    return sorted(infos, key=lambda m: m.name, reverse=True)
+
+
+def heatmap_names(infos: Sequence[MunicipalityInfo], target: str | None, peer_codes: Set[str]) -> list[str]:
+    """The approach chart's names (in heatmap_order), highlighted ones in bold."""
+    return [_label(m.name, role_of(m.cbs_code, target, peer_codes)) for m in heatmap_order(infos)]
+
+
+def coverage_bars(rows: Sequence[MunicipalityRow], target: str | None = None, peer_codes: Set[str] = NONE) -> Figure:
+    """The overview's coverage chart (components.charts.coverage_chart), with each change since the compare
+    date and the highlight (bar_highlight gives the highlight alone)."""
+    shown = bar_order(rows)
+    colours, labels = bar_highlight(rows, target, peer_codes)
+    bars = {
+        "cliponaxis": False, "customdata": [[m.figures["valid_certificates"], m.schools] for m in shown],
+        "hovertemplate": "%{y}: %{customdata[0]} van %{customdata[1]} scholen geldig gecertificeerd<extra></extra>",
+        "ids": [m.cbs_code for m in shown],  # the bars' ids are the CBS codes
+        "marker": {"color": colours}, "orientation": "h",
+        "text": [_bar_text(m) for m in shown], "textposition": "outside",
+        "x": [m.figures["coverage"] for m in shown],
+        "y": labels,
+        "type": "bar"}
+    layout: dict[str, Any] = {"xaxis": {"tickformat": ".0%", "range": [0, 1.2], "tickvals": [0, 0.2, 0.4, 0.6, 0.8, 1]}}
+    chart_layout(layout, "Dekking per gemeente (tussen haakjes: verandering sinds de vergelijkdatum)", "Dekking", "",
+                 height=max(320, 26 * len(shown) + 90))
+    return figure([bars], layout)
+
+
+def _bar_text(m: MunicipalityRow) -> str:
+    """'42%' or, with its change since the compare date, '42% (+2,5 pp)' (only rows with schools: a coverage)."""
+    change = m.changes["coverage"]
+    shown = f"{(m.figures['coverage'] or 0) * 100:.0f}%"
+    return shown + (f" ({signed(change, percent=True)})" if change is not None else "")
+
+
+def phase_bars(rows: Sequence[Figured], percent: bool = False, target: str | None = None,
+               peer_codes: Set[str] = NONE) -> Figure:
     """Two facts per municipality, side by side (domain.status_phase): left its schools by certificate
     status, right the same schools by trajectory phase. Each panel's bar adds up to the municipality's
     schools; left 'geldig' + 'verloopt binnenkort' = its valid certificates, right the blue segments =
@@ -74,11 +127,11 @@ def phase_bars(rows: Sequence[MunicipalityRow], percent: bool = False, target: s
     names = [_label(m.name, r) for m, r in zip(rows, roles, strict=True)]
     opacity = [0.35 if r == "other" else 1.0 for r in roles]
     margins = [status_phase_from_figures(m.figures) for m in rows]
-    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.04,
-                        subplot_titles=["Certificaatstatus", "Trajectfase"])
+    layout = subplots(1, 2, ("Certificaatstatus", "Trajectfase"), 0.3, 0.04)
     panels: list[tuple[int, str, Sequence[str], dict[str, str], dict[str, str]]] = [
         (1, "status", STATUS_ORDER, STATUS_BAR_LABELS, STATUS_COLOURS),
         (2, "phase", PHASE_KEYS, PHASE_KEY_LABELS, {**PHASE_COLOURS, NO_TRAJECTORY: "#e0e0e0"})]
+    data: list[dict[str, Any]] = []
     for col, dimension, keys, labels, colours in panels:
         for key in keys:
             counts = [(by_status if dimension == "status" else by_phase).get(key, 0) for by_status, by_phase in margins]
@@ -86,48 +139,46 @@ def phase_bars(rows: Sequence[MunicipalityRow], percent: bool = False, target: s
                 continue
             values = ([c / m.schools if m.schools else 0 for c, m in zip(counts, rows, strict=True)] if percent
                       else counts)
-            fig.add_trace(go.Bar(
-                y=names, x=values, orientation="h", name=labels[key], legendgroup=dimension,
-                legendgrouptitle={"text": "Certificaatstatus" if dimension == "status" else "Trajectfase"},
-                marker={"color": colours[key], "opacity": opacity}, meta=f"{dimension}:{key}",
-                customdata=[[c, m.cbs_code] for c, m in zip(counts, rows, strict=True)],
-                hovertemplate="%{y}: %{customdata[0]} scholen " + labels[key].lower() + "<extra></extra>",
-            ), row=1, col=col)
-    fig.update_layout(barmode="stack", legend={"traceorder": "grouped"})
+            data.append({
+                "customdata": [[c, m.cbs_code] for c, m in zip(counts, rows, strict=True)],
+                "hovertemplate": "%{y}: %{customdata[0]} scholen " + labels[key].lower() + "<extra></extra>",
+                "legendgroup": dimension,
+                "legendgrouptitle": {"text": "Certificaatstatus" if dimension == "status" else "Trajectfase"},
+                "marker": {"color": colours[key], "opacity": opacity}, "meta": f"{dimension}:{key}",
+                "name": labels[key], "orientation": "h", "x": values, "y": names, "type": "bar", **cell(1, col, 2)})
+    merge(layout, {"barmode": "stack", "legend": {"traceorder": "grouped"}})
     if percent:
-        fig.update_xaxes(tickformat=".0%", range=[0, 1])
-    chart_layout(fig, "Scholen per gemeente: certificaatstatus en trajectfase, elke school één keer per kant"
+        update_axes(layout, "xaxis", {"tickformat": ".0%", "range": [0, 1]})
+    chart_layout(layout, "Scholen per gemeente: certificaatstatus en trajectfase, elke school één keer per kant"
                  + (" (in procenten)" if percent else " (aantallen)"),
                  "Aandeel van de scholen" if percent else "Aantal scholen", "",
                  height=max(380, 24 * len(rows) + 180))
-    fig.update_xaxes(title={"text": "Aandeel van de scholen" if percent else "Aantal scholen"})
-    return fig
+    update_axes(layout, "xaxis", {"title": {"text": "Aandeel van de scholen" if percent else "Aantal scholen"}})
+    return figure(data, layout)
 
 
 def approach_heatmap(infos: Sequence[MunicipalityInfo], target: str | None = None,
-                     peer_codes: Set[str] = NONE) -> go.Figure:
+                     peer_codes: Set[str] = NONE) -> Figure:
     """Municipalities x approach elements in use."""
     elements = list(APPROACH_ELEMENTS)
-    infos = sorted(infos, key=lambda m: m.name, reverse=True)
-    roles = [role_of(m.cbs_code, target, peer_codes) for m in infos]
-    z = approach_matrix(infos, elements)
-    fig = go.Figure(go.Heatmap(
-        z=z, x=[APPROACH_ELEMENTS[e] for e in elements],
-        y=[_label(m.name, r) for m, r in zip(infos, roles, strict=True)],
-        colorscale=[[0, "#f5f5f5"], [1, "#1565c0"]], zmin=0, zmax=1, showscale=False, xgap=2, ygap=2,
-        customdata=[["ja" if v else "nee" for v in row] for row in z],
-        hovertemplate="%{y} – %{x}: %{customdata}<extra></extra>",
-    ))
-    fig.update_xaxes(side="top", tickangle=-35, showgrid=False)
-    fig.update_yaxes(showgrid=False)
-    chart_layout(fig, "Aanpak: onderdelen in gebruik per gemeente (blauw = in gebruik)", "", "",
+    z = approach_matrix(heatmap_order(infos), elements)
+    heat = {
+        "colorscale": [[0, "#f5f5f5"], [1, "#1565c0"]],
+        "customdata": [["ja" if v else "nee" for v in row] for row in z],
+        "hovertemplate": "%{y} – %{x}: %{customdata}<extra></extra>", "showscale": False,
+        "x": [APPROACH_ELEMENTS[e] for e in elements], "xgap": 2,
+        "y": heatmap_names(infos, target, peer_codes), "ygap": 2, "z": z, "zmax": 1, "zmin": 0,
+        "type": "heatmap"}
+    layout: dict[str, Any] = {"xaxis": {"side": "top", "tickangle": -35, "showgrid": False},
+                              "yaxis": {"showgrid": False}}
+    chart_layout(layout, "Aanpak: onderdelen in gebruik per gemeente (blauw = in gebruik)", "", "",
                  height=max(320, 22 * len(infos) + 205))
-    fig.update_layout(margin={"t": 175}, title={"y": 0.99, "yanchor": "top"})
-    return fig
+    merge(layout, {"margin": {"t": 175}, "title": {"y": 0.99, "yanchor": "top"}})
+    return figure([heat], layout)
 
 
 def coverage_lines(series: dict[str, CoverageSeries], groups: dict[str, str] | None = None, target: str | None = None,
-                   peer_codes: Set[str] = NONE, single_limit: int = 10) -> go.Figure:
+                   peer_codes: Set[str] = NONE, single_limit: int = 10) -> Figure:
     """Coverage per quarter, one line per municipality in its own colour (components.theme.municipality_colour,
     the same on every page; with a municipality chosen: the highlight colours). Many municipalities: small
     multiples, one panel per group (region or province, from `groups`: cbs_code -> group name), and the
@@ -142,9 +193,9 @@ def coverage_lines(series: dict[str, CoverageSeries], groups: dict[str, str] | N
     names = sorted(panels)
     cols = min(len(names), 3)
     rows = -(-len(names) // cols)
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[plot_text(n) for n in names] if len(names) > 1 else None,
-                        shared_yaxes=True, vertical_spacing=min(0.3 / max(rows, 1) + 0.04, 0.15),
-                        horizontal_spacing=0.05)
+    layout = subplots(rows, cols, tuple(plot_text(n) for n in names) if len(names) > 1 else None,
+                      min(0.3 / max(rows, 1) + 0.04, 0.15), 0.05)
+    data: list[dict[str, Any]] = []
     # highlighted lines last, so they are drawn on top
     for index, name in enumerate(names):
         row, col = index // cols + 1, index % cols + 1
@@ -152,22 +203,25 @@ def coverage_lines(series: dict[str, CoverageSeries], groups: dict[str, str] | N
         for code in members:
             role = role_of(code, target, peer_codes)
             entry = series[code]
-            labels = [p[0] for p in entry.points]
-            fig.add_trace(go.Scatter(
-                x=labels, y=[p[1] for p in entry.points], mode="lines+markers" if role != "other" else "lines",
-                name=plot_text(entry.name), meta=code, legendgroup=f"panel-{index}",
-                legendgrouptitle={"text": plot_text(name)} if len(names) > 1 else None,
-                line={"color": _colour(role) if role != "all" else municipality_colour(code),
-                      "dash": municipality_dash(code) if role == "all" else "solid",
-                      "width": 3 if role == "target" else 2 if role == "peer" else 1.5},
-                customdata=[[p[2], p[3]] for p in entry.points],
-                hovertemplate=template_text(entry.name)
+            trace: dict[str, Any] = {
+                "customdata": [[p[2], p[3]] for p in entry.points],
+                "hovertemplate": template_text(entry.name)
                 + " %{x}: %{y:.0%} (%{customdata[0]} van %{customdata[1]})<extra></extra>",
-            ), row=row, col=col)
-    fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+                "legendgroup": f"panel-{index}",
+                "line": {"color": _colour(role) if role != "all" else municipality_colour(code),
+                         "dash": municipality_dash(code) if role == "all" else "solid",
+                         "width": 3 if role == "target" else 2 if role == "peer" else 1.5},
+                "meta": code, "mode": "lines+markers" if role != "other" else "lines", "name": plot_text(entry.name),
+                "x": [p[0] for p in entry.points], "y": [p[1] for p in entry.points], "type": "scatter",
+                **cell(row, col, cols)}
+            if len(names) > 1:
+                trace["legendgrouptitle"] = {"text": plot_text(name)}
+            data.append(trace)
+    update_axes(layout, "yaxis", {"tickformat": ".0%", "rangemode": "tozero"})
     # tall enough for the legend (each line listed under its panel's name), within reason
     height = max(380 if rows == 1 else 230 * rows + 80, min(900, 19 * len(codes) + 28 * len(names) + 110))
-    chart_layout(fig, "Dekking per kwartaal (stand op de laatste dag van elk kwartaal)", "", "Dekking", height=height)
-    fig.update_layout(font={"family": FONT, "size": 11},
-                      legend={"groupclick": "toggleitem", "tracegroupgap": 8, "font": {"size": 11}})
-    return fig
+    chart_layout(layout, "Dekking per kwartaal (stand op de laatste dag van elk kwartaal)", "", "Dekking",
+                 height=height)
+    merge(layout, {"font": {"family": FONT, "size": 11},
+                   "legend": {"groupclick": "toggleitem", "tracegroupgap": 8, "font": {"size": 11}}})
+    return figure(data, layout)

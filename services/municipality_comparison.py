@@ -8,6 +8,7 @@ typed data (MunicipalityComparison, MapData).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -15,6 +16,7 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlmodel import Session, col
 
 from domain.changes import (
+    CHANGE_KINDS,
     Change,
     ChangeSummary,
     FigureChanges,
@@ -203,28 +205,37 @@ def _map_data(session: Session, scope: Scope, principal: Principal | None) -> Ma
 
 
 def comparison(session: Session, scope: Scope, compare_with: date, principal: Principal | None, *,
-               quarters: int = 8, with_points: bool = True) -> MunicipalityComparison:
+               quarters: int = 8, with_points: bool = True, with_changes: bool = True) -> MunicipalityComparison:
     """The municipalities in scope compared, for the schools the principal may read.
 
     Each row's figures are exactly those of `vios report` (figures_per_municipality), with the
     approach model and phase, each figure's change since compare_with, and the phase distribution.
-    The facts are loaded once for every date needed (as-of, compare date, quarter ends).
+    The facts are loaded once for every date needed (as-of, compare date, quarter ends). Without
+    with_changes the list of events (and its summary) is left empty: changes_since gives it apart.
     """
     first, last = min(compare_with, scope.as_of), max(compare_with, scope.as_of)
     points = quarter_points(scope.as_of, quarters) if quarters else []
     earliest = min([first] + [p.on for p in points])
-    facts = school_facts(session, replace(scope, as_of=last), principal, active_from=earliest)
+    loaded: list[list[SchoolFacts]] = []
+
+    def facts() -> list[SchoolFacts]:
+        """The facts, loaded only when a result is not cached yet (a worker whose cache every worker
+        shares has it need not load every school's facts first)."""
+        if not loaded:
+            loaded.append(school_facts(session, replace(scope, as_of=last), principal, active_from=earliest))
+        return loaded[0]
+
     # the figures read only what the data version covers: cached per version (the change list reads
-    # partnerships too, so it is computed every time)
+    # partnerships too: only their part is computed every time)
     part = derived(session, scope, principal, "comparison", compare_with,
-                   lambda: _figures_part(session, scope, compare_with, facts), active_from=earliest)
-    changes = events_between(session, scope, principal, facts, first, last)
+                   lambda: _figures_part(session, scope, compare_with, facts()), active_from=earliest)
+    changes = events_between(session, scope, principal, facts, first, last) if with_changes else []
     return MunicipalityComparison(
         as_of=scope.as_of, compare_with=compare_with, totals=part.totals, totals_then=part.totals_then,
         total_changes=part.total_changes, taking_part=part.taking_part, municipalities=part.municipalities,
         infos=part.infos, changes=changes, change_summary=change_summary(changes),
         series=_series(session, scope, principal, facts, points, earliest) if points else {},
-        points=school_points(session, scope, principal, [school_status(f, scope.as_of) for f in facts
+        points=school_points(session, scope, principal, [school_status(f, scope.as_of) for f in facts()
                                                          if active_on(f, scope.as_of)]) if with_points else [],
         status_phase=part.status_phase, status_phase_changes=part.status_phase_changes)
 
@@ -274,18 +285,31 @@ def _figures_part(session: Session, scope: Scope, compare_with: date, facts: lis
         status_phase_changes=matrix_delta(status_by_phase(statuses_now), status_by_phase(statuses_then)))
 
 
-def events_between(session: Session, scope: Scope, principal: Principal | None, facts: list[SchoolFacts],
+Facts = list[SchoolFacts] | Callable[[], list[SchoolFacts]]
+
+
+def events_between(session: Session, scope: Scope, principal: Principal | None, facts: Facts,
                    first: date, last: date) -> list[Change]:
     """The events after first up to last (domain.changes.changes_between) of the schools active at
-    first, from facts loaded up to last (the Gemeenten page's list and `vios report --since`)."""
-    in_period = [f for f in facts if active_on(f, first)]
+    first, from facts loaded up to last (or a function loading them when needed): the Gemeenten page's
+    list and `vios report --since`."""
+    def load() -> list[SchoolFacts]:
+        return facts() if callable(facts) else facts
+
     low, high = min(first, last), max(first, last)
+    # the part from the facts is cached per data version (shared by the workers); the partnerships are
+    # not under the data version, so their part is read every time
+    in_period = derived(session, scope, principal, "in-period", (first, last),
+                        lambda: {f.school_id for f in load() if active_on(f, first)}, active_from=low)
     # only the schools with an event or an expiry in the period can have a change (the same list, faster)
-    eventful = derived(session, scope, principal, "eventful", (low, high),
-                       lambda: [f for f in in_period if f.trajectories and _dated_in(f, low, high)], active_from=low,
-                       shared=False)  # SchoolFacts: this process's own
-    return changes_between(eventful, first, last, partnership_facts(
-        session, scope, principal, {f.school_id for f in in_period}, first, last))
+    from_facts = derived(session, scope, principal, "fact-changes", (first, last), lambda: changes_between(
+        [f for f in load() if f.trajectories and active_on(f, first) and _dated_in(f, low, high)], first, last),
+        active_from=low)
+    from_partnerships = changes_between([], first, last, partnership_facts(
+        session, scope, principal, in_period, first, last))
+    # in changes_between's order (a stable sort: each part is in that order already)
+    order = list(CHANGE_KINDS)
+    return sorted([*from_facts, *from_partnerships], key=lambda c: (c.on, order.index(c.kind), c.school_code))
 
 
 def _dated_in(f: SchoolFacts, low: date, high: date) -> bool:
@@ -305,16 +329,16 @@ def quarterly_coverage(session: Session, scope: Scope, principal: Principal | No
                        quarters: int) -> dict[str, CoverageSeries]:
     """Coverage per municipality as of each quarter's end (the running quarter: as of the as-of date)."""
     points = quarter_points(scope.as_of, quarters)
-    facts = school_facts(session, scope, principal, active_from=points[0].on)
-    return _series(session, scope, principal, facts, points, points[0].on)
+    return _series(session, scope, principal, lambda: school_facts(session, scope, principal, active_from=points[0].on),
+                   points, points[0].on)
 
 
-def _series(session: Session, scope: Scope, principal: Principal | None, facts: list[SchoolFacts],
+def _series(session: Session, scope: Scope, principal: Principal | None, facts: Callable[[], list[SchoolFacts]],
             points: list[QuarterPoint], active_from: date) -> dict[str, CoverageSeries]:
-    """The coverage series at the points, from facts = school_facts(..., active_from=active_from);
+    """The coverage series at the points, from facts() = school_facts(..., active_from=active_from);
     cached per data version (a function of the facts only)."""
     return derived(session, scope, principal, "series", tuple(points),
-                   lambda: coverage_series(_coverage_at_points(facts, points)), active_from=active_from)
+                   lambda: coverage_series(_coverage_at_points(facts(), points)), active_from=active_from)
 
 
 def _coverage_at_points(facts: list[SchoolFacts], points: list[QuarterPoint]) -> list[tuple[QuarterPoint,
@@ -355,5 +379,6 @@ def changes_since(session: Session, scope: Scope, principal: Principal | None, s
     """The events between `since` and the as-of date, oldest first: the same as `comparison(...).changes`
     and `vios report --since`'s events, without computing the figures (the change list's CSV export)."""
     first, last = min(since, scope.as_of), max(since, scope.as_of)
-    facts = school_facts(session, replace(scope, as_of=last), principal, active_from=first)
-    return events_between(session, scope, principal, facts, first, last)
+    return events_between(session, scope, principal,
+                          lambda: school_facts(session, replace(scope, as_of=last), principal, active_from=first),
+                          first, last)

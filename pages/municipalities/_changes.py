@@ -1,12 +1,18 @@
 """Gemeenten, section 'Wat is er veranderd?': key figures with their change since the compare date,
-a summary of the events in between and the list of them."""
+a summary of the events in between and the list of them.
+
+The layout draws the key figures and the status chart (cached per data version); the events (they
+include partnerships, read anew every time: thousands at country scope) come from their own callback,
+answered while the map is drawn, so the page's layout does not wait for them."""
 from __future__ import annotations
 
+import json
+from functools import lru_cache
 from typing import Any
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import Input, Output, dcc, html
 
 from components.chart_table import with_table
 from components.charts import GRAPH_CONFIG, status_phase_chart
@@ -14,13 +20,17 @@ from components.grid import DEFAULT_COLUMN, grid_options, school_column
 from components.kpi import kpi_card
 from components.theme import pct, signed
 from domain.certification import PHASES
-from domain.changes import CHANGE_KINDS, Change, ChangeSummary
+from domain.changes import CHANGE_KINDS, Change, ChangeSummary, change_summary
 from domain.dates import format_nl
+from domain.status_phase import StatusPhase
 from pages._changes_download import changes_button
 from pages.municipalities import _ids as ids
-from services.municipality_comparison import MunicipalityComparison
+from services.municipality_comparison import MunicipalityComparison, changes_since
+from web.request_context import Request, page_callback
 
-MAX_CHANGE_ROWS = 1000
+# The list shows the most recent events (10 a page); the counts above and the CSV export cover them all.
+# At country scope three months hold thousands of events: sending them all made the page slow.
+MAX_CHANGE_ROWS = 200
 CHANGE_COLUMNS: list[dict[str, Any]] = [
     # sorted on the ISO date, shown as dd-mm-jjjj
     {"field": "iso", "headerName": "Datum", "maxWidth": 130,
@@ -64,6 +74,19 @@ def _phase_moves(summary: ChangeSummary) -> str:
                      for p in phases) or "geen faseovergangen"
 
 
+def _status_chart(matrix: StatusPhase, changes: StatusPhase) -> dict[str, Any]:
+    """components.charts.status_phase_chart as JSON, remembered for its figures: plotly.py builds this small
+    chart in about 20 ms, which was half of the page's layout at demo scale; the same figures give the same
+    chart (every page open of an area until the data change)."""
+    return dict(json.loads(_status_chart_json(json.dumps([matrix, changes], sort_keys=True))))
+
+
+@lru_cache(maxsize=64)
+def _status_chart_json(figures: str) -> str:
+    matrix, changes = json.loads(figures)
+    return str(status_phase_chart(matrix, changes).to_json())
+
+
 def what_changed(data: MunicipalityComparison) -> dbc.Card:
     totals, changes = data.totals, data.total_changes
     cards = dbc.Row([
@@ -81,24 +104,35 @@ def what_changed(data: MunicipalityComparison) -> dbc.Card:
     for card in cards.children:   # seven cards: one row of equal columns on wide screens (not six and one)
         card.xl = None
         card.className = f"{card.className} col-xl"
-    summary = data.change_summary
     return dbc.Card(dbc.CardBody([
         html.H3(f"Wat is er veranderd sinds {format_nl(data.compare_with)}?", className="h5"),
         cards,
-        with_table(dcc.Graph(id=ids.STATUS_CHART, figure=status_phase_chart(data.status_phase,
-                                                                            data.status_phase_changes),
+        with_table(dcc.Graph(id=ids.STATUS_CHART, figure=_status_chart(data.status_phase, data.status_phase_changes),
                              config=GRAPH_CONFIG)),
-        html.Div([html.P(_summary_sentence(summary), id=ids.CHANGE_SUMMARY, className="mb-0 fw-semibold"),
+        html.Div([html.P(ids.CHANGES_LOADING, id=ids.CHANGE_SUMMARY, className="mb-0 fw-semibold"),
                   changes_button(ids.PICKER)],
                  className="d-flex justify-content-between align-items-center flex-wrap gap-2 mb-1"),
-        html.P("Per fase (scholen die de fase in- en uitgingen): " + _phase_moves(summary), id=ids.PHASE_MOVES,
-               className="small text-muted"),
-        html.P(f"De lijst toont de {MAX_CHANGE_ROWS} meest recente van {len(data.changes)} gebeurtenissen; "
-               "kies een kleiner gebied of een latere vergelijkdatum voor de rest.", className="small text-warning")
-        if len(data.changes) > MAX_CHANGE_ROWS else None,
-        dag.AgGrid(id=ids.CHANGES_GRID, rowData=change_rows(data.changes), columnDefs=CHANGE_COLUMNS,
+        html.P("", id=ids.PHASE_MOVES, className="small text-muted"),
+        html.P("", id=ids.CHANGES_NOTE, className="small text-warning"),
+        dag.AgGrid(id=ids.CHANGES_GRID, rowData=[], columnDefs=CHANGE_COLUMNS,
                    defaultColDef=DEFAULT_COLUMN,
                    dashGridOptions=grid_options(pagination=True, paginationPageSize=10,
                                                 paginationPageSizeSelector=False, domLayout="autoHeight"),
                    style={"height": None}),
     ]), className="mb-4 shadow-sm")
+
+
+def _listed(changes: list[Change]) -> str:
+    return (f"De lijst toont de {MAX_CHANGE_ROWS} meest recente van {len(changes)} gebeurtenissen; "
+            "de export (CSV) bevat ze alle." if len(changes) > MAX_CHANGE_ROWS else "")
+
+
+@page_callback(Output(ids.CHANGES_GRID, "rowData"), Output(ids.CHANGE_SUMMARY, "children"),
+               Output(ids.PHASE_MOVES, "children"), Output(ids.CHANGES_NOTE, "children"),
+               Input(ids.CHANGES_GRID, "id"), on_refusal=lambda message: ([], message, "", ""))
+def list_changes(request: Request, _grid: object) -> tuple[list[dict[str, str]], str, str, str]:
+    """The events since the compare date in the URL (as the page opens), for the schools this user may read."""
+    changes = changes_since(request.session, request.scope, request.principal, request.compare_choice.on)
+    summary = change_summary(changes)
+    return (change_rows(changes), _summary_sentence(summary),
+            "Per fase (scholen die de fase in- en uitgingen): " + _phase_moves(summary), _listed(changes))

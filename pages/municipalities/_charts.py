@@ -1,9 +1,11 @@
 """Gemeenten, the charts: coverage, phases, approach and coverage per quarter, each with the chosen
 municipality and its peers highlighted (also in the table).
 
-The callbacks work only on the aggregated figures per municipality the page itself sent (CHART_DATA:
-what this user was shown, no school rows), so they read nothing from the database; a target
-outside those figures is ignored and a crafted store draws nothing.
+The page's layout draws them (nothing highlighted); the callbacks answer a user's choice only. They work
+only on the aggregated figures per municipality the page itself sent (CHART_DATA: what this user was
+shown, no school rows), so they read nothing from the database; a target outside those figures is
+ignored and a crafted store draws nothing. A highlight changes only colours and names: the table, the
+coverage and the approach charts get a Patch() with just those (not the whole figure again).
 """
 from __future__ import annotations
 
@@ -11,33 +13,61 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 import dash_bootstrap_components as dbc
-import plotly.graph_objects as go
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, Patch, State, dcc, html
 from dash.exceptions import PreventUpdate
 
 from components.chart_table import with_table
 from components.charts import GRAPH_CONFIG
-from components.municipality_charts import approach_heatmap, coverage_bars, coverage_lines, phase_bars
+from components.municipality_charts import (
+    approach_heatmap,
+    bar_highlight,
+    coverage_bars,
+    coverage_lines,
+    heatmap_names,
+    phase_bars,
+    role_of,
+)
+from components.plain_figure import Figure
 from domain.municipality_comparison import PEER_KINDS, CoverageSeries, MunicipalityInfo, SeriesPoint
+from domain.overview import MunicipalityFigures
 from pages.municipalities import _ids as ids
-from pages.municipalities._table import PEER_HINT, grid_rows, peer_set
-from services.municipality_comparison import MunicipalityComparison, MunicipalityRow
+from pages.municipalities._table import PEER_HINT, peer_set
+from services.municipality_comparison import MunicipalityComparison
 from web.request_context import Request, page_callback
+
+
+@dataclass(frozen=True)
+class StoredRow:
+    """A municipality's row of `vios report` as the page sent it (components.municipality_charts.Figured)."""
+    figures: MunicipalityFigures
+
+    @property
+    def cbs_code(self) -> str:
+        return self.figures["cbs_code"]
+
+    @property
+    def name(self) -> str:
+        return self.figures["name"]
+
+    @property
+    def schools(self) -> int:
+        return self.figures["schools"]
 
 
 @dataclass(frozen=True)
 class ChartData:
     """The figures the charts are drawn from, as the page sent them (read back from CHART_DATA)."""
-    rows: list[MunicipalityRow]
+    rows: list[StoredRow]         # in the table's order
     infos: list[MunicipalityInfo]
     series: dict[str, CoverageSeries]
     groups: dict[str, str]        # cbs_code -> panel of the small multiples (province or region)
 
 
 def chart_data(data: MunicipalityComparison, groups: dict[str, str]) -> dict[str, Any]:
-    """CHART_DATA's content: the aggregated figures per municipality only (JSON)."""
+    """CHART_DATA's content: the aggregated figures per municipality only (JSON); only what the callbacks
+    redraw from (not each figure's change: the highlight does not change those)."""
     # _shallow, not dataclasses.asdict: the same JSON without asdict's deep copy (a second at country scope)
-    return {"rows": [_shallow(m) for m in data.municipalities], "infos": [_shallow(m) for m in data.infos],
+    return {"rows": [m.figures for m in data.municipalities], "infos": [_shallow(m) for m in data.infos],
             "series": {code: _shallow(s) for code, s in data.series.items()}, "groups": groups}
 
 
@@ -53,8 +83,12 @@ def read_chart_data(stored: Any) -> ChartData:
     groups = stored.get("groups") or {}
     if not isinstance(groups, dict):
         raise TypeError("groups")
+    rows = [StoredRow(m) for m in stored["rows"]]
+    if not all(isinstance(m.figures, dict) and isinstance(m.cbs_code, str) and isinstance(m.name, str)
+               for m in rows):
+        raise TypeError("rows")
     return ChartData(
-        rows=[MunicipalityRow(**m) for m in stored["rows"]],
+        rows=rows,
         infos=[MunicipalityInfo(**{**m, "elements": tuple(m["elements"])}) for m in stored.get("infos") or []],
         series={str(code): CoverageSeries(str(s["name"]), [_point(p) for p in s["points"]])
                 for code, s in (stored.get("series") or {}).items()},
@@ -66,16 +100,16 @@ def _point(p: Any) -> SeriesPoint:
     return str(label), None if coverage is None else float(coverage), int(valid), int(schools)
 
 
-def charts() -> html.Div:
-    """The charts' places; the callbacks below draw them (also at page load)."""
+def charts(data: MunicipalityComparison, groups: dict[str, str]) -> html.Div:
+    """The charts, drawn with nothing highlighted (the callbacks below answer a choice)."""
     return html.Div([
-        with_table(dcc.Graph(id=ids.COVERAGE_CHART, config=GRAPH_CONFIG)),
+        with_table(dcc.Graph(id=ids.COVERAGE_CHART, figure=coverage_bars(data.municipalities), config=GRAPH_CONFIG)),
         dbc.RadioItems(id=ids.PHASE_MODE, value="absolute", inline=True, className="mt-3",
                        options=[{"label": "Aantallen", "value": "absolute"},
                                 {"label": "Procenten", "value": "percent"}]),
-        with_table(dcc.Graph(id=ids.PHASE_CHART, config=GRAPH_CONFIG)),
-        with_table(dcc.Graph(id=ids.APPROACH_CHART, config=GRAPH_CONFIG)),
-        with_table(dcc.Graph(id=ids.SERIES_CHART, config=GRAPH_CONFIG)),
+        with_table(dcc.Graph(id=ids.PHASE_CHART, figure=phase_bars(data.municipalities), config=GRAPH_CONFIG)),
+        with_table(dcc.Graph(id=ids.APPROACH_CHART, figure=approach_heatmap(data.infos), config=GRAPH_CONFIG)),
+        with_table(dcc.Graph(id=ids.SERIES_CHART, figure=coverage_lines(data.series, groups), config=GRAPH_CONFIG)),
     ])
 
 
@@ -83,10 +117,10 @@ def _target(data: ChartData, target: object) -> str | None:
     return target if isinstance(target, str) and any(m.cbs_code == target for m in data.infos) else None
 
 
-def highlighted(target: object, kind: object, stored: Any) -> tuple[list[dict[str, Any]], go.Figure, go.Figure,
-                                                                    go.Figure, str]:
-    """The table rows, the coverage, approach and series charts and the sentence naming the peers,
-    with `target` and its peers of `kind` highlighted."""
+def highlighted(target: object, kind: object, stored: Any) -> tuple[Patch, Patch, Patch, Figure, str]:
+    """The table rows' roles, the coverage and approach charts' colours and names (Patches of what the page
+    drew), the series chart and the sentence naming the peers, with `target` and its peers of `kind`
+    highlighted."""
     data = read_chart_data(stored)
     names = {m.cbs_code: m.name for m in data.infos}
     chosen = _target(data, target)
@@ -95,17 +129,23 @@ def highlighted(target: object, kind: object, stored: Any) -> tuple[list[dict[st
     if chosen:
         listed = ", ".join(sorted(names[c] for c in peer_codes)) or "geen (binnen dit gebied)"
         text = f"{names[chosen]} (blauw) met {PEER_KINDS[str(kind)].lower()} (oranje): {listed}."
-    return (grid_rows(data.rows, chosen, peer_codes), coverage_bars(data.rows, chosen, peer_codes),
-            approach_heatmap(data.infos, chosen, peer_codes),
-            coverage_lines(data.series, data.groups, chosen, peer_codes), text)
+    table = Patch()
+    for index, m in enumerate(data.rows):   # the table's rows, in the order the page sent them
+        table[index]["role"] = role_of(m.cbs_code, chosen, peer_codes)
+    bars = Patch()
+    bars["data"][0]["marker"]["color"], bars["data"][0]["y"] = bar_highlight(data.rows, chosen, peer_codes)
+    approach = Patch()
+    approach["data"][0]["y"] = heatmap_names(data.infos, chosen, peer_codes)
+    return table, bars, approach, coverage_lines(data.series, data.groups, chosen, peer_codes), text
 
 
 @page_callback(Output(ids.GRID, "rowData"), Output(ids.COVERAGE_CHART, "figure"),
                Output(ids.APPROACH_CHART, "figure"), Output(ids.SERIES_CHART, "figure"),
                Output(ids.PEER_TEXT, "children"),
-               Input(ids.TARGET, "value"), Input(ids.PEER_KIND, "value"), State(ids.CHART_DATA, "data"))
+               Input(ids.TARGET, "value"), Input(ids.PEER_KIND, "value"), State(ids.CHART_DATA, "data"),
+               prevent_initial_call=True)
 def highlight_peers(request: Request, target: object, kind: object,
-                    stored: Any) -> tuple[list[dict[str, Any]], go.Figure, go.Figure, go.Figure, str]:
+                    stored: Any) -> tuple[Patch, Patch, Patch, Figure, str]:
     """Choosing a municipality or peer group: the table and the charts highlight them."""
     try:
         return highlighted(target, kind, stored)
@@ -115,8 +155,8 @@ def highlight_peers(request: Request, target: object, kind: object,
 
 @page_callback(Output(ids.PHASE_CHART, "figure"),
                Input(ids.PHASE_MODE, "value"), Input(ids.TARGET, "value"), Input(ids.PEER_KIND, "value"),
-               State(ids.CHART_DATA, "data"))
-def draw_phase_chart(request: Request, mode: object, target: object, kind: object, stored: Any) -> go.Figure:
+               State(ids.CHART_DATA, "data"), prevent_initial_call=True)
+def draw_phase_chart(request: Request, mode: object, target: object, kind: object, stored: Any) -> Figure:
     """The phases per municipality in numbers or percentages, the chosen municipality and peers highlighted."""
     try:
         data = read_chart_data(stored)

@@ -27,6 +27,8 @@ STATUS_CHART = "cmp-status-chart"      # the totals by certificate status and tr
 CHANGE_SUMMARY = "cmp-change-summary"
 PHASE_MOVES = "cmp-phase-moves"
 CHANGES_GRID = "cmp-changes"
+CHANGES_NOTE = "cmp-changes-note"     # 'the list shows the 200 most recent of ...'
+CHANGES_LOADING = "Gebeurtenissen worden geteld…"
 
 # the municipality and its peers to highlight
 TARGET = "cmp-target"

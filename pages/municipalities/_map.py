@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from typing import Any
 
 import dash_bootstrap_components as dbc
-import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
@@ -16,6 +15,7 @@ from components.chart_table import with_table
 from components.charts import GRAPH_CONFIG
 from components.map import MAP_STYLES, school_map
 from components.meeting_map import meeting_map
+from components.plain_figure import Figure
 from pages.municipalities import _ids as ids
 from pages.municipalities._table import peer_set
 from services import boundaries
@@ -67,7 +67,8 @@ def map_section(admin: bool, codes: Iterable[str]) -> dbc.Card:
 @page_callback(Output(ids.MAP, "figure"), Output(ids.MAP_NOTE, "children"),
                Input(ids.TARGET, "value"), Input(ids.PEER_KIND, "value"), Input(ids.MAP_STYLE, "value"),
                Input(ids.BOUNDARIES_RESULT, "children"))
-def draw_map(request: Request, target: object, kind: object, style: object, _uploaded: Any) -> tuple[go.Figure, str]:
+def draw_map(request: Request, target: object, kind: object, style: object,
+             _uploaded: Any) -> tuple[Figure, str]:
     """The map from the database, for the selection in the URL (checked: a refusal draws nothing)."""
     data = map_data(request.session, request.scope, request.principal)
     coverage = data.coverage

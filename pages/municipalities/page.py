@@ -9,6 +9,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from components.plain_figure import warm
 from pages._compare_date import compare_picker
 from pages._report_download import report_button
 from pages.municipalities import _ids as ids
@@ -24,6 +25,8 @@ from web.request_context import Request, page_layout
 dash.register_page(__name__, path="/gemeenten", name="Gemeenten", order=40,
                    title="Gemeenten – Veilig in en om School")
 
+warm()   # Dash runs this module once per worker, at its start
+
 TITLE = "Gemeenten vergelijken"
 QUARTERS = 8
 
@@ -33,7 +36,8 @@ def layout(request: Request) -> html.Div:
     scope = request.scope
     choice = request.compare_choice
     compare_with = choice.on
-    data = comparison(request.session, scope, compare_with, request.principal, quarters=QUARTERS, with_points=False)
+    data = comparison(request.session, scope, compare_with, request.principal, quarters=QUARTERS, with_points=False,
+                      with_changes=False)   # the events: _changes.list_changes
     parts = [request.heading(TITLE),
              *[dbc.Alert(w, color="warning", className="py-1", id=ids.COMPARE_WARNING) for w in choice.warnings],
              compare_picker(ids.PICKER, choice, scope.as_of), report_button(ids.PICKER),
@@ -41,12 +45,13 @@ def layout(request: Request) -> html.Div:
     if not data.totals["schools"]:
         return html.Div(parts + [dbc.Alert("Er zijn geen actieve scholen in deze selectie op deze peildatum.",
                                            color="info", id=ids.EMPTY)])
+    groups = panel_names(request.session, scope, data.infos)
     return html.Div(parts + [
         what_changed(data),
         peer_controls(data.infos),
-        dcc.Store(id=ids.CHART_DATA, data=chart_data(data, panel_names(request.session, scope, data.infos))),
+        dcc.Store(id=ids.CHART_DATA, data=chart_data(data, groups)),
         municipality_table(data.municipalities, scope, compare_with),
-        charts(),
+        charts(data, groups),
         html.H3("Kaart", className="h5 mt-3"),
         map_section(is_admin(request.principal), {m.cbs_code for m in data.municipalities}),
     ])

@@ -1,0 +1,102 @@
+"""The Gemeenten figures built as plain dicts (components.plain_figure, issue 16): plotly accepts each one
+unchanged, so the browser draws exactly what a go.Figure with the same properties would give."""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import plotly.graph_objects as go
+import pytest
+from plotly.io.json import to_json_plotly
+
+from components import map as school_map
+from components import meeting_map
+from components import municipality_charts as charts
+from components.plain_figure import merge, update_axes
+from domain.municipality_comparison import CoverageSeries, MunicipalityInfo
+from services.municipality_comparison import MunicipalityRow, SchoolPoint
+
+pytestmark = pytest.mark.unit
+AS_OF = date(2026, 11, 23)
+
+
+def _row(code: str, name: str, schools: int, valid: int) -> MunicipalityRow:
+    figures = {"cbs_code": code, "name": name, "schools": schools, "valid_certificates": valid,
+               "coverage": valid / schools if schools else None, "expiring_soon": 1 if valid else 0, "expired": 0,
+               "never_certified": schools - valid, "in_trajectory": 1 if schools else 0,
+               "in_trajectory_by_phase": {"intake": 1 if schools else 0, "audit": 0}}
+    return MunicipalityRow(figures=figures, approach_model="eigen", approach_phase="uitvoering", taking_part=valid,
+                           changes={"coverage": 0.1 if schools else None}, distribution={}, distribution_changes={})
+
+
+ROWS = [_row(f"GM{i:04d}", f"Gemeente {i}", i % 7, i % 3) for i in range(1, 40)]
+INFOS = [MunicipalityInfo(cbs_code=r.cbs_code, name=r.name, region_id=i % 4, province_id=i % 2,
+                          approach_model="eigen", approach_phase="uitvoering",
+                          elements=("kernteam",) if i % 2 else (), schools=r.schools) for i, r in enumerate(ROWS)]
+SERIES = {r.cbs_code: CoverageSeries(r.name, [("2026 K3", 0.25, 1, 4), ("2026 K4", None, 0, 0)]) for r in ROWS}
+GROUPS = {r.cbs_code: f"Provincie {i % 5}" for i, r in enumerate(ROWS)}
+POINTS = [SchoolPoint(code=f"{i:02d}AB00", name=f"School {i}", municipality=ROWS[i % 3].name,
+                      status=("valid", "expiring", "expired", "never")[i % 4], phase=None, in_trajectory=False,
+                      lat=52 + i / 100, lon=5 + i / 100, municipality_code=ROWS[i % 3].cbs_code) for i in range(12)]
+SHAPES = {"type": "FeatureCollection", "features": [
+    {"type": "Feature", "id": "GM0001", "properties": {}, "geometry": {
+        "type": "Polygon", "coordinates": [[[5.0, 52.0], [5.1, 52.0], [5.1, 52.1], [5.0, 52.0]]]}}]}
+COVERAGE = {r.cbs_code: (r.name, r.figures["coverage"]) for r in ROWS}
+PEERS = frozenset({"GM0002", "GM0005"})
+SCHOOLS = {r.cbs_code: r.schools for r in ROWS}
+
+
+def _figures() -> dict[str, dict]:
+    return {
+        "coverage bars": charts.coverage_bars(ROWS),
+        "coverage bars, chosen": charts.coverage_bars(ROWS, "GM0001", PEERS),
+        "phase bars": charts.phase_bars(ROWS),
+        "phase bars in %, chosen": charts.phase_bars(ROWS, True, "GM0001", PEERS),
+        "approach": charts.approach_heatmap(INFOS, "GM0003", PEERS),
+        "lines, one panel": charts.coverage_lines(dict(list(SERIES.items())[:5]), GROUPS),
+        "lines, small multiples": charts.coverage_lines(SERIES, GROUPS, "GM0001", PEERS),
+        "lines, none": charts.coverage_lines({}),
+        "school map": school_map.school_map(POINTS, None, COVERAGE),
+        "meeting map": meeting_map.meeting_map(POINTS, None, COVERAGE, SCHOOLS, "GM0001", PEERS),
+        "meeting map shaded": meeting_map.meeting_map(POINTS, SHAPES, COVERAGE, SCHOOLS, "GM0001", PEERS),
+        "meeting map, nothing": meeting_map.meeting_map([], None, {}, {}),
+        "school map on OpenStreetMap with boundaries": school_map.school_map(
+            POINTS, SHAPES, COVERAGE, "open-street-map", "GM0001", PEERS, ROWS[0].name, {ROWS[1].name}),
+    }
+
+
+def _plain(figure: object) -> object:
+    return json.loads(to_json_plotly(figure))
+
+
+@pytest.mark.parametrize("name", list(_figures()))
+def test_pf001_plotly_accepts_every_plain_figure_unchanged(name):
+    figure = _figures()[name]
+    assert isinstance(figure, dict) and figure["data"] is not None
+    # go.Figure validates every property (a ValueError for an unknown one) and gives its JSON back
+    assert _plain(go.Figure(figure).to_plotly_json()) == _plain(figure)
+    assert figure["layout"]["template"] == go.Figure().to_plotly_json()["layout"]["template"]   # looks the same
+
+
+def test_pf002_the_highlight_is_in_the_plain_figures():
+    bars = charts.coverage_bars(ROWS, "GM0001", PEERS)["data"][0]
+    colours = dict(zip(bars["ids"], bars["marker"]["color"], strict=True))
+    assert colours["GM0001"] == charts.TARGET_COLOUR and colours["GM0002"] == charts.PEER_COLOUR
+    assert set(bars["ids"]) == {r.cbs_code for r in ROWS if r.schools}   # no bar without schools
+    lines = charts.coverage_lines(SERIES, GROUPS, "GM0001", PEERS)["data"]
+    by_code = {t["meta"]: t for t in lines}
+    assert by_code["GM0001"]["line"]["width"] == 3 and by_code["GM0002"]["line"]["color"] == charts.PEER_COLOUR
+    # highlighted lines drawn last in their panel
+    first_panel = [t["meta"] for t in lines if t["legendgroup"] == by_code["GM0001"]["legendgroup"]]
+    assert first_panel[-1] in {"GM0001", *PEERS}
+
+
+def test_pf003_merge_and_update_axes_as_plotly():
+    layout: dict = {"xaxis": {"title": {"text": "a"}}, "xaxis2": {}, "xaxisx": {}}
+    merge(layout, {"xaxis": {"title": {"font": {"size": 3}}}, "height": 3})
+    assert layout["xaxis"] == {"title": {"text": "a", "font": {"size": 3}}} and layout["height"] == 3
+    update_axes(layout, "xaxis", {"tickformat": ".0%"})
+    assert layout["xaxis2"] == {"tickformat": ".0%"} and layout["xaxisx"] == {}
+    fresh: dict = {}
+    update_axes(fresh, "yaxis", {"rangemode": "tozero"})
+    assert fresh == {"yaxis": {"rangemode": "tozero"}}
