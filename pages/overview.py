@@ -11,6 +11,7 @@ from dash import dcc, html
 
 from components.chart_table import with_table
 from components.charts import GRAPH_CONFIG, coverage_chart, expiring_chart, status_phase_chart
+from components.figure_memo import remembered
 from components.grid import (
     DECIMAL_FORMATTER,
     DEFAULT_COLUMN,
@@ -84,14 +85,13 @@ def layout(request: Request) -> html.Div:
         heading,
         _cards(report, changes, f"sinds {format_nl(compare_with)}"),
         dbc.Row([
-            dbc.Col(with_table(dcc.Graph(id="ov-phase-chart", figure=status_phase_chart(report["status_by_phase"],
-                                                                                        changes.status_by_phase),
-                                         config=GRAPH_CONFIG)), lg=6),
-            dbc.Col(with_table(dcc.Graph(id="ov-expiry-chart", figure=expiring_chart(report["expiring_per_quarter"],
-                                                                                     changes.expiring_per_quarter),
-                                         config=GRAPH_CONFIG)), lg=6),
+            dbc.Col(with_table(dcc.Graph(id="ov-phase-chart", figure=remembered(
+                status_phase_chart, report["status_by_phase"], changes.status_by_phase), config=GRAPH_CONFIG)), lg=6),
+            dbc.Col(with_table(dcc.Graph(id="ov-expiry-chart", figure=remembered(
+                expiring_chart, report["expiring_per_quarter"], changes.expiring_per_quarter), config=GRAPH_CONFIG)),
+                lg=6),
         ]),
-        dbc.Row(dbc.Col(with_table(dcc.Graph(id="ov-coverage-chart", figure=coverage_chart(rows, whose),
+        dbc.Row(dbc.Col(with_table(dcc.Graph(id="ov-coverage-chart", figure=remembered(coverage_chart, rows, whose),
                                              config=GRAPH_CONFIG)))),
         html.H3(f"Per gemeente{whose}", className="h5 mt-3", id="ov-per-municipality"),
         dag.AgGrid(id="ov-municipality-grid", rowData=rows, columnDefs=GRID_COLUMNS,

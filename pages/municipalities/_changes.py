@@ -6,8 +6,6 @@ include partnerships, read anew every time: thousands at country scope) come fro
 answered while the map is drawn, so the page's layout does not wait for them."""
 from __future__ import annotations
 
-import json
-from functools import lru_cache
 from typing import Any
 
 import dash_ag_grid as dag
@@ -16,13 +14,13 @@ from dash import Input, Output, dcc, html
 
 from components.chart_table import with_table
 from components.charts import GRAPH_CONFIG, status_phase_chart
+from components.figure_memo import remembered
 from components.grid import DEFAULT_COLUMN, grid_options, school_column
 from components.kpi import kpi_card
 from components.theme import pct, signed
 from domain.certification import PHASES
 from domain.changes import CHANGE_KINDS, Change, ChangeSummary, change_summary
 from domain.dates import format_nl
-from domain.status_phase import StatusPhase
 from pages._changes_download import changes_button
 from pages.municipalities import _ids as ids
 from services.municipality_comparison import MunicipalityComparison, changes_since
@@ -74,19 +72,6 @@ def _phase_moves(summary: ChangeSummary) -> str:
                      for p in phases) or "geen faseovergangen"
 
 
-def _status_chart(matrix: StatusPhase, changes: StatusPhase) -> dict[str, Any]:
-    """components.charts.status_phase_chart as JSON, remembered for its figures: plotly.py builds this small
-    chart in about 20 ms, which was half of the page's layout at demo scale; the same figures give the same
-    chart (every page open of an area until the data change)."""
-    return dict(json.loads(_status_chart_json(json.dumps([matrix, changes], sort_keys=True))))
-
-
-@lru_cache(maxsize=64)
-def _status_chart_json(figures: str) -> str:
-    matrix, changes = json.loads(figures)
-    return str(status_phase_chart(matrix, changes).to_json())
-
-
 def what_changed(data: MunicipalityComparison) -> dbc.Card:
     totals, changes = data.totals, data.total_changes
     cards = dbc.Row([
@@ -107,8 +92,8 @@ def what_changed(data: MunicipalityComparison) -> dbc.Card:
     return dbc.Card(dbc.CardBody([
         html.H3(f"Wat is er veranderd sinds {format_nl(data.compare_with)}?", className="h5"),
         cards,
-        with_table(dcc.Graph(id=ids.STATUS_CHART, figure=_status_chart(data.status_phase, data.status_phase_changes),
-                             config=GRAPH_CONFIG)),
+        with_table(dcc.Graph(id=ids.STATUS_CHART, figure=remembered(status_phase_chart, data.status_phase,
+                                                                    data.status_phase_changes), config=GRAPH_CONFIG)),
         html.Div([html.P(ids.CHANGES_LOADING, id=ids.CHANGE_SUMMARY, className="mb-0 fw-semibold"),
                   changes_button(ids.PICKER)],
                  className="d-flex justify-content-between align-items-center flex-wrap gap-2 mb-1"),
