@@ -58,15 +58,10 @@ from services.school_facts import derived, school_facts
 
 
 @dataclass(frozen=True)
-class MunicipalityRow:
-    """One municipality on the Gemeenten page."""
-    figures: MunicipalityFigures          # exactly its row of `vios report` (figures_per_municipality)
-    approach_model: str
-    approach_phase: str
-    taking_part: int
-    changes: FigureChanges                # each figure's change since the compare date, also taking_part
-    distribution: dict[str, int]          # domain.overview.phase_distribution
-    distribution_changes: dict[str, int]
+class FiguredRow:
+    """A municipality's row of `vios report` (figures_per_municipality), with its code, name and schools
+    at hand (components.municipality_charts.Figured)."""
+    figures: MunicipalityFigures
 
     @property
     def cbs_code(self) -> str:
@@ -79,6 +74,17 @@ class MunicipalityRow:
     @property
     def schools(self) -> int:
         return self.figures["schools"]
+
+
+@dataclass(frozen=True)
+class MunicipalityRow(FiguredRow):
+    """One municipality on the Gemeenten page (figures: exactly its row of `vios report`)."""
+    approach_model: str
+    approach_phase: str
+    taking_part: int
+    changes: FigureChanges                # each figure's change since the compare date, also taking_part
+    distribution: dict[str, int]          # domain.overview.phase_distribution
+    distribution_changes: dict[str, int]
 
 
 @dataclass(frozen=True)

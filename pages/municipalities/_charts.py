@@ -29,35 +29,16 @@ from components.municipality_charts import (
 )
 from components.plain_figure import Figure
 from domain.municipality_comparison import PEER_KINDS, CoverageSeries, MunicipalityInfo, SeriesPoint
-from domain.overview import MunicipalityFigures
 from pages.municipalities import _ids as ids
 from pages.municipalities._table import PEER_HINT, peer_set
-from services.municipality_comparison import MunicipalityComparison
+from services.municipality_comparison import FiguredRow, MunicipalityComparison
 from web.request_context import Request, page_callback
-
-
-@dataclass(frozen=True)
-class StoredRow:
-    """A municipality's row of `vios report` as the page sent it (components.municipality_charts.Figured)."""
-    figures: MunicipalityFigures
-
-    @property
-    def cbs_code(self) -> str:
-        return self.figures["cbs_code"]
-
-    @property
-    def name(self) -> str:
-        return self.figures["name"]
-
-    @property
-    def schools(self) -> int:
-        return self.figures["schools"]
 
 
 @dataclass(frozen=True)
 class ChartData:
     """The figures the charts are drawn from, as the page sent them (read back from CHART_DATA)."""
-    rows: list[StoredRow]         # in the table's order
+    rows: list[FiguredRow]         # in the table's order
     infos: list[MunicipalityInfo]
     series: dict[str, CoverageSeries]
     groups: dict[str, str]        # cbs_code -> panel of the small multiples (province or region)
@@ -83,7 +64,7 @@ def read_chart_data(stored: Any) -> ChartData:
     groups = stored.get("groups") or {}
     if not isinstance(groups, dict):
         raise TypeError("groups")
-    rows = [StoredRow(m) for m in stored["rows"]]
+    rows = [FiguredRow(m) for m in stored["rows"]]
     if not all(isinstance(m.figures, dict) and isinstance(m.cbs_code, str) and isinstance(m.name, str)
                for m in rows):
         raise TypeError("rows")
