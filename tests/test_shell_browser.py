@@ -26,19 +26,20 @@ def test_shell002_an_unknown_address_gets_a_dutch_page(duo):
     assert "Niet gevonden" not in [a.text for a in duo.driver.find_elements("css selector", ".navbar-nav a")]
 
 
-def test_shell003_the_navigation_is_one_row_at_1280_for_every_role(duo):
-    """A laptop on a projector (1280x720): brand, links, search, user and Uitloggen on one line, for the role
-    with the most links too; a second row would push every page down."""
-    duo.driver.set_window_size(1280, 720)
+def test_shell003_the_navigation_is_one_row_at_1280_and_1440_for_every_role(duo):
+    """A laptop on a projector (1280x720) and a desktop (1440x1000): brand, links, search, user and Uitloggen on
+    one line, for the role with the most links too; a second row would push every page down."""
     for role, (username, _scope) in USERS.items():
         if role != "beheerder":
             click(duo, "#logout-button")
             login(duo, username)
-        duo.wait_for_page(f"{duo.server_url}/")
-        brand = duo.wait_for_element("#navbar .navbar-brand").rect
-        logout, search = duo.find_element("#logout-button").rect, duo.find_element("#school-search").rect
-        links = [a.rect for a in duo.driver.find_elements("css selector", "#navbar .navbar-nav .nav-link")]
-        middle = brand["y"] + brand["height"] / 2
-        for rect in [logout, search, *links]:
-            assert abs(rect["y"] + rect["height"] / 2 - middle) < 12, (role, rect, brand)
-        assert logout["x"] + logout["width"] <= 1280
+        for width, height in ((1280, 720), (1440, 1000)):
+            duo.driver.set_window_size(width, height)
+            duo.wait_for_page(f"{duo.server_url}/")
+            brand = duo.wait_for_element("#navbar .navbar-brand").rect
+            logout, search = duo.find_element("#logout-button").rect, duo.find_element("#school-search").rect
+            links = [a.rect for a in duo.driver.find_elements("css selector", "#navbar .navbar-nav .nav-link")]
+            middle = brand["y"] + brand["height"] / 2
+            for rect in [logout, search, *links]:
+                assert abs(rect["y"] + rect["height"] / 2 - middle) < 12, (role, width, rect, brand)
+            assert logout["x"] + logout["width"] <= width
