@@ -48,6 +48,11 @@ window.dashAgGridFunctions = Object.assign(window.dashAgGridFunctions || {}, {
         if (typeof value !== "number" || !isFinite(value)) { return value == null ? "" : value; }
         return value.toLocaleString("nl-NL", {maximumFractionDigits: 3});
     },
+    /* An ISO date ('2027-03-01') as dd-mm-jjjj ('01-03-2027'); empty when there is none (date_column). */
+    nlDate: function (value) {
+        var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value || "");
+        return m ? m[3] + "-" + m[2] + "-" + m[1] : "";
+    },
     /* '3 (+1)': a count with its change since the compare date (Gemeenten table). */
     withChange: function (value, delta) {
         return value + (delta ? " (" + (delta > 0 ? "+" : "\u2212") + Math.abs(delta) + ")" : "");

@@ -8,9 +8,11 @@ services.school_facts + domain.overview, so the figures agree with the overview 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
+from typing import TypeVar
 
 from sqlalchemy import ColumnElement, select
 from sqlmodel import Session, col
@@ -40,6 +42,8 @@ from services.permissions import (
     school_filter_for,
 )
 from services.school_facts import derived, school_facts
+
+T = TypeVar("T")
 
 # Stall limits for schools outside any region (Region's own defaults otherwise).
 DEFAULT_LIMITS = (8, 4)  # (expected_months_max: intake -> certificate, phase_limit_months)
@@ -211,12 +215,22 @@ class CertificationReads:
     def statuses(self) -> list[SchoolStatus]:
         return [school_status(f, self.scope.as_of) for f in self.facts]
 
+    def cached(self, name: str, params: Hashable, compute: Callable[[], T]) -> T:
+        """compute() for a result of this scope and user derived only from what the data version covers
+        (services.school_facts.derived: shared by the workers); for one school computed every time."""
+        if self.school_id is not None:
+            return compute()
+        return derived(self.session, self.scope, self.principal, name, params, compute)
+
     @cached_property
     def rows(self) -> list[CertificationRow]:
         """One row per school in scope at scope.as_of (ordered by DUO code)."""
+        return self.cached("certification-rows", None, self._rows)
+
+    def _rows(self) -> list[CertificationRow]:
         tranches = self._tranche_names()
         rows = []
-        for f, st, (tid, days, stalls) in zip(self.facts, self.statuses, self._trajectory_parts, strict=True):
+        for f, st, (tid, days, stalls) in zip(self.facts, self.statuses, self._trajectory_parts(), strict=True):
             tranche_id, tranche = tranches.get(tid, (None, "")) if tid is not None else (None, "")
             rows.append(CertificationRow(
                 school_id=f.school_id, code=f.code, name=f.name, sector=f.sector, municipality=f.municipality_name,
@@ -226,27 +240,21 @@ class CertificationReads:
                 status_label=STATUS_LABELS[st.certificate_status], stall_reasons=stalls))
         return rows
 
-    @cached_property
     def _trajectory_parts(self) -> list[tuple[int | None, int | None, tuple[str, ...]]]:
-        """Per school of facts: (current trajectory, days in its phase, stall reasons) at scope.as_of.
-        Only facts and the regions' limits (both under the data version): cached per version."""
-        def compute() -> list[tuple[int | None, int | None, tuple[str, ...]]]:
-            as_of = self.scope.as_of
-            limits = self._stall_limits()
-            parts: list[tuple[int | None, int | None, tuple[str, ...]]] = []
-            for f in self.facts:
-                tid = current_trajectory_id(f.trajectories, as_of)
-                events = f.trajectories.get(tid, []) if tid is not None else []
-                if not events:
-                    parts.append((tid, None, ()))
-                    continue
-                total_limit, phase_limit = limits.get(f.municipality_code, DEFAULT_LIMITS)
-                stalls = stall_flags(events, as_of, phase_limit_months=phase_limit, total_limit_months=total_limit)
-                parts.append((tid, days_in_phase(events, as_of), tuple(stalls)))
-            return parts
-        if self.school_id is not None:
-            return compute()
-        return derived(self.session, self.scope, self.principal, "certification", None, compute)
+        """Per school of facts: (current trajectory, days in its phase, stall reasons) at scope.as_of."""
+        as_of = self.scope.as_of
+        limits = self._stall_limits()
+        parts: list[tuple[int | None, int | None, tuple[str, ...]]] = []
+        for f in self.facts:
+            tid = current_trajectory_id(f.trajectories, as_of)
+            events = f.trajectories.get(tid, []) if tid is not None else []
+            if not events:
+                parts.append((tid, None, ()))
+                continue
+            total_limit, phase_limit = limits.get(f.municipality_code, DEFAULT_LIMITS)
+            stalls = stall_flags(events, as_of, phase_limit_months=phase_limit, total_limit_months=total_limit)
+            parts.append((tid, days_in_phase(events, as_of), tuple(stalls)))
+        return parts
 
     def _stall_limits(self) -> dict[str, tuple[int, int]]:
         """Municipality code -> (expected_months_max, phase_limit_months) of its region, for the
@@ -291,6 +299,9 @@ class CertificationReads:
         add_months(as_of, months), soonest first. A re-audit is planned when the school is in a
         trajectory at as_of (domain.overview's in_trajectory) or has an active trajectory in a
         tranche that starts after as_of; planned_in names the tranche (or the current phase)."""
+        return self.cached("expiring", months, lambda: self._expiring(months))
+
+    def _expiring(self, months: int) -> list[ExpiryRow]:
         as_of = self.scope.as_of
         horizon = add_months(as_of, months)
         due = [(s, s.expires_on) for s in self.statuses

@@ -27,7 +27,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Protocol, TypeVar, cast
 
-from sqlalchemy import inspect, or_, select, text
+from sqlalchemy import DateTime, inspect, or_, select, text, type_coerce
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
@@ -146,7 +146,7 @@ _VERSIONED: set[str] = set()  # databases known to have the data_version table
 def derived(session: Session, scope: Scope, principal: Principal | None, name: str, params: Hashable,
             compute: Callable[[], T], *, active_from: date | None = None, shared: bool = True) -> T:
     """compute() for a result derived only from what the data version covers (the school facts, and
-    school, municipality, region, trajectory and phase-event rows) for the schools of scope (with
+    school, municipality, region, tranche, trajectory and phase-event rows) for the schools of scope (with
     active_from: school_facts' series of dates) that principal may read; cached per process, keyed by
     the data version, the scope's and the user's WHERE clauses, name and params; with shared (the
     result pickles and holds no SchoolFacts) also in the store every worker shares (share_with: the
@@ -264,8 +264,12 @@ def _load(conn: Connection, filters: list[ColumnElement[bool]], as_of: date | No
         assert sid is not None  # a primary key read from the database
         facts[sid] = SchoolFacts(sid, code, name, sector, cbs_code, municipality, validity_months=validity or 24,
                                  window_months=window or 6, active=bool(active), inactive_since=inactive_since)
+    # recorded_at only orders the events of one day: read as the database's plain DATETIME, not through
+    # SQLModel's time-zone type (a Python call per value: half the load time at national scale); the
+    # values of one database are all naive (SQLite) or all aware (PostgreSQL), so they compare alike.
+    recorded_column = type_coerce(col(PhaseEvent.recorded_at), DateTime())
     query = (select(col(Trajectory.school_id), col(PhaseEvent.trajectory_id), col(PhaseEvent.phase),
-                    col(PhaseEvent.on), col(PhaseEvent.recorded_at), col(PhaseEvent.id))
+                    col(PhaseEvent.on), recorded_column, col(PhaseEvent.id))
              .join(Trajectory, col(PhaseEvent.trajectory_id) == col(Trajectory.id)))
     if filters:
         query = (query.join(School, col(Trajectory.school_id) == col(School.id))

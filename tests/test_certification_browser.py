@@ -51,6 +51,40 @@ def test_cert001_table_shows_every_school_with_its_status(duo):
     assert duo.get_logs() == []
 
 
+def test_cert009_dates_sort_as_dates_and_the_expiry_list_is_the_computed_one(duo):
+    """'Geldig tot' is shown dd-mm-jjjj and sorted by date (not as text, where 01-02-2027 would come
+    before 02-01-2026); the 6-month expiry list shows the computed schools, soonest first, with the
+    re-audit status and a link to each school."""
+    area = region_key("Maastricht-Heuvelland")
+    duo.wait_for_page(f"{duo.server_url}/certificering?gebied={area}&peildatum={DEMO_TODAY.isoformat()}")
+    duo.wait_for_element("#cert-grid .ag-row")
+    shown = duo.driver.execute_script(
+        "const api = dash_ag_grid.getApi('cert-grid');"
+        "api.applyColumnState({state: [{colId: 'expires', sort: 'desc'}], defaultState: {sort: null}});"
+        "const out = []; api.forEachNodeAfterFilterAndSort(n => out.push(api.getCellValue("
+        "{rowNode: n, colKey: 'expires', useFormatter: true})));"
+        "return out;")
+    expected = sorted((r.expires_on for r in _rows(area) if r.expires_on), reverse=True)
+    assert shown[:len(expected)] == [d.strftime("%d-%m-%Y") for d in expected]
+    assert len(expected) > 3 and len({d.year for d in expected}) > 1   # the order matters across years
+
+    region_id, province_id = parse_area_key(area)
+    with session_scope() as session:
+        due = certification_reads.expiry_list(session, Scope(as_of=DEMO_TODAY, region_id=region_id,
+                                                             province_id=province_id), 6)
+    assert due
+    grid = duo.wait_for_element("#cert-expiry-6")
+    listed = duo.driver.execute_script(
+        "const api = dash_ag_grid.getApi('cert-expiry-6'); const out = [];"
+        "api.forEachNodeAfterFilterAndSort(n => out.push([n.data.code, api.getCellValue("
+        "{rowNode: n, colKey: 'expires', useFormatter: true}), n.data.reaudit])); return out;")
+    assert listed == [[r.code, r.expires_on.strftime("%d-%m-%Y"), r.planned_in or "nog niet gepland"] for r in due]
+    assert duo.find_element("#cert-expiry-tabs").text.count(f"Komende 6 maanden ({len(due)})") == 1
+    link = grid.find_element("css selector", "a.school-link")
+    assert link.get_attribute("href").split("?")[0].endswith(f"/school/{due[0].code}")
+    assert duo.get_logs() == []
+
+
 def test_cert002_record_a_transition_and_see_table_and_funnel_change(duo):
     area = region_key("Maastricht-Heuvelland")
     row = next(r for r in _rows(area) if r.phase == "intake")

@@ -2,6 +2,9 @@
 school is looked up on the server with the user's rights; unknown and forbidden get distinct answers."""
 from __future__ import annotations
 
+import json
+from datetime import date
+
 from conftest import USERS, client_login, region_key
 from sqlalchemy import select
 
@@ -56,3 +59,53 @@ def test_a_coordinator_selects_only_schools_of_the_own_region(dash_app, client):
     # the selection comes from the URL: another region's area is refused as a whole
     body = _select(client, dash_app, own_code, "?gebied=nl&peildatum=2026-11-23")
     assert "Geen toegang" in body and "Volgende fase" not in body
+
+
+def test_recording_sends_only_the_schools_new_row_to_the_table(dash_app, client):
+    """The table is thousands of rows at country scope: after 'Vastleggen' the answer carries a
+    transaction with the one changed row (its new phase), not the whole table again."""
+    from background_calls import call
+
+    from domain.scope import Scope, parse_area_key
+    from services import certification_reads
+
+    client_login(client, USERS["coordinator"][0])
+    area = region_key("Maastricht-Heuvelland")
+    search = f"?gebied={area}&peildatum=2026-11-23"
+    region_id, _ = parse_area_key(area)
+    with session_scope() as session:
+        rows = certification_reads.certification_rows(session, Scope(as_of=date(2026, 11, 23), region_id=region_id))
+    row = next(r for r in rows if r.phase == "intake")
+    selected = [{"code": row.code}]
+    chosen = call(client, dash_app, "..cert-selected.children...cert-action.options..",
+                  {"cert-grid.selectedRows": selected, "url.search": search})
+    seen = chosen.get_json()["response"]["cert-seen"]["data"]  # what the form saw: recording sends it back
+    answer = call(client, dash_app, "cert-message.children", {
+        "cert-record.n_clicks": 1, "cert-grid.selectedRows": selected, "cert-action.value": "next",
+        "cert-phase.value": "improvement", "cert-date.date": "2026-11-23", "cert-note.value": "test",
+        "cert-seen.data": seen, "url.search": search})
+    response = answer.get_json()["response"]
+    assert "cert-done" in json.dumps(response["cert-message"]["children"])
+    transaction = response["cert-grid"]["rowTransaction"]
+    assert list(transaction) == ["update"] and len(transaction["update"]) == 1
+    assert transaction["update"][0]["code"] == row.code
+    assert transaction["update"][0]["phase_label"] == "Maatwerktraject"
+    assert "rowData" not in response["cert-grid"]
+
+
+def test_a_renamed_tranche_is_shown_at_once_although_the_table_is_cached(dash_app):
+    """The table's rows are kept per data version; renaming a tranche raises the version (migration
+    0014), so the next read shows the new name, not the cached old one."""
+    from domain.scope import Scope
+    from models import Tranche
+    from services import certification_reads
+
+    scope = Scope(as_of=date(2026, 11, 23))
+    with session_scope() as session:
+        row = next(r for r in certification_reads.certification_rows(session, scope) if r.tranche_id is not None)
+    with session_scope() as session:
+        tranche = session.get(Tranche, row.tranche_id)
+        tranche.name = "Hernoemde tranche"
+    with session_scope() as session:
+        after = certification_reads.certification_rows(session, scope)
+    assert next(r for r in after if r.code == row.code).tranche == "Hernoemde tranche"

@@ -146,6 +146,7 @@ def test_fc003_the_data_version_rises_on_every_write(session):
         "UPDATE region SET expiring_window_months = 3 WHERE id = (SELECT min(id) FROM region)",
         "UPDATE trajectory SET school_id = school_id WHERE id = (SELECT min(id) FROM trajectory)",
         "DELETE FROM phaseevent WHERE id = (SELECT max(id) FROM phaseevent)",
+        "UPDATE tranche SET name = name || ' ' WHERE id = (SELECT min(id) FROM tranche)",
     ]
     for sql in statements:
         seen = version()

@@ -13,6 +13,7 @@ from pages.certification._layout import reads_of
 from pages.certification._recorder import CHOOSE_SCHOOL, SEEN, apply, done_message, selected_school
 from pages.certification._table import grid_rows
 from pages.certification._tranches import tranche_section
+from services.certification_reads import school_row
 from services.permissions import PermissionDenied
 from web.request_context import Request, page_callback
 
@@ -23,7 +24,7 @@ def _error(message: str) -> tuple[Any, ...]:
     return (dbc.Alert(message, color="danger", id=ids.ERROR), *UNCHANGED)
 
 
-@page_callback(Output(ids.MESSAGE, "children"), Output(ids.GRID, "rowData"), Output(ids.TRANCHES, "children"),
+@page_callback(Output(ids.MESSAGE, "children"), Output(ids.GRID, "rowTransaction"), Output(ids.TRANCHES, "children"),
                Output(ids.SELECTED, "children", allow_duplicate=True),
                Output(ids.ACTION, "options", allow_duplicate=True),
                Output(ids.RECORD, "disabled", allow_duplicate=True),
@@ -36,7 +37,8 @@ def _error(message: str) -> tuple[Any, ...]:
                on_refusal=_error, prevent_initial_call=True)
 def record(request: Request, _n: Any, selected: Any, action: Any, phase: Any, tranche: Any, on: Any,
            note: Any, seen: Any) -> tuple[Any, ...]:
-    """Carry out the chosen action for the selected school; then the table and tranches again, and
+    """Carry out the chosen action for the selected school; then its row of the table (a transaction of
+    that one row: at country scope the whole table is thousands of rows) and the tranches again, and
     the form reset: no school, no action, phase or note, the button disabled until a new choice
     (so a second click records nothing; the server refuses a replay of what the form saw)."""
     try:
@@ -53,9 +55,9 @@ def record(request: Request, _n: Any, selected: Any, action: Any, phase: Any, tr
         request.session.rollback()
         return _error(str(exc))
     request.session.flush()
-    reads = reads_of(request)
-    return (done_message(request, row, done, on_date), grid_rows(reads.rows), tranche_section(reads),
-            CHOOSE_SCHOOL, [], True, None, None, "", None, [])
+    after = school_row(request.session, row.code, request.scope.as_of, request.principal)
+    return (done_message(request, row, done, on_date), {"update": grid_rows([after])},
+            tranche_section(reads_of(request)), CHOOSE_SCHOOL, [], True, None, None, "", None, [])
 
 
 @callback(Output(ids.GRID, "exportDataAsCsv"), Input(ids.EXPORT, "n_clicks"), prevent_initial_call=True)

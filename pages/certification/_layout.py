@@ -22,16 +22,15 @@ def reads_of(request: Request) -> CertificationReads:
 
 def build(request: Request) -> html.Div:
     reads = reads_of(request)
-    scope = reads.scope
     return html.Div([
         request.heading(TITLE),
         # the recorder form only for a role that may write (read-only roles would learn it on saving)
         recorder() if can_write_anything(request.principal) else None,
-        grid(reads.rows, scope.as_of, request.query.get("school")),
+        grid(reads, request.query.get("school")),
         dbc.Button("Exporteer tabel (CSV)", id=ids.EXPORT, color="secondary", outline=True, size="sm",
                    className="mt-2"),
         html.H3("Verloopt binnenkort: heraudit nodig", className="h5 mt-4"),
-        expiry_tabs({m: reads.expiring(m) for m in (6, 12)}, request.query),
+        expiry_tabs(reads),
         html.H3("Tranches", className="h5 mt-4"),
         html.Div(tranche_section(reads), id=ids.TRANCHES),
     ])

@@ -1,19 +1,24 @@
-"""The certification table (ag-grid) and the expiry lists."""
+"""The certification table and the expiry lists (ag-grids: at country scope thousands of rows, sent as
+plain row data, not as components)."""
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-from dash import html
 
-from components.grid import DEFAULT_COLUMN, csv_export_params, fit_columns, grid_options, school_column
-from components.links import school_link
-from domain.dates import format_nl
+from components.grid import (
+    DEFAULT_COLUMN,
+    LOCALE_NL,
+    csv_export_params,
+    date_column,
+    fit_columns,
+    grid_options,
+    school_column,
+)
 from pages.certification import _ids as ids
-from services.certification_reads import CertificationRow, ExpiryRow
+from services.certification_reads import CertificationReads, CertificationRow, ExpiryRow
 
 STATUS_STYLE = {
     "styleConditions": [
@@ -26,59 +31,93 @@ COLUMNS = fit_columns([   # what is checked most first: at 1280 px BRIN to Tranc
     {"field": "code", "headerName": "BRIN", "maxWidth": 100, "pinned": "left"},
     school_column(minWidth=260, pinned="left"),
     {"field": "status_label", "headerName": "Status", "cellStyle": STATUS_STYLE, "minWidth": 170},
-    {"field": "expires", "headerName": "Geldig tot"},
+    date_column("expires", "Geldig tot"),
     {"field": "phase_label", "headerName": "Fase", "minWidth": 150},
     {"field": "municipality", "headerName": "Gemeente"},
     {"field": "sector", "headerName": "Sector", "maxWidth": 90},
     {"field": "tranche", "headerName": "Tranche"},
     {"field": "days_in_phase", "headerName": "Dagen in fase", "type": "numericColumn", "maxWidth": 130},
-    {"field": "issued", "headerName": "Certificaat sinds"},
+    date_column("issued", "Certificaat sinds"),
     {"field": "stall", "headerName": "Vastgelopen", "minWidth": 260},
+])
+# A planned re-audit in green, none in bold red (as the status colours above).
+REAUDIT_STYLE = {
+    "styleConditions": [
+        {"condition": "params.data.planned", "style": {"color": "#2e7d32"}},
+        {"condition": "!params.data.planned", "style": {"color": "#c62828", "fontWeight": "bold"}},
+    ]
+}
+NO_EXPIRIES = "Geen certificaten die in deze periode verlopen."
+EXPIRY_COLUMNS = fit_columns([
+    {"field": "code", "headerName": "BRIN", "maxWidth": 100},
+    school_column(minWidth=240),
+    {"field": "municipality", "headerName": "Gemeente"},
+    date_column("expires", "Geldig tot", sort="asc"),
+    {"field": "days_left", "headerName": "Dagen", "type": "numericColumn", "maxWidth": 110},
+    {"field": "reaudit", "headerName": "Heraudit", "cellStyle": REAUDIT_STYLE, "minWidth": 200},
 ])
 
 
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
 def grid_rows(rows: list[CertificationRow]) -> list[dict[str, Any]]:
-    """The grid's rows (plain dicts, dates in Dutch notation): the page edge of the read model."""
+    """The grid's rows (plain dicts, dates ISO; the grid shows them dd-mm-jjjj): the page edge of the
+    read model."""
     return [{"code": r.code, "name": r.name, "municipality": r.municipality, "sector": r.sector,
              "phase": r.phase, "phase_label": r.phase_label, "tranche": r.tranche,
-             "days_in_phase": r.days_in_phase, "issued": format_nl(r.issued_on), "expires": format_nl(r.expires_on),
+             "days_in_phase": r.days_in_phase, "issued": _iso(r.issued_on), "expires": _iso(r.expires_on),
              "status": r.status, "status_label": r.status_label, "stall": "; ".join(r.stall_reasons)}
             for r in rows]
 
 
-def grid(rows: list[CertificationRow], as_of: date, selected: str | None = None) -> dag.AgGrid:
+def scope_grid_rows(reads: CertificationReads) -> list[dict[str, Any]]:
+    """grid_rows of the scope's table, made once per data version (the same for every request)."""
+    return reads.cached("certification-grid", None, lambda: grid_rows(reads.rows))
+
+
+def grid(reads: CertificationReads, selected: str | None = None) -> dag.AgGrid:
     """The schools' grid; selected: a school (DUO code) chosen by the address (?school=), so a link from
     elsewhere (the Actielijst) opens the record form on it."""
-    chosen = {"selectedRows": {"ids": [selected]}} if selected and any(r.code == selected for r in rows) else {}
-    return dag.AgGrid(id=ids.GRID, rowData=grid_rows(rows), columnDefs=COLUMNS, getRowId="params.data.code", **chosen,
+    rows = scope_grid_rows(reads)
+    chosen = {"selectedRows": {"ids": [selected]}} if selected and any(r["code"] == selected for r in rows) else {}
+    return dag.AgGrid(id=ids.GRID, rowData=rows, columnDefs=COLUMNS, getRowId="params.data.code", **chosen,
                       defaultColDef=DEFAULT_COLUMN,
                       dashGridOptions=grid_options(rowSelection={"mode": "singleRow", "checkboxes": False,
                                                                  "enableClickSelection": True},
                                                    pagination=True, paginationPageSize=20),
-                      csvExportParams=csv_export_params(f"certificering-{as_of.isoformat()}.csv"),
+                      csvExportParams=csv_export_params(f"certificering-{reads.scope.as_of.isoformat()}.csv"),
                       style={"height": "560px"})
 
 
-def expiry_table(rows: list[ExpiryRow], table_id: str, query: Mapping[str, str]) -> html.Div | html.P:
-    if not rows:
-        return html.P("Geen certificaten die in deze periode verlopen.", className="text-muted", id=table_id)
-    body = [html.Tr([html.Td(r.code), html.Td(school_link(r.code, r.name, query)), html.Td(r.municipality),
-                     html.Td(format_nl(r.expires_on)), html.Td(r.days_left, className="text-end"),
-                     html.Td(r.planned_in or "nog niet gepland",
-                             className="text-success" if r.reaudit_planned else "text-danger fw-semibold")])
+def expiry_rows(rows: list[ExpiryRow]) -> list[dict[str, Any]]:
+    return [{"code": r.code, "name": r.name, "municipality": r.municipality, "expires": r.expires_on.isoformat(),
+             "days_left": r.days_left, "planned": r.reaudit_planned, "reaudit": r.planned_in or "nog niet gepland"}
             for r in rows]
-    head = html.Thead(html.Tr([html.Th(h) for h in ("BRIN", "School", "Gemeente", "Geldig tot", "Dagen",
-                                                    "Heraudit")]))
-    # responsive: on a narrow screen the list scrolls in its own box, not the whole page (WCAG 1.4.10)
-    return dbc.Table([head, html.Tbody(body)], size="sm", striped=True, bordered=True, responsive=True, id=table_id)
 
 
-def expiry_tabs(soon: dict[int, list[ExpiryRow]], query: Mapping[str, str]) -> dbc.Tabs:
+def scope_expiry_rows(reads: CertificationReads, months: int) -> list[dict[str, Any]]:
+    """expiry_rows of the scope's certificates expiring within `months`, made once per data version."""
+    return reads.cached("expiry-grid", months, lambda: expiry_rows(reads.expiring(months)))
+
+
+def expiry_grid(rows: list[dict[str, Any]], months: int, grid_id: str, as_of: date) -> dag.AgGrid:
+    """The certificates expiring within `months`, soonest first (10 a page; sortable and filterable)."""
+    return dag.AgGrid(id=grid_id, rowData=rows, columnDefs=EXPIRY_COLUMNS, getRowId="params.data.code",
+                      defaultColDef=DEFAULT_COLUMN,
+                      dashGridOptions=grid_options(pagination=True, paginationPageSize=10, domLayout="autoHeight",
+                                                   localeText={**LOCALE_NL, "noRowsToShow": NO_EXPIRIES}),
+                      csvExportParams=csv_export_params(f"verloopt-{months}-maanden-{as_of.isoformat()}.csv"))
+
+
+def expiry_tabs(reads: CertificationReads) -> dbc.Tabs:
     """The expiry lists of the next 6 and 12 months, one tab each; the first shown from the start
     (named tabs with an explicit active tab: the list is there on first view, not only after a click)."""
+    rows = {m: scope_expiry_rows(reads, m) for m in (6, 12)}
+    as_of = reads.scope.as_of
     return dbc.Tabs([
-        dbc.Tab(expiry_table(soon[6], ids.EXPIRY_6, query), label=f"Komende 6 maanden ({len(soon[6])})",
-                tab_id="expiry-6"),
-        dbc.Tab(expiry_table(soon[12], ids.EXPIRY_12, query), label=f"Komende 12 maanden ({len(soon[12])})",
-                tab_id="expiry-12"),
+        dbc.Tab(expiry_grid(rows[m], m, grid_id, as_of), label=f"Komende {m} maanden ({len(rows[m])})",
+                tab_id=f"expiry-{m}")
+        for m, grid_id in ((6, ids.EXPIRY_6), (12, ids.EXPIRY_12))
     ], active_tab="expiry-6", id=ids.EXPIRY_TABS)

@@ -15,7 +15,7 @@ from dash import Input, Output, dcc, html
 from components.chart_table import with_table
 from components.charts import GRAPH_CONFIG, status_phase_chart
 from components.figure_memo import remembered
-from components.grid import DEFAULT_COLUMN, grid_options, school_column
+from components.grid import DEFAULT_COLUMN, date_column, grid_options, school_column
 from components.kpi import kpi_card
 from components.theme import pct, signed
 from domain.certification import PHASES
@@ -30,9 +30,7 @@ from web.request_context import Request, page_callback
 # At country scope three months hold thousands of events: sending them all made the page slow.
 MAX_CHANGE_ROWS = 200
 CHANGE_COLUMNS: list[dict[str, Any]] = [
-    # sorted on the ISO date, shown as dd-mm-jjjj
-    {"field": "iso", "headerName": "Datum", "maxWidth": 130,
-     "valueFormatter": {"function": "params.value ? params.value.split('-').reverse().join('-') : ''"}},
+    date_column("iso", "Datum", maxWidth=130),
     {"field": "kind", "headerName": "Gebeurtenis", "minWidth": 170},
     {"field": "code", "headerName": "BRIN", "maxWidth": 100},
     school_column("school", minWidth=220),
