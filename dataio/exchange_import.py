@@ -25,6 +25,7 @@ from domain import clock
 from domain.certification import Event
 from services.partnerships import overlap_reason, phone_error
 from services.permissions import Principal, is_admin
+from services.trajectories import tranche_region_error
 
 MAX_EXAMPLES = 3
 _EMPTY_TEXT_KINDS = {"text", "email", "school", "cbs", "board", "postcode"}
@@ -141,10 +142,12 @@ class Planner:
         self.accepted: dict[str, set[tuple]] = {s.name: set() for s in SHEETS}
         self.rejected: dict[str, dict[tuple, int]] = {s.name: {} for s in SHEETS}
         self.invalid: dict[str, list[InRow]] = {}
+        self.valid: dict[str, list[InRow]] = {}
 
     def plan(self, sheets: dict[str, InSheet]) -> dict[str, list[InRow]]:
         """Valid rows per sheet (with status set); errors go to result.errors."""
         valid: dict[str, list[InRow]] = {}
+        self.valid = valid  # the sheets checked so far: later sheets see the state after this import
         progress.rows(progress.CHECKING, sum(len(sheet.rows) for sheet in sheets.values()))
         for spec in SHEETS:
             sheet = sheets.get(spec.name)
@@ -163,6 +166,8 @@ class Planner:
             elif spec.name == "samenwerkingen":
                 self._check_partnerships_of_ended(rows)
                 self._check_partnership_overlaps(rows)
+            elif spec.name == "trajecten":
+                self._check_trajectory_tranches(rows)
             for row in rows:
                 if row.errors:
                     self.result.errors.extend(row.errors)
@@ -369,6 +374,37 @@ class Planner:
                 row.error("startdatum", reason)
             else:
                 group[row.key] = (start, end)
+
+    def _check_trajectory_tranches(self, rows: list[InRow]) -> None:
+        """The form's rule (services.trajectories.tranche_region_error), for every user: a new trajectory, or one
+        given another tranche, lies in a tranche of the school's region (after this import: its scholen and
+        gemeenten rows count). A stored trajectory that keeps its tranche is history and is not checked again."""
+        wanted = [r for r in rows if not r.errors and r.values.get("tranche") and "tranche_regio" in r.values]
+        if not wanted:
+            return
+        regions = self._school_regions()
+        for row in wanted:
+            tranche = key_of("trajecten", row.values, ("tranche_regio", "tranche"))
+            found = self.existing["trajecten"].get(row.valid_key)
+            if found is not None and key_of("trajecten", found[1], ("tranche_regio", "tranche")) == tranche:
+                continue
+            refused = tranche_region_error(tranche[0], regions.get(v.norm(row.values["school"])))
+            if refused:
+                row.error("tranche", refused)
+
+    def _school_regions(self) -> dict[str, str | None]:
+        """norm(school code) -> norm(name of its region) after this import (None: no region)."""
+        region_name = {r.id: v.norm(r.name) for r in self.snapshot.regions}
+        of_municipality = {v.norm(m.cbs_code): region_name.get(m.region_id) for m in self.snapshot.municipalities}
+        for row in self.valid.get("gemeenten", []):
+            if "regio" in row.values:
+                of_municipality[v.norm(row.values["cbs_code"])] = v.norm(row.values["regio"]) or None
+        cbs = {m.id: v.norm(m.cbs_code) for m in self.snapshot.municipalities}
+        schools = {v.norm(s.code): of_municipality.get(cbs.get(s.municipality_id, "")) for s in self.snapshot.schools}
+        for row in self.valid.get("scholen", []):
+            if "gemeente_cbs" in row.values:
+                schools[v.norm(row.values["brin_vestiging"])] = of_municipality.get(v.norm(row.values["gemeente_cbs"]))
+        return schools
 
     def _check_partnerships_of_ended(self, rows: list[InRow]) -> None:
         """A new or changed partnership may not run past the end of its organisation."""

@@ -6,8 +6,8 @@ The rules are the forms' rules, taken from services.permissions (the one access 
 - scholen: in the region of its municipality, before and after the change; never a board
   (number or name) change: can_change_boards.
 - samenwerkingen, trajecten, fasen: in the region of the school; a new partnership only with an
-  organisation the form offers the school (can_link_organisation); a trajectory only in a
-  tranche of the school's region.
+  organisation the form offers the school (can_link_organisation). (A trajectory's tranche must lie
+  in the school's region for every user: the planner checks services.trajectories.tranche_region_error.)
 - tranches: in its region.
 - organisaties: can_edit_organisation_at (its municipality, or all the schools it works with);
   a new or moved organisation needs a municipality in the user's regions: can_place_organisation.
@@ -117,11 +117,6 @@ class RegionGuard:
                 row.error("school", self._unreadable(f"school {values['school']}"))
             elif sheet == "samenwerkingen" and not exists:
                 self._check_link(row, region)
-            elif sheet == "trajecten" and (changed or not exists) and values.get("tranche"):
-                tranche_region = self.region_by_name.get(norm(values.get("tranche_regio", "")))
-                if tranche_region != region:
-                    row.error("tranche", f"tranche {values['tranche']} hoort niet bij de regio van school "
-                                         f"{values['school']}")
         elif sheet == "tranches":
             region = self.region_by_name.get(norm(values["regio"]))
             if not self.may_edit(region):
