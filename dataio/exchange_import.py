@@ -23,7 +23,13 @@ from dataio.exchange_scope import RegionGuard
 from dataio.tabular import is_blank
 from domain import clock
 from domain.certification import Event
-from services.partnerships import overlap_reason, phone_error
+from services.partnerships import (
+    REQUIRED,
+    end_before_start_error,
+    later_partnerships_error,
+    overlap_reason,
+    phone_error,
+)
 from services.permissions import Principal, is_admin
 from services.trajectories import tranche_region_error
 
@@ -86,7 +92,7 @@ def parse_value(col: Col, raw: object) -> object:
     text = v.cell_text(raw)
     if not text:
         if col.required:
-            raise ValueError("waarde ontbreekt")
+            raise ValueError(REQUIRED)  # the forms' message
         if col.kind in _EMPTY_TEXT_KINDS:
             return ""
         return [] if col.kind == "vocab_list" else None
@@ -236,9 +242,9 @@ class Planner:
             if refused:
                 row.error("telefoon", refused)
         elif sheet == "samenwerkingen":
-            start, end = vals.get("startdatum"), vals.get("einddatum")
-            if start and end and end < start:
-                row.error("einddatum", f"einddatum {end:%d-%m-%Y} ligt vóór startdatum {start:%d-%m-%Y}")
+            refused = end_before_start_error(vals.get("startdatum"), vals.get("einddatum"))  # the form's rule
+            if refused:
+                row.error("einddatum", refused)
 
     def _check_refs(self, row: InRow) -> None:
         """Every reference must match a valid row of this file or a row in the database."""
@@ -335,10 +341,9 @@ class Planner:
                 continue
             running = [p for p in by_org.get(found[0].id, []) if p.end_on is None or p.end_on > end] \
                 if found is not None else []
-            later = [p for p in running if p.start_on > end]
-            if later:
-                row.error("einddatum", f"{len(later)} samenwerking(en) beginnen pas na deze datum; "
-                                       "kies een latere einddatum")
+            refused = later_partnerships_error([p.start_on for p in running], end)  # end_organisation's rule
+            if refused:
+                row.error("einddatum", refused)
                 continue
             if self.guard is not None:
                 outside = [p for p in running

@@ -233,7 +233,7 @@ def test_a_partnership_ending_before_it_starts_gets_the_forms_message(engine, tm
         ["school", "organisatie", "rol", "startdatum", "einddatum"],
         ["05VO00", "Halt Limburg", "advies", "01-03-2026", "01-02-2026"]]})
     assert refused(engine, book, admin()) == [
-        ("samenwerkingen", 2, "einddatum", "de einddatum ligt vóór de startdatum")]
+        ("samenwerkingen", 2, "einddatum", "de einddatum (01-02-2026) ligt vóór de startdatum (01-03-2026)")]
 
 
 def test_a_second_running_trajectory_gets_the_forms_message(engine, tmp_path):
