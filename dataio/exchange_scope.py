@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from dataio.exchange_rows import StoredRows
 from dataio.values import norm
+from services.partnerships import not_yours_reason
 from services.permissions import (
     Principal,
     can_change_boards,
@@ -175,8 +176,7 @@ class RegionGuard:
             if not self._organisation_readable(org):
                 row.error("naam", self._unreadable(f"organisatie {values['naam']}"))
             elif changed and not self.organisation_editable(values["naam"]):
-                row.error("naam", f"organisatie {values['naam']} werkt niet alleen in uw regio ({self.mine()}); "
-                                  "vraag de beheerder deze organisatie te wijzigen")
+                row.error("naam", self._not_yours(values["naam"], org))
             elif changed and "gemeente_cbs" in values and (bool(cbs), region) != (org.has_municipality, org.region) \
                     and not can_place_organisation(self.principal, region, bool(cbs)):
                 row.error("gemeente_cbs", "kies een gemeente in uw regio")
@@ -197,5 +197,8 @@ class RegionGuard:
         if not self._organisation_readable(org):
             row.error("organisatie", self._unreadable(f"organisatie {row.values['organisatie']}"))
         elif (changed or not exists) and not self.organisation_editable(row.values["organisatie"]):
-            row.error("organisatie", f"organisatie {row.values['organisatie']} werkt niet alleen in uw regio "
-                                     f"({self.mine()}); u mag haar contactpersonen niet wijzigen")
+            row.error("organisatie", self._not_yours(row.values["organisatie"], org))
+
+    def _not_yours(self, name: str, org: _Org) -> str:
+        """The forms' refusal (services.partnerships.not_yours_reason) for an organisation the user may read."""
+        return not_yours_reason(name, self.region_names.get(org.region) if org.has_municipality else None)

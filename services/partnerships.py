@@ -265,10 +265,16 @@ def _why_not_yours(session: Session, org: Organisation) -> str:
     """The refusal for an organisation the user may see (and link) but not change: whose it is."""
     region_id = _municipality_region(session, org.municipality_id)
     region = session.get(Region, region_id) if region_id is not None else None
+    return not_yours_reason(org.name, region.name if region is not None else None)
+
+
+def not_yours_reason(organisation: str, region: str | None) -> str:
+    """The refusal of a change to an organisation (or its contact persons) the user may see but not change,
+    naming the region of its municipality (None: it has none); the forms' and the import's message."""
     if region is not None:
-        return (f"Geen toegang: {org.name} hoort bij regio {region.name}; alleen de coördinator van die regio "
+        return (f"Geen toegang: {organisation} hoort bij regio {region}; alleen de coördinator van die regio "
                 "(of de beheerder) kan de organisatie en haar contactpersonen wijzigen of aanvullen.")
-    return (f"Geen toegang: {org.name} werkt ook met scholen buiten uw regio('s); alleen de beheerder kan de "
+    return (f"Geen toegang: {organisation} werkt ook met scholen buiten uw regio('s); alleen de beheerder kan de "
             "organisatie en haar contactpersonen wijzigen of aanvullen.")
 
 

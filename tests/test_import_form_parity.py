@@ -24,7 +24,7 @@ from sqlmodel import Session, select
 
 from dataio.exchange import import_workbook
 from domain.lifecycle import TransitionRefused
-from models import Contact, Municipality, Organisation, Region, School, Trajectory, Tranche
+from models import Contact, Municipality, Organisation, Partnership, Region, School, Trajectory, Tranche
 from services import partnerships, trajectories
 from services.partnerships import FormError
 from services.permissions import PermissionDenied, Principal
@@ -55,6 +55,15 @@ def haaglanden_tranche(engine) -> None:
     with Session(engine) as s:
         s.add(Tranche(region_id=_id(s, Region, name="Haaglanden (fictief)"), name="Tranche H",
                       start_on=date(2026, 1, 1), capacity=5))
+        s.commit()
+
+
+def shared_politie(engine) -> None:
+    """Politie Haaglanden (GM0518) also works with an own school of the coordinator: readable, not theirs."""
+    haagse_politie(engine)
+    with Session(engine) as s:
+        s.add(Partnership(school_id=school(s, "02QZ00"), organisation_id=organisation(s, "Politie Haaglanden"),
+                          role="kernteam", start_on=date(2025, 1, 1)))
         s.commit()
 
 
@@ -108,6 +117,16 @@ PARITY: tuple[Rule, ...] = (
          "einddatum", {"organisaties": [["naam", "type", "gemeente_cbs", "einddatum"],
                                         ["Politie Limburg-Zuid", "politie", "GM0935", "31-01-2024"]]},
          ("organisaties", 2, "einddatum")),
+    Rule("organisatie: coördinator wijzigt geen organisatie die ook buiten de regio werkt (not_yours_reason)",
+         lambda s, p: partnerships.change_organisation(s, p, organisation(s, "Politie Haaglanden"), name="Politie H",
+                                                       type="politie"),
+         "", {"organisaties": [["naam", "type", "gemeente_cbs"], ["Politie Haaglanden", "ggd", "GM0518"]]},
+         ("organisaties", 2, "naam"), who="coordinator", setup=lambda engine: shared_politie(engine)),
+    Rule("contact: coördinator voegt geen contact toe bij zo'n organisatie (not_yours_reason)",
+         lambda s, p: partnerships.add_contact(s, p, organisation_id=organisation(s, "Politie Haaglanden"),
+                                               name="Nieuw (fictief)"),
+         "", {"contactpersonen": [["organisatie", "naam"], ["Politie Haaglanden", "Nieuw (fictief)"]]},
+         ("contactpersonen", 2, "organisatie"), who="coordinator", setup=lambda engine: shared_politie(engine)),
     Rule("samenwerking: einddatum niet vóór de startdatum (end_before_start_error)",
          lambda s, p: partnerships.add_partnership(s, p, school_id=school(s, "05VO00"),
                                                    organisation_id=organisation(s, "Halt Limburg"), role="advies",
