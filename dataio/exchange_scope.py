@@ -8,7 +8,7 @@ The rules are the forms' rules, taken from services.permissions (the one access 
 - samenwerkingen, trajecten, fasen: in the region of the school; a new partnership only with an
   organisation the form offers the school (can_link_organisation). (A trajectory's tranche must lie
   in the school's region for every user: the planner checks services.trajectories.tranche_region_error.)
-- tranches: in its region.
+- tranches: in its region (can_edit_plans, as the planning page).
 - organisaties: can_edit_organisation_at (its municipality, or all the schools it works with);
   a new or moved organisation needs a municipality in the user's regions: can_place_organisation.
 - contactpersonen: as their organisation (or one created in the same file).
@@ -33,6 +33,7 @@ from services.permissions import (
     Principal,
     can_change_boards,
     can_edit_organisation_at,
+    can_edit_plans,
     can_edit_region,
     can_link_organisation,
     can_place_organisation,
@@ -120,7 +121,7 @@ class RegionGuard:
                 self._check_link(row, region)
         elif sheet == "tranches":
             region = self.region_by_name.get(norm(values["regio"]))
-            if not self.may_edit(region):
+            if not can_edit_plans(self.principal, region):  # the planning's rule (services.planning.access)
                 row.error("regio", self._unreadable(f"tranche {values['naam']} van regio {values['regio']}"))
         elif sheet == "organisaties":
             self._check_organisation(row, exists=exists, changed=changed)

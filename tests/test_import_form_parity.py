@@ -7,7 +7,7 @@ refusal the form's command gives, and the refusal the import gives for a row of 
 (a spreadsheet has no dropdown; a coordinator gets no oracle on other regions), the row says both.
 
 Rules the import applies differently on purpose (history must import: `vios export` of any database imports
-again) are listed in DIFFERENCES, with the test that pins the import's behaviour.
+again) are listed in DIFFERENCES; test_what_the_import_allows_on_purpose pins them until the product decides.
 
 Demo of tests/test_exchange.py: Maastricht-Heuvelland (GM0935 Maastricht: 02QZ00; GM0994 Valkenburg: 05VO00,
 running cycle 1 'registered' in Tranche 2025-1) and Haaglanden (GM0518: 07XY01).
@@ -208,6 +208,45 @@ def test_the_import_refuses_what_the_form_refuses(engine, tmp_path: Path, rule: 
     book = write_book(tmp_path / "parity.xlsx", rule.sheets)
     errors = refused(engine, book, principal)
     assert errors == [(*rule.where, rule.import_message or message)], rule.name
+
+
+# ---------------------------------------------------------------- what the import allows on purpose (decisions)
+
+# (what the form refuses, a file the import accepts): history imports (an export of any database must import
+# again, also into an empty one), so these stay open until the product decides. Listed in the report of issue 13.
+DIFFERENCES: tuple[tuple[str, dict[str, list[list[object]]]], ...] = (
+    ("new partnership with an organisation that has ended (the form offers none); the import only wants it "
+     "to end by the organisation's end date",
+     {"organisaties": [["naam", "type", "gemeente_cbs", "einddatum"], ["Oud (fictief)", "ggd", "GM0935", "31-12-2024"]],
+      "samenwerkingen": [["school", "organisatie", "rol", "startdatum", "einddatum"],
+                         ["02QZ00", "Oud (fictief)", "advies", "01-01-2024", "31-12-2024"]]}),
+    ("new partnership naming a contact person who has ended (the form offers none)",
+     {"samenwerkingen": [["school", "organisatie", "rol", "contactpersoon", "startdatum"],
+                         ["05VO00", "Halt Limburg", "kernteam", "Anna de Vries (fictief)", "01-01-2026"]]}),
+    ("a correction (back to the phase before) without a reason in the note (correct_to requires one)",
+     {"fasen": [["school", "cyclus", "fase", "datum"], ["05VO00", "1", "intake", "01-11-2026"],
+                ["05VO00", "1", "registered", "02-11-2026"]]}),
+    ("a new tranche that started in the past (create_tranche: only after today)",
+     {"tranches": [["regio", "naam", "startdatum", "capaciteit"],
+                   ["Maastricht-Heuvelland", "Oud", "01-01-2020", "3"]]}),
+    ("a tranche of more than 1000 schools (create_tranche: 1 to 1000)",
+     {"tranches": [["regio", "naam", "startdatum", "capaciteit"],
+                   ["Maastricht-Heuvelland", "Groot", "01-01-2027", "5000"]]}),
+    ("a stored tranche's start date and capacity changed (no form changes a tranche)",
+     {"tranches": [["regio", "naam", "startdatum", "capaciteit"],
+                   ["Maastricht-Heuvelland", "Tranche 2025-1", "01-03-2025", "1"]]}),
+    ("a trajectory without a tranche, without phases, with a cycle number that skips (start_trajectory: a tranche, "
+     "'registered', the next cycle)",
+     {"trajecten": [["school", "cyclus", "tranche_regio", "tranche"], ["02QZ00", "7", "", ""]]}),
+)
+
+
+@pytest.mark.parametrize("case", DIFFERENCES, ids=[c[0][:60] for c in DIFFERENCES])
+def test_what_the_import_allows_on_purpose(engine, tmp_path, case):
+    make_demo(engine)
+    book = write_book(tmp_path / "history.xlsx", case[1])
+    with Session(engine) as s:
+        assert import_workbook(s, book, principal=admin(), dry_run=True).errors == []
 
 
 # ---------------------------------------------------------------- the gaps, one test each (found in the review)
