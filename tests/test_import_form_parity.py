@@ -269,8 +269,8 @@ def test_the_tranche_rule_follows_a_school_moved_in_the_same_file(engine, tmp_pa
     Haaglanden tranche, and no longer one of Maastricht-Heuvelland."""
     make_demo(engine)
     haaglanden_tranche(engine)
-    moved = ["02QZ00", "Basisschool De Regenboog (fictief)", "po", "GM0518"]
-    head = ["brin_vestiging", "naam", "sector", "gemeente_cbs"]
+    moved: list[object] = ["02QZ00", "Basisschool De Regenboog (fictief)", "po", "GM0518"]
+    head: list[object] = ["brin_vestiging", "naam", "sector", "gemeente_cbs"]
     into_h = write_book(tmp_path / "h.xlsx", {
         "scholen": [head, moved],
         "trajecten": [["school", "cyclus", "tranche_regio", "tranche"], ["02QZ00", "3", "Haaglanden (fictief)",
