@@ -85,24 +85,32 @@ class Rule:
     setup: Callable[[object], None] | None = None
 
 
+def new_contact(name: str, field: str, column: str, value: str) -> Rule:
+    """A new contact person of Halt Limburg with one value (column) the form refuses."""
+    values = {"name": "Nieuw (fictief)", {"telefoon": "phone", "email": "email", "naam": "name"}[column]: value}
+    extra = [] if column == "naam" else [column]
+    return Rule(name, lambda s, p: partnerships.add_contact(s, p, organisation_id=organisation(s, "Halt Limburg"),
+                                                            **values),
+                field, {"contactpersonen": [["organisatie", "naam", *extra],
+                                            ["Halt Limburg", values["name"], *([value] if extra else [])]]},
+                ("contactpersonen", 2, column))
+
+
+def new_partnership(name: str, field: str, cells: list, **kwargs) -> Rule:
+    """A new partnership (school, organisation, role, start, end) the form refuses, the form's field being the
+    import's column."""
+    code, org, role, start, end = cells
+    return Rule(name, lambda s, p: partnerships.add_partnership(
+        s, p, school_id=school(s, code), organisation_id=organisation(s, org), role=role, start_on=start, end_on=end),
+        field, {"samenwerkingen": [["school", "organisatie", "rol", "startdatum", "einddatum"],
+                                   [code, org, role, f"{start:%d-%m-%Y}", f"{end:%d-%m-%Y}" if end else ""]]},
+        ("samenwerkingen", 2, field), **kwargs)
+
+
 PARITY: tuple[Rule, ...] = (
-    Rule("contact: telefoonnummer (phone_error)",
-         lambda s, p: partnerships.add_contact(s, p, organisation_id=organisation(s, "Halt Limburg"),
-                                               name="Nieuw (fictief)", phone="bel mij"),
-         "telefoon", {"contactpersonen": [["organisatie", "naam", "telefoon"],
-                                          ["Halt Limburg", "Nieuw (fictief)", "bel mij"]]},
-         ("contactpersonen", 2, "telefoon")),
-    Rule("contact: e-mailadres (dataio.values.parse_email)",
-         lambda s, p: partnerships.add_contact(s, p, organisation_id=organisation(s, "Halt Limburg"),
-                                               name="Nieuw (fictief)", email="nieuw@"),
-         "e-mail", {"contactpersonen": [["organisatie", "naam", "email"],
-                                        ["Halt Limburg", "Nieuw (fictief)", "nieuw@"]]},
-         ("contactpersonen", 2, "email")),
-    Rule("contact: naam hoogstens 150 tekens (dataio.values.check_length)",
-         lambda s, p: partnerships.add_contact(s, p, organisation_id=organisation(s, "Halt Limburg"),
-                                               name=LONG_NAME),
-         "naam", {"contactpersonen": [["organisatie", "naam"], ["Halt Limburg", LONG_NAME]]},
-         ("contactpersonen", 2, "naam")),
+    new_contact("contact: telefoonnummer (phone_error)", "telefoon", "telefoon", "bel mij"),
+    new_contact("contact: e-mailadres (dataio.values.parse_email)", "e-mail", "email", "nieuw@"),
+    new_contact("contact: naam hoogstens 150 tekens (dataio.values.check_length)", "naam", "naam", LONG_NAME),
     Rule("organisatie: naam verplicht (REQUIRED)",
          lambda s, p: partnerships.add_organisation(s, p, name=" ", type="ggd", municipality_id=None),
          "naam", {"organisaties": [["naam", "type"], ["GGD Zuid (fictief)", "ggd"], ["", "ggd"]]},
@@ -127,42 +135,21 @@ PARITY: tuple[Rule, ...] = (
                                                name="Nieuw (fictief)"),
          "", {"contactpersonen": [["organisatie", "naam"], ["Politie Haaglanden", "Nieuw (fictief)"]]},
          ("contactpersonen", 2, "organisatie"), who="coordinator", setup=lambda engine: shared_politie(engine)),
-    Rule("samenwerking: einddatum niet vóór de startdatum (end_before_start_error)",
-         lambda s, p: partnerships.add_partnership(s, p, school_id=school(s, "05VO00"),
-                                                   organisation_id=organisation(s, "Halt Limburg"), role="advies",
-                                                   start_on=date(2026, 3, 1), end_on=date(2026, 2, 1)),
-         "einddatum", {"samenwerkingen": [["school", "organisatie", "rol", "startdatum", "einddatum"],
-                                          ["05VO00", "Halt Limburg", "advies", "01-03-2026", "01-02-2026"]]},
-         ("samenwerkingen", 2, "einddatum")),
-    Rule("samenwerking: geen overlap met dezelfde organisatie in dezelfde rol (overlap_reason)",
-         lambda s, p: partnerships.add_partnership(s, p, school_id=school(s, "02QZ00"),
-                                                   organisation_id=organisation(s, "Politie Limburg-Zuid"),
-                                                   role="kernteam", start_on=date(2026, 1, 1)),
-         "startdatum", {"samenwerkingen": [["school", "organisatie", "rol", "startdatum"],
-                                           ["02QZ00", "Politie Limburg-Zuid", "kernteam", "01-01-2026"]]},
-         ("samenwerkingen", 2, "startdatum")),
-    Rule("samenwerking: coördinator koppelt geen organisatie van een andere regio (can_link_organisation)",
-         lambda s, p: partnerships.add_partnership(s, p, school_id=school(s, "02QZ00"),
-                                                   organisation_id=organisation(s, "Politie Haaglanden"),
-                                                   role="advies", start_on=date(2026, 1, 1)),
-         "organisatie", {"samenwerkingen": [["school", "organisatie", "rol", "startdatum"],
-                                            ["02QZ00", "Politie Haaglanden", "advies", "01-01-2026"]]},
-         ("samenwerkingen", 2, "organisatie"),
-         import_message="organisatie Politie Haaglanden kan niet aan school 02QZ00 worden gekoppeld: kies een "
-                        "organisatie uit de regio van de school (het formulier biedt dezelfde keuze)",
-         who="coordinator", setup=haagse_politie),
-    Rule("traject: de tranche hoort bij de regio van de school (tranche_region_error), ook voor de beheerder",
-         lambda s, p: trajectories.start_trajectory(s, p, school(s, "02QZ00"), _id(s, Tranche, name="Tranche H"),
-                                                    date(2026, 11, 1)),
-         "", {"trajecten": [["school", "cyclus", "tranche_regio", "tranche"],
-                            ["02QZ00", "3", "Haaglanden (fictief)", "Tranche H"]]},
-         ("trajecten", 2, "tranche"), setup=haaglanden_tranche),
-    Rule("traject: de tranche hoort bij de regio van de school, voor de coördinator",
-         lambda s, p: trajectories.start_trajectory(s, p, school(s, "02QZ00"), _id(s, Tranche, name="Tranche H"),
-                                                    date(2026, 11, 1)),
-         "", {"trajecten": [["school", "cyclus", "tranche_regio", "tranche"],
-                            ["02QZ00", "3", "Haaglanden (fictief)", "Tranche H"]]},
-         ("trajecten", 2, "tranche"), who="coordinator", setup=haaglanden_tranche),
+    new_partnership("samenwerking: einddatum niet vóór de startdatum (end_before_start_error)", "einddatum",
+                    ["05VO00", "Halt Limburg", "advies", date(2026, 3, 1), date(2026, 2, 1)]),
+    new_partnership("samenwerking: geen overlap met dezelfde organisatie in dezelfde rol (overlap_reason)",
+                    "startdatum", ["02QZ00", "Politie Limburg-Zuid", "kernteam", date(2026, 1, 1), None]),
+    new_partnership("samenwerking: coördinator koppelt geen organisatie van een andere regio (can_link_organisation)",
+                    "organisatie", ["02QZ00", "Politie Haaglanden", "advies", date(2026, 1, 1), None],
+                    import_message="organisatie Politie Haaglanden kan niet aan school 02QZ00 worden gekoppeld: kies "
+                                   "een organisatie uit de regio van de school (het formulier biedt dezelfde keuze)",
+                    who="coordinator", setup=haagse_politie),
+    *(Rule(f"traject: de tranche hoort bij de regio van de school (tranche_region_error), {who}",
+           lambda s, p: trajectories.start_trajectory(s, p, school(s, "02QZ00"), _id(s, Tranche, name="Tranche H"),
+                                                      date(2026, 11, 1)),
+           "", {"trajecten": [["school", "cyclus", "tranche_regio", "tranche"],
+                              ["02QZ00", "3", "Haaglanden (fictief)", "Tranche H"]]},
+           ("trajecten", 2, "tranche"), who=who, setup=haaglanden_tranche) for who in ("beheerder", "coordinator")),
     Rule("traject: één lopend traject per school (running_trajectory_error)",
          lambda s, p: trajectories.start_trajectory(s, p, school(s, "05VO00"),
                                                     _id(s, Tranche, name="Tranche 2025-1"), date(2026, 11, 1)),
