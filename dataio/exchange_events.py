@@ -16,6 +16,7 @@ from typing import Protocol
 
 from domain.certification import ACTIVE_PHASES, Event
 from domain.lifecycle import TransitionRefused, check_correction, check_transition, current_phase
+from services.trajectories import running_trajectory_error
 
 
 class EventRow(Protocol):  # dataio.exchange_import.InRow
@@ -52,7 +53,8 @@ def check_event_rows(rows: Iterable[EventRow], stored: dict[tuple, list[Event]],
 
 
 def check_running_trajectories(rows: Iterable[EventRow], stored: dict[tuple, list[Event]]) -> None:
-    """Never two running trajectories for one school (services.trajectories.start_trajectory refuses it).
+    """Never two running trajectories for one school (services.trajectories.start_trajectory refuses it, with
+    running_trajectory_error).
 
     After the new events, a school may have one trajectory whose latest phase is active. A
     trajectory that becomes running through this file while another one of the school runs (in
@@ -65,7 +67,7 @@ def check_running_trajectories(rows: Iterable[EventRow], stored: dict[tuple, lis
     if not new:
         return
     schools = {school for school, _ in new}
-    running: dict[str, list[tuple[bool, int]]] = defaultdict(list)  # school -> (ran before, cycle)
+    running: dict[str, list[tuple[bool, int, str | None]]] = defaultdict(list)  # school -> (ran before, cycle, phase)
     for school, cycle in set(stored) | set(new):
         if school not in schools:
             continue
@@ -73,16 +75,15 @@ def check_running_trajectories(rows: Iterable[EventRow], stored: dict[tuple, lis
         after = before + [Event(r.values["fase"], r.values["datum"], (datetime.max, r.line))
                           for r in new.get((school, cycle), [])]
         if current_phase(after) in ACTIVE_PHASES:
-            running[school].append((current_phase(before) in ACTIVE_PHASES, cycle))
+            running[school].append((current_phase(before) in ACTIVE_PHASES, cycle, current_phase(after)))
     for school, trajectories in running.items():
         if len(trajectories) < 2:
             continue
         trajectories.sort(key=lambda t: (not t[0], t[1]))  # the one running already (else the first) stays
-        kept = trajectories[0][1]
-        for _, cycle in trajectories[1:]:
+        refused = running_trajectory_error(trajectories[0][2])  # the form's message (start_trajectory)
+        for _, cycle, _phase in trajectories[1:]:
             for row in new.get((school, cycle), []):
-                row.error("fase", f"school {school} heeft al een lopend traject (cyclus {kept}); "
-                                  "sluit dat eerst af")
+                row.error("fase", refused)
 
 
 def _check(history: list[Event], phase: str, on: date, today: date) -> None:

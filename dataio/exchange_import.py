@@ -23,8 +23,15 @@ from dataio.exchange_scope import RegionGuard
 from dataio.tabular import is_blank
 from domain import clock
 from domain.certification import Event
-from services.partnerships import overlap_reason, phone_error
+from services.partnerships import (
+    REQUIRED,
+    end_before_start_error,
+    later_partnerships_error,
+    overlap_reason,
+    phone_error,
+)
 from services.permissions import Principal, is_admin
+from services.trajectories import tranche_region_error
 
 MAX_EXAMPLES = 3
 _EMPTY_TEXT_KINDS = {"text", "email", "school", "cbs", "board", "postcode"}
@@ -85,7 +92,7 @@ def parse_value(col: Col, raw: object) -> object:
     text = v.cell_text(raw)
     if not text:
         if col.required:
-            raise ValueError("waarde ontbreekt")
+            raise ValueError(REQUIRED)  # the forms' message
         if col.kind in _EMPTY_TEXT_KINDS:
             return ""
         return [] if col.kind == "vocab_list" else None
@@ -141,10 +148,12 @@ class Planner:
         self.accepted: dict[str, set[tuple]] = {s.name: set() for s in SHEETS}
         self.rejected: dict[str, dict[tuple, int]] = {s.name: {} for s in SHEETS}
         self.invalid: dict[str, list[InRow]] = {}
+        self.valid: dict[str, list[InRow]] = {}
 
     def plan(self, sheets: dict[str, InSheet]) -> dict[str, list[InRow]]:
         """Valid rows per sheet (with status set); errors go to result.errors."""
         valid: dict[str, list[InRow]] = {}
+        self.valid = valid  # the sheets checked so far: later sheets see the state after this import
         progress.rows(progress.CHECKING, sum(len(sheet.rows) for sheet in sheets.values()))
         for spec in SHEETS:
             sheet = sheets.get(spec.name)
@@ -163,6 +172,8 @@ class Planner:
             elif spec.name == "samenwerkingen":
                 self._check_partnerships_of_ended(rows)
                 self._check_partnership_overlaps(rows)
+            elif spec.name == "trajecten":
+                self._check_trajectory_tranches(rows)
             for row in rows:
                 if row.errors:
                     self.result.errors.extend(row.errors)
@@ -231,9 +242,9 @@ class Planner:
             if refused:
                 row.error("telefoon", refused)
         elif sheet == "samenwerkingen":
-            start, end = vals.get("startdatum"), vals.get("einddatum")
-            if start and end and end < start:
-                row.error("einddatum", f"einddatum {end:%d-%m-%Y} ligt vóór startdatum {start:%d-%m-%Y}")
+            refused = end_before_start_error(vals.get("startdatum"), vals.get("einddatum"))  # the form's rule
+            if refused:
+                row.error("einddatum", refused)
 
     def _check_refs(self, row: InRow) -> None:
         """Every reference must match a valid row of this file or a row in the database."""
@@ -330,10 +341,9 @@ class Planner:
                 continue
             running = [p for p in by_org.get(found[0].id, []) if p.end_on is None or p.end_on > end] \
                 if found is not None else []
-            later = [p for p in running if p.start_on > end]
-            if later:
-                row.error("einddatum", f"{len(later)} samenwerking(en) beginnen pas na deze datum; "
-                                       "kies een latere einddatum")
+            refused = later_partnerships_error([p.start_on for p in running], end)  # end_organisation's rule
+            if refused:
+                row.error("einddatum", refused)
                 continue
             if self.guard is not None:
                 outside = [p for p in running
@@ -369,6 +379,37 @@ class Planner:
                 row.error("startdatum", reason)
             else:
                 group[row.key] = (start, end)
+
+    def _check_trajectory_tranches(self, rows: list[InRow]) -> None:
+        """The form's rule (services.trajectories.tranche_region_error), for every user: a new trajectory, or one
+        given another tranche, lies in a tranche of the school's region (after this import: its scholen and
+        gemeenten rows count). A stored trajectory that keeps its tranche is history and is not checked again."""
+        wanted = [r for r in rows if not r.errors and r.values.get("tranche") and "tranche_regio" in r.values]
+        if not wanted:
+            return
+        regions = self._school_regions()
+        for row in wanted:
+            tranche = key_of("trajecten", row.values, ("tranche_regio", "tranche"))
+            found = self.existing["trajecten"].get(row.valid_key)
+            if found is not None and key_of("trajecten", found[1], ("tranche_regio", "tranche")) == tranche:
+                continue
+            refused = tranche_region_error(tranche[0], regions.get(v.norm(row.values["school"])))
+            if refused:
+                row.error("tranche", refused)
+
+    def _school_regions(self) -> dict[str, str | None]:
+        """norm(school code) -> norm(name of its region) after this import (None: no region)."""
+        region_name = {r.id: v.norm(r.name) for r in self.snapshot.regions}
+        of_municipality = {v.norm(m.cbs_code): region_name.get(m.region_id) for m in self.snapshot.municipalities}
+        for row in self.valid.get("gemeenten", []):
+            if "regio" in row.values:
+                of_municipality[v.norm(row.values["cbs_code"])] = v.norm(row.values["regio"]) or None
+        cbs = {m.id: v.norm(m.cbs_code) for m in self.snapshot.municipalities}
+        schools = {v.norm(s.code): of_municipality.get(cbs.get(s.municipality_id, "")) for s in self.snapshot.schools}
+        for row in self.valid.get("scholen", []):
+            if "gemeente_cbs" in row.values:
+                schools[v.norm(row.values["brin_vestiging"])] = of_municipality.get(v.norm(row.values["gemeente_cbs"]))
+        return schools
 
     def _check_partnerships_of_ended(self, rows: list[InRow]) -> None:
         """A new or changed partnership may not run past the end of its organisation."""

@@ -6,9 +6,9 @@ The rules are the forms' rules, taken from services.permissions (the one access 
 - scholen: in the region of its municipality, before and after the change; never a board
   (number or name) change: can_change_boards.
 - samenwerkingen, trajecten, fasen: in the region of the school; a new partnership only with an
-  organisation the form offers the school (can_link_organisation); a trajectory only in a
-  tranche of the school's region.
-- tranches: in its region.
+  organisation the form offers the school (can_link_organisation). (A trajectory's tranche must lie
+  in the school's region for every user: the planner checks services.trajectories.tranche_region_error.)
+- tranches: in its region (can_edit_plans, as the planning page).
 - organisaties: can_edit_organisation_at (its municipality, or all the schools it works with);
   a new or moved organisation needs a municipality in the user's regions: can_place_organisation.
 - contactpersonen: as their organisation (or one created in the same file).
@@ -28,10 +28,12 @@ from dataclasses import dataclass, field
 
 from dataio.exchange_rows import StoredRows
 from dataio.values import norm
+from services.partnerships import not_yours_reason
 from services.permissions import (
     Principal,
     can_change_boards,
     can_edit_organisation_at,
+    can_edit_plans,
     can_edit_region,
     can_link_organisation,
     can_place_organisation,
@@ -117,14 +119,9 @@ class RegionGuard:
                 row.error("school", self._unreadable(f"school {values['school']}"))
             elif sheet == "samenwerkingen" and not exists:
                 self._check_link(row, region)
-            elif sheet == "trajecten" and (changed or not exists) and values.get("tranche"):
-                tranche_region = self.region_by_name.get(norm(values.get("tranche_regio", "")))
-                if tranche_region != region:
-                    row.error("tranche", f"tranche {values['tranche']} hoort niet bij de regio van school "
-                                         f"{values['school']}")
         elif sheet == "tranches":
             region = self.region_by_name.get(norm(values["regio"]))
-            if not self.may_edit(region):
+            if not can_edit_plans(self.principal, region):  # the planning's rule (services.planning.access)
                 row.error("regio", self._unreadable(f"tranche {values['naam']} van regio {values['regio']}"))
         elif sheet == "organisaties":
             self._check_organisation(row, exists=exists, changed=changed)
@@ -180,8 +177,7 @@ class RegionGuard:
             if not self._organisation_readable(org):
                 row.error("naam", self._unreadable(f"organisatie {values['naam']}"))
             elif changed and not self.organisation_editable(values["naam"]):
-                row.error("naam", f"organisatie {values['naam']} werkt niet alleen in uw regio ({self.mine()}); "
-                                  "vraag de beheerder deze organisatie te wijzigen")
+                row.error("naam", self._not_yours(values["naam"], org))
             elif changed and "gemeente_cbs" in values and (bool(cbs), region) != (org.has_municipality, org.region) \
                     and not can_place_organisation(self.principal, region, bool(cbs)):
                 row.error("gemeente_cbs", "kies een gemeente in uw regio")
@@ -202,5 +198,8 @@ class RegionGuard:
         if not self._organisation_readable(org):
             row.error("organisatie", self._unreadable(f"organisatie {row.values['organisatie']}"))
         elif (changed or not exists) and not self.organisation_editable(row.values["organisatie"]):
-            row.error("organisatie", f"organisatie {row.values['organisatie']} werkt niet alleen in uw regio "
-                                     f"({self.mine()}); u mag haar contactpersonen niet wijzigen")
+            row.error("organisatie", self._not_yours(row.values["organisatie"], org))
+
+    def _not_yours(self, name: str, org: _Org) -> str:
+        """The forms' refusal (services.partnerships.not_yours_reason) for an organisation the user may read."""
+        return not_yours_reason(name, self.region_names.get(org.region) if org.has_municipality else None)

@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from dataio.values import max_length, parse_email
+from dataio.values import check_length, max_length, parse_email
 from domain.vocab import ORGANISATION_TYPES, PARTNERSHIP_ROLES
 from models import Contact, Municipality, Organisation, Partnership, Region
 from services import audit, names
@@ -54,13 +54,19 @@ class FormError(ValueError):
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
 
 
+# A required field left empty: the forms' message, and the exchange import's for every required column.
+REQUIRED = "dit veld is verplicht"
+
+
 def _text(value: Any, model: type, attr: str, errors: dict, field: str, *, required: bool = False) -> str:
     text = str(value or "").strip()
-    limit = max_length(model, attr)
     if required and not text:
-        errors[field] = "dit veld is verplicht"
-    elif limit is not None and len(text) > limit:
-        errors[field] = f"te lang ({len(text)} tekens, maximaal {limit})"
+        errors[field] = REQUIRED
+        return text
+    try:  # the column's length, with the import's message (dataio.values.check_length)
+        check_length(text, max_length(model, attr))
+    except ValueError as exc:
+        errors[field] = str(exc)
     return text
 
 
@@ -115,8 +121,9 @@ def _check_partnership(session: Session, values: dict, *, exclude_id: int | None
     start, end = values.get("start_on"), values.get("end_on")
     if not isinstance(start, date):
         errors["startdatum"] = "vul een startdatum in (dd-mm-jjjj)"
-    if end is not None and isinstance(start, date) and end < start:
-        errors["einddatum"] = "de einddatum ligt vóór de startdatum"
+    refused = end_before_start_error(start, end)
+    if refused:
+        errors["einddatum"] = refused
     values["agreements"] = _text(values.get("agreements"), Partnership, "agreements", errors, "afspraken")
     if not errors and org is not None and isinstance(start, date):
         others = session.scalars(select(Partnership).where(
@@ -129,6 +136,14 @@ def _check_partnership(session: Session, values: dict, *, exclude_id: int | None
     if errors:
         raise FormError(errors)
     return values
+
+
+def end_before_start_error(start: date | None, end: date | None) -> str | None:
+    """Why a partnership's end date is refused: it lies before its start (the forms' rule: add, change and end;
+    and the import's)."""
+    if isinstance(start, date) and end is not None and end < start:
+        return f"de einddatum ({end:%d-%m-%Y}) ligt vóór de startdatum ({start:%d-%m-%Y})"
+    return None
 
 
 def overlap_reason(organisation: str, role: str, start: date, end: date | None,
@@ -201,8 +216,9 @@ def _set_end(session: Session, principal: Principal, obj: Any, attr: str, end_on
     old = getattr(obj, attr)
     if old is not None and old <= end_on:
         raise FormError({"einddatum": f"deze {entity} is al beëindigd op {old:%d-%m-%Y}"})
-    if starts_on is not None and end_on < starts_on:
-        raise FormError({"einddatum": f"de einddatum ligt vóór de startdatum ({starts_on:%d-%m-%Y})"})
+    refused = end_before_start_error(starts_on, end_on)
+    if refused:
+        raise FormError({"einddatum": refused})
     setattr(obj, attr, end_on)
     session.add(obj)
     _flush(session, obj, entity)
@@ -249,10 +265,16 @@ def _why_not_yours(session: Session, org: Organisation) -> str:
     """The refusal for an organisation the user may see (and link) but not change: whose it is."""
     region_id = _municipality_region(session, org.municipality_id)
     region = session.get(Region, region_id) if region_id is not None else None
+    return not_yours_reason(org.name, region.name if region is not None else None)
+
+
+def not_yours_reason(organisation: str, region: str | None) -> str:
+    """The refusal of a change to an organisation (or its contact persons) the user may see but not change,
+    naming the region of its municipality (None: it has none); the forms' and the import's message."""
     if region is not None:
-        return (f"Geen toegang: {org.name} hoort bij regio {region.name}; alleen de coördinator van die regio "
+        return (f"Geen toegang: {organisation} hoort bij regio {region}; alleen de coördinator van die regio "
                 "(of de beheerder) kan de organisatie en haar contactpersonen wijzigen of aanvullen.")
-    return (f"Geen toegang: {org.name} werkt ook met scholen buiten uw regio('s); alleen de beheerder kan de "
+    return (f"Geen toegang: {organisation} werkt ook met scholen buiten uw regio('s); alleen de beheerder kan de "
             "organisatie en haar contactpersonen wijzigen of aanvullen.")
 
 
@@ -320,10 +342,9 @@ def end_organisation(session: Session, principal: Principal, organisation_id: in
         raise FormError({"einddatum": "vul een einddatum in (dd-mm-jjjj)"})
     running = [p for p in session.scalars(select(Partnership).where(col(Partnership.organisation_id) == org.id))
                if p.end_on is None or p.end_on > end_on]
-    later = [p for p in running if p.start_on > end_on]
-    if later:
-        raise FormError({"einddatum": f"{len(later)} samenwerking(en) beginnen pas na deze datum; "
-                                      "kies een latere einddatum"})
+    refused = later_partnerships_error([p.start_on for p in running], end_on)
+    if refused:
+        raise FormError({"einddatum": refused})
     for p in running:
         ensure_can_edit_school(session, principal, p.school_id)
     ended = []
@@ -337,6 +358,13 @@ def end_organisation(session: Session, principal: Principal, organisation_id: in
     _log(session, principal, "end", "organisatie", org.id, {"ended_on": (old, end_on)},
          f"{len(ended)} samenwerking(en) beëindigd per {end_on:%d-%m-%Y}. {reason}".strip())
     return ended
+
+
+def later_partnerships_error(starts: Iterable[date], end_on: date) -> str | None:
+    """Why an organisation may not end on end_on: some of its running partnerships (their start dates) begin
+    only after it (end_organisation, and the import's organisation rows)."""
+    later = sum(1 for start in starts if start > end_on)
+    return f"{later} samenwerking(en) beginnen pas na deze datum; kies een latere einddatum" if later else None
 
 
 # ---------------------------------------------------------------- contacts

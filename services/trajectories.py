@@ -39,14 +39,8 @@ from services.permissions import (
 
 # ---------------------------------------------------------------- helpers
 
-
-
-
-
 def _events(session: Session, trajectory_id: int) -> list[Event]:
     return events_of(session, [trajectory_id])[trajectory_id]
-
-
 
 
 def _trajectory_for_edit(session: Session, principal: Principal, trajectory_id: int) -> Trajectory:
@@ -68,11 +62,28 @@ def _active_trajectory(session: Session, school_id: int, *, exclude: int | None 
     return None
 
 
+def tranche_region_error(tranche_region: object, school_region: object) -> str | None:
+    """Why a school may not join a tranche (start, move, and the exchange import's trajectory rows): the
+    tranche must belong to the region of the school's municipality. The regions are ids (the commands) or
+    normalised names (the import, whose rows may name regions of the same file); None: unknown or none."""
+    if tranche_region is None or school_region is None or tranche_region != school_region:
+        return "Deze tranche hoort niet bij de regio van de school."
+    return None
+
+
+def running_trajectory_error(phase: str | None) -> str:
+    """The refusal of a second running trajectory for one school (start, transition, the exchange import);
+    phase: the current phase of the one that runs."""
+    return f"Deze school heeft al een lopend traject (fase '{label(phase)}')."
+
+
 def _check_tranche(session: Session, school_id: int, tranche_id: int) -> Tranche:
     tranche = session.get(Tranche, tranche_id)
     where = school_location(session, school_id)
-    if tranche is None or where is None or tranche.region_id != where[0]:
-        raise TransitionRefused("Deze tranche hoort niet bij de regio van de school.")
+    refused = tranche_region_error(tranche.region_id if tranche is not None else None,
+                                   where[0] if where is not None else None)
+    if refused or tranche is None:
+        raise TransitionRefused(refused)
     return tranche
 
 
@@ -160,7 +171,7 @@ def record_transition(session: Session, principal: Principal, trajectory_id: int
         # e.g. postponed -> registered: never two running trajectories for one school
         other = _active_trajectory(session, trajectory.school_id, exclude=trajectory_id)
         if other is not None:
-            raise TransitionRefused(f"Deze school heeft al een lopend traject (fase '{label(other[1])}').")
+            raise TransitionRefused(running_trajectory_error(other[1]))
     return _add_event(session, principal, trajectory_id, new_phase, on, note)
 
 
@@ -188,7 +199,7 @@ def start_trajectory(session: Session, principal: Principal, school_id: int, tra
     _check_tranche(session, school_id, tranche_id)
     active = _active_trajectory(session, school_id)
     if active is not None:
-        raise TransitionRefused(f"Deze school heeft al een lopend traject (fase '{label(active[1])}').")
+        raise TransitionRefused(running_trajectory_error(active[1]))
     check_transition([], "registered", on, today=today)
     trajectory = _new_trajectory(session, principal, school_id, tranche_id)
     _add_event(session, principal, saved_id(trajectory.id), "registered", on, note)

@@ -405,7 +405,7 @@ def test_bad_rows_are_reported_with_sheet_line_and_column(engine, tmp_path):
     assert reasons[("organisaties", 3)].startswith("'brandweer' is geen geldige waarde; kies uit: gemeente, politie")
     assert reasons[("contactpersonen", 2)] == "'jan@' is geen geldig e-mailadres"
     assert reasons[("samenwerkingen", 3)] == "'31-02-2024' is geen bestaande datum"
-    assert reasons[("samenwerkingen", 4)] == "einddatum 30-04-2024 ligt vóór startdatum 01-05-2024"
+    assert reasons[("samenwerkingen", 4)] == "de einddatum (30-04-2024) ligt vóór de startdatum (01-05-2024)"
     assert reasons[("samenwerkingen", 5)] == "'99ZZ00' bestaat niet in blad 'scholen' en ook niet in de database"
     assert reasons[("samenwerkingen", 6)] == \
         "'Brandweer Zuid' staat in blad 'organisaties' op regel 3, maar die regel is afgekeurd"

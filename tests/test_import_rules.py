@@ -137,7 +137,7 @@ def test_a_coordinator_may_not_put_an_own_school_into_another_regions_tranche(en
         s.commit()
     [(sheet, line, column, reason)] = refused(engine, book, coordinator(engine))
     assert (sheet, line, column) == ("trajecten", 2, "tranche")
-    assert reason == "tranche Tranche H hoort niet bij de regio van school 05VO00"
+    assert reason == "Deze tranche hoort niet bij de regio van de school."  # the form's message
 
 
 def test_an_import_may_not_start_a_second_running_trajectory(engine, tmp_path):
@@ -149,7 +149,7 @@ def test_an_import_may_not_start_a_second_running_trajectory(engine, tmp_path):
     for principal in (coordinator(engine), admin()):
         errors = refused(engine, book, principal)
         assert [(e[0], e[1], e[2]) for e in errors] == [("fasen", 2, "fase")]
-        assert "heeft al een lopend traject (cyclus 1)" in errors[0][3]
+        assert errors[0][3] == "Deze school heeft al een lopend traject (fase 'Aangemeld')."  # the form's message
 
 
 def test_events_further_ahead_than_the_page_allows_are_refused_with_their_line(engine, tmp_path):
