@@ -23,6 +23,7 @@ from dataio.exchange_scope import RegionGuard
 from dataio.tabular import is_blank
 from domain import clock
 from domain.certification import Event
+from domain.planning import capacity_error
 from services.partnerships import (
     REQUIRED,
     end_before_start_error,
@@ -245,6 +246,10 @@ class Planner:
             refused = end_before_start_error(vals.get("startdatum"), vals.get("einddatum"))  # the form's rule
             if refused:
                 row.error("einddatum", refused)
+        elif sheet == "tranches" and vals.get("capaciteit") is not None:
+            refused = capacity_error(vals["capaciteit"])  # the planning form's rule
+            if refused:
+                row.error("capaciteit", refused)
 
     def _check_refs(self, row: InRow) -> None:
         """Every reference must match a valid row of this file or a row in the database."""

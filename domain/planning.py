@@ -64,6 +64,17 @@ class PlanRefused(ValueError):
     """A plan change that breaks a rule (capacity, quota, missing reason); Dutch message."""
 
 
+MAX_TRANCHE_CAPACITY = 1000
+
+
+def capacity_error(capacity: object) -> str | None:
+    """The rule for a tranche's capacity, of the planning page's form and the import alike: a whole number
+    of schools from 1 to MAX_TRANCHE_CAPACITY; the Dutch refusal, or None."""
+    if isinstance(capacity, bool) or not isinstance(capacity, int) or not 1 <= capacity <= MAX_TRANCHE_CAPACITY:
+        return f"De capaciteit is een geheel aantal scholen van 1 tot {MAX_TRANCHE_CAPACITY}."
+    return None
+
+
 @dataclass(frozen=True)
 class Weights:
     recert: float = 3.0

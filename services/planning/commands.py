@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from domain import clock
 from domain.dates import format_nl
-from domain.planning import PlanRefused, Weights, clean_quotas, propose, score_against
+from domain.planning import PlanRefused, Weights, capacity_error, clean_quotas, propose, score_against
 from domain.vocab import SECTORS
 from models import School, Tranche, TranchePlan, TranchePlanItem
 from services import audit, names, trajectories
@@ -63,8 +63,9 @@ def create_tranche(session: Session, p: Principal, region_id: int | None, name: 
         raise PlanRefused("Geef de tranche een naam (hoogstens 100 tekens).")
     if start_on <= today:
         raise PlanRefused("De startdatum van een nieuwe tranche moet na vandaag liggen.")
-    if not isinstance(capacity, int) or not 1 <= capacity <= 1000:
-        raise PlanRefused("De capaciteit is een geheel aantal scholen van 1 tot 1000.")
+    refused = capacity_error(capacity)
+    if refused:
+        raise PlanRefused(refused)
     if names.same_name(session, "tranche", name, scope_id=region.id) is not None:  # case and spaces don't count
         raise PlanRefused(f"De regio heeft al een tranche '{' '.join(name.split())}' "
                           "(hoofdletters en extra spaties tellen niet mee).")
