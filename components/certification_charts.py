@@ -9,6 +9,7 @@ from typing import Any, Protocol
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from components import plain_figure as plain
 from components.axes import count_axis
 from components.chart_table import with_table
 from components.charts import GRAPH_CONFIG, chart_layout
@@ -18,7 +19,7 @@ from domain.dates import format_nl
 from domain.lifecycle import QuarterDemand, Segment
 
 
-def graph(figure: go.Figure, **props: Any) -> html.Div:
+def graph(figure: go.Figure | plain.Figure, **props: Any) -> html.Div:
     """A dcc.Graph with the app's chart configuration and its "Toon als tabel"."""
     return with_table(dcc.Graph(figure=figure, config=GRAPH_CONFIG, **props))
 
@@ -44,16 +45,17 @@ class TimelineRow:
     stall_reasons: Sequence[str] = ()
 
 
-def funnel_chart(funnel: Sequence[tuple[str, str, int]], start_on: date) -> go.Figure:
-    """The tranche's schools per phase: funnel is [(phase, label, count)]."""
-    fig = go.Figure(go.Bar(
-        x=[label for _, label, _ in funnel], y=[n for _, _, n in funnel],
-        marker_color=[PHASE_COLOURS.get(phase, "#999") for phase, _, _ in funnel],
-        text=[n or "" for _, _, n in funnel], textposition="outside", cliponaxis=False,
-        hovertemplate="%{x}: %{y} scholen<extra></extra>",
-    ))
-    fig.update_yaxes(**count_axis(n for _, _, n in funnel))   # 0, 1, 2, not 0, 1, 1, 1
-    return chart_layout(fig, f"Fasen (start {format_nl(start_on)})", "Fase", "Aantal scholen", height=320)
+def funnel_chart(funnel: Sequence[tuple[str, str, int]], start_on: date) -> plain.Figure:
+    """The tranche's schools per phase: funnel is [(phase, label, count)]. A plain figure (one per tranche
+    on the page: plotly.py's validation made the tranches most of the page's time)."""
+    layout: dict[str, Any] = {"yaxis": count_axis(n for _, _, n in funnel)}   # 0, 1, 2, not 0, 1, 1, 1
+    plain.chart_layout(layout, f"Fasen (start {format_nl(start_on)})", "Fase", "Aantal scholen", height=320)
+    return plain.figure([{
+        "type": "bar", "x": [label for _, label, _ in funnel], "y": [n for _, _, n in funnel],
+        "marker": {"color": [PHASE_COLOURS.get(phase, "#999") for phase, _, _ in funnel]},
+        "text": [str(n) if n else "" for _, _, n in funnel], "textposition": "outside", "cliponaxis": False,
+        "hovertemplate": "%{x}: %{y} scholen<extra></extra>",
+    }], layout)
 
 
 def _row_label(row: GanttRow) -> str:
@@ -61,10 +63,11 @@ def _row_label(row: GanttRow) -> str:
 
 
 def gantt_chart(rows: Sequence[GanttRow], as_of: date,
-                title: str = "Tijdlijn per school (⚠ = vastgelopen)") -> go.Figure:
+                title: str = "Tijdlijn per school (⚠ = vastgelopen)") -> plain.Figure:
     """One row per school, one bar per phase segment, a line at the as-of date; stalled schools marked.
 
     One trace per phase (not per segment): a tranche of hundreds of schools stays one small figure.
+    A plain figure, as funnel_chart.
     """
     bars: dict[str, dict[str, Any]] = {}
     for school in rows:
@@ -72,32 +75,30 @@ def gantt_chart(rows: Sequence[GanttRow], as_of: date,
         stalls = "<br>" + plot_text("; ".join(school.stall_reasons)) if school.stall_reasons else ""
         for seg in school.segments:
             end = seg.end if seg.end > seg.start else seg.start + timedelta(days=3)  # show one-day markers
-            bar = bars.setdefault(seg.phase, {"label": seg.label, "y": [], "x": [], "base": [], "hover": []})
+            bar = bars.setdefault(seg.phase, {
+                "type": "bar", "y": [], "x": [], "base": [], "customdata": [], "orientation": "h",
+                "name": seg.label, "marker": {"color": PHASE_COLOURS.get(seg.phase, "#999")},
+                "hovertemplate": "%{customdata}<extra></extra>"})
             bar["y"].append(row)
             bar["x"].append((end - seg.start).days * 86400000)
             bar["base"].append(seg.start.isoformat())
-            bar["hover"].append(f"{plot_text(school.name)}<br>{plot_text(seg.label)}: "
-                                f"{format_nl(seg.start)} – {format_nl(seg.end)}" + stalls)
-    labels = [_row_label(s) for s in rows]
-    fig = go.Figure([
-        go.Bar(y=bar["y"], x=bar["x"], base=bar["base"], orientation="h", name=bar["label"],
-               marker_color=PHASE_COLOURS.get(phase, "#999"), customdata=bar["hover"],
-               hovertemplate="%{customdata}<extra></extra>")
-        for phase, bar in bars.items()
-    ])
-    fig.update_yaxes(categoryorder="array", categoryarray=labels)
-    fig.add_vline(x=as_of.isoformat(), line_dash="dash", line_color="#c62828")
-    fig.add_annotation(x=as_of.isoformat(), y=1.02, yref="paper", text="peildatum", showarrow=False,
-                       font={"color": "#c62828", "size": 11})
-    # numeric dates (plotly's month names are English); days when the axis spans only weeks
-    fig.update_xaxes(type="date", tickformatstops=[
-        {"dtickrange": [None, 20 * 86400000], "value": "%d-%m-%Y"},
-        {"dtickrange": [20 * 86400000, None], "value": "%m-%Y"},
-    ])
-    fig.update_yaxes(autorange="reversed")
-    fig.update_layout(barmode="overlay", legend={"orientation": "h", "y": -0.25})
-    height = max(260, 32 * len(rows) + 140)
-    return chart_layout(fig, title, "Datum", "", height=height)
+            bar["customdata"].append(f"{plot_text(school.name)}<br>{plot_text(seg.label)}: "
+                                     f"{format_nl(seg.start)} – {format_nl(seg.end)}" + stalls)
+    day = as_of.isoformat()
+    layout: dict[str, Any] = {
+        "yaxis": {"categoryorder": "array", "categoryarray": [_row_label(s) for s in rows], "autorange": "reversed"},
+        "shapes": [{"type": "line", "x0": day, "x1": day, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain",
+                    "line": {"color": "#c62828", "dash": "dash"}}],
+        "annotations": [{"x": day, "y": 1.02, "yref": "paper", "text": "peildatum", "showarrow": False,
+                         "font": {"color": "#c62828", "size": 11}}],
+        # numeric dates (plotly's month names are English); days when the axis spans only weeks
+        "xaxis": {"type": "date", "tickformatstops": [
+            {"dtickrange": [None, 20 * 86400000], "value": "%d-%m-%Y"},
+            {"dtickrange": [20 * 86400000, None], "value": "%m-%Y"}]},
+        "legend": {"orientation": "h", "y": -0.25}, "barmode": "overlay",
+    }
+    plain.chart_layout(layout, title, "Datum", "", height=max(260, 32 * len(rows) + 140))
+    return plain.figure(list(bars.values()), layout)
 
 
 def forecast_chart(quarters: Sequence[QuarterDemand]) -> go.Figure:

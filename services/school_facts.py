@@ -36,6 +36,7 @@ from domain.certification import Event
 from domain.overview import SchoolFacts
 from domain.scope import Scope
 from models import DataVersion, Municipality, PhaseEvent, Region, School, Trajectory
+from services.gc_pause import paused_collection
 from services.permissions import Principal, school_filter_for
 
 T = TypeVar("T")
@@ -250,6 +251,11 @@ def clear_cache() -> None:
 
 def _load(conn: Connection, filters: list[ColumnElement[bool]], as_of: date | None) -> list[SchoolFacts]:
     """The facts of the schools matching filters, with their events up to as_of (None: all)."""
+    with paused_collection():
+        return _load_facts(conn, filters, as_of)
+
+
+def _load_facts(conn: Connection, filters: list[ColumnElement[bool]], as_of: date | None) -> list[SchoolFacts]:
     school_rows = conn.execute(
         select(col(School.id), col(School.code), col(School.name), col(School.sector), col(Municipality.cbs_code),
                col(Municipality.name), col(Region.validity_months), col(Region.expiring_window_months),

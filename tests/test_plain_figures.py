@@ -1,4 +1,4 @@
-"""The Gemeenten figures built as plain dicts (components.plain_figure, issue 16): plotly accepts each one
+"""The Gemeenten and Certificering figures built as plain dicts (components.plain_figure, issue 16): plotly accepts each one
 unchanged, so the browser draws exactly what a go.Figure with the same properties would give."""
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ import plotly.graph_objects as go
 import pytest
 from plotly.io.json import to_json_plotly
 
+from components import certification_charts
 from components import map as school_map
 from components import meeting_map
 from components import municipality_charts as charts
 from components.plain_figure import merge, update_axes
+from domain.lifecycle import Segment
 from domain.municipality_comparison import CoverageSeries, MunicipalityInfo
 from services.municipality_comparison import MunicipalityRow, SchoolPoint
 
@@ -44,6 +46,10 @@ SHAPES = {"type": "FeatureCollection", "features": [
 COVERAGE = {r.cbs_code: (r.name, r.figures["coverage"]) for r in ROWS}
 PEERS = frozenset({"GM0002", "GM0005"})
 SCHOOLS = {r.cbs_code: r.schools for r in ROWS}
+GANTT = [certification_charts.TimelineRow(f"School {i}", f"{i:02d}AB00", [
+    Segment("intake", "Intake", date(2026, 1, 1), date(2026, 3, 1)),
+    Segment("audit", "Audit", date(2026, 3, 1), date(2026, 3, 1))], ("fase te lang",) if i % 2 else ())
+    for i in range(4)]
 
 
 def _figures() -> dict[str, dict]:
@@ -60,6 +66,9 @@ def _figures() -> dict[str, dict]:
         "meeting map": meeting_map.meeting_map(POINTS, None, COVERAGE, SCHOOLS, "GM0001", PEERS),
         "meeting map shaded": meeting_map.meeting_map(POINTS, SHAPES, COVERAGE, SCHOOLS, "GM0001", PEERS),
         "meeting map, nothing": meeting_map.meeting_map([], None, {}, {}),
+        "tranche funnel": certification_charts.funnel_chart((("intake", "Intake", 3), ("audit", "Audit", 0)), AS_OF),
+        "tranche gantt": certification_charts.gantt_chart(GANTT, AS_OF),
+        "tranche gantt, no schools": certification_charts.gantt_chart([], AS_OF),
         "school map on OpenStreetMap with boundaries": school_map.school_map(
             POINTS, SHAPES, COVERAGE, "open-street-map", "GM0001", PEERS, ROWS[0].name, {ROWS[1].name}),
     }
