@@ -18,6 +18,7 @@ from flask import Response, send_from_directory
 
 from pages import accessibility_statement
 from services import uploads
+from services.gc_pause import collect_less_often
 from web import background, cache, errors, health, ical_route, login, request_log, shell
 
 _BOOTSTRAP_DIR = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5" / "css"
@@ -25,6 +26,7 @@ BOOTSTRAP_URL = "/vendor/bootstrap/bootstrap.min.css"
 
 
 def create_app() -> Dash:
+    collect_less_often()   # the figures' caches are large: a full collection walks them all
     app = Dash(
         __name__,
         use_pages=True,

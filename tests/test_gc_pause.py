@@ -48,3 +48,9 @@ def test_gp003_an_error_inside_still_ends_the_pause_and_an_off_collector_stays_o
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_gp004_the_web_app_collects_fully_less_often(dash_app):
+    from services.gc_pause import THRESHOLDS
+
+    assert gc.get_threshold() == THRESHOLDS and THRESHOLDS[2] > 10

@@ -1,5 +1,5 @@
-"""The Gemeenten and Certificering figures built as plain dicts (components.plain_figure, issue 16): plotly accepts each one
-unchanged, so the browser draws exactly what a go.Figure with the same properties would give."""
+"""The Gemeenten and Certificering figures built as plain dicts (components.plain_figure, issue 16): plotly
+accepts each one unchanged, so the browser draws exactly what a go.Figure with the same properties would give."""
 from __future__ import annotations
 
 import json
@@ -9,9 +9,8 @@ import plotly.graph_objects as go
 import pytest
 from plotly.io.json import to_json_plotly
 
-from components import certification_charts
+from components import certification_charts, meeting_map
 from components import map as school_map
-from components import meeting_map
 from components import municipality_charts as charts
 from components.plain_figure import merge, update_axes
 from domain.lifecycle import Segment
