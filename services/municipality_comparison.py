@@ -303,19 +303,20 @@ def events_between(session: Session, scope: Scope, principal: Principal | None, 
         return facts() if callable(facts) else facts
 
     low, high = min(first, last), max(first, last)
-    # the part from the facts is cached per data version (shared by the workers); the partnerships are
-    # not under the data version, so their part is read every time
-    in_period = derived(session, scope, principal, "in-period", (first, last),
-                        lambda: {f.school_id for f in load() if active_on(f, first)}, active_from=low)
-    # only the schools with an event or an expiry in the period can have a change (the same list, faster)
-    from_facts = derived(session, scope, principal, "fact-changes", (first, last), lambda: changes_between(
-        [f for f in load() if f.trajectories and active_on(f, first) and _dated_in(f, low, high)], first, last),
-        active_from=low)
-    from_partnerships = changes_between([], first, last, partnership_facts(
-        session, scope, principal, in_period, first, last))
-    # in changes_between's order (a stable sort: each part is in that order already)
-    order = list(CHANGE_KINDS)
-    return sorted([*from_facts, *from_partnerships], key=lambda c: (c.on, order.index(c.kind), c.school_code))
+
+    def compute() -> list[Change]:
+        in_period = {f.school_id for f in load() if active_on(f, first)}
+        # only the schools with an event or an expiry in the period can have a change (the same list, faster)
+        from_facts = changes_between([f for f in load() if f.trajectories and active_on(f, first)
+                                      and _dated_in(f, low, high)], first, last)
+        from_partnerships = changes_between([], first, last, partnership_facts(
+            session, scope, principal, in_period, first, last))
+        # in changes_between's order (a stable sort: each part is in that order already)
+        order = list(CHANGE_KINDS)
+        return sorted([*from_facts, *from_partnerships], key=lambda c: (c.on, order.index(c.kind), c.school_code))
+
+    # partnerships and organisations are under the data version too (migration 0014): cached as a whole
+    return derived(session, scope, principal, "changes", (first, last), compute, active_from=low)
 
 
 def _dated_in(f: SchoolFacts, low: date, high: date) -> bool:

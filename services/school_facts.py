@@ -147,12 +147,13 @@ _VERSIONED: set[str] = set()  # databases known to have the data_version table
 def derived(session: Session, scope: Scope, principal: Principal | None, name: str, params: Hashable,
             compute: Callable[[], T], *, active_from: date | None = None, shared: bool = True) -> T:
     """compute() for a result derived only from what the data version covers (the school facts, and
-    school, municipality, region, tranche, trajectory and phase-event rows) for the schools of scope (with
-    active_from: school_facts' series of dates) that principal may read; cached per process, keyed by
-    the data version, the scope's and the user's WHERE clauses, name and params; with shared (the
-    result pickles and holds no SchoolFacts) also in the store every worker shares (share_with: the
-    web app's Flask-Caching), so one worker computes it for all. Read the result, never change it.
-    Without the data_version table, or in a transaction that wrote: computed every time."""
+    school, municipality, region, tranche, trajectory, phase-event, partnership and organisation rows)
+    for the schools of scope (with active_from: school_facts' series of dates) that principal may read;
+    cached per process, keyed by the data version, the scope's and the user's WHERE clauses, name and
+    params; with shared (the result pickles and holds no SchoolFacts) also in the store every worker
+    shares (share_with: the web app's Flask-Caching), so one worker computes it for all. Read the
+    result, never change it. Without the data_version table, or in a transaction that wrote: computed
+    every time."""
     conn = session.connection()
     version = _cache_version(conn)
     if version is None:

@@ -92,20 +92,3 @@ def test_recording_sends_only_the_schools_new_row_to_the_table(dash_app, client)
     assert transaction["update"][0]["phase_label"] == "Maatwerktraject"
     assert "rowData" not in response["cert-grid"]
 
-
-def test_a_renamed_tranche_is_shown_at_once_although_the_table_is_cached(dash_app):
-    """The table's rows are kept per data version; renaming a tranche raises the version (migration
-    0014), so the next read shows the new name, not the cached old one."""
-    from domain.scope import Scope
-    from models import Tranche
-    from services import certification_reads
-
-    scope = Scope(as_of=date(2026, 11, 23))
-    with session_scope() as session:
-        row = next(r for r in certification_reads.certification_rows(session, scope) if r.tranche_id is not None)
-    with session_scope() as session:
-        tranche = session.get(Tranche, row.tranche_id)
-        tranche.name = "Hernoemde tranche"
-    with session_scope() as session:
-        after = certification_reads.certification_rows(session, scope)
-    assert next(r for r in after if r.code == row.code).tranche == "Hernoemde tranche"

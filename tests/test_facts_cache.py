@@ -147,6 +147,8 @@ def test_fc003_the_data_version_rises_on_every_write(session):
         "UPDATE trajectory SET school_id = school_id WHERE id = (SELECT min(id) FROM trajectory)",
         "DELETE FROM phaseevent WHERE id = (SELECT max(id) FROM phaseevent)",
         "UPDATE tranche SET name = name || ' ' WHERE id = (SELECT min(id) FROM tranche)",
+        "UPDATE partnership SET role = role WHERE id = (SELECT min(id) FROM partnership)",
+        "UPDATE organisation SET name = name || ' ' WHERE id = (SELECT min(id) FROM organisation)",
     ]
     for sql in statements:
         seen = version()

@@ -1,0 +1,51 @@
+"""Reads kept per data version (services.school_facts.derived) follow every write to what they read: the
+tables migration 0014 put under the data version (tranches, partnerships, organisations) raise it too."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from conftest import DEMO_TODAY
+
+from domain.scope import Scope
+from models import Organisation, Partnership, School, Tranche
+from models.db import session_scope
+from services import certification_reads
+from services.municipality_comparison import changes_since
+
+
+def test_a_renamed_tranche_is_shown_at_once_although_the_table_is_cached(demo_db):
+    """The table's rows are kept per data version; renaming a tranche raises the version (migration
+    0014), so the next read shows the new name, not the cached old one."""
+    scope = Scope(as_of=date(2026, 11, 23))
+    with session_scope() as session:
+        row = next(r for r in certification_reads.certification_rows(session, scope) if r.tranche_id is not None)
+    with session_scope() as session:
+        tranche = session.get(Tranche, row.tranche_id)
+        tranche.name = "Hernoemde tranche"
+    with session_scope() as session:
+        after = certification_reads.certification_rows(session, scope)
+    assert next(r for r in after if r.code == row.code).tranche == "Hernoemde tranche"
+
+
+def test_a_new_partnership_is_in_the_cached_change_list_at_once(demo_db):
+    """The changes since the compare date are kept per data version as a whole; a partnership started in the
+    period (and the organisation's new name) shows on the next read."""
+    scope, since = Scope(as_of=DEMO_TODAY), DEMO_TODAY - timedelta(days=90)
+    with session_scope() as session:
+        before = changes_since(session, scope, None, since)
+    with session_scope() as session:
+        school = session.query(School).filter(School.active).order_by(School.code).first()
+        organisation = session.query(Organisation).order_by(Organisation.id).first()
+        session.add(Partnership(school_id=school.id, organisation_id=organisation.id, role="advies",
+                                start_on=DEMO_TODAY - timedelta(days=10)))
+        code = school.code
+    with session_scope() as session:
+        after = changes_since(session, scope, None, since)
+    assert len(after) == len(before) + 1
+    new = [c for c in after if c not in before]
+    assert [c.school_code for c in new] == [code]
+    with session_scope() as session:
+        session.get(Organisation, organisation.id).name = "Nieuwe naam (fictief)"
+    with session_scope() as session:
+        renamed = changes_since(session, scope, None, since)
+    assert "Nieuwe naam (fictief)" in repr([c for c in renamed if c.school_code == code])
