@@ -12,7 +12,7 @@ from dash import dcc, html
 from components import plain_figure as plain
 from components.axes import count_axis
 from components.chart_table import with_table
-from components.charts import GRAPH_CONFIG, chart_layout
+from components.charts import GRAPH_CONFIG
 from components.safe_text import plot_text
 from components.theme import PHASE_COLOURS
 from domain.dates import format_nl
@@ -101,24 +101,27 @@ def gantt_chart(rows: Sequence[GanttRow], as_of: date,
     return plain.figure(list(bars.values()), layout)
 
 
-def forecast_chart(quarters: Sequence[QuarterDemand]) -> go.Figure:
+def forecast_chart(quarters: Sequence[QuarterDemand]) -> plain.Figure:
+    """Audits per quarter (re-audits and tranches stacked) against the audit capacity. A plain figure."""
     labels = [q.label for q in quarters]
-    fig = go.Figure([
-        go.Bar(x=labels, y=[q.from_expiries for q in quarters], name="Heraudits (verlopende certificaten)",
-               marker_color="#f9a825"),
-        go.Bar(x=labels, y=[q.from_tranches for q in quarters], name="Audits uit tranches", marker_color="#3182bd"),
-    ])
+    data: list[dict[str, Any]] = [
+        {"type": "bar", "x": labels, "y": [q.from_expiries for q in quarters],
+         "name": "Heraudits (verlopende certificaten)", "marker": {"color": "#f9a825"}},
+        {"type": "bar", "x": labels, "y": [q.from_tranches for q in quarters], "name": "Audits uit tranches",
+         "marker": {"color": "#3182bd"}},
+    ]
     capacity = [q.capacity for q in quarters]
     if any(c is not None for c in capacity):
-        fig.add_trace(go.Scatter(x=labels, y=capacity, name="Auditcapaciteit", mode="lines",
-                                 line={"color": "#c62828", "dash": "dash", "shape": "hv"}))
+        data.append({"type": "scatter", "x": labels, "y": capacity, "name": "Auditcapaciteit", "mode": "lines",
+                     "line": {"color": "#c62828", "dash": "dash", "shape": "hv"}})
     over = [q for q in quarters if q.over_capacity]
     if over:
-        fig.add_trace(go.Scatter(x=[q.label for q in over], y=[q.total for q in over], mode="markers+text",
-                                 name="Boven capaciteit", text=["boven capaciteit"] * len(over),
-                                 textposition="top center", marker={"color": "#c62828", "size": 10,
-                                                                    "symbol": "triangle-down"}))
-    fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.3})
-    fig.update_yaxes(**count_axis([q.total for q in quarters] + [q.capacity for q in quarters]))
-    return chart_layout(fig, "Auditprognose per kwartaal (komende drie jaar) tegen de auditcapaciteit", "Kwartaal",
-                        "Aantal audits", height=380)
+        data.append({"type": "scatter", "x": [q.label for q in over], "y": [q.total for q in over],
+                     "mode": "markers+text", "name": "Boven capaciteit", "text": ["boven capaciteit"] * len(over),
+                     "textposition": "top center",
+                     "marker": {"color": "#c62828", "size": 10, "symbol": "triangle-down"}})
+    layout: dict[str, Any] = {"barmode": "stack", "legend": {"orientation": "h", "y": -0.3},
+                              "yaxis": count_axis([q.total for q in quarters] + [q.capacity for q in quarters])}
+    plain.chart_layout(layout, "Auditprognose per kwartaal (komende drie jaar) tegen de auditcapaciteit", "Kwartaal",
+                       "Aantal audits", height=380)
+    return plain.figure(data, layout)

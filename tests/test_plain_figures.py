@@ -3,19 +3,22 @@ accepts each one unchanged, so the browser draws exactly what a go.Figure with t
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 
 import plotly.graph_objects as go
 import pytest
 from plotly.io.json import to_json_plotly
 
-from components import certification_charts, meeting_map
+from components import certification_charts, meeting_map, planning_charts
 from components import map as school_map
 from components import municipality_charts as charts
 from components.plain_figure import merge, update_axes
-from domain.lifecycle import Segment
+from domain.lifecycle import QuarterDemand, Segment
 from domain.municipality_comparison import CoverageSeries, MunicipalityInfo
+from domain.planning import CoverageRow
 from services.municipality_comparison import MunicipalityRow, SchoolPoint
+from services.planning.queries import Projection
 
 pytestmark = pytest.mark.unit
 AS_OF = date(2026, 11, 23)
@@ -45,6 +48,11 @@ SHAPES = {"type": "FeatureCollection", "features": [
 COVERAGE = {r.cbs_code: (r.name, r.figures["coverage"]) for r in ROWS}
 PEERS = frozenset({"GM0002", "GM0005"})
 SCHOOLS = {r.cbs_code: r.schools for r in ROWS}
+FORECAST = [QuarterDemand(2027, q, f"2027-K{q}", q, 2, q + 2, 4, q + 2 > 4) for q in range(1, 5)]
+ROW = CoverageRow(code="GM0001", name="Gemeente 1", schools=4, covered=[1, 2], coverage=[0.25, 0.5])
+PROJECTION = Projection(quarters=["2026-K4", "2027-K1"], municipalities=[ROW],
+                        total=replace(ROW, code="", name="Regio"), audits=[], over_capacity=[],
+                        certified_quarter="2027-K1")
 GANTT = [certification_charts.TimelineRow(f"School {i}", f"{i:02d}AB00", [
     Segment("intake", "Intake", date(2026, 1, 1), date(2026, 3, 1)),
     Segment("audit", "Audit", date(2026, 3, 1), date(2026, 3, 1))], ("fase te lang",) if i % 2 else ())
@@ -68,6 +76,12 @@ def _figures() -> dict[str, dict]:
         "tranche funnel": certification_charts.funnel_chart((("intake", "Intake", 3), ("audit", "Audit", 0)), AS_OF),
         "tranche gantt": certification_charts.gantt_chart(GANTT, AS_OF),
         "tranche gantt, no schools": certification_charts.gantt_chart([], AS_OF),
+        "audit forecast": certification_charts.forecast_chart(FORECAST),
+        "audit forecast, no capacity": certification_charts.forecast_chart(
+            [replace(q, capacity=None, over_capacity=False) for q in FORECAST]),
+        "coverage projection": planning_charts.coverage_projection_chart(PROJECTION),
+        "coverage projection, certified after the quarters": planning_charts.coverage_projection_chart(
+            replace(PROJECTION, certified_quarter="2029-K1")),
         "school map on OpenStreetMap with boundaries": school_map.school_map(
             POINTS, SHAPES, COVERAGE, "open-street-map", "GM0001", PEERS, ROWS[0].name, {ROWS[1].name}),
     }
