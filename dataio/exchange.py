@@ -17,11 +17,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from dataio import progress
 from dataio.errors import ImportRefused, ImportResult, Rejects, RowError
-from dataio.exchange_apply import Writer
+from dataio.exchange_apply import TRIAL_ROWS, Writer
 from dataio.exchange_import import InRow, InSheet, Planner, check_header
 from dataio.exchange_lock import fingerprint, lock_for_writing, plan_still_holds
 from dataio.exchange_rows import StoredRows, key_of
@@ -104,6 +105,7 @@ def import_workbook(
     if result.errors and not allow_partial and not dry_run:
         raise ImportRefused(result.errors, result)
     if dry_run:
+        _try_commands(session, snapshot, planner, valid, result, principal, author, keep_authors)
         return result
     locked = time.perf_counter()
     progress.step(progress.WAITING)
@@ -150,6 +152,27 @@ def _plan(session: Session, sheets: dict[str, InSheet], result: ImportResult,
     for sheet in sheets.values():
         _collect_rejects(result, sheet, planner)
     return snapshot, planner, valid
+
+
+def _try_commands(session: Session, snapshot: StoredRows, planner: Planner, valid: dict[str, list[InRow]],
+                  result: ImportResult, principal: Principal | None, author: str | None, keep_authors: bool) -> None:
+    """The dry run's part of the write phase: changed organisations, contacts and partnerships through the
+    forms' commands, rolled back (Writer.trial); their refusals join the preview's errors."""
+    writer = Writer(session, snapshot, author=(principal.username if principal is not None else author) or "",
+                    keep_authors=keep_authors, principal=principal)
+    writer.organisation_ends = {key: end for key, (end, _, _) in planner.organisation_ends.items()}
+    try:
+        tried = writer.trial(valid)
+    except OperationalError:  # busy (another import is writing): the commands check the rows when it imports
+        result.warnings.append("de database is bezet: de regels van de formulieren voor gewijzigde rijen worden pas "
+                               "bij het importeren zelf toegepast")
+        return
+    if not tried:
+        result.warnings.append(f"meer dan {TRIAL_ROWS} gewijzigde organisaties, contactpersonen en samenwerkingen: "
+                               "de regels van de formulieren worden pas bij het importeren zelf toegepast")
+    if writer.errors:
+        result.errors.extend(writer.errors)
+        _collect_refused(result, writer.refused, writer.errors)
 
 
 def _collect_refused(result: ImportResult, rows: list[InRow], errors: list[RowError]) -> None:

@@ -78,6 +78,8 @@ COMMAND_SHEETS = ("organisaties", "contactpersonen", "samenwerkingen")
 # The commands' field names (FormError) as exchange columns.
 FORM_COLUMNS = {"gemeente": "gemeente_cbs", "e-mail": "email"}
 REFUSED = (FormError, PermissionDenied, StaleVersion)
+# A dry run tries at most this many changed rows through the commands (Writer.trial): a few seconds.
+TRIAL_ROWS = 5_000
 
 
 class Writer:
@@ -161,6 +163,26 @@ class Writer:
         self._end_partnerships()
         if self.audit is not None:
             self.audit.flush()
+
+    def trial(self, valid: dict[str, list[InRow]]) -> bool:
+        """For a dry run: the changed rows the forms' commands write, tried through those commands in a
+        savepoint that is always rolled back, so the preview refuses what the import would (the command's
+        Dutch message on the row's line in `errors`). A row naming a row this file creates cannot be tried
+        (that row has no id yet): the commands check it when the import writes. False when there were more
+        than TRIAL_ROWS such rows (none tried: the preview would keep the database's write lock too long)."""
+        rows = [(sheet, r) for sheet in COMMAND_SHEETS for r in valid.get(sheet, []) if r.status == "updated"]
+        if len(rows) > TRIAL_ROWS:
+            return False
+        savepoint = self.session.begin_nested()
+        try:
+            for sheet, row in rows:
+                try:
+                    self._command(sheet, row)
+                except KeyError:  # refers to a new row of the file
+                    continue
+        finally:
+            savepoint.rollback()
+        return True
 
     def _values(self, sheet: str, row: InRow) -> dict[str, Any]:
         values: dict[str, Any] = {}

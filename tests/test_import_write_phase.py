@@ -187,6 +187,37 @@ def test_a_row_the_command_refuses_is_rejected_with_its_line_and_the_rest_import
         assert s.exec(select(Contact).where(col(Contact.name) == contact_name)).first().ended_on == date(2026, 1, 31)
 
 
+def test_the_dry_run_shows_what_the_command_would_refuse_and_writes_nothing(engine, tmp_path):
+    """The preview (dry run) tries the changed rows through the forms' commands and rolls them back: the same
+    refusal as the import itself, on the same line, and nothing changed, not even the audit log."""
+    make_demo(engine)
+    with Session(engine) as s:
+        contact = s.exec(select(Contact).order_by(col(Contact.id))).first()
+        org = s.get(Organisation, contact.organisation_id)
+        contact.ended_on = date(2026, 1, 31)
+        s.add(contact)
+        s.commit()
+        org_name, contact_name = org.name, contact.name
+        contacts = s.exec(select(func.count(col(Contact.id)))).one()
+        audit_rows = s.exec(select(func.count(col(AuditEntry.id)))).one()
+    book = write_book(tmp_path / "a.xlsx", {"contactpersonen": [
+        ["organisatie", "naam", "einddatum"], [org_name, contact_name, "28-02-2026"],
+        [org_name, "Nieuwe Collega (fictief)", ""]]})
+    with Session(engine) as s:
+        preview = import_workbook(s, book, dry_run=True)
+        s.rollback()
+    assert [(e.sheet, e.line, e.column, e.reason) for e in preview.errors] == [
+        ("contactpersonen", 2, "einddatum", "deze contactpersoon is al beëindigd op 31-01-2026")]
+    assert preview.count("contactpersonen", "created") == 1 and preview.count("contactpersonen", "updated") == 0
+    with Session(engine) as s:
+        assert s.exec(select(func.count(col(AuditEntry.id)))).one() == audit_rows
+        assert s.exec(select(func.count(col(Contact.id)))).one() == contacts
+        with pytest.raises(exchange.ImportRefused) as refused:
+            import_workbook(s, book)
+        s.rollback()
+    assert [(e.line, e.reason) for e in refused.value.errors] == [(e.line, e.reason) for e in preview.errors]
+
+
 def _plan_with_a_phase_recorded_meanwhile(engine, monkeypatch, school_code: str) -> list[int]:
     """Patch the import so that another connection records a phase for school_code right after the plan."""
     from models import School, Trajectory
@@ -246,3 +277,20 @@ def test_a_phase_recorded_meanwhile_for_a_school_of_the_file_plans_again(engine,
 
 def test_the_audit_buffer_writes_every_column_of_the_audit_table():
     assert set(audit._COLUMNS) == {c.name for c in table_of(AuditEntry).c} - {"id"}
+
+
+def test_a_dry_run_with_more_changed_rows_than_it_tries_says_so(engine, tmp_path, monkeypatch):
+    """Above TRIAL_ROWS the preview does not try the commands (it would hold the write lock too long) and says
+    that the forms' rules for changed rows apply when importing."""
+    import dataio.exchange_apply as apply
+
+    make_demo(engine)
+    monkeypatch.setattr(apply, "TRIAL_ROWS", 0)
+    with Session(engine) as s:
+        contact = s.exec(select(Contact).order_by(col(Contact.id))).first()
+        org_name = s.get(Organisation, contact.organisation_id).name
+        book = write_book(tmp_path / "a.xlsx", {"contactpersonen": [
+            ["organisatie", "naam", "functie"], [org_name, contact.name, "andere rol (fictief)"]]})
+        preview = import_workbook(s, book, dry_run=True)
+    assert preview.errors == [] and preview.count("contactpersonen", "updated") == 1
+    assert any("pas bij het importeren zelf" in w for w in preview.warnings)
