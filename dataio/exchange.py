@@ -23,7 +23,7 @@ from sqlmodel import Session
 from dataio import progress
 from dataio.errors import ImportRefused, ImportResult, Rejects, RowError
 from dataio.exchange_apply import TRIAL_ROWS, Writer
-from dataio.exchange_import import InRow, InSheet, Planner, check_header
+from dataio.exchange_import import InRow, InSheet, Planner, check_header, header_warnings
 from dataio.exchange_lock import fingerprint, lock_for_writing, plan_still_holds
 from dataio.exchange_rows import StoredRows, key_of
 from dataio.exchange_schema import ERROR_COLUMN, INFO_SHEET, INFO_WIDTHS, SHEETS, SHEETS_BY_NAME, info_table
@@ -252,6 +252,7 @@ def _match_sheets(sources: list[_Source], result: ImportResult) -> tuple[dict[st
                                    f"{', '.join(str(i + 2) for i in examples)}) is overgeslagen")
         sheet = InSheet(SHEETS_BY_NAME[name], source.file, source.title, source.header, rows)
         errors.extend(check_header(sheet))
+        result.warnings.extend(header_warnings(sheet))
         sheets[name] = sheet
     if not sheets and not errors:
         result.warnings.append("het bestand bevat geen bladen om in te lezen")

@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from openpyxl.utils import get_column_letter
+
 from dataio import progress
 from dataio import values as v
 from dataio.errors import ImportResult, RowError
 from dataio.exchange_events import check_event_rows, check_running_trajectories
 from dataio.exchange_rows import Row, StoredRows, key_of
-from dataio.exchange_schema import SHEETS, Col, SheetSpec
+from dataio.exchange_schema import ERROR_COLUMN, SHEETS, Col, SheetSpec
 from dataio.exchange_scope import RegionGuard
 from dataio.tabular import is_blank
 from domain import clock
@@ -86,6 +88,28 @@ def check_header(sheet: InSheet) -> list[RowError]:
     sheet.columns = {name: i for name, i in sheet.columns.items() if name in known}
     return [RowError(sheet.file, sheet.title, 1, c.name, f"verplichte kolom '{c.name}' ontbreekt")
             for c in sheet.spec.cols if c.required and c.name not in sheet.columns]
+
+
+def header_warnings(sheet: InSheet) -> list[str]:
+    """The columns the import does not read, named (a file is never silently re-interpreted): an unknown
+    column, and a second column of the same name (only the first is read). The rejects file's own column
+    'fout' is expected and not named."""
+    warnings: list[str] = []
+    first: dict[str, str] = {}
+    known = {c.name for c in sheet.spec.cols}
+    for index, header in enumerate(sheet.header):
+        name = normalise_column(str(header or ""))
+        if not name or name == ERROR_COLUMN:
+            continue
+        letter = get_column_letter(index + 1)
+        if name not in known:
+            warnings.append(f"blad '{sheet.title}': kolom {letter} '{header}' is onbekend en is genegeerd")
+        elif name in first:
+            warnings.append(f"blad '{sheet.title}': kolom {letter} '{header}' komt twee keer voor; alleen kolom "
+                            f"{first[name]} is gelezen")
+        else:
+            first[name] = letter
+    return warnings
 
 
 def parse_value(col: Col, raw: object) -> object:

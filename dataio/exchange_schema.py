@@ -245,8 +245,8 @@ GENERAL_HELP: tuple[str, ...] = (
     "het inlezen overgeslagen.",
     "Rijen verwijzen naar elkaar met namen en codes (schoolcode, CBS-code, naam van regio of organisatie), "
     "niet met nummers uit de database. Een verwijzing moet bestaan in dit bestand of al in de database.",
-    "Ontbrekende bladen worden overgeslagen; onbekende kolommen worden genegeerd. Ontbreekt een niet-verplichte "
-    "kolom, dan blijft die waarde in de database ongewijzigd.",
+    "Ontbrekende bladen worden overgeslagen; onbekende kolommen worden genegeerd (en bij het inlezen genoemd). "
+    "Ontbreekt een niet-verplichte kolom, dan blijft die waarde in de database ongewijzigd.",
     "Bestaande rijen (zelfde sleutel) worden bijgewerkt, nieuwe toegevoegd; er wordt nooit iets verwijderd.",
     "Keuzelijsten: de code of de Nederlandse omschrijving mag (hoofdletters maken niet uit).",
     "Datums: jjjj-mm-dd of dd-mm-jjjj, of een datumcel in Excel.",

@@ -309,3 +309,17 @@ def test_a_new_partnership_overlapping_a_running_one_is_refused_as_the_form_does
     after = write_book(tmp_path / "c.xlsx", {"samenwerkingen": [  # after the first one ended: fine
         ["school", "organisatie", "rol", "startdatum"], ["02QZ00", "Halt Limburg", "advies", "01-07-2025"]]})
     assert imported(engine, after, principal).count("samenwerkingen", "created") == 1
+
+
+def test_an_unknown_or_doubled_column_is_named_not_silently_ignored(engine, tmp_path):
+    """A file is never silently re-interpreted: 'rol' (meant as 'functie') and a second 'naam' column are
+    named in the warnings, with the sheet and the column's letter; the known columns import as before."""
+    make_demo(engine)
+    book = write_book(tmp_path / "c.xlsx", {"contactpersonen": [
+        ["organisatie", "naam", "rol", "naam", "telefoon"],
+        ["Halt Limburg", "Nieuwe Collega (fictief)", "wijkagent", "Iemand Anders", "043 123 4567"]]})
+    with Session(engine) as s:
+        preview = import_workbook(s, book, principal=admin(), dry_run=True)
+    assert preview.errors == [] and preview.count("contactpersonen", "created") == 1
+    assert "blad 'contactpersonen': kolom C 'rol' is onbekend en is genegeerd" in preview.warnings
+    assert "blad 'contactpersonen': kolom D 'naam' komt twee keer voor; alleen kolom B is gelezen" in preview.warnings
