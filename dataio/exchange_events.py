@@ -15,7 +15,13 @@ from datetime import date, datetime
 from typing import Protocol
 
 from domain.certification import ACTIVE_PHASES, Event
-from domain.lifecycle import TransitionRefused, check_correction, check_transition, current_phase
+from domain.lifecycle import (
+    TransitionRefused,
+    check_correction,
+    check_transition,
+    correction_reason_error,
+    current_phase,
+)
 from services.trajectories import running_trajectory_error
 
 
@@ -28,8 +34,11 @@ class EventRow(Protocol):  # dataio.exchange_import.InRow
     def error(self, column: str, reason: str) -> None: ...
 
 
-def check_event_rows(rows: Iterable[EventRow], stored: dict[tuple, list[Event]], today: date) -> None:
-    """Add a row error to every new ('created') event the lifecycle does not allow."""
+def check_event_rows(rows: Iterable[EventRow], stored: dict[tuple, list[Event]], today: date, *,
+                     reasons_required: bool = False) -> None:
+    """Add a row error to every new ('created') event the lifecycle does not allow; with reasons_required
+    (an import without the history right: dataio.exchange_forms_only) also to a correction without its
+    reason in the note, as the certification form."""
     new: dict[tuple, list[EventRow]] = defaultdict(list)
     for row in rows:
         if row.status == "created" and not row.errors:
@@ -43,9 +52,14 @@ def check_event_rows(rows: Iterable[EventRow], stored: dict[tuple, list[Event]],
                 continue
             phase, on = row.values["fase"], row.values["datum"]
             try:
-                _check(history, phase, on, today)
+                correction = _check(history, phase, on, today)
             except TransitionRefused as exc:
                 row.error("fase", str(exc))
+                refused_at = row.line
+                continue
+            no_reason = correction_reason_error(row.values.get("notitie")) if correction and reasons_required else None
+            if no_reason:
+                row.error("notitie", no_reason)
                 refused_at = row.line
                 continue
             # after every stored event: recorded later than all of them
@@ -86,11 +100,14 @@ def check_running_trajectories(rows: Iterable[EventRow], stored: dict[tuple, lis
                 row.error("fase", refused)
 
 
-def _check(history: list[Event], phase: str, on: date, today: date) -> None:
+def _check(history: list[Event], phase: str, on: date, today: date) -> bool:
+    """Whether the event is a correction (a return to the phase before) rather than a transition."""
     try:
         check_transition(history, phase, on, today=today)
+        return False
     except TransitionRefused as refused:
         try:
             check_correction(history, phase, on, today=today)
         except TransitionRefused:
             raise refused from None  # the transition's reason tells the user more
+        return True

@@ -19,8 +19,9 @@ from dataio import progress
 from dataio import values as v
 from dataio.errors import ImportResult, RowError
 from dataio.exchange_events import check_event_rows, check_running_trajectories
+from dataio.exchange_forms_only import FormsOnly, phase_rows_of
 from dataio.exchange_rows import Row, StoredRows, key_of
-from dataio.exchange_schema import ERROR_COLUMN, SHEETS, Col, SheetSpec
+from dataio.exchange_schema import ERROR_COLUMN, SHEETS, SHEETS_BY_NAME, Col, SheetSpec
 from dataio.exchange_scope import RegionGuard
 from dataio.tabular import is_blank
 from domain import clock
@@ -33,7 +34,7 @@ from services.partnerships import (
     overlap_reason,
     phone_error,
 )
-from services.permissions import Principal, is_admin
+from services.permissions import Principal, can_import_history_authors, is_admin
 from services.trajectories import tranche_region_error
 
 MAX_EXAMPLES = 3
@@ -160,6 +161,9 @@ class Planner:
         self.today = today or clock.today()
         # None or a beheerder: every region; else the forms' rules of services.permissions (coordinator)
         self.guard = RegionGuard(snapshot, principal) if principal is not None and not is_admin(principal) else None
+        # without the history right: what the forms write, no more (dataio.exchange_forms_only)
+        self.forms_only = FormsOnly(snapshot, self.today) \
+            if principal is not None and not can_import_history_authors(principal) else None
         self.result = result
         self.existing: dict[str, dict[tuple, tuple[Any, Row]]] = {}
         for spec in SHEETS:
@@ -187,7 +191,7 @@ class Planner:
             rows = self._validate_sheet(sheet)
             if spec.name == "fasen":
                 self._event_status(rows)
-                check_event_rows(rows, self._stored_events(), self.today)
+                check_event_rows(rows, self._stored_events(), self.today, reasons_required=self.forms_only is not None)
             if self.guard is not None:
                 self._check_regions(spec, rows)
             if spec.name == "fasen":
@@ -199,6 +203,8 @@ class Planner:
                 self._check_partnership_overlaps(rows)
             elif spec.name == "trajecten":
                 self._check_trajectory_tranches(rows)
+            if self.forms_only is not None:
+                self._check_forms_only(spec.name, rows, sheets)
             for row in rows:
                 if row.errors:
                     self.result.errors.extend(row.errors)
@@ -385,6 +391,28 @@ class Planner:
             if running:
                 self.result.warnings.append(f"organisatie {row.values['naam']} eindigt op {end:%d-%m-%Y}: "
                                             f"{len(running)} lopende samenwerking(en) worden dan beëindigd")
+
+    def _check_forms_only(self, sheet: str, rows: list[InRow], sheets: dict[str, InSheet]) -> None:
+        """The forms' rules an import without the history right follows too (dataio.exchange_forms_only)."""
+        forms = self.forms_only
+        assert forms is not None
+
+        def is_new(row: Any) -> bool:
+            return row.key is not None and row.key not in self.existing[sheet]
+
+        if sheet == "samenwerkingen":
+            contact_ends = {(v.norm(r.values["organisatie"]), v.norm(r.values["naam"])): r.values.get("einddatum")
+                            for r in self.valid.get("contactpersonen", []) if "einddatum" in r.values}
+            forms.check_partnerships(rows, is_new, {k: end for k, (end, _, _) in self.organisation_ends.items()},
+                                     contact_ends)
+        elif sheet == "tranches":
+            def is_changed(row: Any) -> bool:
+                return bool(self._changed(SHEETS_BY_NAME[sheet], row, self.existing[sheet][row.key][1]))
+
+            forms.check_tranches(rows, is_new, is_changed)
+        elif sheet == "trajecten":
+            phases = sheets.get("fasen")
+            forms.check_trajectories(rows, is_new, phase_rows_of(phases.rows, phases.columns) if phases else set())
 
     def _check_partnership_overlaps(self, rows: list[InRow]) -> None:
         """The form's rule (services.partnerships.overlap_reason): no two partnerships of one school with one

@@ -28,6 +28,14 @@ from domain.dates import add_months, format_nl, next_quarters, quarter_label, qu
 
 MAX_FUTURE_DAYS = 31
 CORRECTION_PREFIX = "Correctie:"
+
+
+def correction_reason_error(note: str | None) -> str | None:
+    """A correction gives its reason in the note (the 'Correctie:' prefix alone is none): the rule of the
+    certification form (services.trajectories.correct_to) and of an import without the history right."""
+    if (note or "").strip().removeprefix(CORRECTION_PREFIX).strip():
+        return None
+    return "Geef bij een correctie in de notitie de reden op."
 # Phases in which time counts towards a stall. 'registered' is left out: a school
 # waiting for its tranche to start is not stalling.
 STALL_PHASES: tuple[str, ...] = ("intake", "improvement", "audit", "committee", "not_passed")

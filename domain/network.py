@@ -14,9 +14,15 @@ def partnership_active(start_on: date, end_on: date | None, as_of: date) -> bool
     return start_on <= as_of and (end_on is None or as_of <= end_on)
 
 
+def still_working(ended_on: date | None, as_of: date) -> bool:
+    """An organisation or a contact person works up to and including its last day (einddatum); the forms
+    offer only those still working today (services.permissions.linkable_organisation_clauses)."""
+    return ended_on is None or as_of <= ended_on
+
+
 def contact_active(ended_on: date | None, as_of: date) -> bool:
     """A contact person is a partnership's contact up to and including their last day."""
-    return ended_on is None or as_of <= ended_on
+    return still_working(ended_on, as_of)
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,11 @@ class PlanRefused(ValueError):
 MAX_TRANCHE_CAPACITY = 1000
 
 
+def tranche_start_error(start_on: date, today: date) -> str | None:
+    """The rule for a new tranche's start (the planning form's and the import's): after today."""
+    return None if start_on > today else "De startdatum van een nieuwe tranche moet na vandaag liggen."
+
+
 def capacity_error(capacity: object) -> str | None:
     """The rule for a tranche's capacity, of the planning page's form and the import alike: a whole number
     of schools from 1 to MAX_TRANCHE_CAPACITY; the Dutch refusal, or None."""

@@ -22,6 +22,7 @@ from domain.lifecycle import (
     TransitionRefused,
     check_correction,
     check_transition,
+    correction_reason_error,
     current_phase,
     label,
     latest_event,
@@ -182,9 +183,10 @@ def correct_to(session: Session, principal: Principal, trajectory_id: int, previ
     _serialise(session, Trajectory, trajectory_id)
     ensure_seen(session, trajectory.school_id, seen)
     check_correction(_events(session, trajectory_id), previous_phase, on, today=today)
+    refused = correction_reason_error(note)
+    if refused:
+        raise TransitionRefused(refused)
     text = (note or "").strip()
-    if not text.removeprefix(CORRECTION_PREFIX).strip():
-        raise TransitionRefused("Geef bij een correctie in de notitie de reden op.")
     if not text.startswith(CORRECTION_PREFIX):
         text = f"{CORRECTION_PREFIX} {text}".strip()
     return _add_event(session, principal, trajectory_id, previous_phase, on, text)

@@ -7,7 +7,7 @@ refusal the form's command gives, and the refusal the import gives for a row of 
 (a spreadsheet has no dropdown; a coordinator gets no oracle on other regions), the row says both.
 
 Rules the import applies differently on purpose (history must import: `vios export` of any database imports
-again) are listed in DIFFERENCES; test_what_the_import_allows_on_purpose pins them until the product decides.
+again) are what only a history import may do (HISTORY_ONLY): the beheerder's; anyone else's import follows the forms.
 
 Demo of tests/test_exchange.py: Maastricht-Heuvelland (GM0935 Maastricht: 02QZ00; GM0994 Valkenburg: 05VO00,
 running cycle 1 'registered' in Tranche 2025-1) and Haaglanden (GM0518: 07XY01).
@@ -197,40 +197,70 @@ def test_the_import_refuses_what_the_form_refuses(engine, tmp_path: Path, rule: 
     assert errors == [(*rule.where, rule.import_message or message)], rule.name
 
 
-# ---------------------------------------------------------------- what the import allows on purpose (decisions)
+# ---------------------------------------------------------------- what only a history import may do
 
-# (what the form refuses, a file the import accepts): history imports (an export of any database must import
-# again, also into an empty one), so these stay open until the product decides. Listed in the report of issue 13.
-DIFFERENCES: tuple[tuple[str, dict[str, list[list[object]]]], ...] = (
-    ("new partnership with an organisation that has ended (the form offers none); the import only wants it "
-     "to end by the organisation's end date",
+# (what the form refuses, a file, the refusal of a coordinator's import): a beheerder's import loads history as it
+# was (an export of any database must import again, also into an empty one) and accepts these; anyone else's
+# import follows the forms (dataio.exchange_forms_only). Before, every importer's file was accepted.
+HISTORY_ONLY: tuple[tuple[str, dict[str, list[list[object]]], tuple[str, int, str, str]], ...] = (
+    ("new partnership with an organisation that has ended (the form offers none)",
      {"organisaties": [["naam", "type", "gemeente_cbs", "einddatum"], ["Oud (fictief)", "ggd", "GM0935", "31-12-2024"]],
       "samenwerkingen": [["school", "organisatie", "rol", "startdatum", "einddatum"],
-                         ["02QZ00", "Oud (fictief)", "advies", "01-01-2024", "31-12-2024"]]}),
+                         ["02QZ00", "Oud (fictief)", "advies", "01-01-2024", "31-12-2024"]]},
+     ("samenwerkingen", 2, "organisatie", "organisatie Oud (fictief) is beëindigd per 31-12-2024; een nieuwe "
+                                          "samenwerking kan alleen met een organisatie die nog werkt")),
     ("new partnership naming a contact person who has ended (the form offers none)",
      {"samenwerkingen": [["school", "organisatie", "rol", "contactpersoon", "startdatum"],
-                         ["05VO00", "Halt Limburg", "kernteam", "Anna de Vries (fictief)", "01-01-2026"]]}),
+                         ["05VO00", "Halt Limburg", "kernteam", "Anna de Vries (fictief)", "01-01-2026"]]},
+     ("samenwerkingen", 2, "contactpersoon", "contactpersoon Anna de Vries (fictief) is beëindigd per 30-06-2025; "
+                                             "kies een contactpersoon die nog werkt")),
     ("a correction (back to the phase before) without a reason in the note (correct_to requires one)",
      {"fasen": [["school", "cyclus", "fase", "datum"], ["05VO00", "1", "intake", "01-11-2026"],
-                ["05VO00", "1", "registered", "02-11-2026"]]}),
+                ["05VO00", "1", "registered", "02-11-2026"]]},
+     ("fasen", 3, "notitie", "Geef bij een correctie in de notitie de reden op.")),
     ("a new tranche that started in the past (create_tranche: only after today)",
      {"tranches": [["regio", "naam", "startdatum", "capaciteit"],
-                   ["Maastricht-Heuvelland", "Oud", "01-01-2020", "3"]]}),
+                   ["Maastricht-Heuvelland", "Oud", "01-01-2020", "3"]]},
+     ("tranches", 2, "startdatum", "De startdatum van een nieuwe tranche moet na vandaag liggen.")),
     ("a stored tranche's start date and capacity changed (no form changes a tranche)",
      {"tranches": [["regio", "naam", "startdatum", "capaciteit"],
-                   ["Maastricht-Heuvelland", "Tranche 2025-1", "01-03-2025", "1"]]}),
-    ("a trajectory without a tranche, without phases, with a cycle number that skips (start_trajectory: a tranche, "
-     "'registered', the next cycle)",
-     {"trajecten": [["school", "cyclus", "tranche_regio", "tranche"], ["02QZ00", "7", "", ""]]}),
+                   ["Maastricht-Heuvelland", "Tranche 2025-1", "01-03-2025", "1"]]},
+     ("tranches", 2, "startdatum", "een bestaande tranche wijzigen kan alleen de beheerder (startdatum en "
+                                   "capaciteit liggen vast)")),
+    ("a trajectory without a tranche (start_trajectory starts one in a tranche)",
+     {"trajecten": [["school", "cyclus", "tranche_regio", "tranche"], ["02QZ00", "3", "", ""]]},
+     ("trajecten", 2, "tranche", "Kies een tranche.")),
+    ("a trajectory whose cycle skips (start_trajectory: the next cycle)",
+     {"trajecten": [["school", "cyclus", "tranche_regio", "tranche"],
+                    ["02QZ00", "7", "Maastricht-Heuvelland", "Tranche 2025-1"]]},
+     ("trajecten", 2, "cyclus", "het volgende traject van deze school is cyclus 3")),
+    ("a trajectory without phases (start_trajectory records 'registered')",
+     {"trajecten": [["school", "cyclus", "tranche_regio", "tranche"],
+                    ["02QZ00", "3", "Maastricht-Heuvelland", "Tranche 2025-1"]]},
+     ("trajecten", 2, "cyclus", "een nieuw traject begint met de fase 'Aangemeld' op blad fasen")),
 )
 
 
-@pytest.mark.parametrize("case", DIFFERENCES, ids=[c[0][:60] for c in DIFFERENCES])
-def test_what_the_import_allows_on_purpose(engine, tmp_path, case):
+@pytest.mark.parametrize("case", HISTORY_ONLY, ids=[c[0][:60] for c in HISTORY_ONLY])
+def test_only_a_history_import_may(engine, tmp_path, case):
+    what, sheets, refusal = case
     make_demo(engine)
-    book = write_book(tmp_path / "history.xlsx", case[1])
+    book = write_book(tmp_path / "history.xlsx", sheets)
     with Session(engine) as s:
         assert import_workbook(s, book, principal=admin(), dry_run=True).errors == []
+    assert refused(engine, book, coordinator(engine)) == [refusal]
+
+
+def test_a_coordinators_new_trajectory_as_the_form_starts_it_imports(engine, tmp_path):
+    """The next cycle, in a tranche of the region, with 'registered' on blad fasen: what the form does."""
+    make_demo(engine)
+    book = write_book(tmp_path / "t.xlsx", {
+        "trajecten": [["school", "cyclus", "tranche_regio", "tranche"],
+                      ["02QZ00", "3", "Maastricht-Heuvelland", "Tranche 2025-1"]],
+        "fasen": [["school", "cyclus", "fase", "datum"], ["02QZ00", "3", "registered", "20-11-2026"]]})
+    with Session(engine) as s:
+        result = import_workbook(s, book, principal=coordinator(engine), dry_run=True)
+    assert result.errors == [] and result.count("trajecten", "created") == 1
 
 
 # ---------------------------------------------------------------- the gaps, one test each (found in the review)
@@ -323,8 +353,9 @@ def test_a_valid_file_of_every_checked_kind_imports(engine, tmp_path):
                            ["05VO00", "GGD Zuid (fictief)", "advies", "01-03-2026", "01-03-2026"]],
         "trajecten": [["school", "cyclus", "tranche_regio", "tranche"],
                       ["02QZ00", "3", "Maastricht-Heuvelland", "Tranche 2025-1"]],
-        "fasen": [["school", "cyclus", "fase", "datum"], ["05VO00", "1", "intake", "01-11-2026"]]})
+        "fasen": [["school", "cyclus", "fase", "datum"], ["05VO00", "1", "intake", "01-11-2026"],
+                  ["02QZ00", "3", "registered", "20-11-2026"]]})   # a new trajectory starts 'registered'
     result = imported(engine, book, coordinator(engine))
-    assert result.errors == [] and result.total("created") == 5
+    assert result.errors == [] and result.total("created") == 6
     with Session(engine) as s:
         assert s.exec(select(Contact).where(Contact.name == "Nieuw (fictief)")).one().phone == "+31 (0)43-123"

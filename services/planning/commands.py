@@ -11,7 +11,15 @@ from sqlmodel import Session, col, select
 
 from domain import clock
 from domain.dates import format_nl
-from domain.planning import PlanRefused, Weights, capacity_error, clean_quotas, propose, score_against
+from domain.planning import (
+    PlanRefused,
+    Weights,
+    capacity_error,
+    clean_quotas,
+    propose,
+    score_against,
+    tranche_start_error,
+)
 from domain.vocab import SECTORS
 from models import School, Tranche, TranchePlan, TranchePlanItem
 from services import audit, names, trajectories
@@ -61,9 +69,7 @@ def create_tranche(session: Session, p: Principal, region_id: int | None, name: 
     name = (name or "").strip()
     if not name or len(name) > 100:
         raise PlanRefused("Geef de tranche een naam (hoogstens 100 tekens).")
-    if start_on <= today:
-        raise PlanRefused("De startdatum van een nieuwe tranche moet na vandaag liggen.")
-    refused = capacity_error(capacity)
+    refused = tranche_start_error(start_on, today) or capacity_error(capacity)
     if refused:
         raise PlanRefused(refused)
     if names.same_name(session, "tranche", name, scope_id=region.id) is not None:  # case and spaces don't count
