@@ -6,7 +6,7 @@ certification settings and its phase events up to the as-of date. domain.overvie
 facts into statuses and counts; the overview, report, comparison, planning and trajectory
 services all start from here, so their figures agree.
 
-The facts are cached per process, keyed by the database, the data version (models.DataVersion: one
+The facts are cached per process, keyed by the database, the facts version (models.DataVersion: a
 number that database triggers raise on every insert, update and delete of school, municipality,
 region, trajectory and phaseevent, whoever writes) and the as-of date: one entry holds the facts of
 every school location of the database, shared by every scope, sector and user; the scope's WHERE
@@ -72,10 +72,10 @@ def school_facts(session: Session, scope: Scope, principal: Principal | None = N
         filters += school_filter_for(principal)
     # Core execution on the connection: skips the ORM's per-row loading machinery.
     conn = session.connection()
-    version = _cache_version(conn) if school_id is None else None  # one school: quick, not worth an entry
+    version = _cache_version(conn, facts=True) if school_id is None else None  # one school: not worth an entry
     if version is None:
         return _load(conn, filters, scope.as_of)
-    # Every school of the database is loaded once per data version and as-of date (shared by every
+    # Every school of the database is loaded once per facts version and as-of date (shared by every
     # scope, sector and user); the scope's WHERE clauses only select which of them, in SQL.
     every = _every_school(conn, version, scope.as_of)
     ids = conn.execute(
@@ -87,7 +87,7 @@ def school_facts(session: Session, scope: Scope, principal: Principal | None = N
 def _every_school(conn: Connection, version: str, as_of: date) -> dict[int, SchoolFacts]:
     """school id -> facts (events up to as_of) of every school location in the database, cached.
 
-    Every event is loaded once per data version; the view at an as-of date keeps the same SchoolFacts
+    Every event is loaded once per facts version; the view at an as-of date keeps the same SchoolFacts
     (and so its remembered statuses) for each school without an event after that date, and gives the
     others a copy with only the events up to it: exactly what _load(conn, [], as_of) gives."""
     url = conn.engine.url.render_as_string(hide_password=False)
@@ -133,7 +133,7 @@ class _Full:
         return view
 
 
-# (database, data version) -> the facts of every school with all events; (database, data version,
+# (database, facts version) -> the facts of every school with all events; (database, facts version,
 # as-of date) -> the view at that date. Per process and only ever correct entries (a new version is a
 # new key); bounded, least recently used dropped first. Every school at 8,000 schools is a few MB.
 CACHE_ENTRIES = 2
@@ -213,24 +213,31 @@ def _hashable(value: object) -> Hashable:
 def data_version(conn: Connection) -> str | None:
     """The data version of the database with its epoch, "epoch:version" (see models.DataVersion); None
     without the table."""
+    versions = _versions(conn)
+    return versions[0] if versions is not None else None
+
+
+def _versions(conn: Connection) -> tuple[str, str] | None:
+    """("epoch:version", "epoch:f<facts version>") of the database; None without the data_version table."""
     url = conn.engine.url.render_as_string(hide_password=False)
     if url not in _VERSIONED:
         if not inspect(conn).has_table(DataVersion.__tablename__):
             return None
         _VERSIONED.add(url)
-    row = conn.execute(select(col(DataVersion.epoch), col(DataVersion.version))
+    row = conn.execute(select(col(DataVersion.epoch), col(DataVersion.version), col(DataVersion.facts_version))
                        .where(col(DataVersion.id) == 1)).first()
-    return f"{row[0] or ''}:{row[1]}" if row is not None else None
+    return (f"{row[0] or ''}:{row[1]}", f"{row[0] or ''}:f{row[2]}") if row is not None else None
 
 
-def _cache_version(conn: Connection) -> str | None:
-    """The data version to key cached results by; None (do not cache) when this transaction has written:
-    its version number is not yet committed, and after a rollback the next write would raise the same
-    number for other data."""
-    version = data_version(conn)
-    if version is None or _has_written(conn):
+def _cache_version(conn: Connection, *, facts: bool = False) -> str | None:
+    """The version to key cached results by: the data version, or with facts the facts version (the school
+    facts change only with their own tables: a partnership's edit keeps them). None (do not cache) when
+    this transaction has written: its version number is not yet committed, and after a rollback the next
+    write would raise the same number for other data."""
+    versions = _versions(conn)
+    if versions is None or _has_written(conn):
         return None
-    return version
+    return versions[1] if facts else versions[0]
 
 
 def _has_written(conn: Connection) -> bool:

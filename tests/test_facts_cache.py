@@ -156,6 +156,47 @@ def test_fc003_the_data_version_rises_on_every_write(session):
         assert version() > seen, sql
 
 
+def test_fc003b_the_facts_version_rises_only_with_the_facts_own_tables(session):
+    """The school facts are kept per facts version: a write to a school, municipality, region, trajectory or
+    phase event raises it; a partnership, organisation or tranche (part of other cached results) does not."""
+    def versions() -> tuple[int, int]:
+        row = session.execute(text("SELECT version, facts_version FROM data_version WHERE id = 1")).one()
+        return int(row[0]), int(row[1])
+
+    facts = ["UPDATE school SET name = name || ' ' WHERE id = (SELECT min(id) FROM school)",
+             "UPDATE municipality SET name = name || ' ' WHERE id = (SELECT min(id) FROM municipality)",
+             "UPDATE region SET expiring_window_months = 3 WHERE id = (SELECT min(id) FROM region)",
+             "UPDATE trajectory SET school_id = school_id WHERE id = (SELECT min(id) FROM trajectory)",
+             "DELETE FROM phaseevent WHERE id = (SELECT max(id) FROM phaseevent)"]
+    others = ["UPDATE tranche SET name = name || ' ' WHERE id = (SELECT min(id) FROM tranche)",
+              "UPDATE partnership SET role = role WHERE id = (SELECT min(id) FROM partnership)",
+              "UPDATE organisation SET name = name || ' ' WHERE id = (SELECT min(id) FROM organisation)"]
+    for sql in facts + others:
+        (version, facts_version) = versions()
+        session.execute(text(sql))
+        after = versions()
+        assert after[0] > version, sql
+        assert (after[1] > facts_version) == (sql in facts), sql
+
+
+def test_fc003c_editing_a_partnership_keeps_the_loaded_facts(session):
+    """After a partnership's edit the next request gets the same cached facts (no load of every school); after
+    a phase event's, new ones."""
+    region_id, _ = _region(session)
+    scope = Scope(as_of=TODAY, region_id=region_id)
+    session.commit()
+    first = facts_module.school_facts(session, scope)
+    session.commit()
+    session.execute(text("UPDATE partnership SET role = role WHERE id = (SELECT min(id) FROM partnership)"))
+    session.commit()
+    again = facts_module.school_facts(session, scope)
+    assert [id(f) for f in again] == [id(f) for f in first]
+    session.commit()
+    session.execute(text("UPDATE trajectory SET school_id = school_id WHERE id = (SELECT min(id) FROM trajectory)"))
+    session.commit()
+    assert [id(f) for f in facts_module.school_facts(session, scope)] != [id(f) for f in first]
+
+
 def test_fc004_a_rolled_back_write_leaves_nothing_behind_in_the_cache(session):
     """A transaction that wrote reads its own uncommitted version number; after a rollback the next
     write raises the same number for other data, so nothing computed in a writing transaction is kept."""
