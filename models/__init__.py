@@ -3,7 +3,7 @@ from sqlalchemy import Table, inspect
 from sqlmodel import SQLModel
 
 from models.certification import PhaseEvent, Trajectory, Tranche
-from models.data_version import DataVersion
+from models.data_version import DataVersion, FactsChange
 from models.geography import Municipality, Province, Region
 from models.imports import ImportRun
 from models.meetings import Meeting
@@ -14,7 +14,8 @@ from models.schools import Board, School
 from models.users import ROLES, AuditEntry, User, UserScope
 
 __all__ = [
-    "AuditEntry", "Board", "CalendarToken", "Contact", "DataVersion", "DigestSubscription", "ImportRun", "Meeting",
+    "AuditEntry", "Board", "CalendarToken", "Contact", "DataVersion", "DigestSubscription", "FactsChange",
+    "ImportRun", "Meeting",
     "Municipality", "Organisation", "Partnership", "PhaseEvent",
     "Province", "ROLES", "Region", "School", "Tranche", "TranchePlan", "TranchePlanItem", "Trajectory", "User",
     "UserScope", "table_of",

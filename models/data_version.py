@@ -19,3 +19,13 @@ class DataVersion(SQLModel, table=True):
     version: int = 0
     facts_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     epoch: str | None = Field(default=None, max_length=32)
+
+
+class FactsChange(SQLModel, table=True):
+    """A school whose facts a write changed (migration 0014's triggers): one row per school per write, with
+    the facts version that write made; school_id None: any school may have changed (a municipality or a
+    region). services.school_facts loads only these schools again for a newer facts version."""
+    __tablename__ = "facts_change"
+    id: int | None = Field(default=None, primary_key=True)
+    facts_version: int = Field(index=True)
+    school_id: int | None = None

@@ -41,8 +41,9 @@ FORMAT = "vios-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 BATCH = 2_000
-# Alembic's own bookkeeping and the trigger-kept data version are made by the migrations, not restored.
-SKIPPED_TABLES = frozenset({"alembic_version", "data_version"})
+# Alembic's own bookkeeping and the trigger-kept data version and facts change log are made by the migrations
+# and triggers, not restored.
+SKIPPED_TABLES = frozenset({"alembic_version", "data_version", "facts_change"})
 # Files in the instance folder that are data (the secret key and caches are not: see the README).
 DATA_FILES = (boundaries.FILE_NAME,)
 

@@ -35,7 +35,7 @@ from sqlmodel import Session, col
 from domain.certification import Event
 from domain.overview import SchoolFacts
 from domain.scope import Scope
-from models import DataVersion, Municipality, PhaseEvent, Region, School, Trajectory
+from models import DataVersion, FactsChange, Municipality, PhaseEvent, Region, School, Trajectory
 from services.gc_pause import paused_collection
 from services.permissions import Principal, school_filter_for
 
@@ -98,10 +98,11 @@ def _every_school(conn: Connection, version: str, as_of: date) -> dict[int, Scho
             _VIEWS.move_to_end(key)
             return view
         full = _CACHE.get((url, version))
+        earlier = [f for (u, _), f in _CACHE.items() if u == url]
     if full is None:
-        full = _Full({f.school_id: f for f in _load(conn, [], None)})
-        for f in full.facts.values():
-            f.memo = {}  # before anyone else sees them
+        full = _updated(conn, earlier[-1], version) if earlier else None
+        if full is None:
+            full = _Full(_with_memos(_load(conn, [], None)), version)
         with _LOCK:
             _CACHE[(url, version)] = full
             while len(_CACHE) > CACHE_ENTRIES:
@@ -114,11 +115,46 @@ def _every_school(conn: Connection, version: str, as_of: date) -> dict[int, Scho
     return view
 
 
-class _Full:
-    """The facts of every school with all their events, and the latest event date of each."""
+def _with_memos(loaded: list[SchoolFacts]) -> dict[int, SchoolFacts]:
+    for f in loaded:
+        f.memo = {}  # before anyone else sees them
+    return {f.school_id: f for f in loaded}
 
-    def __init__(self, facts: dict[int, SchoolFacts]) -> None:
-        self.facts = facts
+
+# More changed schools than this since the cached facts: load every school (one query is quicker then).
+DELTA_SCHOOLS = 2_000
+
+
+def _updated(conn: Connection, earlier: _Full, version: str) -> _Full | None:
+    """The facts at `version` from an earlier entry of the same database: the schools the change log
+    (models.FactsChange, migration 0014) names for the versions in between loaded again, every other school
+    kept as it is, with its remembered statuses. None when that is not possible or not quicker (another
+    epoch, a municipality or region changed, more than DELTA_SCHOOLS schools): load every school."""
+    before, after = _number(earlier.version), _number(version)
+    if before is None or after is None or before[0] != after[0] or before[1] >= after[1]:
+        return None
+    changed = set(conn.execute(select(col(FactsChange.school_id)).distinct().where(
+        col(FactsChange.facts_version) > before[1], col(FactsChange.facts_version) <= after[1])).scalars())
+    if None in changed or len(changed) > DELTA_SCHOOLS:
+        return None
+    facts = {sid: f for sid, f in earlier.facts.items() if sid not in changed}
+    if changed:
+        facts.update(_with_memos(_load(conn, [col(School.id).in_(sorted(c for c in changed if c is not None))],
+                                       None)))
+    return _Full(facts, version)
+
+
+def _number(version: str) -> tuple[str, int] | None:
+    """(epoch, number) of a facts version "epoch:f<number>"."""
+    epoch, _, number = version.rpartition(":f")
+    return (epoch, int(number)) if number.isdigit() else None
+
+
+class _Full:
+    """The facts of every school with all their events at a facts version, and the latest event date of each."""
+
+    def __init__(self, facts: dict[int, SchoolFacts], version: str) -> None:
+        self.facts, self.version = facts, version
         self.latest = {sid: max(e.on for events in f.trajectories.values() for e in events)
                        for sid, f in facts.items() if f.trajectories}
 
@@ -138,7 +174,7 @@ class _Full:
 # new key); bounded, least recently used dropped first. Every school at 8,000 schools is a few MB.
 CACHE_ENTRIES = 2
 VIEW_ENTRIES = 12
-_CACHE: OrderedDict[Hashable, _Full] = OrderedDict()
+_CACHE: OrderedDict[tuple[str, str], _Full] = OrderedDict()
 _VIEWS: OrderedDict[Hashable, dict[int, SchoolFacts]] = OrderedDict()
 _LOCK = threading.Lock()
 _VERSIONED: set[str] = set()  # databases known to have the data_version table

@@ -181,7 +181,8 @@ def test_fc003b_the_facts_version_rises_only_with_the_facts_own_tables(session):
 
 def test_fc003c_editing_a_partnership_keeps_the_loaded_facts(session):
     """After a partnership's edit the next request gets the same cached facts (no load of every school); after
-    a phase event's, new ones."""
+    a trajectory's, new facts for its school only (the change log, models.FactsChange), the others kept with
+    their remembered statuses."""
     region_id, _ = _region(session)
     scope = Scope(as_of=TODAY, region_id=region_id)
     session.commit()
@@ -192,9 +193,15 @@ def test_fc003c_editing_a_partnership_keeps_the_loaded_facts(session):
     again = facts_module.school_facts(session, scope)
     assert [id(f) for f in again] == [id(f) for f in first]
     session.commit()
-    session.execute(text("UPDATE trajectory SET school_id = school_id WHERE id = (SELECT min(id) FROM trajectory)"))
+    changed = session.execute(text(
+        "SELECT school_id FROM trajectory WHERE id = (SELECT min(trajectory.id) FROM trajectory JOIN school ON "
+        "school.id = trajectory.school_id JOIN municipality ON municipality.id = school.municipality_id "
+        "WHERE municipality.region_id = :r)"), {"r": region_id}).scalar_one()
+    session.execute(text("UPDATE trajectory SET school_id = school_id WHERE school_id = :s"), {"s": changed})
     session.commit()
-    assert [id(f) for f in facts_module.school_facts(session, scope)] != [id(f) for f in first]
+    after = {f.school_id: f for f in facts_module.school_facts(session, scope)}
+    assert after[changed] is not next(f for f in first if f.school_id == changed)
+    assert all(after[f.school_id] is f for f in first if f.school_id != changed)
 
 
 def test_fc004_a_rolled_back_write_leaves_nothing_behind_in_the_cache(session):
@@ -283,3 +290,53 @@ def test_fc_epoch_a_new_database_at_the_same_address_is_never_served_the_old_one
             engine.dispose()
     assert figures[0][0] != figures[1][0]
     assert all(shown == fresh for shown, fresh in figures)
+
+
+def _facts_of(facts: list) -> list:
+    return [(f.school_id, f.code, f.name, f.sector, f.municipality_code, f.municipality_name, f.validity_months,
+             f.window_months, f.active, f.inactive_since,
+             sorted((tid, [(e.phase, e.on) for e in events]) for tid, events in f.trajectories.items()))
+            for f in facts]
+
+
+def test_fc006_facts_brought_up_to_date_from_the_change_log_equal_a_fresh_load(session):
+    """After each kind of committed write, the cached facts (the earlier entry with only the changed schools
+    loaded again, models.FactsChange) equal the facts loaded afresh, and an untouched school keeps its
+    facts (and remembered statuses); a region's change loads every school again."""
+    scope = Scope(as_of=TODAY)
+    session.commit()
+    first = {f.school_id: f for f in facts_module.school_facts(session, scope)}
+    untouched = max(first)
+    a, b, c, d = sorted(first)[:4]
+    trajectory_of = dict(session.execute(text("SELECT school_id, max(id) FROM trajectory GROUP BY school_id")).all())
+    with_events = [s for s in (a, b, c, d) if s in trajectory_of] or [s for s in first if s in trajectory_of][:2]
+    other_municipality = session.execute(text(
+        "SELECT id FROM municipality WHERE id != (SELECT municipality_id FROM school WHERE id = :d) "
+        "ORDER BY id LIMIT 1"), {"d": d}).scalar_one()
+    writes = [
+        ("INSERT INTO phaseevent (trajectory_id, phase, \"on\", note, recorded_by, recorded_at) "
+         "VALUES (:t, 'withdrawn', '2026-11-20', '', 'test', '2026-11-20 10:00:00')",
+         {"t": trajectory_of[with_events[0]]}),
+        ("DELETE FROM phaseevent WHERE id = (SELECT max(id) FROM phaseevent WHERE trajectory_id = :t)",
+         {"t": trajectory_of[with_events[-1]]}),
+        ("UPDATE school SET name = name || ' (nieuw)' WHERE id = :s", {"s": c}),
+        ("UPDATE school SET municipality_id = :m WHERE id = :s", {"m": other_municipality, "s": d}),
+        ("INSERT INTO school (code, name, sector, municipality_id, street, house_number, postcode, city, phone, "
+         "website, denomination, active) SELECT '99ZZ00', 'Nieuwe school (fictief)', 'po', municipality_id, '', '', "
+         "'', '', '', '', '', 1 FROM school WHERE id = :s", {"s": a}),
+        ("UPDATE region SET validity_months = 12 WHERE id = (SELECT min(id) FROM region)", {}),
+    ]
+    for number, (sql, params) in enumerate(writes):
+        session.execute(text(sql), params)
+        session.commit()
+        cached = facts_module.school_facts(session, scope)
+        session.commit()
+        kept = {f.school_id: f for f in cached}.get(untouched) is first[untouched]
+        facts_module.clear_cache()
+        fresh = facts_module.school_facts(session, scope)
+        session.commit()
+        assert _facts_of(cached) == _facts_of(fresh), sql
+        assert kept == (number < len(writes) - 1), sql   # the region's change: every school loaded again
+        facts_module.clear_cache()
+        first = {f.school_id: f for f in facts_module.school_facts(session, scope)}
+        session.commit()

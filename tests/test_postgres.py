@@ -381,3 +381,30 @@ def test_pg010_cli_report_json_on_postgres(pg_demo, scheme):
         assert result.returncode == 0, result.stderr
         expected = report(engine, area, sector, as_of)
         assert json.loads(result.stdout) == json.loads(json.dumps(expected))
+
+
+def test_pg011_the_change_log_names_the_schools_a_statement_touched(pg):
+    """Migration 0014 on PostgreSQL (statement triggers over the transition tables): one raise of both numbers
+    per statement, a change row per school it touched, NULL for a municipality; rolled back afterwards."""
+    with pg.connect() as conn:
+        def numbers() -> tuple[int, int]:
+            row = conn.execute(text("SELECT version, facts_version FROM data_version WHERE id = 1")).one()
+            return int(row[0]), int(row[1])
+
+        def logged(after: int) -> set[object]:
+            return set(conn.execute(text("SELECT school_id FROM facts_change WHERE facts_version > :v"),
+                                    {"v": after}).scalars())
+
+        trajectory, school = conn.execute(text("SELECT id, school_id FROM trajectory ORDER BY id LIMIT 1")).one()
+        two = list(conn.execute(text("SELECT id FROM school ORDER BY id LIMIT 2")).scalars())
+        version, facts = numbers()
+        conn.execute(text("INSERT INTO phaseevent (trajectory_id, phase, \"on\", note, recorded_by, recorded_at) "
+                          "VALUES (:t, 'withdrawn', '2026-11-20', '', 'test', now())"), {"t": trajectory})
+        assert numbers() == (version + 1, facts + 1) and logged(facts) == {school}
+        conn.execute(text("UPDATE school SET name = name || ' ' WHERE id = ANY(:ids)"), {"ids": two})
+        assert numbers() == (version + 2, facts + 2) and logged(facts + 1) == set(two)
+        conn.execute(text("UPDATE municipality SET name = name || ' ' WHERE id = (SELECT min(id) FROM municipality)"))
+        assert logged(facts + 2) == {None}
+        conn.execute(text("UPDATE partnership SET role = role WHERE id = (SELECT min(id) FROM partnership)"))
+        assert numbers() == (version + 4, facts + 3)   # not a fact: only the data version
+        conn.rollback()
