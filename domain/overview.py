@@ -6,11 +6,11 @@ domain.certification so that the UI, the CLI report and later pages agree.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import TypedDict
+from typing import TypedDict, TypeVar, cast
 
 from domain.certification import (
     ACTIVE_PHASES,
@@ -23,6 +23,8 @@ from domain.certification import (
     phase_at,
 )
 from domain.dates import next_quarters, quarter_label, quarter_of
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -44,9 +46,26 @@ class SchoolFacts:
     # Statuses remembered per date (school_status); None: computed every time. services.school_facts
     # gives the facts it caches (never changed after loading) a memo, bounded to MEMO_DATES dates.
     memo: dict[date, SchoolStatus] | None = field(default=None, compare=False, repr=False)
+    # Other results of the facts alone remembered the same way (services.certification_reads: the current
+    # trajectory's days in phase and stalls per date and limits), bounded to MEMO_DATES entries.
+    remembered: dict[Hashable, object] | None = field(default=None, compare=False, repr=False)
 
 
 MEMO_DATES = 24
+
+
+def remember(facts: SchoolFacts, key: Hashable, compute: Callable[[], T]) -> T:
+    """compute() for a result of these facts alone, remembered in facts.remembered when it has a memo (a
+    pure function of the facts, which are never changed once they have one); key names the result."""
+    memo = facts.remembered
+    if memo is None:
+        return compute()
+    if key in memo:
+        return cast(T, memo[key])
+    if len(memo) >= MEMO_DATES:
+        memo.clear()
+    value = memo[key] = compute()
+    return value
 
 
 def active_on(facts: SchoolFacts, d: date) -> bool:

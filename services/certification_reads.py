@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TypeVar
 
 from sqlalchemy import ColumnElement, select
@@ -31,7 +31,7 @@ from domain.lifecycle import (
     phase_segments,
     stall_flags,
 )
-from domain.overview import SchoolFacts, SchoolStatus, current_trajectory_id, school_status
+from domain.overview import SchoolFacts, SchoolStatus, current_trajectory_id, remember, school_status
 from domain.scope import Scope
 from models import Municipality, PhaseEvent, Region, School, Trajectory, Tranche
 from services.errors import NotFound
@@ -173,6 +173,22 @@ class _RegionTrajectory:
     events: list[Event]
 
 
+# (current trajectory, days in its phase, stall reasons) of a school at a date
+TrajectoryParts = tuple[int | None, int | None, tuple[str, ...]]
+
+
+def _parts(f: SchoolFacts, as_of: date, limits: tuple[int, int]) -> TrajectoryParts:
+    """The school's current trajectory at as_of, days in its phase and stall reasons under limits
+    (expected_months_max, phase_limit_months)."""
+    tid = current_trajectory_id(f.trajectories, as_of)
+    events = f.trajectories.get(tid, []) if tid is not None else []
+    if not events:
+        return tid, None, ()
+    total_limit, phase_limit = limits
+    stalls = stall_flags(events, as_of, phase_limit_months=phase_limit, total_limit_months=total_limit)
+    return tid, days_in_phase(events, as_of), tuple(stalls)
+
+
 def _municipality_clauses(scope: Scope) -> list[ColumnElement[bool]]:
     """WHERE clauses on Municipality for the scope's area."""
     clauses: list[ColumnElement[bool]] = []
@@ -215,17 +231,19 @@ class CertificationReads:
     def statuses(self) -> list[SchoolStatus]:
         return [school_status(f, self.scope.as_of) for f in self.facts]
 
-    def cached(self, name: str, params: Hashable, compute: Callable[[], T]) -> T:
+    def cached(self, name: str, params: Hashable, compute: Callable[[], T], *, shared: bool = True) -> T:
         """compute() for a result of this scope and user derived only from what the data version covers
-        (services.school_facts.derived: shared by the workers); for one school computed every time."""
+        (services.school_facts.derived: with shared, also for the other workers); for one school computed
+        every time."""
         if self.school_id is not None:
             return compute()
-        return derived(self.session, self.scope, self.principal, name, params, compute)
+        return derived(self.session, self.scope, self.principal, name, params, compute, shared=shared)
 
     @cached_property
     def rows(self) -> list[CertificationRow]:
         """One row per school in scope at scope.as_of (ordered by DUO code)."""
-        return self.cached("certification-rows", None, self._rows)
+        # this process only: the pages share what they make of the rows (pages.certification._table)
+        return self.cached("certification-rows", None, self._rows, shared=False)
 
     def _rows(self) -> list[CertificationRow]:
         tranches = self._tranche_names()
@@ -240,20 +258,14 @@ class CertificationReads:
                 status_label=STATUS_LABELS[st.certificate_status], stall_reasons=stalls))
         return rows
 
-    def _trajectory_parts(self) -> list[tuple[int | None, int | None, tuple[str, ...]]]:
+    def _trajectory_parts(self) -> list[TrajectoryParts]:
         """Per school of facts: (current trajectory, days in its phase, stall reasons) at scope.as_of."""
         as_of = self.scope.as_of
         limits = self._stall_limits()
-        parts: list[tuple[int | None, int | None, tuple[str, ...]]] = []
+        parts: list[TrajectoryParts] = []
         for f in self.facts:
-            tid = current_trajectory_id(f.trajectories, as_of)
-            events = f.trajectories.get(tid, []) if tid is not None else []
-            if not events:
-                parts.append((tid, None, ()))
-                continue
-            total_limit, phase_limit = limits.get(f.municipality_code, DEFAULT_LIMITS)
-            stalls = stall_flags(events, as_of, phase_limit_months=phase_limit, total_limit_months=total_limit)
-            parts.append((tid, days_in_phase(events, as_of), tuple(stalls)))
+            limit = limits.get(f.municipality_code, DEFAULT_LIMITS)
+            parts.append(remember(f, ("trajectory parts", as_of, limit), partial(_parts, f, as_of, limit)))
         return parts
 
     def _stall_limits(self) -> dict[str, tuple[int, int]]:

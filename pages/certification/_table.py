@@ -54,7 +54,8 @@ EXPIRY_COLUMNS = fit_columns([
     {"field": "municipality", "headerName": "Gemeente"},
     date_column("expires", "Geldig tot", sort="asc"),
     {"field": "days_left", "headerName": "Dagen", "type": "numericColumn", "maxWidth": 110},
-    {"field": "reaudit", "headerName": "Heraudit", "cellStyle": REAUDIT_STYLE, "minWidth": 200},
+    {"field": "reaudit", "headerName": "Heraudit", "cellStyle": REAUDIT_STYLE, "minWidth": 200,
+     "tooltipField": "reaudit"},
 ])
 
 
@@ -106,7 +107,8 @@ def expiry_grid(rows: list[dict[str, Any]], months: int, grid_id: str, as_of: da
     """The certificates expiring within `months`, soonest first (10 a page; sortable and filterable)."""
     return dag.AgGrid(id=grid_id, rowData=rows, columnDefs=EXPIRY_COLUMNS, getRowId="params.data.code",
                       defaultColDef=DEFAULT_COLUMN,
-                      dashGridOptions=grid_options(pagination=True, paginationPageSize=10, domLayout="autoHeight",
+                      dashGridOptions=grid_options(pagination=True, paginationPageSize=10,
+                                                   paginationPageSizeSelector=[10, 25, 50, 100], domLayout="autoHeight",
                                                    localeText={**LOCALE_NL, "noRowsToShow": NO_EXPIRIES}),
                       csvExportParams=csv_export_params(f"verloopt-{months}-maanden-{as_of.isoformat()}.csv"))
 
