@@ -163,9 +163,8 @@ def test_a_changed_row_is_written_by_the_forms_command(engine, tmp_path):
         assert not s.exec(select(AuditEntry).where(col(AuditEntry.entity) == "organisation")).all()
 
 
-def test_a_row_the_command_refuses_is_rejected_with_its_line_and_the_rest_imports(engine, tmp_path):
-    """allow_partial: a contact whose end date the form would refuse (already ended earlier) is rejected with
-    the command's message; the other rows are written."""
+def _an_ended_contact(engine) -> tuple[str, str]:
+    """The demo with its first contact person ended on 31-01-2026: (organisation name, contact name)."""
     make_demo(engine)
     with Session(engine) as s:
         contact = s.exec(select(Contact).order_by(col(Contact.id))).first()
@@ -173,7 +172,13 @@ def test_a_row_the_command_refuses_is_rejected_with_its_line_and_the_rest_import
         contact.ended_on = date(2026, 1, 31)
         s.add(contact)
         s.commit()
-        org_name, contact_name = org.name, contact.name
+        return org.name, contact.name
+
+
+def test_a_row_the_command_refuses_is_rejected_with_its_line_and_the_rest_imports(engine, tmp_path):
+    """allow_partial: a contact whose end date the form would refuse (already ended earlier) is rejected with
+    the command's message; the other rows are written."""
+    org_name, contact_name = _an_ended_contact(engine)
     book = write_book(tmp_path / "a.xlsx", {
         "contactpersonen": [["organisatie", "naam", "einddatum"], [org_name, contact_name, "28-02-2026"]],
         **_org_sheet(["Buurtwerk Oost (fictief)", "jongerenwerk", "GM0935"])})
@@ -190,14 +195,8 @@ def test_a_row_the_command_refuses_is_rejected_with_its_line_and_the_rest_import
 def test_the_dry_run_shows_what_the_command_would_refuse_and_writes_nothing(engine, tmp_path):
     """The preview (dry run) tries the changed rows through the forms' commands and rolls them back: the same
     refusal as the import itself, on the same line, and nothing changed, not even the audit log."""
-    make_demo(engine)
+    org_name, contact_name = _an_ended_contact(engine)
     with Session(engine) as s:
-        contact = s.exec(select(Contact).order_by(col(Contact.id))).first()
-        org = s.get(Organisation, contact.organisation_id)
-        contact.ended_on = date(2026, 1, 31)
-        s.add(contact)
-        s.commit()
-        org_name, contact_name = org.name, contact.name
         contacts = s.exec(select(func.count(col(Contact.id)))).one()
         audit_rows = s.exec(select(func.count(col(AuditEntry.id)))).one()
     book = write_book(tmp_path / "a.xlsx", {"contactpersonen": [
