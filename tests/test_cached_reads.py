@@ -49,3 +49,16 @@ def test_a_new_partnership_is_in_the_cached_change_list_at_once(demo_db):
     with session_scope() as session:
         renamed = changes_since(session, scope, None, since)
     assert "Nieuwe naam (fictief)" in repr([c for c in renamed if c.school_code == code])
+
+
+def test_a_starting_worker_loads_every_schools_facts_in_advance(demo_db):
+    """services.school_facts.warm (gunicorn's post_worker_init, web.server.warm_worker): the first page's
+    facts come from the cache."""
+    from services import school_facts
+
+    school_facts.clear_cache()
+    school_facts.warm()
+    with session_scope() as session:
+        first = school_facts.school_facts(session, Scope(as_of=DEMO_TODAY))
+    cached = next(iter(school_facts._CACHE.values())).facts
+    assert first and all(cached[f.school_id] is f for f in first)

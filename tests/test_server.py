@@ -118,3 +118,4 @@ def test_gunicorn_options_from_the_command_line():
     assert options["bind"] == ["[::1]:8050"] and options["workers"] == 3 and options["threads"] == 4
     assert options["worker_class"] == "gthread" and options["graceful_timeout"] > 0
     assert options["keepalive"] > 60  # longer than the proxy keeps idle connections: no resets
+    assert options["post_worker_init"] is web_server.warm_worker   # every school's facts loaded as it starts

@@ -83,7 +83,18 @@ def gunicorn_options(*, host: str, port: int, workers: int, threads: int) -> dic
         "proc_name": "vios",
         "preload_app": False,    # every worker opens its own database connections
         "control_socket_disable": True,  # one per user by default: two servers of one user would clash
+        "post_worker_init": warm_worker,
     }
+
+
+def warm_worker(_worker: object) -> None:
+    """gunicorn's post_worker_init: the worker loads every school's facts in the background (a few hundred ms
+    at national scale), so its first page does not wait for them."""
+    import threading
+
+    from services import school_facts
+
+    threading.Thread(target=school_facts.warm, name="warm-facts", daemon=True).start()
 
 
 def run_gunicorn(options: Mapping[str, Any]) -> int:
