@@ -121,8 +121,7 @@ def import_workbook(
             raise ImportRefused(result.errors, result)
     result.timings["lock and check"] = time.perf_counter() - locked
     writing = time.perf_counter()
-    writer = Writer(session, snapshot, author=(principal.username if principal is not None else author) or "",
-                    keep_authors=keep_authors, principal=principal)
+    writer = _writer(session, snapshot, principal, author, keep_authors)
     writer.apply(valid, planner.organisation_ends)
     if writer.errors:  # refused by a form's command (services.partnerships) while writing
         result.errors.extend(writer.errors)
@@ -154,15 +153,20 @@ def _plan(session: Session, sheets: dict[str, InSheet], result: ImportResult,
     return snapshot, planner, valid
 
 
+def _writer(session: Session, snapshot: StoredRows, principal: Principal | None, author: str | None,
+            keep_authors: bool) -> Writer:
+    """The writer of an import as `principal` (the command line: a beheerder named `author`)."""
+    return Writer(session, snapshot, author=(principal.username if principal is not None else author) or "",
+                  keep_authors=keep_authors, principal=principal)
+
+
 def _try_commands(session: Session, snapshot: StoredRows, planner: Planner, valid: dict[str, list[InRow]],
                   result: ImportResult, principal: Principal | None, author: str | None, keep_authors: bool) -> None:
     """The dry run's part of the write phase: changed organisations, contacts and partnerships through the
     forms' commands, rolled back (Writer.trial); their refusals join the preview's errors."""
-    writer = Writer(session, snapshot, author=(principal.username if principal is not None else author) or "",
-                    keep_authors=keep_authors, principal=principal)
-    writer.organisation_ends = {key: end for key, (end, _, _) in planner.organisation_ends.items()}
+    writer = _writer(session, snapshot, principal, author, keep_authors)
     try:
-        tried = writer.trial(valid)
+        tried = writer.trial(valid, planner.organisation_ends)
     except OperationalError:  # busy (another import is writing): the commands check the rows when it imports
         result.warnings.append("de database is bezet: de regels van de formulieren voor gewijzigde rijen worden pas "
                                "bij het importeren zelf toegepast")

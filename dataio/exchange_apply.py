@@ -135,7 +135,7 @@ class Writer:
     def apply(self, valid: dict[str, list[InRow]], ends: dict[str, tuple[date, str, list[Any]]] | None = None) -> None:
         """Write the rows; ends (Planner.organisation_ends): organisations this import ends, whose
         running partnerships end on the same day (as services.partnerships.end_organisation)."""
-        self.organisation_ends = {key: end for key, (end, _, _) in (ends or {}).items()}
+        self._ends(ends)
         writes = {spec.name: [r for r in valid.get(spec.name, []) if r.status in ("created", "updated")]
                   for spec in SHEETS}
         progress.rows(progress.WRITING, sum(len(rows) for rows in writes.values()))
@@ -164,7 +164,10 @@ class Writer:
         if self.audit is not None:
             self.audit.flush()
 
-    def trial(self, valid: dict[str, list[InRow]]) -> bool:
+    def _ends(self, ends: dict[str, tuple[date, str, list[Any]]] | None) -> None:
+        self.organisation_ends = {key: end for key, (end, _, _) in (ends or {}).items()}
+
+    def trial(self, valid: dict[str, list[InRow]], ends: dict[str, tuple[date, str, list[Any]]] | None = None) -> bool:
         """For a dry run: the changed rows the forms' commands write, tried through those commands in a
         savepoint that is always rolled back, so the preview refuses what the import would (the command's
         Dutch message on the row's line in `errors`). A row naming a row this file creates cannot be tried
@@ -173,6 +176,7 @@ class Writer:
         rows = [(sheet, r) for sheet in COMMAND_SHEETS for r in valid.get(sheet, []) if r.status == "updated"]
         if len(rows) > TRIAL_ROWS:
             return False
+        self._ends(ends)
         savepoint = self.session.begin_nested()
         try:
             for sheet, row in rows:

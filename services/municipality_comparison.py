@@ -299,16 +299,13 @@ def events_between(session: Session, scope: Scope, principal: Principal | None, 
     """The events after first up to last (domain.changes.changes_between) of the schools active at
     first, from facts loaded up to last (or a function loading them when needed): the Gemeenten page's
     list and `vios report --since`."""
-    def load() -> list[SchoolFacts]:
-        return facts() if callable(facts) else facts
-
     low, high = min(first, last), max(first, last)
 
     def compute() -> list[Change]:
-        in_period = {f.school_id for f in load() if active_on(f, first)}
+        active = [f for f in (facts() if callable(facts) else facts) if active_on(f, first)]
+        in_period = {f.school_id for f in active}
         # only the schools with an event or an expiry in the period can have a change (the same list, faster)
-        from_facts = changes_between([f for f in load() if f.trajectories and active_on(f, first)
-                                      and _dated_in(f, low, high)], first, last)
+        from_facts = changes_between([f for f in active if f.trajectories and _dated_in(f, low, high)], first, last)
         from_partnerships = changes_between([], first, last, partnership_facts(
             session, scope, principal, in_period, first, last))
         # in changes_between's order (a stable sort: each part is in that order already)

@@ -98,9 +98,9 @@ def _every_school(conn: Connection, version: str, as_of: date) -> dict[int, Scho
             _VIEWS.move_to_end(key)
             return view
         full = _CACHE.get((url, version))
-        earlier = [f for (u, _), f in _CACHE.items() if u == url]
+        earlier = _latest_before(url, version)
     if full is None:
-        full = _updated(conn, earlier[-1], version) if earlier else None
+        full = _updated(conn, earlier, version) if earlier is not None else None
         if full is None:
             full = _Full(_with_memos(_load(conn, [], None)), version)
         with _LOCK:
@@ -125,22 +125,29 @@ def _with_memos(loaded: list[SchoolFacts]) -> dict[int, SchoolFacts]:
 DELTA_SCHOOLS = 2_000
 
 
+def _latest_before(url: str, version: str) -> _Full | None:
+    """The cached entry of this database with the highest facts version below `version` (call under _LOCK)."""
+    after = _number(version)
+    entries = [(number[1], full) for (u, _), full in _CACHE.items()
+               if u == url and after is not None and (number := _number(full.version)) is not None
+               and number[0] == after[0] and number[1] < after[1]]
+    return max(entries, key=lambda e: e[0])[1] if entries else None
+
+
 def _updated(conn: Connection, earlier: _Full, version: str) -> _Full | None:
-    """The facts at `version` from an earlier entry of the same database: the schools the change log
-    (models.FactsChange, migration 0014) names for the versions in between loaded again, every other school
-    kept as it is, with its remembered statuses. None when that is not possible or not quicker (another
-    epoch, a municipality or region changed, more than DELTA_SCHOOLS schools): load every school."""
+    """The facts at `version` from an earlier entry of the same database (_latest_before): the schools the
+    change log (models.FactsChange, migration 0014) names for the versions in between loaded again, every
+    other school kept as it is, with its remembered statuses. None when that is not quicker (a municipality
+    or region changed, more than DELTA_SCHOOLS schools): load every school."""
     before, after = _number(earlier.version), _number(version)
-    if before is None or after is None or before[0] != after[0] or before[1] >= after[1]:
-        return None
+    assert before is not None and after is not None
     changed = set(conn.execute(select(col(FactsChange.school_id)).distinct().where(
         col(FactsChange.facts_version) > before[1], col(FactsChange.facts_version) <= after[1])).scalars())
     if None in changed or len(changed) > DELTA_SCHOOLS:
         return None
     facts = {sid: f for sid, f in earlier.facts.items() if sid not in changed}
     if changed:
-        facts.update(_with_memos(_load(conn, [col(School.id).in_(sorted(c for c in changed if c is not None))],
-                                       None)))
+        facts.update(_with_memos(_load(conn, [col(School.id).in_(sorted(changed))], None)))
     return _Full(facts, version)
 
 

@@ -98,11 +98,6 @@ def expiry_rows(rows: list[ExpiryRow]) -> list[dict[str, Any]]:
             for r in rows]
 
 
-def scope_expiry_rows(reads: CertificationReads, months: int) -> list[dict[str, Any]]:
-    """expiry_rows of the scope's certificates expiring within `months`, made once per data version."""
-    return reads.cached("expiry-grid", months, lambda: expiry_rows(reads.expiring(months)))
-
-
 def expiry_grid(rows: list[dict[str, Any]], months: int, grid_id: str, as_of: date) -> dag.AgGrid:
     """The certificates expiring within `months`, soonest first (10 a page; sortable and filterable)."""
     return dag.AgGrid(id=grid_id, rowData=rows, columnDefs=EXPIRY_COLUMNS, getRowId="params.data.code",
@@ -116,7 +111,7 @@ def expiry_grid(rows: list[dict[str, Any]], months: int, grid_id: str, as_of: da
 def expiry_tabs(reads: CertificationReads) -> dbc.Tabs:
     """The expiry lists of the next 6 and 12 months, one tab each; the first shown from the start
     (named tabs with an explicit active tab: the list is there on first view, not only after a click)."""
-    rows = {m: scope_expiry_rows(reads, m) for m in (6, 12)}
+    rows = {m: expiry_rows(reads.expiring(m)) for m in (6, 12)}   # the lists are kept per data version
     as_of = reads.scope.as_of
     return dbc.Tabs([
         dbc.Tab(expiry_grid(rows[m], m, grid_id, as_of), label=f"Komende {m} maanden ({len(rows[m])})",
