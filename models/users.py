@@ -37,6 +37,10 @@ class User(SQLModel, table=True):
     # Raised by logout, disable, enable and a new password: every session of an older version ends
     # (services.auth.session_fingerprint includes it, web.login checks it on each request).
     session_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # Raised by every change of name, role or areas (services.auth.claim_profile): the Beheer page's
+    # edit form sends the version it was built from, and a save from an older form is refused.
+    # Not a version_id_col: a login (last_login_at) must not make an open form stale.
+    profile_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class LoginThrottle(SQLModel, table=True):

@@ -15,21 +15,20 @@ from dash import Input, Output, State, dcc, html, no_update
 from components.inputs import dropdown
 from domain import clock
 from pages._boundary_download import boundary_card
+from pages._user_edit import edit_fields
 from services import audit, audit_log, auth, permissions, user_admin
-from services.permissions import PermissionDenied
 from web.request_context import Request, page_callback, page_layout
 
 dash.register_page(__name__, path="/beheer", name="Beheer", order=95, roles=("beheerder",),
                    title="Beheer – Veilig in en om School")
 
-DENIED = "Geen toegang: alleen een beheerder mag gebruikers en het auditlog beheren."
+DENIED = permissions.USER_ADMIN_DENIED
 AUDIT_LIMIT = 500
 ROLE_OPTIONS = [{"label": label, "value": role} for role, label in auth.ROLE_LABELS.items()]
 
 
 def _require_admin(request: Request) -> None:
-    if not permissions.can_manage_users(request.principal):
-        raise PermissionDenied(DENIED)
+    permissions.require_user_admin(request.principal)
 
 
 def _refusal(message: str = DENIED, id_: str = "admin-denied") -> dbc.Alert:
@@ -73,9 +72,10 @@ def _add_form(scope_options: list[dict[str, str]]) -> list[object]:
 
 def _account_form() -> list[object]:
     return [
-        html.H3("Account wijzigen", className="h5"),
+        html.H3("Gebruiker wijzigen", className="h5"),
         dbc.Label("Gebruiker", html_for="admin-account"),
         dropdown("admin-account", [], None),
+        edit_fields(ROLE_OPTIONS),
         html.Div([
             dbc.Button("Uitschakelen", id="admin-disable", color="warning", className="me-2"),
             dbc.Button("Inschakelen", id="admin-enable", color="success", className="me-2"),
@@ -111,7 +111,7 @@ def _user_rows(users: list[auth.UserSummary]) -> dbc.Table:
         html.Td(u.username), html.Td(u.display_name), html.Td(auth.ROLE_LABELS.get(u.role, u.role)),
         html.Td(", ".join(u.scopes)),
         html.Td("uitgeschakeld" if not u.active else "geblokkeerd" if u.locked else "actief"),
-        html.Td(u.last_login_at.strftime("%d-%m-%Y %H:%M") if u.last_login_at else "-"),
+        html.Td(audit_log.local_time(u.last_login_at) if u.last_login_at else "-"),
     ]) for u in users])
     return dbc.Table([header, body], bordered=True, size="sm", striped=True, id="admin-user-table")
 

@@ -11,14 +11,15 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select, update
 from sqlmodel import Session, SQLModel, col
 
 from domain import clock
-from models import ROLES, Board, Province, Region, User, UserScope, table_of
+from models import ROLES, AuditEntry, Board, Province, Region, User, UserScope, table_of
 from services import audit
 from services import login_throttle as throttle
 from services.passwords import check_password_policy, dummy_hash, hash_password, needs_rehash, verify_password
+from services.transactions import StaleVersion, stale_message
 
 MAX_FAILED_ATTEMPTS = 5
 LOCKOUT = timedelta(minutes=15)
@@ -228,6 +229,28 @@ def set_password(session: Session, username: str, password: str, *, actor: str) 
     return user
 
 
+USER_NOUN = "deze gebruiker"
+
+
+def claim_profile(session: Session, user: User, seen: int | None = None) -> None:
+    """Raise the user's profile version (a change of name, role or areas). seen: the version the
+    edit form was built from; the conditional UPDATE refuses (StaleVersion) when another save came
+    first, also one of a transaction running at the same time."""
+    user_id = _stored_id(user)
+    stmt = update(User).where(col(User.id) == user_id)
+    if seen is not None:
+        if not isinstance(seen, int) or isinstance(seen, bool):
+            seen = -1
+        stmt = stmt.where(col(User.profile_version) == seen)
+    result = session.execute(stmt.values(profile_version=col(User.profile_version) + 1)
+                             .execution_options(synchronize_session=False))
+    session.expire(user, ["profile_version"])
+    if getattr(result, "rowcount", 1) == 0:
+        raise StaleVersion(stale_message(session, USER_ENTITY, user_id, USER_NOUN, also=and_(
+            col(AuditEntry.entity) == SCOPE_ENTITY, col(AuditEntry.field) == "user",
+            or_(col(AuditEntry.new_value) == user.username, col(AuditEntry.old_value) == user.username))))
+
+
 def update_user(session: Session, username: str, *, actor: str, display_name: str | None = None,
                 role: str | None = None, active: bool | None = None) -> User:
     """Change name, role or active flag; at least one active beheerder always remains."""
@@ -253,6 +276,8 @@ def update_user(session: Session, username: str, *, actor: str, display_name: st
         session.add(user)
         if "active" in changes:  # disabled or re-enabled: no earlier session comes back to life
             end_sessions(session, user)
+        if changes.keys() - {"active"}:
+            claim_profile(session, user)
         audit.record(session, username=actor, action="update", entity=USER_ENTITY, entity_id=user.id,
                      changes=changes)
     return user
@@ -294,7 +319,7 @@ def assign_scope(session: Session, username: str, *, actor: str, region_id: int 
         raise ValueError("Kies precies één gebied: een regio, een provincie of een schoolbestuur.")
     (kind, target_id), = given.items()
     if kind not in SCOPE_KINDS[user.role]:
-        raise ValueError(_scope_refusal(user.role))
+        raise ValueError(scope_refusal(user.role))
     if session.get(_AREA_MODELS[kind], target_id) is None:
         raise ValueError(f"Onbekend{'e' if kind != 'board' else ''} {_KIND_NL[kind]} (id {target_id}).")
     column = {"region": UserScope.region_id, "province": UserScope.province_id, "board": UserScope.board_id}[kind]
@@ -305,6 +330,7 @@ def assign_scope(session: Session, username: str, *, actor: str, region_id: int 
     scope = UserScope(user_id=user_id, **{f"{kind}_id": target_id})
     session.add(scope)
     session.flush()
+    claim_profile(session, user)
     audit.record(session, username=actor, action="create", entity=SCOPE_ENTITY, entity_id=scope.id,
                  changes={"user": (None, user.username), f"{kind}_id": (None, target_id)})
     return scope
@@ -321,13 +347,14 @@ def remove_scope(session: Session, scope_id: int, *, actor: str) -> None:
     audit.record(session, username=actor, action="delete", entity=SCOPE_ENTITY, entity_id=scope.id,
                  changes={"user": (user.username, None), f"{kind}_id": (getattr(scope, f"{kind}_id"), None)})
     session.delete(scope)
+    claim_profile(session, user)
 
 
 _KIND_NL = {"region": "regio", "province": "provincie", "board": "schoolbestuur"}
 _AREA_MODELS: dict[str, type[SQLModel]] = {"region": Region, "province": Province, "board": Board}
 
 
-def _scope_refusal(role: str) -> str:
+def scope_refusal(role: str) -> str:
     kinds = SCOPE_KINDS[role]
     if not kinds:
         return "Een beheerder ziet alles; een gebied toewijzen is niet nodig."

@@ -25,6 +25,7 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, 
 from reportlab.platypus.flowables import Flowable
 
 from components.theme import PHASE_COLOURS, STATUS_COLOURS, pct, signed
+from domain import clock
 from domain.certification import PHASES
 from domain.changes import CHANGE_KINDS, Change
 from domain.dates import format_nl
@@ -169,8 +170,9 @@ def _cover(r: MeetingReport) -> list[Flowable]:
     sector = f"Sector: {SECTORS[r.scope.sector]}" if r.scope.sector else "Alle sectoren"
     parts: list[Flowable] = [Spacer(1, 4 * cm), para("Veilig in en om School", H2),
                              para("Stuurgroepvergadering: stand van zaken", H1), Spacer(1, 0.6 * cm)]
+    made = r.generated_at.astimezone(clock.TIMEZONE)  # Dutch time: past midnight it is the next day already
     for line in (f"Gebied: {r.area}", sector, f"Peildatum: {format_nl(r.scope.as_of)}",
-                 f"Vergeleken met: {r.choice.label}", f"Gemaakt op: {r.generated_at.strftime('%d-%m-%Y %H:%M')}"):
+                 f"Vergeleken met: {r.choice.label}", f"Gemaakt op: {made:%d-%m-%Y %H:%M}"):
         parts.append(para(line, ParagraphStyle("cover", parent=BODY, fontSize=12, leading=18)))
     parts += [Spacer(1, 1 * cm), para(
         "Inhoud: kerncijfers met veranderingen; scholen naar certificaatstatus en trajectfase; dekking per "

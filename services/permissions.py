@@ -488,3 +488,12 @@ def can_write_anything(p: Principal) -> bool:
     """Whether a page shows this user forms and buttons that change data at all: the read-only roles
     (stuurgroeplid, bestuurder, and any unknown role) get none; each save still checks its own rule."""
     return p.role in ("beheerder", "coordinator")
+
+
+USER_ADMIN_DENIED = "Geen toegang: alleen een beheerder mag gebruikers en het auditlog beheren."
+
+
+def require_user_admin(p: Principal) -> None:
+    """The Beheer page's check, in every one of its callbacks (a client can call any callback)."""
+    if not can_manage_users(p):
+        raise PermissionDenied(USER_ADMIN_DENIED)

@@ -27,7 +27,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Protocol, TypeVar, cast
 
-from sqlalchemy import DateTime, inspect, or_, select, text, type_coerce
+from sqlalchemy import DateTime, delete, func, inspect, or_, select, text, type_coerce
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
@@ -149,6 +149,28 @@ def _updated(conn: Connection, earlier: _Full, version: str) -> _Full | None:
     if changed:
         facts.update(_with_memos(_load(conn, [col(School.id).in_(sorted(changed))], None)))
     return _Full(facts, version)
+
+
+# The change log keeps the schools of this many recent facts versions; older rows become one "anything
+# may have changed" row, so a worker whose facts are older than that loads every school again.
+KEEP_VERSIONS = 1_000
+
+
+def prune_change_log(session: Session, keep: int = KEEP_VERSIONS) -> int:
+    """Fold the log's rows older than the last `keep` facts versions into one row without school (in the
+    caller's write transaction); returns the number of rows removed. Called after every import, the
+    writer of most rows; a phase recording adds one row."""
+    newest = session.scalar(select(func.max(col(FactsChange.facts_version))))
+    if newest is None or newest <= keep:
+        return 0
+    cutoff = newest - keep
+    removed = session.execute(delete(FactsChange).where(col(FactsChange.facts_version) <= cutoff)
+                              .execution_options(synchronize_session=False))
+    count = int(getattr(removed, "rowcount", 0) or 0)
+    if count:
+        session.add(FactsChange(facts_version=cutoff, school_id=None))
+        session.flush()
+    return count
 
 
 def _number(version: str) -> tuple[str, int] | None:

@@ -22,9 +22,10 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
 from domain import clock
@@ -90,7 +91,8 @@ FIELD_LABELS = {"agreements": "afspraken", "role": "rol", "contact_id": "contact
                 "end_on": "einddatum", "ended_on": "einddatum", "name": "naam", "type": "soort",
                 "municipality_id": "gemeente", "phone": "telefoon", "email": "e-mail", "weights": "gewichten",
                 "quotas": "quota", "audit_capacity_per_quarter": "auditcapaciteit", "schools": "scholen",
-                "status": "status"}
+                "status": "status", "display_name": "naam", "user": "gebieden", "region_id": "gebieden",
+                "province_id": "gebieden", "board_id": "gebieden"}
 
 
 def _local(at: Any) -> str:
@@ -98,11 +100,15 @@ def _local(at: Any) -> str:
     return f"{aware.astimezone(clock.TIMEZONE):%d-%m-%Y %H:%M}"
 
 
-def stale_message(session: Session, entity: str, entity_id: Any, noun: str) -> str:
+def stale_message(session: Session, entity: str, entity_id: Any, noun: str,
+                  also: ColumnElement[bool] | None = None) -> str:
     """'Niet opgeslagen: deze samenwerking is intussen gewijzigd door X op 01-12-2026 10:42 (afspraken);
-    herlaad de gegevens.' from the row's latest audit entries (one save writes one row per field)."""
-    rows = list(session.scalars(select(AuditEntry).where(col(AuditEntry.entity) == entity,
-                                                        col(AuditEntry.entity_id) == str(entity_id))
+    herlaad de gegevens.' from the row's latest audit entries (one save writes one row per field);
+    `also`: further entries that count as changes of it (a user's areas are rows of their own)."""
+    about: ColumnElement[bool] = and_(col(AuditEntry.entity) == entity, col(AuditEntry.entity_id) == str(entity_id))
+    if also is not None:
+        about = or_(about, also)
+    rows = list(session.scalars(select(AuditEntry).where(about)
                                 .order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc()).limit(50)))
     if not rows:
         return f"Niet opgeslagen: {noun} is intussen gewijzigd; herlaad de gegevens en probeer het opnieuw."

@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from dataio.errors import ImportRefused, ImportResult, RowError
 from models.db import session_scope
-from services import audit, import_history, permissions
+from services import audit, import_history, permissions, school_facts
 from services.permissions import Principal
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
@@ -139,6 +139,7 @@ def audited_import(session: Session, run: Callable[[Session], ImportResult], *, 
                      detail=f"{filename}: {result.summary_nl()}"[:2000])
         import_history.record(session, result, username=username, filename=filename, kind=kind,
                               region_ids=region_ids)
+        school_facts.prune_change_log(session)
     return result
 
 

@@ -340,3 +340,31 @@ def test_fc006_facts_brought_up_to_date_from_the_change_log_equal_a_fresh_load(s
         facts_module.clear_cache()
         first = {f.school_id: f for f in facts_module.school_facts(session, scope)}
         session.commit()
+
+
+def test_fc007_a_pruned_change_log_makes_an_older_worker_load_everything_again(session):
+    """prune_change_log folds the old rows into one row without school: a worker whose facts are older
+    than the kept versions loads every school again (the right facts), one within them keeps its own."""
+    from models import FactsChange
+
+    scope = Scope(as_of=TODAY)
+    session.commit()
+    old = {f.school_id: f for f in facts_module.school_facts(session, scope)}
+    session.commit()
+    some = sorted(old)[:3]
+    for school_id in some:  # three facts versions, one school each
+        session.execute(text("UPDATE school SET name = name || ' *' WHERE id = :s"), {"s": school_id})
+        session.commit()
+    rows_before = session.scalar(select(func.count()).select_from(FactsChange))
+    removed = facts_module.prune_change_log(session, keep=1)
+    session.commit()
+    assert removed >= 2 and session.scalar(select(func.count()).select_from(FactsChange)) == rows_before - removed + 1
+    cached = {f.school_id: f for f in facts_module.school_facts(session, scope)}
+    session.commit()
+    assert cached[max(old)] is not old[max(old)]                    # loaded again: the log no longer says which
+    assert [cached[s].name for s in some] == [old[s].name + " *" for s in some]
+    session.execute(text("UPDATE school SET name = name || '!' WHERE id = :s"), {"s": some[0]})
+    session.commit()
+    later = {f.school_id: f for f in facts_module.school_facts(session, scope)}
+    session.commit()
+    assert later[max(old)] is cached[max(old)] and later[some[0]].name.endswith("*!")  # within the kept versions
