@@ -124,7 +124,7 @@ def coverage_at_points(facts: Sequence[SchoolFacts],
                 entry[1] += 1
         rows = [CoverageAt(cbs_code=code, name=name, schools=n, valid_certificates=valid,
                            coverage=coverage_share(valid, n))
-                for (code, name), (n, valid) in sorted(counts.items(), key=lambda kv: kv[0][1])]
+                for (code, name), (n, valid) in sorted(counts.items(), key=lambda kv: (kv[0][1], kv[0][0]))]
         result.append((point, rows))
     return result
 

@@ -215,7 +215,7 @@ def figures_per_municipality(statuses: Iterable[SchoolStatus]) -> list[Municipal
     for s in statuses:
         groups[(s.municipality_code, s.municipality_name)].append(s)
     rows: list[MunicipalityFigures] = []
-    for (code, name), members in sorted(groups.items(), key=lambda kv: kv[0][1]):
+    for (code, name), members in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0])):  # by name
         rows.append({"cbs_code": code, "name": name, **figures(members)})
     return rows
 

@@ -48,6 +48,7 @@ from domain.overview import (
     figures,
     figures_per_municipality,
     phase_distribution,
+    remember,
     school_status,
 )
 from domain.scope import Scope
@@ -345,23 +346,48 @@ def _series(session: Session, scope: Scope, principal: Principal | None, facts: 
                    lambda: coverage_series(_coverage_at_points(facts(), points)), active_from=active_from)
 
 
+# One field of this many bits per point in a packed count: a municipality has far fewer than 65,536 schools.
+_FIELD_BITS = 16
+_FIELD_MASK = (1 << _FIELD_BITS) - 1
+
+
+def _packed_coverage(f: SchoolFacts, dates: tuple[date, ...]) -> tuple[int, int]:
+    """(active, valid) of one school at the dates, one bit per date in its field, so a municipality's
+    counts at every date are one sum of integers; remembered on the cached facts, so after a write only
+    the changed schools are computed again."""
+    def compute() -> tuple[int, int]:
+        active = valid = 0
+        for i, on in enumerate(dates):
+            if active_on(f, on):
+                active |= 1 << (_FIELD_BITS * i)
+                if f.trajectories and school_status(f, on).has_valid_certificate:
+                    valid |= 1 << (_FIELD_BITS * i)
+        return active, valid
+    return remember(f, ("coverage at", dates), compute)
+
+
 def _coverage_at_points(facts: list[SchoolFacts], points: list[QuarterPoint]) -> list[tuple[QuarterPoint,
                                                                                            list[CoverageAt]]]:
     """domain.municipality_comparison.coverage_at_points from the statuses school_status remembers
     for the cached facts (the same certificate_status at each point): per point, per municipality,
     the coverage fields of figures_per_municipality."""
+    dates = tuple(p.on for p in points)
+    packed: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    for f in facts:
+        packed[(f.municipality_code, f.municipality_name)].append(_packed_coverage(f, dates))
+    sums = {key: (sum(a for a, _ in values), sum(v for _, v in values)) for key, values in packed.items()}
+    ordered = sorted(sums.items(), key=lambda kv: (kv[0][1], kv[0][0]))
     result = []
-    for point in points:
-        counts: dict[tuple[str, str], list[int]] = {}
-        for f in facts:
-            if active_on(f, point.on):
-                entry = counts.setdefault((f.municipality_code, f.municipality_name), [0, 0])
-                entry[0] += 1
-                if f.trajectories and school_status(f, point.on).has_valid_certificate:
-                    entry[1] += 1
-        result.append((point, [CoverageAt(cbs_code=code, name=name, schools=n, valid_certificates=valid,
-                                          coverage=coverage_share(valid, n))
-                               for (code, name), (n, valid) in sorted(counts.items(), key=lambda kv: kv[0][1])]))
+    for i, point in enumerate(points):
+        shift = _FIELD_BITS * i
+        rows = []
+        for (code, name), (active, valid) in ordered:
+            n = (active >> shift) & _FIELD_MASK
+            if n:
+                got = (valid >> shift) & _FIELD_MASK
+                rows.append(CoverageAt(cbs_code=code, name=name, schools=n, valid_certificates=got,
+                                       coverage=coverage_share(got, n)))
+        result.append((point, rows))
     return result
 
 

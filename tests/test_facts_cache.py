@@ -368,3 +368,26 @@ def test_fc007_a_pruned_change_log_makes_an_older_worker_load_everything_again(s
     later = {f.school_id: f for f in facts_module.school_facts(session, scope)}
     session.commit()
     assert later[max(old)] is cached[max(old)] and later[some[0]].name.endswith("*!")  # within the kept versions
+
+
+def test_fc008_the_packed_series_equal_the_domain_definition_also_after_a_write(session):
+    """services' coverage at the quarter ends (one packed sum per municipality, each school's part remembered
+    on the cached facts) equals domain.municipality_comparison.coverage_at_points, before and after a write
+    changed one school's history (then only that school's part is computed again)."""
+    from domain.municipality_comparison import coverage_at_points, quarter_points
+    from services.municipality_comparison import _coverage_at_points
+
+    points = quarter_points(TODAY, 8)
+    scope = Scope(as_of=TODAY)
+    session.commit()
+    for write in ("", "UPDATE phaseevent SET \"on\" = '2026-01-02' WHERE id = (SELECT max(id) FROM phaseevent "
+                      "WHERE phase = 'certified')"):
+        if write:
+            session.execute(text(write))
+            session.commit()
+        facts = facts_module.school_facts(session, scope, active_from=points[0].on)
+        session.commit()
+        expected = coverage_at_points(facts, points)
+        assert sum(len(rows) for _, rows in expected) > 8
+        assert _coverage_at_points(facts, points) == expected
+        assert _coverage_at_points(facts, points) == expected  # the remembered parts

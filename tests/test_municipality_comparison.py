@@ -264,3 +264,4 @@ def test_cmp021_overview_since_equals_the_report_at_both_dates(demo_db):
                 then = overview_report(session, replace(scope, as_of=compare_with))
                 assert now == overview_report(session, scope)
                 assert changes == overview_changes(now, then)
+

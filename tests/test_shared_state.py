@@ -154,3 +154,20 @@ def test_a_background_callback_runs_in_a_real_celery_worker(monkeypatch, tmp_pat
         output = worker.communicate(timeout=30)[0].decode(errors="replace")
         sys.modules.pop("background_app", None)
     assert "long_work" in output or "succeeded" in output, output[-2000:]
+
+
+def test_a_derived_result_is_written_to_the_shared_cache_behind_the_answer(monkeypatch, tmp_path):
+    """services.school_facts' shared store: set hands the value to a writer thread (the request does not
+    wait for the file); once written, every worker reads it."""
+    from web import cache
+
+    server = _cache_app(monkeypatch, tmp_path, None)
+    store = cache._SharedStore()
+    with server.app_context():
+        store.set("derived:test", {"figures": [1, 2, 3]})
+    cache.written()
+    with server.app_context():
+        assert store.get("derived:test") == {"figures": [1, 2, 3]}
+        assert store.get("derived:other") is None
+    store.set("outside the app", 1)  # no app: nothing to write, no error
+    cache.written()

@@ -10,6 +10,7 @@ use `get_or_compute`, which then just computes.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar, cast
 
 import flask
@@ -53,12 +54,31 @@ class _SharedStore:
             return None
 
     def set(self, key: str, value: object) -> None:
+        """Written behind the answer: the value is never changed once made, and writing a file of some
+        megabytes (a rename over the older one) took 50-100 ms that the request need not wait for."""
         if not flask.has_app_context() or "cache" not in flask.current_app.extensions:
             return
-        try:
+        app = flask.current_app._get_current_object()  # type: ignore[attr-defined]
+        _PENDING.append(_WRITER.submit(_write, app, key, value))
+        _PENDING[:] = [f for f in _PENDING if not f.done()]
+
+
+_WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vios-cache-write")
+_PENDING: list[Future[None]] = []
+
+
+def _write(app: Flask, key: str, value: object) -> None:
+    try:
+        with app.app_context():
             cache.set(key, value, timeout=DEFAULT_TIMEOUT)
-        except Exception:  # the result is kept in this process only
-            return
+    except Exception:  # the result is kept in this process only
+        return
+
+
+def written() -> None:
+    """Wait until every shared result handed to the cache is written (tests; a worker that stops)."""
+    for future in list(_PENDING):
+        future.result()
 
 
 def get_or_compute(key: str, compute: Callable[[], T], timeout: int = DEFAULT_TIMEOUT) -> T:
