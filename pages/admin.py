@@ -76,11 +76,13 @@ def _account_form() -> list[object]:
         dbc.Label("Gebruiker", html_for="admin-account"),
         dropdown("admin-account", [], None),
         edit_fields(ROLE_OPTIONS),
+        html.Hr(className="my-3"),
+        html.Div("Account van deze gebruiker", className="text-muted small mb-1"),
         html.Div([
             dbc.Button("Uitschakelen", id="admin-disable", color="warning", className="me-2"),
             dbc.Button("Inschakelen", id="admin-enable", color="success", className="me-2"),
             dbc.Button("Nieuw wachtwoord", id="admin-reset", color="secondary"),
-        ], className="mt-2"),
+        ]),
         html.Div(id="admin-account-result", className="mt-2"),
     ]
 
