@@ -9,8 +9,10 @@ use `get_or_compute`, which then just computes.
 """
 from __future__ import annotations
 
+import queue
+import threading
+import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar, cast
 
 import flask
@@ -59,26 +61,47 @@ class _SharedStore:
         if not flask.has_app_context() or "cache" not in flask.current_app.extensions:
             return
         app = flask.current_app._get_current_object()  # type: ignore[attr-defined]
-        _PENDING.append(_WRITER.submit(_write, app, key, value))
-        _PENDING[:] = [f for f in _PENDING if not f.done()]
+        try:
+            _queue.put_nowait((app, key, value))
+        except queue.Full:  # the writer is behind: this result stays in this process only
+            return
+        _start_writer()
 
 
-_WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vios-cache-write")
-_PENDING: list[Future[None]] = []
+_queue: queue.Queue[tuple[Flask, str, object]] = queue.Queue(maxsize=64)
+_writer: threading.Thread | None = None
+_writer_lock = threading.Lock()
 
 
-def _write(app: Flask, key: str, value: object) -> None:
-    try:
-        with app.app_context():
-            cache.set(key, value, timeout=DEFAULT_TIMEOUT)
-    except Exception:  # the result is kept in this process only
-        return
+def _start_writer() -> None:
+    """One writer thread per process, started in it (a forked gunicorn worker has none of its parent's)."""
+    global _writer
+    with _writer_lock:
+        if _writer is None or not _writer.is_alive():
+            _writer = threading.Thread(target=_write_all, name="vios-cache-write", daemon=True)
+            _writer.start()
 
 
-def written() -> None:
-    """Wait until every shared result handed to the cache is written (tests; a worker that stops)."""
-    for future in list(_PENDING):
-        future.result()
+def _write_all() -> None:
+    while True:
+        try:
+            app, key, value = _queue.get()
+        except BaseException:  # a stray asynchronous exit (a stopping test server) is no reason to stop
+            continue
+        try:
+            with app.app_context():
+                cache.set(key, value, timeout=DEFAULT_TIMEOUT)
+        except BaseException:  # the result is kept in this process only
+            pass
+        finally:
+            _queue.task_done()
+
+
+def written(timeout: float = 30) -> None:
+    """Wait until the results handed to the shared cache are written (tests; a worker that stops)."""
+    deadline = time.monotonic() + timeout
+    while _queue.unfinished_tasks and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 def get_or_compute(key: str, compute: Callable[[], T], timeout: int = DEFAULT_TIMEOUT) -> T:
