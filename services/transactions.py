@@ -29,6 +29,7 @@ from sqlmodel import Session, col
 
 from domain import clock
 from models import AuditEntry
+from services.audit import expand
 
 BUSY_MESSAGE = ("De database is op dit moment bezig met een andere wijziging (bijvoorbeeld een import). "
                 "Er is niets opgeslagen; probeer het over een halve minuut opnieuw.")
@@ -100,15 +101,16 @@ def _local(at: Any) -> str:
 
 def stale_message(session: Session, entity: str, entity_id: Any, noun: str) -> str:
     """'Niet opgeslagen: deze samenwerking is intussen gewijzigd door X op 01-12-2026 10:42 (afspraken);
-    herlaad de gegevens.' from the row's latest audit entries (one save writes one row per field)."""
+    herlaad de gegevens.' from the row's latest audit entries (one save writes one row per field; an import's
+    creation one row of all its fields, services.audit.expand)."""
     rows = list(session.scalars(select(AuditEntry).where(col(AuditEntry.entity) == entity,
                                                         col(AuditEntry.entity_id) == str(entity_id))
                                 .order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc()).limit(50)))
     if not rows:
         return f"Niet opgeslagen: {noun} is intussen gewijzigd; herlaad de gegevens en probeer het opnieuw."
     last = rows[0]
-    fields = sorted({FIELD_LABELS.get(r.field, r.field) for r in rows
-                     if r.at == last.at and r.username == last.username and r.field})
+    fields = sorted({FIELD_LABELS.get(field, field) for r in rows if r.at == last.at and r.username == last.username
+                     for field, _, _ in expand(r) if field})
     what = f" ({', '.join(fields)})" if fields else ""
     return (f"Niet opgeslagen: {noun} is intussen gewijzigd door {last.username} op {_local(last.at)}{what}; "
             "herlaad de gegevens en probeer het opnieuw.")
