@@ -4,9 +4,10 @@
 
 The source database (SQLite) is seeded with `seed.scale` and exported with `dataio.exchange`; the
 export is imported into an empty database as `vios import` does (services.uploads.audited_import,
-so with the field-by-field audit). The import runs in a process of its own, so its peak RSS is the
-import's only. Targets: SQLite, and PostgreSQL when VIOS_TEST_POSTGRES_URL or a postgresql
-DATABASE_URL is given (a fresh database is created next to it and dropped afterwards).
+so with the audit: one row per created row, one per changed field). The import runs in a process of
+its own, so its peak RSS is the import's only. Targets: SQLite, and PostgreSQL when
+VIOS_TEST_POSTGRES_URL or a postgresql DATABASE_URL is given (a fresh database is created next to it
+and dropped afterwards).
 
 --measure-blocking: while the import runs, another process records a phase (services.trajectories.
 record_transition, as the Certificering page does) every 100 ms on a school that is not in the file,

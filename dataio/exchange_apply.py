@@ -87,7 +87,7 @@ class Writer:
 
     New rows are inserted with Core (multi-row INSERT ... RETURNING id, in batches): no ORM
     object per row is built or kept until the commit. Their audit rows go to the audited block's
-    AuditBuffer (services.audit), one per field with a value, as for a new ORM object. Changed
+    AuditBuffer (services.audit), one per new row holding its fields with a value. Changed
     rows are updated through the ORM objects of the snapshot, so changes_recorded audits them
     field by field and the version columns (optimistic concurrency) are raised: a form opened
     before the import refuses its stale save. Changed organisations, contacts and partnerships

@@ -36,6 +36,7 @@ from models import (
     User,
     UserScope,
 )
+from services.audit import expand
 from services.audit_labels import FIELDS, action_label
 from services.auth import ROLE_LABELS
 
@@ -78,10 +79,9 @@ class _Names:
             key = _as_int(e.entity_id)
             if key is not None:
                 wanted[e.entity].add(key)
-            if e.field and e.field.endswith("_id"):
-                for value in (e.old_value, e.new_value):
-                    if _as_int(value) is not None:
-                        wanted[e.field].add(int(value or 0))
+            for field, old, new in expand(e):
+                if field and field.endswith("_id"):
+                    wanted[field].update(k for k in (_as_int(old), _as_int(new)) if k is not None)
         self.events = self._rows(PhaseEvent, wanted["phaseevent"], lambda r: (r.trajectory_id, r.phase))
         trajectory_ids = wanted["trajectory"] | wanted["trajectory_id"] | {t for t, _ in self.events.values()}
         self.trajectories = self._rows(Trajectory, trajectory_ids, lambda r: (r.school_id, r.cycle))
@@ -209,10 +209,9 @@ def readable_log(session: Session, *, limit: int = 500, username: str | None = N
     for group in _grouped(entries):
         first = group[0]
         changes = "; ".join(
-            f"{FIELDS.get(e.field, e.field)}: " + (names.value(e.field, e.new_value) if e.old_value is None else
-                                                   f"{names.value(e.field, e.old_value)} → "
-                                                   f"{names.value(e.field, e.new_value)}")
-            for e in sorted(group, key=lambda x: x.id or 0) if e.field)
+            f"{FIELDS.get(field, field)}: " + (names.value(field, new) if old is None else
+                                               f"{names.value(field, old)} → {names.value(field, new)}")
+            for e in sorted(group, key=lambda x: x.id or 0) for field, old, new in expand(e) if field)
         who = users.get(first.username) or ""
         rows.append(AuditRow(at=local_time(first.at), user=f"{who} ({first.username})" if who else first.username,
                              action=action_label(first.entity, first.action),

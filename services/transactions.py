@@ -30,6 +30,7 @@ from sqlmodel import Session, col
 
 from domain import clock
 from models import AuditEntry
+from services.audit import expand
 
 BUSY_MESSAGE = ("De database is op dit moment bezig met een andere wijziging (bijvoorbeeld een import). "
                 "Er is niets opgeslagen; probeer het over een halve minuut opnieuw.")
@@ -103,8 +104,9 @@ def _local(at: Any) -> str:
 def stale_message(session: Session, entity: str, entity_id: Any, noun: str,
                   also: ColumnElement[bool] | None = None) -> str:
     """'Niet opgeslagen: deze samenwerking is intussen gewijzigd door X op 01-12-2026 10:42 (afspraken);
-    herlaad de gegevens.' from the row's latest audit entries (one save writes one row per field);
-    `also`: further entries that count as changes of it (a user's areas are rows of their own)."""
+    herlaad de gegevens.' from the row's latest audit entries (one save writes one row per field; an import's
+    creation one row of all its fields, services.audit.expand); `also`: further entries that count as
+    changes of it (a user's areas are rows of their own)."""
     about: ColumnElement[bool] = and_(col(AuditEntry.entity) == entity, col(AuditEntry.entity_id) == str(entity_id))
     if also is not None:
         about = or_(about, also)
@@ -113,8 +115,8 @@ def stale_message(session: Session, entity: str, entity_id: Any, noun: str,
     if not rows:
         return f"Niet opgeslagen: {noun} is intussen gewijzigd; herlaad de gegevens en probeer het opnieuw."
     last = rows[0]
-    fields = sorted({FIELD_LABELS.get(r.field, r.field) for r in rows
-                     if r.at == last.at and r.username == last.username and r.field})
+    fields = sorted({FIELD_LABELS.get(field, field) for r in rows if r.at == last.at and r.username == last.username
+                     for field, _, _ in expand(r) if field})
     what = f" ({', '.join(fields)})" if fields else ""
     return (f"Niet opgeslagen: {noun} is intussen gewijzigd door {last.username} op {_local(last.at)}{what}; "
             "herlaad de gegevens en probeer het opnieuw.")

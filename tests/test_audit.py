@@ -1,18 +1,19 @@
-"""The audit log: one row per changed field, readable CSV export, append-only."""
+"""The audit log: one row per changed field (one per row a bulk import creates), readable CSV export, append-only."""
 from __future__ import annotations
 
 import csv
 import inspect
 import io
+import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
-from models import AuditEntry, Region
+from models import AuditEntry, Municipality, Organisation, Region
 from models.db import session_scope
-from services import audit
+from services import audit, audit_log
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -98,7 +99,7 @@ def test_csv_export_is_readable(session):
 def test_the_service_has_no_way_to_change_history():
     public = {name for name, f in inspect.getmembers(audit, inspect.isfunction)
               if f.__module__ == audit.__name__ and not name.startswith("_")}
-    assert public == {"record", "snapshot", "diff", "list_entries", "export_csv", "changes_recorded"}
+    assert public == {"record", "snapshot", "diff", "list_entries", "export_csv", "changes_recorded", "expand"}
     assert not any(word in name for name in public for word in ("update", "delete", "edit", "remove", "purge"))
 
 
@@ -136,3 +137,83 @@ def test_the_exchange_export_leaves_users_and_the_audit_log_out(session):
     names = [name for name, _, _ in export_tables(session)]
     assert names and not {"app_user", "userscope", "auditentry", "gebruikers", "audit"} & set(names)
     assert "anna" not in repr(export_tables(session))
+
+
+# A row as an import writes it (Core insert): every column, empty ones too, in the table's order.
+NEW_ROW = {"name": "Één Buurtwerk", "type": "ggd", "phone": "", "active": True, "start_on": date(2026, 9, 1),
+           "tags": [], "password_hash": "scrypt$x", "ended_on": None, "municipality_id": 3}
+
+
+def _bulk_created(session, username: str, entity: str, entity_id: int, values: dict) -> None:
+    buffer = audit.AuditBuffer(session, username=username, detail="import a.xlsx", at=T0)
+    buffer.created(entity, entity_id, values)
+    buffer.flush()
+
+
+def _per_field(session, username: str, entity: str, entity_id: int, values: dict) -> None:
+    """What the import wrote before one row per created row: one row per field with a value."""
+    audit.record(session, username=username, action="create", entity=entity, entity_id=entity_id, at=T0,
+                 detail="import a.xlsx", changes={k: (None, v) for k, v in values.items() if v not in (None, "", [])})
+
+
+def test_a_bulk_created_row_is_one_audit_row_with_its_fields_as_json(session):
+    _bulk_created(session, "anna", "contact", 5, NEW_ROW)
+    session.commit()
+    [row] = session.scalars(select(AuditEntry)).all()
+    assert (row.username, row.action, row.entity, row.entity_id, row.field, row.old_value, row.detail) == (
+        "anna", "create", "contact", "5", audit.ALL_FIELDS, None, "import a.xlsx")
+    assert "Één" in row.new_value  # readable in the database too (ensure_ascii=False)
+    assert list(json.loads(row.new_value).items()) == [  # the given order; empty values left out; text as before
+        ("name", "Één Buurtwerk"), ("type", "ggd"), ("active", "ja"), ("start_on", "2026-09-01"),
+        ("password_hash", audit.HIDDEN), ("municipality_id", "3")]
+
+
+def test_expand_gives_a_compact_creation_the_triples_of_the_per_field_rows(session):
+    _bulk_created(session, "anna", "contact", 5, NEW_ROW)
+    _per_field(session, "bert", "contact", 5, NEW_ROW)
+    session.commit()
+    compact = session.scalars(select(AuditEntry).where(AuditEntry.username == "anna")).one()
+    per_field = session.scalars(select(AuditEntry).where(AuditEntry.username == "bert").order_by(AuditEntry.id)).all()
+    assert audit.expand(compact) == [audit.expand(e)[0] for e in per_field]
+    assert [audit.expand(e) for e in per_field] == [[(e.field, e.old_value, e.new_value)] for e in per_field]
+    [login] = audit.record(session, username="anna", action="login", entity="app_user")
+    assert audit.expand(login) == [(None, None, None)]
+
+
+def test_a_created_row_without_values_is_one_row_without_a_field(session):
+    _bulk_created(session, "anna", "contact", 5, {"phone": "", "ended_on": None})
+    session.commit()
+    [row] = session.scalars(select(AuditEntry)).all()
+    assert (row.field, row.old_value, row.new_value, row.action) == (None, None, None, "create")
+
+
+def _csv_lines(session, username: str) -> list[list[str]]:
+    data = audit.export_csv(session, username=username).decode("utf-8-sig")
+    return [r[:1] + r[2:] for r in csv.reader(io.StringIO(data, newline=""), delimiter=";")]  # without the user
+
+
+def test_csv_export_gives_a_compact_creation_the_lines_of_the_per_field_rows(session):
+    _bulk_created(session, "anna", "contact", 5, NEW_ROW)
+    _per_field(session, "bert", "contact", 5, NEW_ROW)
+    session.commit()
+    lines = _csv_lines(session, "anna")
+    assert len(lines) == 1 + 6 and lines == _csv_lines(session, "bert")
+    assert lines[1][4:7] == ["name", "", "Één Buurtwerk"]
+
+
+def test_the_readable_log_shows_a_compact_creation_as_the_per_field_rows(session):
+    municipality = Municipality(cbs_code="GM0935", name="Maastricht")
+    session.add(municipality)
+    session.flush()
+    org = Organisation(name="GGD Zuid Limburg", type="ggd", municipality_id=municipality.id)
+    session.add(org)
+    session.commit()
+    values = {"name": org.name, "type": "ggd", "municipality_id": municipality.id, "ended_on": date(2027, 1, 31)}
+    _bulk_created(session, "anna", "organisation", org.id, values)
+    _per_field(session, "bert", "organisation", org.id, values)
+    session.commit()
+    [compact] = audit_log.readable_log(session, username="anna")
+    [per_field] = audit_log.readable_log(session, username="bert")
+    assert (compact.action, compact.subject, compact.changes, compact.detail) == (
+        per_field.action, per_field.subject, per_field.changes, per_field.detail)
+    assert "Maastricht" in compact.changes and "31-01-2027" in compact.changes  # names behind ids, Dutch dates
