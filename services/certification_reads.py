@@ -459,8 +459,10 @@ def tranche_overview(session: Session, region_id: int, as_of: date,
 
 def forecast_inputs(session: Session, region_id: int, as_of: date,
                     principal: Principal | None = None) -> ForecastInputs:
-    """CertificationReads.forecast_inputs of the region at as_of."""
-    return _region_reads(session, region_id, as_of, principal).forecast_inputs
+    """CertificationReads.forecast_inputs of the region at as_of (kept per data version, as the plan is
+    redrawn on every change of the proposal)."""
+    return derived(session, Scope(as_of, region_id=region_id), principal, "forecast inputs", (),
+                   lambda: _region_reads(session, region_id, as_of, principal).forecast_inputs)
 
 
 def forecast(session: Session, region_id: int, as_of: date, principal: Principal | None = None, *,

@@ -391,3 +391,27 @@ def test_fc008_the_packed_series_equal_the_domain_definition_also_after_a_write(
         assert sum(len(rows) for _, rows in expected) > 8
         assert _coverage_at_points(facts, points) == expected
         assert _coverage_at_points(facts, points) == expected  # the remembered parts
+
+
+def test_fc009_planning_region_data_is_kept_per_data_version_and_sees_a_write(session):
+    """services.planning.tranche_data.region_data is kept per data version: the same result while nothing
+    changed, and a new one with the change after a partnership ended (a table under the data version)."""
+    from datetime import timedelta
+
+    from models import Partnership
+    from services.planning.tranche_data import _region_data, region_data
+
+    region = session.get(Region, _region(session)[0])
+    session.commit()
+    first = region_data(session, region, TODAY)
+    session.commit()
+    assert region_data(session, region, TODAY) is first
+    school_id, partners = next((s, p) for s, p in first.partners.items() if p)
+    link = session.scalars(select(Partnership).where(col(Partnership.school_id) == school_id,
+                                                     col(Partnership.organisation_id) == min(partners))).first()
+    link.end_on = TODAY - timedelta(days=1)
+    session.commit()
+    after = region_data(session, region, TODAY)
+    session.commit()
+    assert after is not first and min(partners) not in after.partners.get(school_id, frozenset())
+    assert after == _region_data(session, region, region.id, TODAY)

@@ -20,7 +20,7 @@ from models import Municipality, Organisation, Partnership, Region, School, Traj
 from services import certification_reads
 from services.permissions import Principal
 from services.planning.access import tranche_for
-from services.school_facts import school_facts
+from services.school_facts import derived, school_facts
 
 
 @dataclass
@@ -43,7 +43,14 @@ def _region_id(region: Region) -> int:
 
 
 def region_data(session: Session, region: Region, as_of: date) -> RegionData:
+    """Kept per data version (every table it reads is under it), shared by the workers: the plan is
+    redrawn on every change of the proposal, and this was half of that answer. Never change it."""
     region_id = _region_id(region)
+    return derived(session, Scope(as_of=as_of, region_id=region_id), None, "planning region data", (),
+                   lambda: _region_data(session, region, region_id, as_of))
+
+
+def _region_data(session: Session, region: Region, region_id: int, as_of: date) -> RegionData:
     facts = school_facts(session, Scope(as_of=as_of, region_id=region_id))
     statuses = {f.school_id: school_status(f, as_of) for f in facts}
     coverage = {m["cbs_code"]: m["coverage"] for m in figures_per_municipality(statuses.values())}
