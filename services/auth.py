@@ -233,17 +233,18 @@ USER_NOUN = "deze gebruiker"
 
 
 def claim_profile(session: Session, user: User, seen: int | None = None) -> None:
-    """Raise the user's profile version (a change of name, role or areas). seen: the version the
-    edit form was built from; the conditional UPDATE refuses (StaleVersion) when another save came
-    first, also one of a transaction running at the same time."""
+    """Without seen: raise the user's profile version (a change of name, role or areas). With seen, the
+    version the edit form was built from: check it and hold the row until the commit, without raising
+    it (a save that changes nothing leaves other open forms valid); the conditional UPDATE refuses
+    (StaleVersion) when another save came first, also one of a transaction running at the same time."""
     user_id = _stored_id(user)
     stmt = update(User).where(col(User.id) == user_id)
     if seen is not None:
         if not isinstance(seen, int) or isinstance(seen, bool):
             seen = -1
         stmt = stmt.where(col(User.profile_version) == seen)
-    result = session.execute(stmt.values(profile_version=col(User.profile_version) + 1)
-                             .execution_options(synchronize_session=False))
+    raised = col(User.profile_version) + (1 if seen is None else 0)
+    result = session.execute(stmt.values(profile_version=raised).execution_options(synchronize_session=False))
     session.expire(user, ["profile_version"])
     if getattr(result, "rowcount", 1) == 0:
         raise StaleVersion(stale_message(session, USER_ENTITY, user_id, USER_NOUN, also=and_(
@@ -318,8 +319,7 @@ def assign_scope(session: Session, username: str, *, actor: str, region_id: int 
     if len(given) != 1:
         raise ValueError("Kies precies één gebied: een regio, een provincie of een schoolbestuur.")
     (kind, target_id), = given.items()
-    if kind not in SCOPE_KINDS[user.role]:
-        raise ValueError(scope_refusal(user.role))
+    check_scope_kind(user.role, kind)
     if session.get(_AREA_MODELS[kind], target_id) is None:
         raise ValueError(f"Onbekend{'e' if kind != 'board' else ''} {_KIND_NL[kind]} (id {target_id}).")
     column = {"region": UserScope.region_id, "province": UserScope.province_id, "board": UserScope.board_id}[kind]
@@ -354,7 +354,13 @@ _KIND_NL = {"region": "regio", "province": "provincie", "board": "schoolbestuur"
 _AREA_MODELS: dict[str, type[SQLModel]] = {"region": Region, "province": Province, "board": Board}
 
 
-def scope_refusal(role: str) -> str:
+def check_scope_kind(role: str, kind: str) -> None:
+    """ValueError (Dutch) when a user of this role cannot be given an area of this kind."""
+    if kind not in SCOPE_KINDS[role]:
+        raise ValueError(_scope_refusal(role))
+
+
+def _scope_refusal(role: str) -> str:
     kinds = SCOPE_KINDS[role]
     if not kinds:
         return "Een beheerder ziet alles; een gebied toewijzen is niet nodig."

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from models import Board, Province, Region, UserScope
+from models import Board, Province, Region, User, UserScope
 from services import auth
 from services.passwords import generate_password
 
@@ -79,12 +79,17 @@ def _scopes(session: Session, user_id: int) -> dict[str, UserScope]:
             for s in found}
 
 
-def user_form(session: Session, username: str) -> UserForm:
+def _known(session: Session, username: str) -> tuple[User, int]:
     user = auth.get_user(session, username)
     if user is None or user.id is None:
         raise ValueError(f"Onbekende gebruiker '{username}'.")
+    return user, user.id
+
+
+def user_form(session: Session, username: str) -> UserForm:
+    user, user_id = _known(session, username)
     return UserForm(username=user.username, display_name=user.display_name, role=user.role,
-                    scope_keys=tuple(_scopes(session, user.id)), version=user.profile_version)
+                    scope_keys=tuple(_scopes(session, user_id)), version=user.profile_version)
 
 
 def save_user(session: Session, *, actor: str, username: str, display_name: str, role: str,
@@ -94,21 +99,17 @@ def save_user(session: Session, *, actor: str, username: str, display_name: str,
     Refused (ValueError, Dutch) before anything changes when the areas do not fit the role, and
     (StaleVersion) when the user was changed since the form was built. Returns whether anything changed.
     """
-    user = auth.get_user(session, username)
-    if user is None or user.id is None:
-        raise ValueError(f"Onbekende gebruiker '{username}'.")
+    user, user_id = _known(session, username)
     role = auth.normalize_role(role)
     wanted = {} if role == "beheerder" else {key: parse_scope_key(key) for key in dict.fromkeys(scope_keys)}
     if role != "beheerder" and not wanted:
         raise ValueError("Kies minstens één gebied voor deze gebruiker.")
-    for area in wanted.values():
-        kind = next(iter(area))[:-3]
-        if kind not in auth.SCOPE_KINDS[role]:
-            raise ValueError(auth.scope_refusal(role))
+    for area in wanted.values():  # assign_scope's rule, checked before anything changes
+        auth.check_scope_kind(role, next(iter(area)).removesuffix("_id"))
     auth.claim_profile(session, user, version)  # first: a stale form changes nothing
     before = user.profile_version
     auth.update_user(session, user.username, actor=actor, display_name=display_name, role=role)
-    current = _scopes(session, user.id)
+    current = _scopes(session, user_id)
     for key, held in current.items():
         if key not in wanted and held.id is not None:
             auth.remove_scope(session, held.id, actor=actor)

@@ -62,9 +62,12 @@ def test_a_save_changes_name_role_and_areas_audited(engine, areas):
     assert {("app_user", "update", "display_name"), ("app_user", "update", "role"),
             ("userscope", "delete", "region_id"), ("userscope", "create", "province_id"),
             ("userscope", "create", "region_id")} <= fields
-    # the same form again changes nothing and says so
+    # the same form again changes nothing, says so, and leaves another form built from it valid
     assert _save(engine, after.version, display_name="Anna de Vries", role="stuurgroeplid",
                  scope_keys=list(after.scope_keys)) is False
+    assert _form(engine).version == after.version
+    assert _save(engine, after.version, display_name="Anna V.", role="stuurgroeplid",
+                 scope_keys=list(after.scope_keys)) is True
 
 
 def test_a_stale_form_is_refused_naming_who_and_what(engine, areas):

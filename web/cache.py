@@ -98,7 +98,7 @@ def _write_all() -> None:
 
 
 def written(timeout: float = 30) -> None:
-    """Wait until the results handed to the shared cache are written (tests; a worker that stops)."""
+    """Wait until the results handed to the shared cache are written (for tests)."""
     deadline = time.monotonic() + timeout
     while _queue.unfinished_tasks and time.monotonic() < deadline:
         time.sleep(0.01)
