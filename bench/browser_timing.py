@@ -3,8 +3,9 @@
     python bench/browser_timing.py [--schools 8000 [16000 32000]] [--pages / /gemeenten] [--json out.json]
 
 For each number of schools: seeds the national set (`vios seed scale --schools N`) into a temporary
-SQLite file, adds a beheerder, serves the app (`vios serve`, the Werkzeug server, in a subprocess; pass
---server-cmd to use another one, e.g. gunicorn, with {port} in it), logs in through the login form in
+SQLite file, adds a beheerder, serves the app (`vios serve`, the production server gunicorn with its
+default workers, each warmed up as it starts, in a subprocess; pass --server-cmd to use another one, with
+{port} in it), logs in through the login form in
 headless Chromium (selenium + Debian chromium, as tests/conftest.py), opens every page at country
 (heel Nederland), province (Zuid-Holland) and region (Haaglanden) scope, and reads each callback's
 timing from the browser's Resource Timing (entries for /_dash-update-component):

@@ -2,9 +2,11 @@
 tables migration 0014 put under the data version (tranches, partnerships, organisations) raise it too."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date, timedelta
 
-from conftest import DEMO_TODAY
+import flask
+from conftest import DEMO_TODAY, USERS
 
 from domain.scope import Scope
 from models import Organisation, Partnership, School, Tranche
@@ -62,3 +64,61 @@ def test_a_starting_worker_loads_every_schools_facts_in_advance(demo_db):
         first = school_facts.school_facts(session, Scope(as_of=DEMO_TODAY))
     cached = next(iter(school_facts._CACHE.values())).facts
     assert first and all(cached[f.school_id] is f for f in first)
+
+
+@contextmanager
+def _as_beheerder(dash_app):
+    """A request of the demo's beheerder (a user of the database, not the warm-up's)."""
+    from services import auth, permissions
+
+    with session_scope() as session:
+        principal = permissions.principal_for(session, auth.get_user(session, USERS["beheerder"][0]))
+    with dash_app.server.test_request_context("/"):
+        flask.g.principal = principal
+        yield
+
+
+def _status_computations(monkeypatch) -> list[int]:
+    """Counts every computation of a school's status (not the ones remembered on the cached facts)."""
+    from domain import overview
+
+    calls: list[int] = []
+    compute = overview._school_status
+
+    def counted(facts, as_of):
+        calls.append(facts.school_id)
+        return compute(facts, as_of)
+    monkeypatch.setattr(overview, "_school_status", counted)
+    return calls
+
+
+def test_a_warmed_up_worker_draws_its_first_country_pages_without_computing_a_status(demo_db, dash_app,
+                                                                                     monkeypatch):
+    """web.warm_up (gunicorn's post_worker_init): a starting worker draws Overzicht, Certificering and
+    Gemeenten once for the whole country, so a beheerder's first visit of each finds every school's
+    status already computed; without the warm-up the same visit computes them."""
+    from pages.certification import _layout as certification
+    from pages.municipalities import page as municipalities
+    from services import school_facts
+    from web import warm_up
+
+    pages = (certification.layout, municipalities.layout)
+    school_facts.clear_cache()
+    calls = _status_computations(monkeypatch)
+    with _as_beheerder(dash_app):
+        pages[0](gebied="nl")
+    assert calls, "a cold worker computes the statuses for its first page"
+
+    school_facts.clear_cache()
+    assert warm_up.warm_pages(dash_app.server) == list(warm_up.PAGES)
+    calls.clear()
+    with _as_beheerder(dash_app):
+        for layout in pages:
+            layout(gebied="nl")
+    assert calls == []
+
+
+def test_a_page_that_cannot_be_drawn_leaves_the_worker_cold_but_running(demo_db, dash_app):
+    from web import warm_up
+
+    assert warm_up.warm_pages(dash_app.server, ("/bestaat-niet", "/certificering")) == ["/certificering"]

@@ -88,13 +88,12 @@ def gunicorn_options(*, host: str, port: int, workers: int, threads: int) -> dic
 
 
 def warm_worker(_worker: object) -> None:
-    """gunicorn's post_worker_init: the worker loads every school's facts in the background (a few hundred ms
-    at national scale), so its first page does not wait for them."""
-    import threading
+    """gunicorn's post_worker_init: the worker loads every school's facts and draws the heaviest pages once
+    in the background (web.warm_up), so its first pages do not wait for them."""
+    from app import server
+    from web import warm_up
 
-    from services import school_facts
-
-    threading.Thread(target=school_facts.warm, name="warm-facts", daemon=True).start()
+    warm_up.start(server)
 
 
 def run_gunicorn(options: Mapping[str, Any]) -> int:

@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from components import network_graph as ng
@@ -68,11 +68,14 @@ def search_schools(request: Request, search: object, current: object) -> list[di
 
 
 def _empty(title: Any) -> tuple[Any, ...]:
-    return [], title, ng.completeness_figure(None, 0, 0), "", "", INTRO, None, "", "/netwerk"
+    return [], ng.partner_list([]), title, ng.completeness_figure(None, 0, 0), "", "", INTRO, None, "", "/netwerk"
 
 
-@page_callback(Output(ids.GRAPH, "elements"), Output(ids.SCHOOL_TITLE, "children"),
-               Output(ids.COMPLETENESS_FIGURE, "figure"), Output(ids.COMPLETENESS, "children"),
+# The graph and its list are drawn from the same elements in one answer (not a second callback on the
+# graph's elements: one round trip less before the page is complete).
+@page_callback(Output(ids.GRAPH, "elements"), Output(ids.PARTNER_LIST, "children"),
+               Output(ids.SCHOOL_TITLE, "children"), Output(ids.COMPLETENESS_FIGURE, "figure"),
+               Output(ids.COMPLETENESS, "children"),
                Output(ids.GAPS, "children"), Output(ids.DETAIL, "children"), Output(ids.SELECTED, "data"),
                Output(ids.PREVIOUS, "children"), Output(ids.PREVIOUS, "href"),
                Input(ids.SCHOOL, "value"), Input(ids.SHOW_CONTACTS, "value"), Input(ids.CHANGED, "data"),
@@ -95,7 +98,8 @@ def show_school(request: Request, code: object, contacts: object, _changed: obje
     title = f"{net.name} ({net.code}) — {len({p.organisation_id for p in net.partners})} partners op {format_nl(as_of)}"
     # after a save the detail panel keeps its confirmation; a new school or view resets it
     keep = ctx.triggered_id == ids.CHANGED
-    return (ng.school_elements(net, show_contacts=bool(contacts)), title,
+    elements = ng.school_elements(net, show_contacts=bool(contacts))
+    return (elements, ng.partner_list(elements), title,
             ng.completeness_figure(net.share, len(net.present), len(net.required)), f"Compleet: {pct(net.share)}",
             gaps, no_update if keep else INTRO, no_update if keep else None,
             previous_text, "/netwerk?" + urlencode(params))
@@ -130,8 +134,3 @@ def download_png(_request: Request, _n: object, code: object) -> dict[str, Any]:
     return {"type": "png", "action": "download", "filename": name,
             "options": {"full": True, "scale": 2, "bg": "#ffffff"}}
 
-
-@callback(Output(ids.PARTNER_LIST, "children"), Input(ids.GRAPH, "elements"))
-def list_partners(elements: object) -> list[Any]:
-    """The graph's partners and missing core partners as a list (drawn from the same elements)."""
-    return ng.partner_list(elements if isinstance(elements, list) else [])

@@ -15,6 +15,7 @@ from components.theme import pct
 from pages.planning import _ids as ids
 from pages.planning._common import RULE_REFUSALS, SOURCE_LABELS, candidate_row, error, working
 from pages.planning._settings import AUDIT_CAPACITY, WEIGHTS, weights_of
+from pages.planning._tranche import tranche_info
 from services import planning
 from services.permissions import can_edit_plans
 from services.planning import PlanItem, Projection, ScoredPlan, TrancheContext
@@ -38,10 +39,11 @@ LOCKED = (True,) * len(ids.EDIT_BUTTONS)
 
 
 def _nothing(summary: Any) -> tuple[Any, ...]:
-    return [], [], None, summary, {}, {}, "", "", True, *LOCKED
+    return "", [], [], None, summary, {}, {}, "", "", True, *LOCKED
 
 
-@page_callback(Output(ids.PLAN_GRID, "rowData"), Output(ids.CANDIDATE_GRID, "rowData"), Output(ids.REMOVED, "children"),
+@page_callback(Output(ids.TRANCHE_INFO, "children"), Output(ids.PLAN_GRID, "rowData"),
+               Output(ids.CANDIDATE_GRID, "rowData"), Output(ids.REMOVED, "children"),
                Output(ids.SUMMARY, "children"), Output(ids.COVERAGE_CHART, "figure"),
                Output(ids.AUDIT_CHART, "figure"), Output(ids.OVER_CAPACITY, "children"),
                Output(ids.OVER_CAPACITY, "className"), Output(ids.CONFIRM, "disabled"),
@@ -60,12 +62,13 @@ def show_plan(request: Request, work: object, weights: object, audit_capacity: o
     except RULE_REFUSALS as exc:
         return _nothing(error(str(exc)))
     charts = (coverage_projection_chart(projection), forecast_chart(projection.audits), *_over(projection))
+    info = tranche_info(context)
     if plan.get("status") == "confirmed":
         rows, summary = _confirmed(context, items, str(plan.get("name", "")))
-        return rows, [], None, summary, *charts, True, *LOCKED
+        return info, rows, [], None, summary, *charts, True, *LOCKED
     editable = can_edit_plans(request.principal, context.region.id)
     can_confirm = editable and bool(plan.get("plan_id"))
-    return ([candidate_row(s, items.get(s.candidate.school_id)) for s in scored.in_plan],
+    return (info, [candidate_row(s, items.get(s.candidate.school_id)) for s in scored.in_plan],
             [candidate_row(s) for s in scored.others], _removed(scored, items),
             _summary(context, scored, items, projection, plan), *charts, not can_confirm,
             *[not editable] * len(ids.EDIT_BUTTONS))

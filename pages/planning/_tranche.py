@@ -12,7 +12,7 @@ from domain.planning import tranche_finish
 from pages.planning import _ids as ids
 from pages.planning._common import RULE_REFUSALS, done, error, number, refused, tranche_options
 from services import planning
-from services.planning import TrancheChoice
+from services.planning import TrancheChoice, TrancheContext
 from web.request_context import Request, page_callback
 
 
@@ -65,17 +65,24 @@ def create_tranche(request: Request, _clicks: int | None, name: object, start: o
     return options, tranche.id, done(f"Tranche '{tranche.name}' aangemaakt.")
 
 
-@page_callback(Output(ids.WORK, "data"), Output(ids.MESSAGE, "children"), Output(ids.TRANCHE_INFO, "children"),
-               Input(ids.TRANCHE, "value"),
-               on_refusal=lambda message: (no_update, error(message), no_update))
-def open_tranche(request: Request, tranche_id: object) -> tuple[Any, ...]:
-    """A new working plan (empty) for the chosen tranche, with what the tranche offers."""
-    if tranche_id is None:
-        return {}, None, ""
-    try:
-        ctx = planning.tranche_context(request.session, request.principal, tranche_id, request.scope.as_of)
-    except RULE_REFUSALS as exc:
-        return no_update, refused(request, exc), no_update
+def first_work(tranches: list[TrancheChoice]) -> dict[str, Any]:
+    """The working plan the page opens with: empty, for the first tranche (the plan's view draws it
+    straight from the layout, not after a round trip through open_tranche)."""
+    return new_work(tranches[0].id) if tranches else {}
+
+
+def new_work(tranche_id: object) -> dict[str, Any]:
+    return {"tranche_id": tranche_id, "items": []} if tranche_id is not None else {}
+
+
+def tranche_info(ctx: TrancheContext) -> str:
+    """What the chosen tranche offers, shown beside its choice (drawn with the plan, which has the context)."""
     finish = format_nl(tranche_finish(ctx.tranche.start_on, ctx.region.expected_months_max))
-    info = f"{len(ctx.candidates)} kandidaten; {ctx.free} vrije plaatsen; verwacht klaar op {finish}."
-    return {"tranche_id": ctx.tranche_id, "items": []}, None, info
+    return f"{len(ctx.candidates)} kandidaten; {ctx.free} vrije plaatsen; verwacht klaar op {finish}."
+
+
+@page_callback(Output(ids.WORK, "data"), Output(ids.MESSAGE, "children"), Input(ids.TRANCHE, "value"),
+               prevent_initial_call=True)
+def open_tranche(_request: Request, tranche_id: object) -> tuple[Any, ...]:
+    """A new, empty working plan for the chosen tranche; the plan's view checks the tranche and draws it."""
+    return new_work(tranche_id), None

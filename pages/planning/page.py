@@ -31,7 +31,7 @@ def layout(request: Request) -> html.Div:
     editable = can_edit_plans(request.principal, region.id)
     return html.Div([
         heading,
-        dcc.Store(id=ids.WORK, data={}),
+        dcc.Store(id=ids.WORK, data=_tranche.first_work(tranches)),
         html.Div(id=ids.MESSAGE),
         _tranche.tranche_card(tranches, editable),
         _settings.settings_card(region.audit_capacity_per_quarter, editable),

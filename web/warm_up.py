@@ -1,0 +1,58 @@
+"""A web worker warms up as it starts (gunicorn's post_worker_init, in a thread of its own).
+
+It loads every school's facts, then draws the heaviest pages once for the whole country at today, as a
+beheerder sees them, without an HTTP request. What each page remembers per process is then there before
+the first user asks: the statuses at today and at the quarter ends on the cached facts, the rows and
+series derived from them, and plotly's figure classes. At 8,000 schools a worker's first layout of such
+a page took 150-550 ms, the next ones 5-30 ms.
+
+The pages are drawn by their own layouts, so the dates and choices they use are the pages' own (no second
+copy of their defaults here). Nothing is written: a layout only reads. Whatever fails leaves the worker
+cold, never wrong: every result is keyed by the data version it was computed from.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+
+import dash
+import flask
+
+from domain import clock
+from services import school_facts
+from services.permissions import Principal
+
+# The pages whose first layout at country scope is heavy (Netwerk and Planning draw little there).
+PAGES = ("/", "/certificering", "/gemeenten")
+# Who the pages are drawn for: a beheerder sees the whole country (no user of the database: user id 0).
+WARM_UP_PRINCIPAL = Principal(user_id=0, username="warm-up", role="beheerder")
+
+log = logging.getLogger(__name__)
+
+
+def warm_pages(server: flask.Flask, paths: tuple[str, ...] = PAGES) -> list[str]:
+    """Draw each page of paths at country scope at today; the paths drawn (a failure is logged, not raised)."""
+    layouts = {page["path"]: page["layout"] for page in dash.page_registry.values()}
+    drawn = []
+    with server.test_request_context("/"):
+        flask.g.principal = WARM_UP_PRINCIPAL
+        for path in paths:
+            try:
+                layouts[path](gebied="nl", peildatum=clock.today().isoformat())
+            except Exception:  # a worker starts also when the database is not there (yet)
+                log.warning("page %s not drawn in advance", path, exc_info=True)
+                continue
+            drawn.append(path)
+    return drawn
+
+
+def warm_worker(server: flask.Flask) -> None:
+    """Every school's facts, then the pages (in this thread: the worker answers requests meanwhile)."""
+    school_facts.warm()
+    warm_pages(server)
+
+
+def start(server: flask.Flask) -> threading.Thread:
+    thread = threading.Thread(target=warm_worker, args=(server,), name="warm-up", daemon=True)
+    thread.start()
+    return thread
