@@ -222,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--format", choices=("csv", "xlsx"), default="csv", help="export as CSV folder or .xlsx")
     parser.add_argument("--measure-blocking", action="store_true",
                         help="record a phase every 100 ms in another process and report the longest wait")
-    parser.add_argument("--profile", metavar="FILE", help="cProfile stats of the (SQLite) import to FILE")
+    parser.add_argument("--profile", metavar="FILE", help="cProfile stats of the import to FILE (PostgreSQL: FILE.pg)")
     parser.add_argument("--no-sqlite", action="store_true", help="only PostgreSQL")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="vios-import-bench-") as tmp:
@@ -238,7 +238,8 @@ def main(argv: list[str] | None = None) -> int:
         if pg:
             url, drop = _fresh_pg(pg, "vios_import_bench")
             try:
-                outcomes.append(run_one("postgresql", url, source, blocking=args.measure_blocking, profile=None))
+                outcomes.append(run_one("postgresql", url, source, blocking=args.measure_blocking,
+                                        profile=f"{args.profile}.pg" if args.profile else None))
             finally:
                 drop()
     header = f"{'target':<12}{'schools':>8}{'rows':>10}{'seconds':>9}{'peak MB':>9}{'audit rows':>12}"

@@ -1,9 +1,10 @@
 """Engine and sessions. SQLite gets WAL and foreign keys; PostgreSQL works unchanged."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -49,3 +50,19 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def copy_rows(session: Session, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """PostgreSQL (psycopg 3): rows into table with one COPY, in the session's transaction; values are
+    adapted by psycopg (wrap a JSON column's values in psycopg.types.json.Json). For bulk writers: far
+    faster than a row-by-row executemany, and one statement, so the data version's statement triggers
+    (migration 0014) fire once, not once per row."""
+    from psycopg import sql
+
+    driver = session.connection().connection.driver_connection
+    assert driver is not None  # the connection of this session's transaction
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(c) for c in columns))
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)

@@ -38,6 +38,7 @@ import settings  # noqa: E402
 from dataio.exchange import export_workbook, import_workbook  # noqa: E402
 from domain.scope import Scope  # noqa: E402
 from models import (  # noqa: E402
+    AuditEntry,
     Board,
     Contact,
     Municipality,
@@ -408,3 +409,36 @@ def test_pg011_the_change_log_names_the_schools_a_statement_touched(pg):
         conn.execute(text("UPDATE partnership SET role = role WHERE id = (SELECT min(id) FROM partnership)"))
         assert numbers() == (version + 4, facts + 3)   # not a fact: only the data version
         conn.rollback()
+
+
+def test_pg012_an_audited_import_into_postgres_copies_rows_and_audit_in_batches(lite, tmp_path):
+    """The import's bulk write on PostgreSQL (COPY with ids from the sequences, dataio.exchange_apply):
+    list columns stay JSON lists, every created row has its one compact audit row with its fields, and
+    the data version's statement triggers fire per batch, not per row (an executemany would fire them
+    once for each of the export's rows)."""
+    from services import audit
+    from services.uploads import audited_import
+
+    with Session(lite) as session:
+        export_workbook(session, tmp_path / "lite.xlsx")
+        regions = {r.name: r.required_partner_types for r in session.scalars(select(Region))}
+        elements = {m.cbs_code: m.elements for m in session.scalars(select(Municipality))}
+        schools = {s.code: s.name for s in session.scalars(select(School))}
+    with fresh_pg_database("copy") as (_, target):
+        upgrade(target)
+        with session_scope(target) as session:
+            version = session.execute(text("SELECT version FROM data_version WHERE id = 1")).scalar_one()
+            result = audited_import(session, lambda s: import_workbook(s, tmp_path / "lite.xlsx"),
+                                    username="test-beheerder", filename="lite.xlsx")
+        assert not result.errors, result.errors[:5]
+        with Session(target) as session:
+            assert {r.name: r.required_partner_types for r in session.scalars(select(Region))} == regions
+            assert {m.cbs_code: m.elements for m in session.scalars(select(Municipality))} == elements
+            created = session.scalars(select(AuditEntry).where(AuditEntry.entity == "school",
+                                                               AuditEntry.action == "create")).all()
+            stored = {s.id: s for s in session.scalars(select(School))}
+            shown = {stored[int(e.entity_id)].code: dict((f, new) for f, _, new in audit.expand(e))
+                     for e in created}
+            raised = session.execute(text("SELECT version FROM data_version WHERE id = 1")).scalar_one() - version
+        assert {code: fields["name"] for code, fields in shown.items()} == schools
+        assert 0 < raised < len(schools)
