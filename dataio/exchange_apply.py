@@ -284,13 +284,15 @@ class Writer:
         return ids
 
     def _new_ids(self, table: Table, n: int, sqlite: bool) -> list[int]:
-        """Ids for n new rows, taken before they are written. SQLite: after the highest id (this transaction
-        holds the database's one write lock); PostgreSQL: from the column's own sequence, as a default id."""
+        """Ids for n new rows, taken before they are written, under the import's write lock (exchange_lock).
+        SQLite: after the highest id (the database's one write lock). PostgreSQL: n numbers of the column's
+        own sequence at once, as n default ids would take them (nobody else inserts into the locked table)."""
         if sqlite:
             first = (self.session.scalar(select(func.max(table.c.id))) or 0) + 1
             return list(range(first, first + n))
         sequence = func.pg_get_serial_sequence(table.name, "id")
-        return list(self.session.scalars(select(func.nextval(sequence)).select_from(func.generate_series(1, n))))
+        last = int(self.session.execute(select(func.setval(sequence, func.nextval(sequence) + n - 1))).scalar_one())
+        return list(range(last - n + 1, last + 1))
 
     def _copy(self, table: Table, rows: list[dict[str, Any]]) -> None:
         """PostgreSQL: the rows in one COPY (models.db.copy_rows). Not a multi-row INSERT ... RETURNING:
