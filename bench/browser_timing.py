@@ -7,14 +7,18 @@ SQLite file, adds a beheerder, serves the app (`vios serve`, the production serv
 default workers, each warmed up as it starts, in a subprocess; pass --server-cmd to use another one, with
 {port} in it), logs in through the login form in
 headless Chromium (selenium + Debian chromium, as tests/conftest.py), opens every page at country
-(heel Nederland), province (Zuid-Holland) and region (Haaglanden) scope, and reads each callback's
-timing from the browser's Resource Timing (entries for /_dash-update-component):
+(heel Nederland), province (Zuid-Holland) and region (Haaglanden) scope, then does the page's main
+interactions there (Gemeenten: highlight a municipality; Netwerk: pick a school; Planning: make a proposal;
+every page: change the peildatum, through the scope bar's date as a user would), and reads each callback's
+timing from the browser's Resource Timing (entries for /_dash-update-component; for an interaction, those
+that start after it):
 
 - server ms: responseStart - requestStart of one callback request (on loopback: the server's time
   to answer, without the browser's queueing of requests);
 - total ms: the entry's duration (queueing in the browser included);
-- data s: from navigation start until the last callback's answer arrived (responseEnd), read once
-  the page is quiet (no component loading, no new callback answer for --quiet seconds);
+- data s: from navigation start (an interaction: from the interaction) until the last callback's answer
+  arrived (responseEnd), read once the page is quiet (no component loading, no new callback answer for
+  --quiet seconds);
 - JSON kB: the callbacks' answers of the page together and the largest one (decoded size).
 
 --keep DIR seeds each national set once into DIR/browser-<schools>/ and reuses it on the next run.
@@ -62,6 +66,37 @@ return {
 """
 
 
+@dataclass(frozen=True)
+class Area:
+    """A scope of the benchmark, with what its interactions choose (both lie in the region, so in every scope)."""
+    key: str                # ?gebied=
+    schools: int            # schools in the scope
+    municipality: str       # CBS code to highlight on Gemeenten
+    school: str             # DUO code to pick on Netwerk
+
+
+# The main interactions (issue 16): (name, the page it belongs to or None for every page, JavaScript doing
+# it on the opened page through Dash's own set_props or a click, as the user's input would; it returns
+# false where the page has no such control, e.g. Planning outside a region). The peildatum comes last: it
+# draws the page anew.
+INTERACTIONS: tuple[tuple[str, str | None, str], ...] = (
+    ("gemeente uitlichten", "/gemeenten", "dash_clientside.set_props('cmp-target', {value: '%(municipality)s'})"),
+    ("school kiezen", "/netwerk", "dash_clientside.set_props('net-school', {value: '%(school)s'})"),
+    ("voorstel maken", "/planning", "document.getElementById('plan-propose').click()"),
+    ("peildatum wijzigen", None, "dash_clientside.set_props('scope-date', {date: '%(date)s'})"),
+)
+OTHER_DATE = "2026-06-30"
+# Runs arguments[0] when the page has the control it names (its first quoted id); when it started, else null.
+_INTERACT_JS = """
+const id = arguments[0].match(/'([a-z-]+)'/)[1];
+const element = document.getElementById(id);
+if (!element || (element.disabled === true)) { return null; }
+const started = performance.now();
+new Function(arguments[0])();
+return started;
+"""
+
+
 @dataclass
 class Row:
     page: str
@@ -100,9 +135,9 @@ def _environment(folder: Path) -> dict[str, str]:
     return env
 
 
-def prepare(folder: Path, schools: int) -> tuple[dict[str, str], dict[str, tuple[str, int]]]:
+def prepare(folder: Path, schools: int) -> tuple[dict[str, str], dict[str, Area]]:
     """Seed the national set and a beheerder (unless folder holds them from an earlier run: --keep);
-    (environment, scope label -> (area key, schools in scope))."""
+    (environment, scope label -> its Area)."""
     env = _environment(folder)
     if not (folder / "vios.db").exists():
         started = time.perf_counter()
@@ -116,14 +151,22 @@ def prepare(folder: Path, schools: int) -> tuple[dict[str, str], dict[str, tuple
         active = "(s.active = 1 OR s.inactive_since > ?)"
         province = one("SELECT id FROM province WHERE name = ?", PROVINCE)
         region = one("SELECT id FROM region WHERE name = ?", REGION)
+        in_region = ("FROM school s JOIN municipality m ON s.municipality_id = m.id "
+                     f"WHERE {active} AND m.region_id = ?")
+        municipality = str(db.execute(f"SELECT m.cbs_code {in_region} ORDER BY m.name LIMIT 1",
+                                      (TODAY, region)).fetchone()[0])
+        school = str(db.execute(f"SELECT s.code {in_region} AND EXISTS (SELECT 1 FROM partnership p "
+                                "WHERE p.school_id = s.id) ORDER BY s.code LIMIT 1", (TODAY, region)).fetchone()[0])
+
+        def area(key: str, n: int) -> Area:
+            return Area(key, n, municipality, school)
+
         scopes = {
-            "heel Nederland": ("nl", one(f"SELECT count(*) FROM school s WHERE {active}", TODAY)),
-            f"provincie {PROVINCE}": (f"p{province}", one(
+            "heel Nederland": area("nl", one(f"SELECT count(*) FROM school s WHERE {active}", TODAY)),
+            f"provincie {PROVINCE}": area(f"p{province}", one(
                 f"SELECT count(*) FROM school s JOIN municipality m ON s.municipality_id = m.id "
                 f"WHERE {active} AND m.province_id = ?", TODAY, province)),
-            f"regio {REGION}": (f"r{region}", one(
-                f"SELECT count(*) FROM school s JOIN municipality m ON s.municipality_id = m.id "
-                f"WHERE {active} AND m.region_id = ?", TODAY, region)),
+            f"regio {REGION}": area(f"r{region}", one(f"SELECT count(*) {in_region}", TODAY, region)),
         }
     return env, scopes
 
@@ -177,6 +220,11 @@ def login(driver: Any, base: str) -> None:
 def open_page(driver: Any, url: str, quiet: float, timeout: float) -> list[dict[str, float]]:
     """Open url and wait until its callbacks are done; the callback entries of that navigation."""
     driver.get(url)
+    return wait_quiet(driver, url, quiet, timeout)
+
+
+def wait_quiet(driver: Any, what: str, quiet: float, timeout: float) -> list[dict[str, float]]:
+    """Wait until the page is done (nothing loading, no new callback answer for quiet s); its entries."""
     deadline = time.monotonic() + timeout
     last_count, last_change = -1, time.monotonic()
     while time.monotonic() < deadline:
@@ -186,8 +234,18 @@ def open_page(driver: Any, url: str, quiet: float, timeout: float) -> list[dict[
         elif time.monotonic() - last_change >= quiet:
             return list(state["entries"])
         time.sleep(0.1)
-    print(f"# {url}: still loading after {timeout:.0f} s", file=sys.stderr)
+    print(f"# {what}: still loading after {timeout:.0f} s", file=sys.stderr)
     return list(driver.execute_script(_STATE_JS)["entries"])
+
+
+def interact(driver: Any, script: str, quiet: float, timeout: float) -> tuple[float, list[dict[str, float]]] | None:
+    """Do an interaction on the open page; (its start, the callback entries after it), None without its control."""
+    started = driver.execute_script(_INTERACT_JS, script)
+    if started is None:
+        return None
+    time.sleep(0.2)  # the first callback request goes out
+    entries = wait_quiet(driver, script, quiet, timeout)
+    return float(started), [e for e in entries if e["start"] >= started]
 
 
 def _p95(values: list[float]) -> float:
@@ -195,28 +253,40 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, max(0, int(round(0.95 * len(ordered) + 0.5)) - 1))]
 
 
-def measure(driver: Any, base: str, dataset: int, scopes: dict[str, tuple[str, int]], pages: list[str],
+def _row(page: str, scope: str, area: Area, dataset: int, entries: list[dict[str, float]], since: float) -> Row:
+    server = [e["responseStart"] - e["requestStart"] for e in entries] or [0.0]
+    return Row(page, scope, area.schools, dataset, len(entries), statistics.median(server), _p95(server),
+               max(server), max((e["duration"] for e in entries), default=0.0),
+               (max((e["end"] for e in entries), default=since) - since) / 1000,
+               sum(e.get("size") or 0 for e in entries) / 1024,
+               max((e.get("size") or 0 for e in entries), default=0) / 1024)
+
+
+def measure(driver: Any, base: str, dataset: int, scopes: dict[str, Area], pages: list[str],
             quiet: float, timeout: float) -> list[Row]:
     rows = []
     for path in pages:
-        for label, (area, n) in scopes.items():
-            entries = open_page(driver, f"{base}{path}?gebied={area}&peildatum={TODAY}", quiet, timeout)
-            server = [e["responseStart"] - e["requestStart"] for e in entries] or [0.0]
-            rows.append(Row(PAGES.get(path, path), label, n, dataset, len(entries), statistics.median(server),
-                            _p95(server), max(server), max((e["duration"] for e in entries), default=0.0),
-                            max((e["end"] for e in entries), default=0.0) / 1000,
-                            sum(e.get("size") or 0 for e in entries) / 1024,
-                            max((e.get("size") or 0 for e in entries), default=0) / 1024))
+        name = PAGES.get(path, path)
+        for label, area in scopes.items():
+            entries = open_page(driver, f"{base}{path}?gebied={area.key}&peildatum={TODAY}", quiet, timeout)
+            rows.append(_row(name, label, area, dataset, entries, 0.0))
+            for action, page, script in INTERACTIONS:
+                if page not in (None, path):
+                    continue
+                done = interact(driver, script % {"municipality": area.municipality, "school": area.school,
+                                                  "date": OTHER_DATE}, quiet, timeout)
+                if done is not None and done[1]:
+                    rows.append(_row(f"{name}: {action}", label, area, dataset, done[1], done[0]))
     return rows
 
 
 def print_table(rows: list[Row]) -> None:
-    head = (f"{'page':<14}{'scope':<26}{'schools':>8}{'cb':>4}{'median ms':>10}{'p95 ms':>8}{'worst ms':>9}"
+    head = (f"{'page':<34}{'scope':<26}{'schools':>8}{'cb':>4}{'median ms':>10}{'p95 ms':>8}{'worst ms':>9}"
             f"{'x budget':>9}{'data s':>8}{'x budget':>9}{'JSON kB':>9}{'max kB':>8}")
     print(head)
     print("-" * len(head))
     for r in rows:
-        print(f"{r.page:<14}{r.scope:<26}{r.schools:>8}{r.callbacks:>4}{r.server_median_ms:>10.0f}"
+        print(f"{r.page:<34}{r.scope:<26}{r.schools:>8}{r.callbacks:>4}{r.server_median_ms:>10.0f}"
               f"{r.server_p95_ms:>8.0f}{r.server_worst_ms:>9.0f}{r.server_p95_ms / CALLBACK_BUDGET_MS:>9.1f}"
               f"{r.data_s:>8.2f}{r.data_s / PAGE_BUDGET_S:>9.1f}{r.json_kb:>9.0f}{r.json_max_kb:>8.0f}")
 

@@ -5,10 +5,11 @@ domain.certification so that the UI, the CLI report and later pages agree.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import TypedDict, TypeVar, cast
 
@@ -22,7 +23,7 @@ from domain.certification import (
     current_certificate,
     phase_at,
 )
-from domain.dates import next_quarters, quarter_label, quarter_of
+from domain.dates import add_months, next_quarters, quarter_label, quarter_of
 
 T = TypeVar("T")
 
@@ -43,12 +44,12 @@ class SchoolFacts:
     # a school that left the DUO register counts until inactive_since (see active_on)
     active: bool = True
     inactive_since: date | None = None
-    # Statuses remembered per date (school_status); None: computed every time. services.school_facts
-    # gives the facts it caches (never changed after loading) a memo, bounded to MEMO_DATES dates.
-    memo: dict[date, SchoolStatus] | None = field(default=None, compare=False, repr=False)
-    # Other results of the facts alone remembered the same way (services.certification_reads: the current
-    # trajectory's days in phase and stalls per date and limits), bounded to MEMO_DATES entries.
+    # Results of the facts alone remembered on them (remember(): the current trajectory's days in phase and
+    # stalls per date, coverage at a series of dates), bounded to MEMO_DATES entries; None: computed every
+    # time. services.school_facts gives the facts it caches (never changed after loading) an empty dict,
+    # which also makes school_status keep the facts' status timeline.
     remembered: dict[Hashable, object] | None = field(default=None, compare=False, repr=False)
+    timeline: StatusTimeline | None = field(default=None, compare=False, repr=False)
 
 
 MEMO_DATES = 24
@@ -109,17 +110,59 @@ def _certificates(certified_dates: tuple[date, ...], validity_months: int) -> tu
 
 
 def school_status(facts: SchoolFacts, as_of: date) -> SchoolStatus:
-    """The school's certificate status and phase at as_of (remembered in facts.memo when it has one:
-    a pure function of the facts, which are never changed once they have a memo)."""
-    memo = facts.memo
-    if memo is None:
+    """The school's certificate status and phase at as_of. For facts that remember (the cached ones, never
+    changed once loaded) it is looked up in their status timeline, built once: any date then costs a
+    bisection, not a computation from every event."""
+    if facts.remembered is None:
         return _school_status(facts, as_of)
-    found = memo.get(as_of)
-    if found is None:
-        if len(memo) >= MEMO_DATES:
-            memo.clear()
-        found = memo[as_of] = _school_status(facts, as_of)
-    return found
+    timeline = facts.timeline
+    if timeline is None:
+        timeline = facts.timeline = status_timeline(facts)
+    return timeline.at(as_of)
+
+
+@dataclass(frozen=True)
+class StatusTimeline:
+    """A school's status as spans of constant value: statuses[i] holds from starts[i] until the next start."""
+    starts: tuple[date, ...]           # ascending; the first is date.min
+    statuses: tuple[SchoolStatus, ...]
+
+    def at(self, as_of: date) -> SchoolStatus:
+        return self.statuses[bisect_right(self.starts, as_of) - 1]
+
+
+def status_timeline(facts: SchoolFacts) -> StatusTimeline:
+    """The spans of school_status, computed by the definition itself (_school_status) on every date where
+    one of its inputs can change: each event's date (phases, the current trajectory, a certificate's
+    start), each certificate's end, and the first date on which it is 'expiring' (window_months ahead).
+    Between two such dates nothing the definition reads changes (tests/test_status_timeline.py checks it
+    against the direct computation on random histories and dates)."""
+    changes = {date.min}
+    for events in facts.trajectories.values():
+        changes.update(e.on for e in events)
+    for cert in certificates_of(facts):
+        changes.update((cert.expires_on, expiring_from(cert.expires_on, facts.window_months)))
+    starts: list[date] = []
+    statuses: list[SchoolStatus] = []
+    for on in sorted(changes):
+        status = _school_status(facts, on)
+        if not statuses or status != statuses[-1]:
+            starts.append(on)
+            statuses.append(status)
+    return StatusTimeline(tuple(starts), tuple(statuses))
+
+
+def expiring_from(expires_on: date, window_months: int) -> date:
+    """The first date d with expires_on <= add_months(d, window_months): from then on a certificate ending
+    on expires_on is within the window (certificate_status). add_months never decreases as d grows, so
+    the dates that qualify follow each other; the one month-arithmetic guess is corrected by days."""
+    day = timedelta(days=1)
+    d = add_months(expires_on, -window_months)
+    while add_months(d - day, window_months) >= expires_on:
+        d -= day
+    while add_months(d, window_months) < expires_on:
+        d += day
+    return d
 
 
 def _school_status(facts: SchoolFacts, as_of: date) -> SchoolStatus:

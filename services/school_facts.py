@@ -117,7 +117,7 @@ def _every_school(conn: Connection, version: str, as_of: date) -> dict[int, Scho
 
 def _with_memos(loaded: list[SchoolFacts]) -> dict[int, SchoolFacts]:
     for f in loaded:
-        f.memo, f.remembered = {}, {}  # before anyone else sees them
+        f.remembered = {}  # before anyone else sees them
     return {f.school_id: f for f in loaded}
 
 
@@ -194,7 +194,7 @@ class _Full:
                 f = self.facts[sid]
                 kept = {tid: [e for e in events if e.on <= as_of] for tid, events in f.trajectories.items()}
                 view[sid] = replace(f, trajectories={tid: events for tid, events in kept.items() if events},
-                                    memo={}, remembered={})
+                                    remembered={}, timeline=None)
         return view
 
 

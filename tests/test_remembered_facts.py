@@ -16,7 +16,7 @@ pytestmark = pytest.mark.unit
 def _facts(memo: bool) -> SchoolFacts:
     return SchoolFacts(1, "01AB00", "School", "po", "GM0001", "Aa",
                        trajectories={7: [Event("registered", date(2026, 1, 5), 1)]},
-                       memo={} if memo else None, remembered={} if memo else None)
+                       remembered={} if memo else None)
 
 
 def test_rf001_computed_once_per_key_with_a_memo_every_time_without():
