@@ -115,10 +115,17 @@ def school_status(facts: SchoolFacts, as_of: date) -> SchoolStatus:
     bisection, not a computation from every event."""
     if facts.remembered is None:
         return _school_status(facts, as_of)
+    return timeline_of(facts).at(as_of)
+
+
+def timeline_of(facts: SchoolFacts) -> StatusTimeline:
+    """The facts' status timeline, built once (for facts that remember, else every time)."""
     timeline = facts.timeline
     if timeline is None:
-        timeline = facts.timeline = status_timeline(facts)
-    return timeline.at(as_of)
+        timeline = status_timeline(facts)
+        if facts.remembered is not None:
+            facts.timeline = timeline
+    return timeline
 
 
 @dataclass(frozen=True)
@@ -131,12 +138,16 @@ class StatusTimeline:
         return self.statuses[bisect_right(self.starts, as_of) - 1]
 
 
-def status_timeline(facts: SchoolFacts) -> StatusTimeline:
+def status_timeline(facts: SchoolFacts, *, same_until: tuple[StatusTimeline, date] | None = None) -> StatusTimeline:
     """The spans of school_status, computed by the definition itself (_school_status) on every date where
     one of its inputs can change: each event's date (phases, the current trajectory, a certificate's
     start), each certificate's end, and the first date on which it is 'expiring' (window_months ahead).
     Between two such dates nothing the definition reads changes (tests/test_status_timeline.py checks it
-    against the direct computation on random histories and dates)."""
+    against the direct computation on random histories and dates).
+
+    same_until=(timeline, d): the timeline of the same school with more events, all dated after d (the
+    facts as they were on d: services.school_facts' view at a date). A status on or before d reads no
+    later event, so those spans are taken over and only the dates after d are computed."""
     changes = {date.min}
     for events in facts.trajectories.values():
         changes.update(e.on for e in events)
@@ -144,6 +155,11 @@ def status_timeline(facts: SchoolFacts) -> StatusTimeline:
         changes.update((cert.expires_on, expiring_from(cert.expires_on, facts.window_months)))
     starts: list[date] = []
     statuses: list[SchoolStatus] = []
+    if same_until is not None:
+        known, until = same_until
+        kept = bisect_right(known.starts, until)
+        starts, statuses = list(known.starts[:kept]), list(known.statuses[:kept])
+        changes = {on for on in changes if on > until}
     for on in sorted(changes):
         status = _school_status(facts, on)
         if not statuses or status != statuses[-1]:

@@ -33,7 +33,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
 from domain.certification import Event
-from domain.overview import SchoolFacts
+from domain.overview import SchoolFacts, status_timeline, timeline_of
 from domain.scope import Scope
 from models import DataVersion, FactsChange, Municipality, PhaseEvent, Region, School, Trajectory
 from services.gc_pause import paused_collection
@@ -193,8 +193,11 @@ class _Full:
             if latest > as_of:
                 f = self.facts[sid]
                 kept = {tid: [e for e in events if e.on <= as_of] for tid, events in f.trajectories.items()}
-                view[sid] = replace(f, trajectories={tid: events for tid, events in kept.items() if events},
-                                    remembered={}, timeline=None)
+                before = replace(f, trajectories={tid: events for tid, events in kept.items() if events},
+                                 remembered={}, timeline=None)
+                # its statuses up to as_of are the full facts' ones: only the spans after as_of are computed
+                before.timeline = status_timeline(before, same_until=(timeline_of(f), as_of))
+                view[sid] = before
         return view
 
 

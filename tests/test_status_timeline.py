@@ -66,3 +66,17 @@ def test_st004_a_certificate_makes_three_spans_valid_expiring_expired():
     assert [(s, st_.certificate_status) for s, st_ in zip(timeline.starts, timeline.statuses, strict=True)] == [
         (date.min, "never"), (date(2024, 8, 31), "valid"), (date(2026, 3, 1), "expiring"),
         (date(2026, 8, 31), "expired")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(histories, st.sampled_from([12, 24]), st.sampled_from([3, 6]), dates, st.lists(dates, max_size=8))
+def test_st005_the_view_at_a_date_takes_the_full_timeline_up_to_that_date(trajectories, validity, window, until,
+                                                                         asked):
+    """services.school_facts' view of a school at a date (its events up to then) reuses the full facts'
+    spans up to that date and computes only the rest: the same timeline as computed from scratch."""
+    full = _facts(trajectories, validity, window, remembered=True)
+    kept = {tid: [e for e in events if e.on <= until] for tid, events in trajectories.items()}
+    before = _facts({tid: events for tid, events in kept.items() if events}, validity, window, remembered=False)
+    reused = status_timeline(before, same_until=(status_timeline(full), until))
+    assert reused == status_timeline(before)
+    assert all(reused.at(on) == _school_status(before, on) for on in asked)
