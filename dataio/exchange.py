@@ -107,7 +107,10 @@ def import_workbook(
     if dry_run:
         _try_commands(session, snapshot, planner, valid, result, principal, author, keep_authors)
         return result
+    writer = _writer(session, snapshot, principal, author, keep_authors)
+    writer.prepare(valid, planner.organisation_ends)  # ids, values and audit rows: before the lock
     locked = time.perf_counter()
+    result.timings["prepare"] = locked - started - result.timings["read"] - result.timings["plan"]
     progress.step(progress.WAITING)
     lock_for_writing(session)  # the write phase: other writers wait from here until the commit
     history = {r.values["school"].upper() for sheet in ("trajecten", "fasen") for r in valid.get(sheet, [])}
@@ -116,12 +119,12 @@ def import_workbook(
         result.warnings = file_warnings
         session.expire_all()
         snapshot, planner, valid = _plan(session, sheets, result, principal)
+        writer = _writer(session, snapshot, principal, author, keep_authors)  # prepares again as it writes
         result.warnings.append("de database is tijdens het inlezen gewijzigd; de import is opnieuw gecontroleerd")
         if result.errors and not allow_partial:
             raise ImportRefused(result.errors, result)
     result.timings["lock and check"] = time.perf_counter() - locked
     writing = time.perf_counter()
-    writer = _writer(session, snapshot, principal, author, keep_authors)
     writer.apply(valid, planner.organisation_ends)
     if writer.errors:  # refused by a form's command (services.partnerships) while writing
         result.errors.extend(writer.errors)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -83,12 +84,24 @@ REFUSED = (FormError, PermissionDenied, StaleVersion)
 TRIAL_ROWS = 5_000
 
 
+Ends = dict[str, tuple[date, str, list[Any]]]
+
+
+@dataclass(frozen=True)
+class Planned:
+    """New rows of one table as the write phase sends them (ids given), with their audit rows."""
+    table: Table
+    rows: list[dict[str, Any]]
+    audit: list[tuple[Any, ...]]
+
+
 class Writer:
     """Writes the planned rows, resolving natural keys to ids as it goes.
 
-    New rows are inserted with Core (multi-row INSERT ... RETURNING id, in batches): no ORM
-    object per row is built or kept until the commit. Their audit rows go to the audited block's
-    AuditBuffer (services.audit), one per new row holding its fields with a value. Changed
+    New rows are prepared before the write lock (prepare: ids, values, audit rows) and sent with Core
+    in batches (an executemany on SQLite, COPY on PostgreSQL): no ORM object per row is built or kept
+    until the commit. Their audit rows go to the audited block's AuditBuffer (services.audit), one per
+    new row holding its fields with a value. Changed
     rows are updated through the ORM objects of the snapshot, so changes_recorded audits them
     field by field and the version columns (optimistic concurrency) are raised: a form opened
     before the import refuses its stale save. Changed organisations, contacts and partnerships
@@ -108,8 +121,12 @@ class Writer:
         self.keep_authors = keep_authors
         self.now = clock.now()
         self.partnerships = snapshot.partnerships
-        self.provinces = {norm(p.name): p for p in snapshot.provinces}
+        self.snapshot = snapshot
+        self.provinces = {norm(p.name): p for p in snapshot.provinces}   # with the new ones (prepare)
         self.boards = {b.number: b for b in snapshot.boards}
+        self.planned: dict[str, Planned] = {}
+        self.prepared: tuple[dict[str, list[InRow]], dict[str, date]] | None = None
+        self.first_ids: dict[Table, int] = {}   # SQLite: table -> the first id prepare() gave
         self.ids: dict[str, dict[tuple, int]] = {}
         for spec in SHEETS:
             ids: dict[tuple, int] = {}
@@ -133,37 +150,78 @@ class Writer:
             ("trajecten", "tranche"): self._ref("tranches", ("tranche_regio", "tranche")),
         }
 
-    def apply(self, valid: dict[str, list[InRow]], ends: dict[str, tuple[date, str, list[Any]]] | None = None) -> None:
-        """Write the rows; ends (Planner.organisation_ends): organisations this import ends, whose
-        running partnerships end on the same day (as services.partnerships.end_organisation)."""
+    def prepare(self, valid: dict[str, list[InRow]], ends: Ends | None = None) -> None:
+        """Before the write lock (dataio.exchange): ids for every row the import creates, their values with
+        every reference resolved, and their audit rows, so that the write phase, which other writers wait
+        for, only sends them (and changes the changed rows). Ids: PostgreSQL from the sequences; SQLite
+        after the highest ids, which apply() checks again under the lock (another writer may have added a
+        row since: then it prepares again)."""
         self._ends(ends)
-        writes = {spec.name: [r for r in valid.get(spec.name, []) if r.status in ("created", "updated")]
-                  for spec in SHEETS}
-        progress.rows(progress.WRITING, sum(len(rows) for rows in writes.values()))
-        self._create_provinces(valid)
-        self._create_boards(valid.get("scholen", []))
+        self.provinces = {norm(p.name): p for p in self.snapshot.provinces}  # again: prepare may run twice
+        self.boards = {b.number: b for b in self.snapshot.boards}
+        created = {spec.name: [r for r in valid.get(spec.name, []) if r.status == "created"] for spec in SHEETS}
+        provinces, boards = self._new_provinces(valid), self._new_boards(valid.get("scholen", []))
+        sqlite = self.session.get_bind().dialect.name == "sqlite"
+        counts: dict[type[SQLModel], int] = {Province: len(provinces), Board: len(boards)}
         for spec in SHEETS:
-            rows = writes[spec.name]
-            if not rows:
-                continue
-            if spec.name == "fasen":
-                self._insert(PhaseEvent, [self._event(row) for row in rows])
-                continue
-            created = [r for r in rows if r.status == "created"]
-            for row in rows:
-                if row.status == "updated":
-                    if spec.name in COMMAND_SHEETS:
-                        self._command(spec.name, row)
-                    else:
-                        self._update(spec.name, row)
-                    progress.advance()
+            counts[MODELS.get(spec.name, PhaseEvent)] = len(created[spec.name])
+        ids = {model: self._new_ids(table_of(model), n, sqlite) for model, n in counts.items() if n}
+        self.first_ids = {table_of(model): given[0] for model, given in ids.items()} if sqlite else {}
+        for name, new_id in zip(provinces, ids.get(Province, []), strict=True):
+            self.provinces[norm(name)] = Province(id=new_id, name=name)   # never added to the session
+        for (number, name), new_id in zip(boards.items(), ids.get(Board, []), strict=True):
+            self.boards[number] = Board(id=new_id, number=number, name=name)
+        for sheet, model in MODELS.items():   # the rows other rows refer to (not the phases)
+            for row, new_id in zip(created[sheet], ids.get(model, []), strict=True):
+                self.ids[sheet][row.valid_key] = new_id
+        self.planned = {"provincies": self._planned(Province, [{"name": n} for n in provinces], ids.get(Province)),
+                        "besturen": self._planned(Board, [{"number": k, "name": v} for k, v in boards.items()],
+                                                  ids.get(Board))}
+        for spec in SHEETS:
+            model = MODELS.get(spec.name, PhaseEvent)
+            self.planned[spec.name] = self._planned(model, self._created_values(spec.name, created[spec.name]),
+                                                    ids.get(model))
+        self.prepared = (valid, dict(self.organisation_ends))
+
+    def apply(self, valid: dict[str, list[InRow]], ends: Ends | None = None) -> None:
+        """Write the rows (prepared before the lock, else now); ends (Planner.organisation_ends): organisations
+        this import ends, whose running partnerships end on the same day (as services.partnerships.end_organisation)."""
+        if self.prepared is None or self.prepared[0] is not valid or not self._ids_still_free():
+            self.prepare(valid, ends)
+        assert self.prepared is not None
+        prepared_ends = self.prepared[1]
+        updates = {spec.name: [r for r in valid.get(spec.name, []) if r.status == "updated"] for spec in SHEETS}
+        progress.rows(progress.WRITING, sum(len(rows) for rows in updates.values()) +
+                      sum(len(p.rows) for p in self.planned.values()))
+        self._rename_boards(valid.get("scholen", []))
+        self._write(self.planned["provincies"])
+        self._write(self.planned["besturen"])
+        for spec in SHEETS:
+            for row in updates[spec.name]:
+                if spec.name in COMMAND_SHEETS:
+                    self._command(spec.name, row)
+                else:
+                    self._update(spec.name, row)
+                progress.advance()
             self.session.flush()
-            values = [self._values(spec.name, row) for row in created]
-            for row, new_id in zip(created, self._insert(MODELS[spec.name], values), strict=True):
-                self.ids[spec.name][row.valid_key] = new_id
+            if spec.name == "samenwerkingen" and self.organisation_ends != prepared_ends:
+                # a form's command refused an organisation's end (allow_partial): its new partnerships run on
+                created = [r for r in valid.get(spec.name, []) if r.status == "created"]
+                planned = self.planned[spec.name]
+                self.planned[spec.name] = self._planned(Partnership, self._created_values(spec.name, created),
+                                                        [row["id"] for row in planned.rows])
+            self._write(self.planned[spec.name])
         self._end_partnerships()
         if self.audit is not None:
             self.audit.flush()
+
+    def _created_values(self, sheet: str, rows: list[InRow]) -> list[dict[str, Any]]:
+        return [self._event(row) for row in rows] if sheet == "fasen" else [self._values(sheet, row) for row in rows]
+
+    def _ids_still_free(self) -> bool:
+        """SQLite, under the write lock: no row was added since prepare() took the ids after the highest."""
+        return all((self.session.scalar(select(func.max(table.c.id))) or 0) < first
+                   for table, first in self.first_ids.items())
 
     def _ends(self, ends: dict[str, tuple[date, str, list[Any]]] | None) -> None:
         self.organisation_ends = {key: end for key, (end, _, _) in (ends or {}).items()}
@@ -262,26 +320,29 @@ class Writer:
                 "recorded_by": recorded_by or self.author,
                 "recorded_at": from_local(recorded_at) if recorded_at else self.now}
 
-    def _insert(self, model: type[SQLModel], rows: list[dict[str, Any]]) -> list[int]:
-        """Insert rows (model defaults for what a row leaves out); their new ids, in order."""
-        if not rows:
-            return []
+    def _planned(self, model: type[SQLModel], rows: list[dict[str, Any]], ids: list[int] | None) -> Planned:
+        """New rows with their ids and model defaults for what a row leaves out, and their audit rows."""
         table = table_of(model)
+        if not rows or ids is None:
+            return Planned(table, [], [])
         defaults = {k: v for k, v in model().model_dump().items() if k in table.c and k not in ("id", "version")}
+        full = [{**defaults, **values, "id": new_id} for values, new_id in zip(rows, ids, strict=True)]
+        audit = [self.audit.created_row(table.name, new_id, {**defaults, **values})
+                 for values, new_id in zip(rows, ids, strict=True)] if self.audit is not None else []
+        return Planned(table, full, audit)
+
+    def _write(self, planned: Planned) -> None:
+        """Send planned rows in batches: SQLite one executemany each, PostgreSQL one COPY each."""
         sqlite = self.session.get_bind().dialect.name == "sqlite"
-        ids = self._new_ids(table, len(rows), sqlite)
-        for start in range(0, len(rows), BATCH):
-            chunk = [{**defaults, **values, "id": new_id}
-                     for values, new_id in zip(rows[start:start + BATCH], ids[start:], strict=False)]
+        for start in range(0, len(planned.rows), BATCH):
+            chunk = planned.rows[start:start + BATCH]
             if sqlite:
-                self.session.execute(insert(table), chunk)
+                self.session.execute(insert(planned.table), chunk)
             else:
-                self._copy(table, chunk)
+                self._copy(planned.table, chunk)
             if self.audit is not None:
-                for values in chunk:
-                    self.audit.created(table.name, values["id"], {k: v for k, v in values.items() if k != "id"})
+                self.audit.extend(planned.audit[start:start + BATCH])
             progress.advance(len(chunk))
-        return ids
 
     def _new_ids(self, table: Table, n: int, sqlite: bool) -> list[int]:
         """Ids for n new rows, taken before they are written, under the import's write lock (exchange_lock).
@@ -328,25 +389,31 @@ class Writer:
     def _province_id(self, value: object, _values: dict) -> int | None:
         return self.provinces[norm(value)].id if value else None
 
-    def _create_provinces(self, valid: dict[str, list[InRow]]) -> None:
+    def _new_provinces(self, valid: dict[str, list[InRow]]) -> list[str]:
+        """Names of the provinces the regions and municipalities of the import name that do not exist yet."""
+        names: dict[str, str] = {}
         for sheet in ("regios", "gemeenten"):
             for row in valid.get(sheet, []):
                 name = row.values.get("provincie")
                 if name and norm(name) not in self.provinces and row.status != "unchanged":
-                    self.provinces[norm(name)] = province = Province(name=name)
-                    self.session.add(province)
-        self.session.flush()
+                    names.setdefault(norm(name), name)
+        return list(names.values())
 
-    def _create_boards(self, rows: list[InRow]) -> None:
-        """Boards are named in the school rows; the first non-empty name per number is used."""
+    def _new_boards(self, rows: list[InRow]) -> dict[str, str]:
+        """Boards are named in the school rows: the new ones (number -> the first non-empty name)."""
+        boards: dict[str, str] = {}
         for row in rows:
             number, name = row.values.get("bestuur_nummer"), row.values.get("bestuur_naam")
-            if not number or row.status == "unchanged":
-                continue
-            board = self.boards.get(number)
-            if board is None:
-                self.boards[number] = board = Board(number=number, name=name or "")
-                self.session.add(board)
-            elif name and board.name != name:
-                board.name = name
+            if number and row.status != "unchanged" and number not in self.boards:
+                if not boards.get(number):
+                    boards[number] = name or ""
+        return boards
+
+    def _rename_boards(self, rows: list[InRow]) -> None:
+        """An existing board gets the name its school rows give (in the write phase: an ORM change)."""
+        stored = {b.number for b in self.snapshot.boards}
+        for row in rows:
+            number, name = row.values.get("bestuur_nummer"), row.values.get("bestuur_naam")
+            if number in stored and name and row.status != "unchanged" and self.boards[number].name != name:
+                self.boards[number].name = name
         self.session.flush()

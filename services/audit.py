@@ -133,16 +133,23 @@ class AuditBuffer:
         """A new row: ONE audit row (field ALL_FIELDS) with the fields that have a value (None, '' and []
         are left out) as a JSON object, in their order. One row per field was ~65 % of a national import's
         write phase, which holds the write lock (issue 12)."""
+        self.extend([self.created_row(entity, entity_id, values)])
+
+    def created_row(self, entity: str, entity_id: Any, values: Mapping[str, Any]) -> tuple[Any, ...]:
+        """The audit row `created` adds, made without writing (an import makes them before its write lock)."""
         shown: dict[str, str | None] = {}
         for k, v in values.items():  # _shown(k, None, v)[1], with the usual case (text) first: 8 fields a row
             if v is None or v == "" or v == []:
                 continue
             shown[k] = HIDDEN if k in SENSITIVE_FIELDS else v if type(v) is str else _text(v)
         if not shown:
-            self.add(action="create", entity=entity, entity_id=entity_id)
-            return
-        self.rows.append((self.username, "create", entity, _text(entity_id), ALL_FIELDS, None,
-                          json.dumps(shown, ensure_ascii=False), self.detail))
+            return self.username, "create", entity, _text(entity_id), None, None, None, self.detail
+        return (self.username, "create", entity, _text(entity_id), ALL_FIELDS, None,
+                json.dumps(shown, ensure_ascii=False), self.detail)
+
+    def extend(self, rows: list[tuple[Any, ...]]) -> None:
+        """Add rows made by created_row (written when the buffer is full, and on flush)."""
+        self.rows.extend(rows)
         self._flush_when_full()
 
     def _flush_when_full(self) -> None:

@@ -302,3 +302,110 @@ def test_a_dry_run_with_more_changed_rows_than_it_tries_says_so(engine, tmp_path
         preview = import_workbook(s, book, dry_run=True)
     assert preview.errors == [] and preview.count("contactpersonen", "updated") == 1
     assert any("pas bij het importeren zelf" in w for w in preview.warnings)
+
+
+def test_new_rows_are_prepared_before_the_write_lock(engine, tmp_path, monkeypatch):
+    """The values of the rows an import creates (references resolved) are made before it takes the write lock,
+    which other writers wait for; under the lock only the changed rows are worked out."""
+    import dataio.exchange_apply as apply
+
+    make_demo(engine)
+    book = write_book(tmp_path / "a.xlsx", _org_sheet(["Buurtwerk Oost (fictief)", "jongerenwerk", "GM0935"],
+                                                      ["Buurtwerk West (fictief)", "ggd", "GM0935"]))
+    locked: list[bool] = []
+    worked_out: list[bool] = []
+    real_lock, real_values = exchange.lock_for_writing, apply.Writer._values
+    monkeypatch.setattr(exchange, "lock_for_writing", lambda s: (locked.append(True), real_lock(s))[1])
+    monkeypatch.setattr(apply.Writer, "_values",
+                        lambda self, sheet, row: (worked_out.append(bool(locked)), real_values(self, sheet, row))[1])
+    with Session(engine) as s:
+        result = import_workbook(s, book)
+        s.commit()
+    assert result.count("organisaties", "created") == 2
+    assert worked_out == [False, False] and locked == [True]
+
+
+def _record_a_phase_before_the_lock(engine, monkeypatch, trajectory_id: int) -> None:
+    """Another user records a phase (for a school outside the file) after the import prepared, before its lock."""
+    real_lock = exchange.lock_for_writing
+
+    def someone_records_a_phase_then_lock(session):
+        with Session(engine) as other:
+            other.add(PhaseEvent(trajectory_id=trajectory_id, phase="withdrawn", on=date(2026, 11, 20),
+                                 recorded_by="web"))
+            other.commit()
+        real_lock(session)
+
+    monkeypatch.setattr(exchange, "lock_for_writing", someone_records_a_phase_then_lock)
+
+
+def test_a_second_preparation_under_the_lock_still_creates_the_new_province_and_board(engine, tmp_path,
+                                                                                     monkeypatch):
+    from models import Board, Municipality, Province, Region, School, Trajectory
+
+    """The phase recorded meanwhile takes the id the import's new phase was given: it prepares again, with
+    the same new province and board (not taken for existing ones because the first preparation named them)."""
+    import dataio.exchange_apply as apply
+
+    make_demo(engine)
+    with Session(engine) as s:
+        school = s.exec(select(School).where(col(School.code) == "05VO00")).one()
+        cycle = s.exec(select(Trajectory.cycle).where(col(Trajectory.school_id) == school.id)
+                       .order_by(col(Trajectory.cycle).desc())).first()
+        trajectory_id = s.exec(select(Trajectory.id).where(col(Trajectory.school_id) != school.id)
+                               .order_by(col(Trajectory.id))).first()
+    book = write_book(tmp_path / "a.xlsx", {
+        "regio's": [["naam", "provincie"], ["Testregio (fictief)", "Testprovincie (fictief)"]],
+        "gemeenten": [["cbs_code", "naam", "regio"], ["GM9990", "Testgemeente (fictief)", "Testregio (fictief)"]],
+        "scholen": [["brin_vestiging", "naam", "sector", "gemeente_cbs", "bestuur_nummer", "bestuur_naam"],
+                    ["99ZY00", "Testschool (fictief)", "po", "GM9990", "99990", "Teststichting (fictief)"]],
+        "fasen": [["school", "cyclus", "fase", "datum"], ["05VO00", cycle, "postponed", "21-11-2026"]],
+    })
+    _record_a_phase_before_the_lock(engine, monkeypatch, trajectory_id)
+    prepared: list[int] = []
+    real_prepare = apply.Writer.prepare
+    monkeypatch.setattr(apply.Writer, "prepare", lambda self, *a: (prepared.append(1), real_prepare(self, *a))[1])
+    with Session(engine) as s:
+        result = import_workbook(s, book)
+        s.commit()
+    assert not result.errors and result.count("scholen", "created") == 1 and len(prepared) == 2
+    with Session(engine) as s:
+        school = s.exec(select(School).where(col(School.code) == "99ZY00")).one()
+        board = s.get(Board, school.board_id)
+        municipality = s.get(Municipality, school.municipality_id)
+        province = s.get(Province, s.get(Region, municipality.region_id).province_id)
+    assert (board.number, board.name, province.name) == ("99990", "Teststichting (fictief)",
+                                                         "Testprovincie (fictief)")
+
+
+def test_a_phase_recorded_between_preparing_and_the_lock_gets_its_own_id(engine, tmp_path, monkeypatch):
+    """SQLite: the import takes the ids of its new rows before the lock, after the highest. A phase another
+    user records in between, for a school outside the file (the plan still holds), takes that next id first:
+    under the lock the import sees it and prepares again, so both phases are stored, each audited under its
+    own id."""
+    from models import School, Trajectory
+    from services.uploads import audited_import
+
+    make_demo(engine)
+    with Session(engine) as s:
+        school = s.exec(select(School).where(col(School.code) == "05VO00")).one()
+        cycle = s.exec(select(Trajectory.cycle).where(col(Trajectory.school_id) == school.id)
+                       .order_by(col(Trajectory.cycle).desc())).first()
+        other_trajectory = s.exec(select(Trajectory).where(col(Trajectory.school_id) != school.id)
+                                  .order_by(col(Trajectory.id))).first().id
+    book = write_book(tmp_path / "a.xlsx", {"fasen": [["school", "cyclus", "fase", "datum"],
+                                                      ["05VO00", cycle, "postponed", "21-11-2026"]]})
+    _record_a_phase_before_the_lock(engine, monkeypatch, other_trajectory)
+    with Session(engine) as s:
+        result = audited_import(s, lambda session: import_workbook(session, book), username="beheerder-test",
+                                filename="a.xlsx")
+        s.commit()
+    assert result.count("fasen", "created") == 1 and not any("opnieuw" in w for w in result.warnings)
+    with Session(engine) as s:
+        web = s.exec(select(PhaseEvent).where(col(PhaseEvent.recorded_by) == "web")).one()
+        imported = s.exec(select(PhaseEvent).where(col(PhaseEvent.phase) == "postponed",
+                                                   col(PhaseEvent.on) == date(2026, 11, 21))).one()
+        audited = s.exec(select(AuditEntry).where(col(AuditEntry.entity) == "phaseevent",
+                                                  col(AuditEntry.action) == "create")).all()
+    assert web.id != imported.id and [e.entity_id for e in audited] == [str(imported.id)]
+    assert dict((f, new) for e in audited for f, _, new in audit.expand(e))["phase"] == "postponed"
