@@ -19,6 +19,8 @@ that start after it):
 - data s: from navigation start (an interaction: from the interaction) until the last callback's answer
   arrived (responseEnd), read once the page is quiet (no component loading, no new callback answer for
   --quiet seconds);
+- drawn s: until the browser's last long task (50 ms or more on its main thread: drawing the charts and
+  grids) ended, when that is later than the data: what the user still waits for;
 - JSON kB: the callbacks' answers of the page together and the largest one (decoded size).
 
 --keep DIR seeds each national set once into DIR/browser-<schools>/ and reuses it on the next run.
@@ -53,11 +55,19 @@ PROVINCE, REGION = "Zuid-Holland", "Haaglanden"
 USERNAME, PASSWORD = "bench-admin", "Bench-Kx7m-pQ3w-Rt9v"
 CALLBACK_BUDGET_MS, PAGE_BUDGET_S = 100.0, 1.0
 
-# Callback entries of this navigation and whether any component still waits for one.
+# Every page records the browser's long tasks (main thread busy for 50 ms or more: drawing charts and grids)
+# from its start: what the user still waits for after the last answer arrived.
+_LONG_TASKS_JS = """
+window.__viosBusy = [];
+new PerformanceObserver(list => list.getEntries().forEach(t => window.__viosBusy.push([t.startTime, t.duration])))
+  .observe({type: 'longtask', buffered: true});
+"""
+# Callback entries of this navigation, the long tasks so far, and whether any component still waits.
 _STATE_JS = """
 const e = performance.getEntriesByType('resource').filter(r => r.name.includes('_dash-update-component'));
 return {
-  count: e.length,
+  count: e.length + (window.__viosBusy || []).length,
+  busy: (window.__viosBusy || []).map(([start, duration]) => start + duration),
   loading: document.querySelectorAll('[data-dash-is-loading="true"]').length,
   ready: document.readyState,
   entries: e.map(r => ({start: r.startTime, requestStart: r.requestStart, responseStart: r.responseStart,
@@ -109,6 +119,7 @@ class Row:
     server_worst_ms: float
     total_worst_ms: float
     data_s: float
+    drawn_s: float          # until the browser's last long task ended (drawing), or data_s when later
     json_kb: float          # the callbacks' answers together (decoded JSON)
     json_max_kb: float      # the largest single answer
 
@@ -202,6 +213,7 @@ def browser() -> Any:
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     driver.set_script_timeout(120)  # a loaded machine: reading the timings may take long
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": _LONG_TASKS_JS})
     return driver
 
 
@@ -224,18 +236,21 @@ def open_page(driver: Any, url: str, quiet: float, timeout: float) -> list[dict[
 
 
 def wait_quiet(driver: Any, what: str, quiet: float, timeout: float) -> list[dict[str, float]]:
-    """Wait until the page is done (nothing loading, no new callback answer for quiet s); its entries."""
+    """Wait until the page is done (nothing loading, no new callback answer or long task for quiet s); its
+    callback entries, and the long tasks' ends as entries of kind 'busy'."""
     deadline = time.monotonic() + timeout
     last_count, last_change = -1, time.monotonic()
+    state = driver.execute_script(_STATE_JS)
     while time.monotonic() < deadline:
         state = driver.execute_script(_STATE_JS)
         if state["count"] != last_count or state["loading"] or state["ready"] != "complete":
             last_count, last_change = state["count"], time.monotonic()
         elif time.monotonic() - last_change >= quiet:
-            return list(state["entries"])
+            break
         time.sleep(0.1)
-    print(f"# {what}: still loading after {timeout:.0f} s", file=sys.stderr)
-    return list(driver.execute_script(_STATE_JS)["entries"])
+    else:
+        print(f"# {what}: still loading after {timeout:.0f} s", file=sys.stderr)
+    return list(state["entries"]) + [{"busy": end} for end in state["busy"]]
 
 
 def interact(driver: Any, script: str, quiet: float, timeout: float) -> tuple[float, list[dict[str, float]]] | None:
@@ -245,7 +260,7 @@ def interact(driver: Any, script: str, quiet: float, timeout: float) -> tuple[fl
         return None
     time.sleep(0.2)  # the first callback request goes out
     entries = wait_quiet(driver, script, quiet, timeout)
-    return float(started), [e for e in entries if e["start"] >= started]
+    return float(started), [e for e in entries if e.get("start", e.get("busy", 0.0)) >= started]
 
 
 def _p95(values: list[float]) -> float:
@@ -253,11 +268,13 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, max(0, int(round(0.95 * len(ordered) + 0.5)) - 1))]
 
 
-def _row(page: str, scope: str, area: Area, dataset: int, entries: list[dict[str, float]], since: float) -> Row:
+def _row(page: str, scope: str, area: Area, dataset: int, found: list[dict[str, float]], since: float) -> Row:
+    entries = [e for e in found if "busy" not in e]
     server = [e["responseStart"] - e["requestStart"] for e in entries] or [0.0]
+    data_s = (max((e["end"] for e in entries), default=since) - since) / 1000
+    drawn_s = max([data_s] + [(e["busy"] - since) / 1000 for e in found if "busy" in e])
     return Row(page, scope, area.schools, dataset, len(entries), statistics.median(server), _p95(server),
-               max(server), max((e["duration"] for e in entries), default=0.0),
-               (max((e["end"] for e in entries), default=since) - since) / 1000,
+               max(server), max((e["duration"] for e in entries), default=0.0), data_s, drawn_s,
                sum(e.get("size") or 0 for e in entries) / 1024,
                max((e.get("size") or 0 for e in entries), default=0) / 1024)
 
@@ -275,20 +292,21 @@ def measure(driver: Any, base: str, dataset: int, scopes: dict[str, Area], pages
                     continue
                 done = interact(driver, script % {"municipality": area.municipality, "school": area.school,
                                                   "date": OTHER_DATE}, quiet, timeout)
-                if done is not None and done[1]:
+                if done is not None and any("busy" not in e for e in done[1]):
                     rows.append(_row(f"{name}: {action}", label, area, dataset, done[1], done[0]))
     return rows
 
 
 def print_table(rows: list[Row]) -> None:
     head = (f"{'page':<34}{'scope':<26}{'schools':>8}{'cb':>4}{'median ms':>10}{'p95 ms':>8}{'worst ms':>9}"
-            f"{'x budget':>9}{'data s':>8}{'x budget':>9}{'JSON kB':>9}{'max kB':>8}")
+            f"{'x budget':>9}{'data s':>8}{'x budget':>9}{'drawn s':>8}{'JSON kB':>9}{'max kB':>8}")
     print(head)
     print("-" * len(head))
     for r in rows:
         print(f"{r.page:<34}{r.scope:<26}{r.schools:>8}{r.callbacks:>4}{r.server_median_ms:>10.0f}"
               f"{r.server_p95_ms:>8.0f}{r.server_worst_ms:>9.0f}{r.server_p95_ms / CALLBACK_BUDGET_MS:>9.1f}"
-              f"{r.data_s:>8.2f}{r.data_s / PAGE_BUDGET_S:>9.1f}{r.json_kb:>9.0f}{r.json_max_kb:>8.0f}")
+              f"{r.data_s:>8.2f}{r.data_s / PAGE_BUDGET_S:>9.1f}{r.drawn_s:>8.2f}{r.json_kb:>9.0f}"
+              f"{r.json_max_kb:>8.0f}")
 
 
 @contextlib.contextmanager

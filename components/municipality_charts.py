@@ -15,7 +15,7 @@ from typing import Any, Protocol, TypeVar
 from components.plain_figure import Figure, cell, chart_layout, figure, merge, subplots, update_axes
 from components.safe_text import plot_text, template_text
 from components.theme import FONT, PHASE_COLOURS, STATUS_COLOURS, municipality_colour, municipality_dash, signed
-from domain.municipality_comparison import CoverageSeries, MunicipalityInfo, approach_matrix
+from domain.municipality_comparison import CoverageSeries, MunicipalityInfo, approach_matrix, group_series
 from domain.overview import MunicipalityFigures
 from domain.status_phase import (
     NO_TRAJECTORY,
@@ -177,13 +177,21 @@ def approach_heatmap(infos: Sequence[MunicipalityInfo], target: str | None = Non
     return figure([heat], layout)
 
 
+# More municipalities than this (the whole country): one line per group (province) instead of hundreds of
+# lines in a dozen panels, which took the browser seconds to draw and nobody could read.
+GROUP_LINES_ABOVE = 60
+
+
 def coverage_lines(series: dict[str, CoverageSeries], groups: dict[str, str] | None = None, target: str | None = None,
                    peer_codes: Set[str] = NONE, single_limit: int = 10) -> Figure:
     """Coverage per quarter, one line per municipality in its own colour (components.theme.municipality_colour,
     the same on every page; with a municipality chosen: the highlight colours). Many municipalities: small
     multiples, one panel per group (region or province, from `groups`: cbs_code -> group name), and the
-    legend lists each panel's municipalities under the panel's name."""
+    legend lists each panel's municipalities under the panel's name. More than GROUP_LINES_ABOVE: one line
+    per group (its own coverage, group_series), with the chosen municipality and its peers over them."""
     codes = sorted(series, key=lambda c: series[c].name)
+    if groups and len(codes) > GROUP_LINES_ABOVE:
+        return _group_lines(series, groups, target, peer_codes)
     panels: dict[str, list[str]] = {}
     if len(codes) <= single_limit or not groups:
         panels["Alle gemeenten"] = codes
@@ -224,4 +232,30 @@ def coverage_lines(series: dict[str, CoverageSeries], groups: dict[str, str] | N
                  height=height)
     merge(layout, {"font": {"family": FONT, "size": 11},
                    "legend": {"groupclick": "toggleitem", "tracegroupgap": 8, "font": {"size": 11}}})
+    return figure(data, layout)
+
+
+def _series_trace(entry: CoverageSeries, colour: str, width: float, meta: str, dash: str = "solid") -> dict[str, Any]:
+    return {"customdata": [[p[2], p[3]] for p in entry.points],
+            "hovertemplate": template_text(entry.name)
+            + " %{x}: %{y:.0%} (%{customdata[0]} van %{customdata[1]})<extra></extra>",
+            "line": {"color": colour, "dash": dash, "width": width}, "meta": meta, "mode": "lines+markers",
+            "name": plot_text(entry.name), "x": [p[0] for p in entry.points], "y": [p[1] for p in entry.points],
+            "type": "scatter"}
+
+
+def _group_lines(series: dict[str, CoverageSeries], groups: dict[str, str], target: str | None,
+                 peer_codes: Set[str]) -> Figure:
+    """One line per group (meta 'groep:<name>'), the chosen municipality and its peers drawn over them."""
+    data = [_series_trace(entry, municipality_colour(name), 1.5, f"groep:{name}", municipality_dash(name))
+            for name, entry in group_series(series, groups).items()]
+    chosen = sorted((c for c in series if role_of(c, target, peer_codes) in ("target", "peer")),
+                    key=lambda c: role_of(c, target, peer_codes) == "target")
+    data += [_series_trace(series[c], _colour(role_of(c, target, peer_codes)),
+                           3 if role_of(c, target, peer_codes) == "target" else 2, c) for c in chosen]
+    layout: dict[str, Any] = {}
+    update_axes(layout, "yaxis", {"tickformat": ".0%", "rangemode": "tozero"})
+    chart_layout(layout, "Dekking per kwartaal, één lijn per gebied (stand op de laatste dag van elk kwartaal)", "",
+                 "Dekking", height=460)
+    merge(layout, {"font": {"family": FONT, "size": 11}, "legend": {"font": {"size": 11}}})
     return figure(data, layout)

@@ -153,3 +153,20 @@ def coverage_series(per_point: Sequence[tuple[QuarterPoint, Sequence[Mapping[str
     labels = [p.label for p, _ in per_point]
     return {code: CoverageSeries(names[code], [(labels[i], *(v if v else (None, 0, 0))) for i, v in enumerate(entry)])
             for code, entry in values.items()}
+
+
+def group_series(series: Mapping[str, CoverageSeries], groups: Mapping[str, str]) -> dict[str, CoverageSeries]:
+    """group name -> the group's coverage per quarter (groups: cbs_code -> group, e.g. its province): the
+    valid certificates and the schools of its municipalities added up at each quarter end, so the group's
+    coverage is coverage_share of those sums, not an average of its municipalities' shares."""
+    members: dict[str, list[CoverageSeries]] = {}
+    for code in sorted(series, key=lambda c: series[c].name):
+        members.setdefault(groups.get(code) or "Overig", []).append(series[code])
+    result = {}
+    for name, parts in sorted(members.items()):
+        points: list[SeriesPoint] = []
+        for i, (label, *_rest) in enumerate(parts[0].points):
+            valid, schools = sum(p.points[i][2] for p in parts), sum(p.points[i][3] for p in parts)
+            points.append((label, coverage_share(valid, schools), valid, schools))
+        result[name] = CoverageSeries(name, points)
+    return result

@@ -122,3 +122,27 @@ def test_pf003_merge_and_update_axes_as_plotly():
     fresh: dict = {}
     update_axes(fresh, "yaxis", {"rangemode": "tozero"})
     assert fresh == {"yaxis": {"rangemode": "tozero"}}
+
+
+def test_pf010_hundreds_of_municipalities_give_one_line_per_group_with_the_chosen_ones_over_them():
+    """The whole country (342 municipalities): one coverage line per province, the province's own coverage
+    (its valid certificates over its schools at each quarter end, not an average of shares), and the chosen
+    municipality and its peers drawn over them; below the limit, one line per municipality as before."""
+    from domain.municipality_comparison import group_series
+
+    many = {f"GM{i:04d}": CoverageSeries(f"Gemeente {i}", [("2026 K3", None, i % 3, 4 + i % 2),
+                                                           ("2026 K4", None, 0, i % 2)])
+            for i in range(1, charts.GROUP_LINES_ABOVE + 12)}
+    groups = {code: f"Provincie {int(code[2:]) % 4}" for code in many}
+    lines = charts.coverage_lines(many, groups, "GM0005", {"GM0006"})["data"]
+    by_meta = {t["meta"]: t for t in lines}
+    assert set(by_meta) == {f"groep:Provincie {k}" for k in range(4)} | {"GM0005", "GM0006"}
+    assert [t["meta"] for t in lines][-1] == "GM0005"   # the chosen one on top
+    first = [c for c in many if groups[c] == "Provincie 1"]
+    valid, schools = sum(many[c].points[0][2] for c in first), sum(many[c].points[0][3] for c in first)
+    assert by_meta["groep:Provincie 1"]["y"][0] == round(valid / schools, 4)
+    assert by_meta["groep:Provincie 1"]["customdata"][0] == [valid, schools]
+    assert group_series(many, groups)["Provincie 1"].points[1][1] == round(
+        sum(many[c].points[1][2] for c in first) / sum(many[c].points[1][3] for c in first), 4)
+    few = dict(list(many.items())[:charts.GROUP_LINES_ABOVE])
+    assert {t["meta"] for t in charts.coverage_lines(few, groups)["data"]} == set(few)
