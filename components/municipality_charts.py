@@ -246,16 +246,21 @@ def _series_trace(entry: CoverageSeries, colour: str, width: float, meta: str, d
 
 def _group_lines(series: dict[str, CoverageSeries], groups: dict[str, str], target: str | None,
                  peer_codes: Set[str]) -> Figure:
-    """One line per group (meta 'groep:<name>'), the chosen municipality and its peers drawn over them."""
-    data = [_series_trace(entry, municipality_colour(name), 1.5, f"groep:{name}", municipality_dash(name))
-            for name, entry in group_series(series, groups).items()]
+    """One line per group (meta 'groep:<name>'), the chosen municipality and its peers drawn over them (the
+    groups' lines then muted, so only the chosen ones carry the highlight colours); the legend in two parts."""
     chosen = sorted((c for c in series if role_of(c, target, peer_codes) in ("target", "peer")),
                     key=lambda c: role_of(c, target, peer_codes) == "target")
-    data += [_series_trace(series[c], _colour(role_of(c, target, peer_codes)),
-                           3 if role_of(c, target, peer_codes) == "target" else 2, c) for c in chosen]
+    data = [{**_series_trace(entry, MUTED_COLOUR if chosen else municipality_colour(name), 1.5, f"groep:{name}",
+                             municipality_dash(name)),
+             "legendgroup": "groups", "legendgrouptitle": {"text": "Gebieden"}}
+            for name, entry in group_series(series, groups).items()]
+    data += [{**_series_trace(series[c], _colour(role_of(c, target, peer_codes)),
+                              3 if role_of(c, target, peer_codes) == "target" else 2, c),
+              "legendgroup": "chosen", "legendgrouptitle": {"text": "Gekozen gemeenten"}} for c in chosen]
     layout: dict[str, Any] = {}
     update_axes(layout, "yaxis", {"tickformat": ".0%", "rangemode": "tozero"})
     chart_layout(layout, "Dekking per kwartaal, één lijn per gebied (stand op de laatste dag van elk kwartaal)", "",
                  "Dekking", height=460)
-    merge(layout, {"font": {"family": FONT, "size": 11}, "legend": {"font": {"size": 11}}})
+    merge(layout, {"font": {"family": FONT, "size": 11},
+                   "legend": {"font": {"size": 11}, "groupclick": "toggleitem", "tracegroupgap": 8}})
     return figure(data, layout)

@@ -138,6 +138,8 @@ def test_pf010_hundreds_of_municipalities_give_one_line_per_group_with_the_chose
     by_meta = {t["meta"]: t for t in lines}
     assert set(by_meta) == {f"groep:Provincie {k}" for k in range(4)} | {"GM0005", "GM0006"}
     assert [t["meta"] for t in lines][-1] == "GM0005"   # the chosen one on top
+    assert by_meta["GM0005"]["line"]["color"] == charts.TARGET_COLOUR
+    assert {t["line"]["color"] for t in lines if t["meta"].startswith("groep:")} == {charts.MUTED_COLOUR}
     first = [c for c in many if groups[c] == "Provincie 1"]
     valid, schools = sum(many[c].points[0][2] for c in first), sum(many[c].points[0][3] for c in first)
     assert by_meta["groep:Provincie 1"]["y"][0] == round(valid / schools, 4)
