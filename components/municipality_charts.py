@@ -210,18 +210,11 @@ def coverage_lines(series: dict[str, CoverageSeries], groups: dict[str, str] | N
         members = sorted(panels[name], key=lambda c: role_of(c, target, peer_codes) in ("target", "peer"))
         for code in members:
             role = role_of(code, target, peer_codes)
-            entry = series[code]
-            trace: dict[str, Any] = {
-                "customdata": [[p[2], p[3]] for p in entry.points],
-                "hovertemplate": template_text(entry.name)
-                + " %{x}: %{y:.0%} (%{customdata[0]} van %{customdata[1]})<extra></extra>",
-                "legendgroup": f"panel-{index}",
-                "line": {"color": _colour(role) if role != "all" else municipality_colour(code),
-                         "dash": municipality_dash(code) if role == "all" else "solid",
-                         "width": 3 if role == "target" else 2 if role == "peer" else 1.5},
-                "meta": code, "mode": "lines+markers" if role != "other" else "lines", "name": plot_text(entry.name),
-                "x": [p[0] for p in entry.points], "y": [p[1] for p in entry.points], "type": "scatter",
-                **cell(row, col, cols)}
+            trace = {**_series_trace(series[code], _colour(role) if role != "all" else municipality_colour(code),
+                                     3 if role == "target" else 2 if role == "peer" else 1.5, code,
+                                     municipality_dash(code) if role == "all" else "solid"),
+                     "legendgroup": f"panel-{index}", "mode": "lines+markers" if role != "other" else "lines",
+                     **cell(row, col, cols)}
             if len(names) > 1:
                 trace["legendgrouptitle"] = {"text": plot_text(name)}
             data.append(trace)
@@ -236,6 +229,7 @@ def coverage_lines(series: dict[str, CoverageSeries], groups: dict[str, str] | N
 
 
 def _series_trace(entry: CoverageSeries, colour: str, width: float, meta: str, dash: str = "solid") -> dict[str, Any]:
+    """One coverage line (meta: the municipality's code or the group), its hover with the counts."""
     return {"customdata": [[p[2], p[3]] for p in entry.points],
             "hovertemplate": template_text(entry.name)
             + " %{x}: %{y:.0%} (%{customdata[0]} van %{customdata[1]})<extra></extra>",

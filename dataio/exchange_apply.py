@@ -84,6 +84,7 @@ REFUSED = (FormError, PermissionDenied, StaleVersion)
 TRIAL_ROWS = 5_000
 
 
+# Planner.organisation_ends: organisation key -> (end date, name, its running partnerships)
 Ends = dict[str, tuple[date, str, list[Any]]]
 
 
@@ -223,10 +224,10 @@ class Writer:
         return all((self.session.scalar(select(func.max(table.c.id))) or 0) < first
                    for table, first in self.first_ids.items())
 
-    def _ends(self, ends: dict[str, tuple[date, str, list[Any]]] | None) -> None:
+    def _ends(self, ends: Ends | None) -> None:
         self.organisation_ends = {key: end for key, (end, _, _) in (ends or {}).items()}
 
-    def trial(self, valid: dict[str, list[InRow]], ends: dict[str, tuple[date, str, list[Any]]] | None = None) -> bool:
+    def trial(self, valid: dict[str, list[InRow]], ends: Ends | None = None) -> bool:
         """For a dry run: the changed rows the forms' commands write, tried through those commands in a
         savepoint that is always rolled back, so the preview refuses what the import would (the command's
         Dutch message on the row's line in `errors`). A row naming a row this file creates cannot be tried

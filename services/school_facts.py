@@ -367,18 +367,3 @@ def _load_facts(conn: Connection, filters: list[ColumnElement[bool]], as_of: dat
         if school_id in facts:
             facts[school_id].trajectories = dict(trajectories)
     return list(facts.values())
-
-
-def warm() -> None:
-    """Load every school's facts at today into this process's cache (a web worker as it starts, in a thread
-    of its own: its first page then does not wait for them). Without a database to read, nothing."""
-    import logging
-
-    from domain import clock
-    from models.db import session_scope
-
-    try:
-        with session_scope() as session:
-            school_facts(session, Scope(as_of=clock.today()))
-    except Exception:  # a worker starts also when the database is not there yet
-        logging.getLogger(__name__).warning("school facts not loaded in advance", exc_info=True)

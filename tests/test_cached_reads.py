@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import flask
 from conftest import DEMO_TODAY, USERS
+from sqlmodel import col, select
 
 from domain.scope import Scope
 from models import Organisation, Partnership, School, Tranche
@@ -53,13 +54,14 @@ def test_a_new_partnership_is_in_the_cached_change_list_at_once(demo_db):
     assert "Nieuwe naam (fictief)" in repr([c for c in renamed if c.school_code == code])
 
 
-def test_a_starting_worker_loads_every_schools_facts_in_advance(demo_db):
-    """services.school_facts.warm (gunicorn's post_worker_init, web.server.warm_worker): the first page's
-    facts come from the cache."""
+def test_a_starting_worker_loads_every_schools_facts_in_advance(demo_db, dash_app):
+    """web.warm_up (gunicorn's post_worker_init, web.server.warm_worker): the first page's facts come from
+    the cache the warm-up filled."""
     from services import school_facts
+    from web import warm_up
 
     school_facts.clear_cache()
-    school_facts.warm()
+    warm_up.warm_pages(dash_app.server)
     with session_scope() as session:
         first = school_facts.school_facts(session, Scope(as_of=DEMO_TODAY))
     cached = next(iter(school_facts._CACHE.values())).facts
@@ -102,14 +104,20 @@ def test_a_warmed_up_worker_draws_its_first_country_pages_without_computing_a_st
     from services import school_facts
     from web import warm_up
 
+    def new_data_version() -> None:   # nothing cached for it, here or in the store all workers share
+        with session_scope() as session:
+            tranche = session.exec(select(Tranche).order_by(col(Tranche.id))).first()
+            tranche.name = tranche.name + " "
+        school_facts.clear_cache()
+
     pages = (certification.layout, municipalities.layout)
-    school_facts.clear_cache()
+    new_data_version()
     calls = _status_computations(monkeypatch)
     with _as_beheerder(dash_app):
         pages[0](gebied="nl")
     assert calls, "a cold worker computes the statuses for its first page"
 
-    school_facts.clear_cache()
+    new_data_version()
     assert warm_up.warm_pages(dash_app.server) == list(warm_up.PAGES)
     calls.clear()
     with _as_beheerder(dash_app):

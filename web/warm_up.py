@@ -1,9 +1,9 @@
 """A web worker warms up as it starts (gunicorn's post_worker_init, in a thread of its own).
 
-It loads every school's facts, then draws the heaviest pages once for the whole country at today, as a
-beheerder sees them, without an HTTP request. What each page remembers per process is then there before
-the first user asks: the statuses at today and at the quarter ends on the cached facts, the rows and
-series derived from them, and plotly's figure classes. At 8,000 schools a worker's first layout of such
+It draws the heaviest pages once for the whole country at today, as a beheerder sees them, without an
+HTTP request. What each page remembers per process is then there before the first user asks: every
+school's facts and status timeline (services.school_facts, domain.overview), the rows and series derived
+from them, and plotly's figure classes. At 8,000 schools a worker's first layout of such
 a page took 150-550 ms, the next ones 5-30 ms.
 
 The pages are drawn by their own layouts, so the dates and choices they use are the pages' own (no second
@@ -19,7 +19,6 @@ import dash
 import flask
 
 from domain import clock
-from services import school_facts
 from services.permissions import Principal
 
 # The pages whose first layout at country scope is heavy (Netwerk and Planning draw little there).
@@ -46,13 +45,8 @@ def warm_pages(server: flask.Flask, paths: tuple[str, ...] = PAGES) -> list[str]
     return drawn
 
 
-def warm_worker(server: flask.Flask) -> None:
-    """Every school's facts, then the pages (in this thread: the worker answers requests meanwhile)."""
-    school_facts.warm()
-    warm_pages(server)
-
-
 def start(server: flask.Flask) -> threading.Thread:
-    thread = threading.Thread(target=warm_worker, args=(server,), name="warm-up", daemon=True)
+    """warm_pages in a thread of its own: the worker answers requests meanwhile."""
+    thread = threading.Thread(target=warm_pages, args=(server,), name="warm-up", daemon=True)
     thread.start()
     return thread
