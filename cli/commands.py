@@ -224,8 +224,8 @@ def report(args: argparse.Namespace) -> int:
         region_id = province_id = None
         name = args.region or args.province
         if name:
-            key = find_area_key(session, name)
-            if key is None or (args.region and key[0] != "r") or (args.province and key[0] != "p"):
+            key = find_area_key(session, name, "r" if args.region else "p")
+            if key is None:
                 kind = "regio" if args.region else "provincie"
                 raise UsageError(f"onbekende {kind} '{name}'")
             region_id, province_id = parse_area_key(key)

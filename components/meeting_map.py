@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from components.map import NETHERLANDS_CENTRE
-from components.municipality_charts import NONE, PEER_COLOUR, TARGET_COLOUR, role_of
+from components.municipality_charts import NONE, PEER_COLOUR, PER_AREA_ABOVE, TARGET_COLOUR, role_of
 from components.plain_figure import Figure, figure
 from components.safe_text import plot_text
 from components.theme import FONT, pct
@@ -31,6 +31,9 @@ COVERAGE_CLASSES: tuple[tuple[float, str, str], ...] = (
 )
 NO_SCHOOLS = ("geen scholen", "#eceff1")
 OUTLINE = "#546e7a"
+# More municipalities than PER_AREA_ABOVE (the whole country): only the largest ones and the chosen ones
+# carry their name on the map, the others only on hover (hundreds of names over each other are unreadable).
+NAMED_LARGEST = 20
 
 
 @dataclass(frozen=True)
@@ -69,31 +72,45 @@ def _outline(code: str, target: str | None, peer_codes: Set[str]) -> tuple[str, 
     return {"target": (TARGET_COLOUR, 4.0), "peer": (PEER_COLOUR, 3.0)}.get(role, (OUTLINE, 1.0))
 
 
-def _name(name: str, code: str, target: str | None) -> str:
+def _name(name: str, code: str, target: str | None, named: Set[str] | None = None) -> str:
+    """The name on the map (bold for the chosen one); '' when only the `named` codes carry one."""
+    if named is not None and code not in named:
+        return ""
     return f"<b>{plot_text(name)}</b>" if code == target else plot_text(name)
 
 
-def _details(code: str, coverage: float | None, schools: int) -> list[object]:
-    return [code, coverage, pct(coverage), schools]
+def _named(by_size: Sequence[tuple[str, int]], target: str | None, peer_codes: Set[str]) -> set[str] | None:
+    """The codes whose name the map shows: all (None) up to PER_AREA_ABOVE municipalities, else the
+    NAMED_LARGEST largest and the chosen ones (by_size: code and schools)."""
+    if len(by_size) <= PER_AREA_ABOVE:
+        return None
+    largest = sorted(by_size, key=lambda c: -c[1])[:NAMED_LARGEST]
+    return {c for c, _ in largest} | {c for c, _ in by_size if role_of(c, target, peer_codes) in ("target", "peer")}
 
 
-HOVER = "%{text}: %{customdata[3]} scholen, dekking %{customdata[2]}<extra></extra>"
+def _details(code: str, coverage: float | None, schools: int, name: str) -> list[object]:
+    return [code, coverage, pct(coverage), schools, plot_text(name)]
+
+
+HOVER = "%{customdata[4]}: %{customdata[3]} scholen, dekking %{customdata[2]}<extra></extra>"
 
 
 def _bubble_traces(data: list[dict[str, Any]], items: Sequence[Bubble], target: str | None,
                    peer_codes: Set[str]) -> None:
     largest = max((b.schools for b in items), default=1) or 1
+    named = _named([(b.code, b.schools) for b in items], target, peer_codes)
     for label, colour in [*((c[1], c[2]) for c in COVERAGE_CLASSES), NO_SCHOOLS]:
         members = [b for b in items if coverage_class(b.coverage)[0] == label]
         if not members:
             continue
         outlines = [_outline(b.code, target, peer_codes) for b in members]
         data.append({
-            "customdata": [_details(b.code, b.coverage, b.schools) for b in members], "hovertemplate": HOVER,
+            "customdata": [_details(b.code, b.coverage, b.schools, b.name) for b in members], "hovertemplate": HOVER,
             "marker": {"color": colour, "line": {"color": [o[0] for o in outlines], "width": [o[1] for o in outlines]},
                        "opacity": 0.9, "size": [14 + 36 * math.sqrt(b.schools / largest) for b in members]},
             "meta": "gemeente", "mode": "markers+text", "name": f"Dekking {label}",
-            "text": [_name(b.name, b.code, target) for b in members], "textfont": {"color": "#263238", "size": 11},
+            "text": [_name(b.name, b.code, target, named) for b in members],
+            "textfont": {"color": "#263238", "size": 11},
             "textposition": "top center", "x": [b.lon for b in members], "y": [b.lat for b in members],
             "type": "scatter"})
 
@@ -140,10 +157,12 @@ def _shaded_traces(data: list[dict[str, Any]], boundaries: dict[str, Any],
             data.append({"hoverinfo": "skip", "line": {"color": colour, "width": width}, "mode": "lines",
                          "showlegend": False, "x": xs, "y": ys, "type": "scatter"})
     spots = [_label_at(_rings(f)) for f in features]
+    named = _named([(f["id"], schools.get(f["id"], 0)) for f in features], target, peer_codes)
     data.append({
-        "customdata": [_details(f["id"], coverage[f["id"]][1], schools.get(f["id"], 0)) for f in features],
+        "customdata": [_details(f["id"], coverage[f["id"]][1], schools.get(f["id"], 0), coverage[f["id"]][0])
+                       for f in features],
         "hovertemplate": HOVER, "marker": {"opacity": 0, "size": 1}, "meta": "gemeente", "mode": "markers+text",
-        "showlegend": False, "text": [_name(coverage[f["id"]][0], f["id"], target) for f in features],
+        "showlegend": False, "text": [_name(coverage[f["id"]][0], f["id"], target, named) for f in features],
         "textfont": {"color": "#263238", "size": 11}, "textposition": "middle center",
         "x": [s[0] for s in spots], "y": [s[1] for s in spots], "type": "scatter"})
 

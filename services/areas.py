@@ -19,15 +19,18 @@ def area_options(session: Session) -> list[dict[str, str]]:
     return options
 
 
-def find_area_key(session: Session, name: str) -> str | None:
-    """Area key for a region or province name (case-insensitive), regions first."""
+def find_area_key(session: Session, name: str, kind: str | None = None) -> str | None:
+    """Area key for a region or province name (case-insensitive), regions first; kind 'r' or 'p' looks
+    among that kind only (a region may carry its province's name: 'Groningen')."""
     wanted = name.strip().lower()
-    for rid, rname in session.execute(select(col(Region.id), col(Region.name))).all():
-        if rname.lower() == wanted:
-            return f"r{rid}"
-    for pid, pname in session.execute(select(col(Province.id), col(Province.name))).all():
-        if pname.lower() == wanted:
-            return f"p{pid}"
+    if kind in (None, "r"):
+        for rid, rname in session.execute(select(col(Region.id), col(Region.name))).all():
+            if rname.lower() == wanted:
+                return f"r{rid}"
+    if kind in (None, "p"):
+        for pid, pname in session.execute(select(col(Province.id), col(Province.name))).all():
+            if pname.lower() == wanted:
+                return f"p{pid}"
     return None
 
 

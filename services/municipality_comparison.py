@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import ClassVar
 
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlmodel import Session, col
@@ -53,6 +54,7 @@ from domain.overview import (
 )
 from domain.scope import Scope
 from domain.status_phase import StatusPhase, matrix_delta, status_by_phase
+from domain.vocab import APPROACH_ELEMENTS
 from models import Municipality, Organisation, Partnership, Province, Region, School
 from services.permissions import Principal, school_filter_for
 from services.school_facts import derived, school_facts
@@ -87,6 +89,39 @@ class MunicipalityRow(FiguredRow):
     distribution: dict[str, int]          # domain.overview.phase_distribution
     distribution_changes: dict[str, int]
 
+    @property
+    def coverage_change(self) -> float | None:
+        return self.changes["coverage"]
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    """At country scope, one province as a single row of the charts: the figures of its schools
+    (domain.overview.figures: the same as `vios report` for that province), their changes since the
+    compare date, and how many of its municipalities use each approach element. area_key is the scope
+    to drill down to ('p3'; '' for schools of a municipality without a province)."""
+    area_key: str
+    name: str
+    figures: Figures
+    changes: FigureChanges
+    municipalities: int
+    elements_in_use: dict[str, int]      # approach element -> its municipalities using it
+
+    ID_PREFIX: ClassVar[str] = "gebied:"
+
+    @property
+    def cbs_code(self) -> str:
+        """The row's id among the municipalities' CBS codes in a chart (never one of them)."""
+        return self.ID_PREFIX + self.area_key
+
+    @property
+    def schools(self) -> int:
+        return self.figures["schools"]
+
+    @property
+    def coverage_change(self) -> float | None:
+        return self.changes["coverage"]
+
 
 @dataclass(frozen=True)
 class SchoolPoint:
@@ -113,6 +148,7 @@ class MunicipalityComparison:
     taking_part: int
     municipalities: list[MunicipalityRow]
     infos: list[MunicipalityInfo]
+    areas: list[AreaRow]                  # at country scope: per province (else empty), by name
     changes: list[Change]                 # the events between the two dates, oldest first
     change_summary: ChangeSummary
     series: dict[str, CoverageSeries]     # coverage per quarter per cbs_code (empty without quarters)
@@ -240,7 +276,7 @@ def comparison(session: Session, scope: Scope, compare_with: date, principal: Pr
     return MunicipalityComparison(
         as_of=scope.as_of, compare_with=compare_with, totals=part.totals, totals_then=part.totals_then,
         total_changes=part.total_changes, taking_part=part.taking_part, municipalities=part.municipalities,
-        infos=part.infos, changes=changes, change_summary=change_summary(changes),
+        infos=part.infos, areas=part.areas, changes=changes, change_summary=change_summary(changes),
         series=_series(session, scope, principal, facts, points, earliest) if points else {},
         points=school_points(session, scope, principal, [school_status(f, scope.as_of) for f in facts()
                                                          if active_on(f, scope.as_of)]) if with_points else [],
@@ -256,6 +292,7 @@ class _FiguresPart:
     taking_part: int
     municipalities: list[MunicipalityRow]
     infos: list[MunicipalityInfo]
+    areas: list[AreaRow]
     status_phase: StatusPhase
     status_phase_changes: StatusPhase
 
@@ -288,8 +325,36 @@ def _figures_part(session: Session, scope: Scope, compare_with: date, facts: lis
         total_changes={**figure_deltas(totals_now, totals_then),
                        "taking_part": taking_part(statuses_now) - taking_part(statuses_then)},
         taking_part=taking_part(statuses_now), municipalities=rows, infos=infos,
+        areas=_areas(session, statuses_now, statuses_then, infos) if scope.area_key == "nl" else [],
         status_phase=status_by_phase(statuses_now),
         status_phase_changes=matrix_delta(status_by_phase(statuses_now), status_by_phase(statuses_then)))
+
+
+def _areas(session: Session, now: list[SchoolStatus], then: list[SchoolStatus],
+           infos: list[MunicipalityInfo]) -> list[AreaRow]:
+    """The schools per province at both dates (a municipality's province from the database, also for
+    one that had schools only at the compare date), as AreaRows sorted by name."""
+    province_of = {m.cbs_code: m.province_id for m in infos}
+    missing = {s.municipality_code for s in then} - set(province_of)
+    if missing:
+        province_of.update(session.execute(select(col(Municipality.cbs_code), col(Municipality.province_id))
+                                           .where(col(Municipality.cbs_code).in_(sorted(missing)))).tuples().all())
+    names = dict(session.execute(select(col(Province.id), col(Province.name))).tuples().all())
+    by_area_now: dict[int | None, list[SchoolStatus]] = defaultdict(list)
+    by_area_then: dict[int | None, list[SchoolStatus]] = defaultdict(list)
+    for statuses, into in ((now, by_area_now), (then, by_area_then)):
+        for s in statuses:
+            into[province_of.get(s.municipality_code)].append(s)
+    rows = []
+    for province_id, members in by_area_now.items():
+        in_area = [m for m in infos if m.province_id == province_id]
+        area_now, area_then = figures(members), figures(by_area_then.get(province_id, []))
+        rows.append(AreaRow(
+            area_key=Scope(as_of=date.min, province_id=province_id).area_key if province_id is not None else "",
+            name=names.get(province_id, "Overig") if province_id is not None else "Overig",
+            figures=area_now, changes=figure_deltas(area_now, area_then), municipalities=len(in_area),
+            elements_in_use={e: sum(1 for m in in_area if e in m.elements) for e in APPROACH_ELEMENTS}))
+    return sorted(rows, key=lambda a: a.name)
 
 
 Facts = list[SchoolFacts] | Callable[[], list[SchoolFacts]]

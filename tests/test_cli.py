@@ -45,6 +45,18 @@ def test_cli001_report_json_equals_the_domain_computation(demo_file):
         "Maastricht", "Eijsden-Margraten", "Gulpen-Wittem", "Meerssen", "Vaals", "Valkenburg aan de Geul"}
 
 
+def test_cli001b_a_province_named_like_a_region_is_found_as_the_province(demo_file):
+    """The demo has a region and a province 'Groningen': --province means the province (it was refused)."""
+    province = json.loads(run(demo_file, "report", "--as-of", "2026-11-23", "--province", "groningen", "--json").stdout)
+    region = json.loads(run(demo_file, "report", "--as-of", "2026-11-23", "--region", "Groningen", "--json").stdout)
+    with Session(make_engine(f"sqlite:///{demo_file}")) as session:
+        key = find_area_key(session, "Groningen", "p")
+        assert key is not None and key.startswith("p") and find_area_key(session, "Groningen", "r") != key
+        expected = overview_report(session, Scope(as_of=date(2026, 11, 23), province_id=int(key[1:])))
+    assert province == json.loads(json.dumps(expected))
+    assert province["scope"] != region["scope"] and province["totals"]["schools"] > 0
+
+
 def test_cli002_report_accepts_dutch_dates_and_sector(demo_file):
     iso = json.loads(run(demo_file, "report", "--as-of", "2025-06-30", "--sector", "vo", "--json").stdout)
     nl = json.loads(run(demo_file, "report", "--as-of", "30-06-2025", "--sector", "vo", "--json").stdout)

@@ -32,7 +32,7 @@ def _map_bubbles(duo) -> dict[str, dict]:
     out = {}
     for trace in _plot(duo, "cmp-map"):
         if trace.get("meta") == "gemeente":
-            for text, (code, coverage, shown, schools) in zip(trace["text"], trace["customdata"], strict=True):
+            for text, (code, coverage, shown, schools, _name) in zip(trace["text"], trace["customdata"], strict=True):
                 assert code not in out, f"two bubbles for {code}"
                 out[code] = {"name": text.replace("<b>", "").replace("</b>", ""), "coverage": coverage,
                              "shown": shown, "schools": schools}

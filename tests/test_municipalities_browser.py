@@ -8,7 +8,7 @@ import subprocess
 from dataclasses import replace
 from datetime import date
 
-from conftest import DEMO_TODAY, choose, region_key
+from conftest import DEMO_TODAY, choose, region_key, wait_until
 from vios_cli import VIOS
 
 from components.municipality_charts import PEER_COLOUR, TARGET_COLOUR
@@ -290,4 +290,77 @@ def test_cmp105_status_and_phase_charts_add_up_to_the_cards_and_the_table(duo):
                 assert sums[m.cbs_code]["status"] == shown["schools"] == sums[m.cbs_code]["phase"], m.name
                 assert sums[m.cbs_code]["valid"] == shown["valid_certificates"], m.name
                 assert sums[m.cbs_code]["in_trajectory"] == shown["in_trajectory"], m.name
+    assert duo.get_logs() == []
+
+
+def test_cmp106_the_country_per_province_and_a_click_opens_the_province(duo, monkeypatch):
+    """Many municipalities (the whole country; here the limit lowered to the demo's size): the coverage,
+    phase and approach charts show one bar or row per province with its own figures; choosing a
+    municipality adds it and its peers among them; a province's link or bar opens the page for it, per
+    municipality, with the rest of the selection kept."""
+    from selenium.webdriver.common.by import By
+
+    from components import municipality_charts
+
+    monkeypatch.setattr(municipality_charts, "PER_AREA_ABOVE", 5)
+    compare = default_compare_date(DEMO_TODAY)
+    with session_scope() as session:
+        data = comparison(session, _scope("nl", DEMO_TODAY), compare, None, quarters=0, with_points=False)
+    assert len(data.municipalities) > 5 and len(data.areas) > 1
+    by_id = {a.cbs_code: a for a in data.areas}
+    duo.wait_for_page(f"{duo.server_url}/gemeenten?gebied=nl&peildatum={DEMO_TODAY.isoformat()}")
+    duo.wait_for_element("#cmp-coverage-chart .js-plotly-plot", timeout=30)
+    bars = _plot(duo, "cmp-coverage-chart")[0]
+    shown = {a.cbs_code for a in data.areas if a.schools}
+    assert set(bars["ids"]) == shown
+    for bar_id, x, custom in zip(bars["ids"], bars["x"], bars["customdata"], strict=True):
+        area = by_id[bar_id]
+        assert (x, custom) == (area.figures["coverage"], [area.figures["valid_certificates"], area.schools])
+    phase_rows = set(_plot(duo, "cmp-phase-chart")[0]["y"])
+    assert phase_rows == {f"Provincie {a.name}" for a in data.areas}
+    assert set(_plot(duo, "cmp-approach-chart")[0]["y"]) == phase_rows
+
+    # choosing Maastricht: its bar and its peers' among the provinces, the provinces muted
+    _choose(duo, "#cmp-peer-kind", "Zelfde regio")
+    _choose(duo, "#cmp-target", "Maastricht")
+    duo.wait_for_contains_text("#cmp-peer-text", "Maastricht (blauw)")
+    with session_scope() as session:
+        infos = municipality_infos(session, {m.cbs_code for m in data.municipalities},
+                                   {m.cbs_code: m.schools for m in data.municipalities})
+    target = next(m.cbs_code for m in infos if m.name == "Maastricht")
+    region_peers = set(peers(target, infos, "region"))
+    wait_until(lambda: target in _plot(duo, "cmp-coverage-chart")[0]["ids"])
+    bars = _plot(duo, "cmp-coverage-chart")[0]
+    colours = dict(zip(bars["ids"], bars["marker"]["color"], strict=True))
+    assert set(colours) == shown | {target} | region_peers
+    assert colours[target] == TARGET_COLOUR and {colours[c] for c in region_peers} == {PEER_COLOUR}
+    assert "<b>Maastricht</b>" in _plot(duo, "cmp-approach-chart")[0]["y"]
+    wait_until(lambda: "<b>Maastricht</b>" in _plot(duo, "cmp-phase-chart")[0]["y"])
+
+    # the link of Limburg opens Gemeenten for Limburg, per municipality
+    limburg = next(a for a in data.areas if a.name == "Limburg")
+    link = duo.find_element(f'#cmp-drill-links a[href*="gebied={limburg.area_key}"]')
+    assert link.text == "Limburg" and f"peildatum={DEMO_TODAY.isoformat()}" in link.get_attribute("href")
+    duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", link)
+    wait_until(lambda: f"gebied={limburg.area_key}" in duo.driver.current_url)
+    with session_scope() as session:
+        province = comparison(session, _scope(limburg.area_key, DEMO_TODAY), compare, None, quarters=0,
+                              with_points=False)
+    wait_until(lambda: set(_plot(duo, "cmp-coverage-chart")[0]["ids"]) == {
+        m.cbs_code for m in province.municipalities if m.schools})
+    assert duo.find_element("#cmp-drill-links").text == ""
+    assert sum(m.schools for m in province.municipalities) == limburg.schools
+
+    # back to the country; a click on a province's bar opens that province
+    duo.driver.back()
+    wait_until(lambda: "gebied=nl" in duo.driver.current_url)
+    wait_until(lambda: set(_plot(duo, "cmp-coverage-chart")[0]["ids"]) == shown)
+    other = next(a for a in data.areas if a.schools and a.name != "Limburg")
+    index = _plot(duo, "cmp-coverage-chart")[0]["ids"].index(other.cbs_code)
+    bar = duo.driver.find_elements(By.CSS_SELECTOR, "#cmp-coverage-chart .trace.bars .point")[index]
+    duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", bar)
+    from selenium.webdriver.common.action_chains import ActionChains
+    ActionChains(duo.driver).move_to_element(bar).click().perform()
+    wait_until(lambda: f"gebied={other.area_key}" in duo.driver.current_url)
+    wait_until(lambda: other.name in duo.find_element("#scope-area").text)   # the scope bar follows
     assert duo.get_logs() == []

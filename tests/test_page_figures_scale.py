@@ -144,3 +144,32 @@ def test_pf003_the_cached_view_at_a_date_equals_a_direct_load(national):
                                               for t, e in f.trajectories.items()} for f in direct]
     finally:
         engine.dispose()
+
+
+def test_pf004_each_province_of_the_country_view_is_vios_report_for_that_province(national):
+    """At country scope the charts show provinces (AreaRow): each one's figures are exactly `vios report
+    --province`'s totals, its changes those between the report at the two dates, and its municipalities and
+    approach elements those of its municipalities in the table."""
+    from domain.changes import figure_deltas
+
+    engine = make_engine(f"sqlite:///{national}")
+    compare = DATES[1]
+    try:
+        with Session(engine) as session:
+            data = comparison(session, Scope(as_of=TODAY), compare, None, quarters=0, with_points=False)
+            assert len(data.areas) == 12 and all(a.area_key.startswith("p") for a in data.areas)
+            assert sum(a.schools for a in data.areas) == data.totals["schools"]
+            infos = {m.cbs_code: m for m in data.infos}
+            for area in data.areas[::4]:   # three of the twelve, each two `vios report` runs
+                now = _report(national, TODAY, "--province", area.name)["totals"]
+                then = _report(national, compare, "--province", area.name)["totals"]
+                assert _json(area.figures) == now
+                assert _json(area.changes) == _json(figure_deltas(now, then))
+                members = [m for m in infos.values() if f"p{m.province_id}" == area.area_key]
+                assert area.municipalities == len(members) > 0
+                assert area.elements_in_use == {e: sum(1 for m in members if e in m.elements)
+                                                for e in area.elements_in_use}
+            assert comparison(session, Scope(as_of=TODAY, province_id=int(data.areas[0].area_key[1:])), compare,
+                              None, quarters=0, with_points=False).areas == []   # a province: per municipality
+    finally:
+        engine.dispose()

@@ -17,7 +17,7 @@ from components.plain_figure import merge, update_axes
 from domain.lifecycle import QuarterDemand, Segment
 from domain.municipality_comparison import CoverageSeries, MunicipalityInfo
 from domain.planning import CoverageRow
-from services.municipality_comparison import MunicipalityRow, SchoolPoint
+from services.municipality_comparison import AreaRow, MunicipalityRow, SchoolPoint
 from services.planning.queries import Projection
 
 pytestmark = pytest.mark.unit
@@ -37,6 +37,12 @@ ROWS = [_row(f"GM{i:04d}", f"Gemeente {i}", i % 7, i % 3) for i in range(1, 40)]
 INFOS = [MunicipalityInfo(cbs_code=r.cbs_code, name=r.name, region_id=i % 4, province_id=i % 2,
                           approach_model="eigen", approach_phase="uitvoering",
                           elements=("kernteam",) if i % 2 else (), schools=r.schools) for i, r in enumerate(ROWS)]
+AREAS = [AreaRow(area_key=f"p{k}", name=f"Gebied {k}", figures={
+    **{f: sum(r.figures[f] for r in ROWS if int(r.cbs_code[2:]) % 2 == k)  # type: ignore[literal-required]
+       for f in ("schools", "valid_certificates", "expiring_soon", "expired", "never_certified", "in_trajectory")},
+    "coverage": 0.3 + k / 10, "in_trajectory_by_phase": {"intake": 3, "audit": 0}},
+    changes={"coverage": -0.05 if k else None}, municipalities=20 - k, elements_in_use={"kernteam": 5 * k})
+    for k in (0, 1)]
 SERIES = {r.cbs_code: CoverageSeries(r.name, [("2026 K3", 0.25, 1, 4), ("2026 K4", None, 0, 0)]) for r in ROWS}
 GROUPS = {r.cbs_code: f"Provincie {i % 5}" for i, r in enumerate(ROWS)}
 POINTS = [SchoolPoint(code=f"{i:02d}AB00", name=f"School {i}", municipality=ROWS[i % 3].name,
@@ -66,6 +72,9 @@ def _figures() -> dict[str, dict]:
         "phase bars": charts.phase_bars(ROWS),
         "phase bars in %, chosen": charts.phase_bars(ROWS, True, "GM0001", PEERS),
         "approach": charts.approach_heatmap(INFOS, "GM0003", PEERS),
+        "coverage bars per province, chosen": charts.coverage_bars(ROWS, "GM0001", PEERS, AREAS),
+        "phase bars per province in %": charts.phase_bars(ROWS, True, None, frozenset(), AREAS),
+        "approach per province, chosen": charts.approach_heatmap(INFOS, "GM0003", PEERS, AREAS),
         "lines, one panel": charts.coverage_lines(dict(list(SERIES.items())[:5]), GROUPS),
         "lines, small multiples": charts.coverage_lines(SERIES, GROUPS, "GM0001", PEERS),
         "lines, none": charts.coverage_lines({}),
@@ -132,7 +141,7 @@ def test_pf010_hundreds_of_municipalities_give_one_line_per_group_with_the_chose
 
     many = {f"GM{i:04d}": CoverageSeries(f"Gemeente {i}", [("2026 K3", None, i % 3, 4 + i % 2),
                                                            ("2026 K4", None, 0, i % 2)])
-            for i in range(1, charts.GROUP_LINES_ABOVE + 12)}
+            for i in range(1, charts.PER_AREA_ABOVE + 12)}
     groups = {code: f"Provincie {int(code[2:]) % 4}" for code in many}
     lines = charts.coverage_lines(many, groups, "GM0005", {"GM0006"})["data"]
     by_meta = {t["meta"]: t for t in lines}
@@ -146,5 +155,64 @@ def test_pf010_hundreds_of_municipalities_give_one_line_per_group_with_the_chose
     assert by_meta["groep:Provincie 1"]["customdata"][0] == [valid, schools]
     assert group_series(many, groups)["Provincie 1"].points[1][1] == round(
         sum(many[c].points[1][2] for c in first) / sum(many[c].points[1][3] for c in first), 4)
-    few = dict(list(many.items())[:charts.GROUP_LINES_ABOVE])
+    few = dict(list(many.items())[:charts.PER_AREA_ABOVE])
     assert {t["meta"] for t in charts.coverage_lines(few, groups)["data"]} == set(few)
+
+
+def test_pf011_per_province_the_charts_show_the_provinces_with_the_chosen_municipalities_among_them():
+    """The whole country (per_area): one bar or row per province, its own figures; a chosen municipality
+    and its peers are bars and rows of their own among them (the provinces muted), with their colours."""
+    assert charts.per_area(charts.PER_AREA_ABOVE, AREAS) == [] and charts.per_area(charts.PER_AREA_ABOVE + 1, AREAS)
+    plain = charts.coverage_bars(ROWS, areas=AREAS)["data"][0]
+    assert plain["ids"] == ["gebied:p0", "gebied:p1"] and plain["x"] == [0.3, 0.4]   # lowest coverage first
+    assert plain["y"] == ["Provincie Gebied 0", "Provincie Gebied 1"] and plain["text"] == ["30%", "40% (\u22125,0 pp)"]
+    assert plain["customdata"][1] == [AREAS[1].figures["valid_certificates"], AREAS[1].schools]
+    assert set(plain["marker"]["color"]) == {charts.BASE_COLOUR}
+    chosen = charts.coverage_bars(ROWS, "GM0001", PEERS, AREAS)
+    colours = dict(zip(chosen["data"][0]["ids"], chosen["data"][0]["marker"]["color"], strict=True))
+    assert colours == {"gebied:p0": charts.MUTED_COLOUR, "gebied:p1": charts.MUTED_COLOUR,
+                       "GM0001": charts.TARGET_COLOUR, **{c: charts.PEER_COLOUR for c in PEERS
+                                                          if next(r for r in ROWS if r.cbs_code == c).schools}}
+    assert "per provincie, met de gekozen gemeenten" in chosen["layout"]["title"]["text"]
+
+    phases = charts.phase_bars(ROWS, False, "GM0001", PEERS, AREAS)["data"]
+    never = next(t for t in phases if t["meta"] == "status:never")
+    # the provinces alphabetical from the top, the chosen ones above them (plotly draws y from the bottom)
+    assert never["y"] == ["Provincie Gebied 1", "Provincie Gebied 0", "<b>Gemeente 5</b>", "<b>Gemeente 2</b>",
+                          "<b>Gemeente 1</b>"]
+    assert never["x"][:2] == [AREAS[1].figures["never_certified"], AREAS[0].figures["never_certified"]]
+    assert never["marker"]["opacity"] == [0.35, 0.35, 1.0, 1.0, 1.0]
+
+    heat = charts.approach_heatmap(INFOS, "GM0003", PEERS, AREAS)["data"][0]
+    column = list(charts.APPROACH_ELEMENTS).index("kernteam")
+    assert heat["y"][:2] == ["Provincie Gebied 1", "Provincie Gebied 0"]
+    assert [row[column] for row in heat["z"][:2]] == [5 / 19, 0]
+    assert heat["customdata"][0][column] == "5 van 19 gemeenten" and heat["text"][0][column] == "26%"
+    chosen_rows = {y: z for y, z in zip(heat["y"][2:], heat["z"][2:], strict=True)}
+    assert chosen_rows["<b>Gemeente 2</b>"][column] == 1 and chosen_rows["<b>Gemeente 3</b>"][column] == 0
+
+
+def test_pf012_the_map_names_every_municipality_of_a_region_but_only_the_largest_and_chosen_of_the_country():
+    """Up to PER_AREA_ABOVE municipalities each bubble carries its name; more (the country): only the
+    NAMED_LARGEST largest and the chosen ones, every bubble still naming itself on hover."""
+    count = charts.PER_AREA_ABOVE + 10
+    coverage = {f"GM{i:04d}": (f"Gemeente {i}", 0.5) for i in range(count)}
+    schools = {code: 1 + i for i, code in enumerate(coverage)}   # the last codes are the largest
+    points = [SchoolPoint(code=f"{i:02d}AB{i % 100:02d}", name=f"School {i}", municipality=name, status="valid",
+                          phase=None, in_trajectory=False, lat=51 + i / 50, lon=4 + i / 50, municipality_code=code)
+              for i, (code, (name, _)) in enumerate(coverage.items())]
+
+    def names(figure: dict) -> dict[str, str]:
+        return {c[0]: t for trace in figure["data"] if trace.get("meta") == "gemeente"
+                for t, c in zip(trace["text"], trace["customdata"], strict=True)}
+
+    def hovers(figure: dict) -> dict[str, str]:
+        return {c[0]: c[4] for trace in figure["data"] if trace.get("meta") == "gemeente" for c in trace["customdata"]}
+
+    few = dict(list(coverage.items())[:charts.PER_AREA_ABOVE])
+    assert all(names(meeting_map.meeting_map(points, None, few, schools))[c] == few[c][0] for c in few)
+    shown = names(meeting_map.meeting_map(points, None, coverage, schools, "GM0000", {"GM0001"}))
+    largest = {f"GM{i:04d}" for i in range(count - meeting_map.NAMED_LARGEST, count)}
+    assert {c for c, t in shown.items() if t} == largest | {"GM0000", "GM0001"}
+    assert shown["GM0000"] == "<b>Gemeente 0</b>"
+    assert hovers(meeting_map.meeting_map(points, None, coverage, schools)) == {c: n for c, (n, _) in coverage.items()}

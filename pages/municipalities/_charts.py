@@ -1,11 +1,14 @@
 """Gemeenten, the charts: coverage, phases, approach and coverage per quarter, each with the chosen
-municipality and its peers highlighted (also in the table).
+municipality and its peers highlighted (also in the table). For the whole country they show the
+provinces (components.municipality_charts.per_area), each a click away: a province's bar, or its link
+under the chart, opens the page for that province (the scope in the URL, like the scope bar).
 
 The page's layout draws them (nothing highlighted); the callbacks answer a user's choice only. They work
 only on the aggregated figures per municipality the page itself sent (CHART_DATA: what this user was
 shown, no school rows), so they read nothing from the database; a target outside those figures is
 ignored and a crafted store draws nothing. A highlight changes only colours and names: the table, the
-coverage and the approach charts get a Patch() with just those (not the whole figure again).
+coverage and the approach charts get a Patch() with just those (not the whole figure again); per
+province the chosen ones are bars of their own, so those small charts are drawn again.
 """
 from __future__ import annotations
 
@@ -18,12 +21,14 @@ from dash.exceptions import PreventUpdate
 
 from components.chart_table import with_table
 from components.charts import GRAPH_CONFIG
+from components.links import selection_query
 from components.municipality_charts import (
     approach_heatmap,
     bar_highlight,
     coverage_bars,
     coverage_lines,
     heatmap_names,
+    per_area,
     phase_bars,
     role_of,
 )
@@ -31,25 +36,35 @@ from components.plain_figure import Figure
 from domain.municipality_comparison import PEER_KINDS, CoverageSeries, MunicipalityInfo, SeriesPoint
 from pages.municipalities import _ids as ids
 from pages.municipalities._table import PEER_HINT, peer_set
-from services.municipality_comparison import FiguredRow, MunicipalityComparison
+from services.municipality_comparison import AreaRow, FiguredRow, MunicipalityComparison
 from web.request_context import Request, page_callback
+
+
+@dataclass(frozen=True)
+class ChartRow(FiguredRow):
+    """A municipality's figures as the page sent them, with its coverage's change (the bar's text)."""
+    coverage_change: float | None
 
 
 @dataclass(frozen=True)
 class ChartData:
     """The figures the charts are drawn from, as the page sent them (read back from CHART_DATA)."""
-    rows: list[FiguredRow]         # in the table's order
+    rows: list[ChartRow]           # in the table's order
     infos: list[MunicipalityInfo]
     series: dict[str, CoverageSeries]
     groups: dict[str, str]        # cbs_code -> panel of the small multiples (province or region)
+    areas: list[AreaRow]          # per_area: the provinces the charts show (else empty)
 
 
 def chart_data(data: MunicipalityComparison, groups: dict[str, str]) -> dict[str, Any]:
-    """CHART_DATA's content: the aggregated figures per municipality only (JSON); only what the callbacks
-    redraw from (not each figure's change: the highlight does not change those)."""
+    """CHART_DATA's content: the aggregated figures per municipality (and province) only (JSON); only what
+    the callbacks redraw from (of each figure's change only the coverage's: the bars' text)."""
     # _shallow, not dataclasses.asdict: the same JSON without asdict's deep copy (a second at country scope)
-    return {"rows": [m.figures for m in data.municipalities], "infos": [_shallow(m) for m in data.infos],
-            "series": {code: _shallow(s) for code, s in data.series.items()}, "groups": groups}
+    return {"rows": [m.figures for m in data.municipalities],
+            "coverage_changes": [m.coverage_change for m in data.municipalities],
+            "infos": [_shallow(m) for m in data.infos],
+            "series": {code: _shallow(s) for code, s in data.series.items()}, "groups": groups,
+            "areas": [_shallow(a) for a in per_area(len(data.municipalities), data.areas)]}
 
 
 def _shallow(value: Any) -> dict[str, Any]:
@@ -64,12 +79,19 @@ def read_chart_data(stored: Any) -> ChartData:
     groups = stored.get("groups") or {}
     if not isinstance(groups, dict):
         raise TypeError("groups")
-    rows = [FiguredRow(m) for m in stored["rows"]]
+    changes = stored.get("coverage_changes") or [None] * len(stored["rows"])
+    rows = [ChartRow(m, None if c is None else float(c)) for m, c in zip(stored["rows"], changes, strict=True)]
     if not all(isinstance(m.figures, dict) and isinstance(m.cbs_code, str) and isinstance(m.name, str)
                for m in rows):
         raise TypeError("rows")
+    areas = [AreaRow(area_key=str(a["area_key"]), name=str(a["name"]), figures=a["figures"], changes=a["changes"],
+                     municipalities=int(a["municipalities"]),
+                     elements_in_use={str(k): int(v) for k, v in a["elements_in_use"].items()})
+             for a in stored.get("areas") or []]
+    if not all(isinstance(a.figures, dict) and isinstance(a.changes, dict) for a in areas):
+        raise TypeError("areas")
     return ChartData(
-        rows=rows,
+        rows=rows, areas=areas,
         infos=[MunicipalityInfo(**{**m, "elements": tuple(m["elements"])}) for m in stored.get("infos") or []],
         series={str(code): CoverageSeries(str(s["name"]), [_point(p) for p in s["points"]])
                 for code, s in (stored.get("series") or {}).items()},
@@ -81,27 +103,44 @@ def _point(p: Any) -> SeriesPoint:
     return str(label), None if coverage is None else float(coverage), int(valid), int(schools)
 
 
-def charts(data: MunicipalityComparison, groups: dict[str, str]) -> html.Div:
-    """The charts, drawn with nothing highlighted (the callbacks below answer a choice)."""
+def charts(data: MunicipalityComparison, groups: dict[str, str], drill: dict[str, str]) -> html.Div:
+    """The charts, drawn with nothing highlighted (the callbacks below answer a choice); per province with
+    the links to each province's page (drill: area key -> its page's address, the areas the user may read)."""
+    areas = per_area(len(data.municipalities), data.areas)
+    links = [dcc.Link(a.name, href=drill[a.area_key], className="me-3 text-nowrap") for a in areas
+             if a.area_key in drill]
     return html.Div([
-        with_table(dcc.Graph(id=ids.COVERAGE_CHART, figure=coverage_bars(data.municipalities), config=GRAPH_CONFIG)),
+        with_table(dcc.Graph(id=ids.COVERAGE_CHART, figure=coverage_bars(data.municipalities, areas=areas),
+                             config=GRAPH_CONFIG, className="vios-drill" if links else None)),
+        html.Div([html.Span("Per gemeente bekijken (klik ook op een balk): ", className="text-muted me-2"), *links],
+                 id=ids.DRILL_LINKS, className="small mt-1") if links else html.Div(id=ids.DRILL_LINKS),
         dbc.RadioItems(id=ids.PHASE_MODE, value="absolute", inline=True, className="mt-3",
                        options=[{"label": "Aantallen", "value": "absolute"},
                                 {"label": "Procenten", "value": "percent"}]),
-        with_table(dcc.Graph(id=ids.PHASE_CHART, figure=phase_bars(data.municipalities), config=GRAPH_CONFIG)),
-        with_table(dcc.Graph(id=ids.APPROACH_CHART, figure=approach_heatmap(data.infos), config=GRAPH_CONFIG)),
+        with_table(dcc.Graph(id=ids.PHASE_CHART, figure=phase_bars(data.municipalities, areas=areas),
+                             config=GRAPH_CONFIG)),
+        with_table(dcc.Graph(id=ids.APPROACH_CHART, figure=approach_heatmap(data.infos, areas=areas),
+                             config=GRAPH_CONFIG)),
         with_table(dcc.Graph(id=ids.SERIES_CHART, figure=coverage_lines(data.series, groups), config=GRAPH_CONFIG)),
     ])
+
+
+def drill_search(request: Request, area_key: str) -> str | None:
+    """The URL query of this page for one area (the selection otherwise kept), when the user may read it."""
+    if area_key not in {o["value"] for o in request.area_options}:
+        return None
+    return selection_query({**request.query, "gebied": area_key})
 
 
 def _target(data: ChartData, target: object) -> str | None:
     return target if isinstance(target, str) and any(m.cbs_code == target for m in data.infos) else None
 
 
-def highlighted(target: object, kind: object, stored: Any) -> tuple[Patch, Patch, Patch, Figure, str]:
+def highlighted(target: object, kind: object, stored: Any) -> tuple[Patch, Patch | Figure, Patch | Figure, Figure,
+                                                                  str]:
     """The table rows' roles, the coverage and approach charts' colours and names (Patches of what the page
-    drew), the series chart and the sentence naming the peers, with `target` and its peers of `kind`
-    highlighted."""
+    drew; per province the charts themselves), the series chart and the sentence naming the peers, with
+    `target` and its peers of `kind` highlighted."""
     data = read_chart_data(stored)
     names = {m.cbs_code: m.name for m in data.infos}
     chosen = _target(data, target)
@@ -113,11 +152,15 @@ def highlighted(target: object, kind: object, stored: Any) -> tuple[Patch, Patch
     table = Patch()
     for index, m in enumerate(data.rows):   # the table's rows, in the order the page sent them
         table[index]["role"] = role_of(m.cbs_code, chosen, peer_codes)
+    series = coverage_lines(data.series, data.groups, chosen, peer_codes)
+    if data.areas:
+        return (table, coverage_bars(data.rows, chosen, peer_codes, data.areas),
+                approach_heatmap(data.infos, chosen, peer_codes, data.areas), series, text)
     bars = Patch()
     bars["data"][0]["marker"]["color"], bars["data"][0]["y"] = bar_highlight(data.rows, chosen, peer_codes)
     approach = Patch()
     approach["data"][0]["y"] = heatmap_names(data.infos, chosen, peer_codes)
-    return table, bars, approach, coverage_lines(data.series, data.groups, chosen, peer_codes), text
+    return table, bars, approach, series, text
 
 
 @page_callback(Output(ids.GRID, "rowData"), Output(ids.COVERAGE_CHART, "figure"),
@@ -126,7 +169,7 @@ def highlighted(target: object, kind: object, stored: Any) -> tuple[Patch, Patch
                Input(ids.TARGET, "value"), Input(ids.PEER_KIND, "value"), State(ids.CHART_DATA, "data"),
                prevent_initial_call=True)
 def highlight_peers(request: Request, target: object, kind: object,
-                    stored: Any) -> tuple[Patch, Patch, Patch, Figure, str]:
+                    stored: Any) -> tuple[Patch, Patch | Figure, Patch | Figure, Figure, str]:
     """Choosing a municipality or peer group: the table and the charts highlight them."""
     try:
         return highlighted(target, kind, stored)
@@ -142,6 +185,22 @@ def draw_phase_chart(request: Request, mode: object, target: object, kind: objec
     try:
         data = read_chart_data(stored)
         chosen = _target(data, target)
-        return phase_bars(data.rows, mode == "percent", chosen, peer_set(data.infos, chosen, kind))
+        return phase_bars(data.rows, mode == "percent", chosen, peer_set(data.infos, chosen, kind), data.areas)
     except (KeyError, TypeError, ValueError, AttributeError):   # a crafted store: nothing to draw
         raise PreventUpdate from None
+
+
+@page_callback(Output("url", "search", allow_duplicate=True), Input(ids.COVERAGE_CHART, "clickData"),
+               prevent_initial_call=True)
+def open_area(request: Request, click: object) -> str:
+    """A click on a province's bar opens the page for that province (what its link under the chart does)."""
+    try:
+        bar_id = click["points"][0]["id"]  # type: ignore[index]
+    except (KeyError, IndexError, TypeError):
+        raise PreventUpdate from None
+    prefix = AreaRow.ID_PREFIX
+    search = drill_search(request, bar_id[len(prefix):]) if isinstance(bar_id, str) and bar_id.startswith(prefix) \
+        else None
+    if search is None:   # a municipality's bar, or an area the user may not read
+        raise PreventUpdate
+    return search

@@ -42,6 +42,7 @@ EXPORT = "cmp-export"
 # the charts, drawn from the aggregated figures the page sent (CHART_DATA)
 CHART_DATA = "cmp-data"
 COVERAGE_CHART = "cmp-coverage-chart"
+DRILL_LINKS = "cmp-drill-links"       # per province: a link to each province's page
 PHASE_MODE = "cmp-phase-mode"
 PHASE_CHART = "cmp-phase-chart"
 APPROACH_CHART = "cmp-approach-chart"

@@ -40,6 +40,9 @@ ROW_STYLE = {"styleConditions": [
     {"condition": "params.data.role == 'peer'", "style": {"backgroundColor": "#fff3e0"}},
 ]}
 COUNTS = ("schools", "taking_part", "valid_certificates", "in_trajectory", "expiring_soon", "expired")
+# More rows than this (a province, the country): the table scrolls within a fixed height, so the browser
+# draws only the rows in view (hundreds of rows of 22 columns took it seconds on every resize).
+ROWS_IN_VIEW = 25
 
 
 def peer_set(infos: Sequence[MunicipalityInfo], target: object, kind: object) -> set[str]:
@@ -121,8 +124,9 @@ def municipality_table(rows: Sequence[MunicipalityRow], scope: Scope, compare_wi
                f"{format_nl(compare_with)}.", className="small text-muted"),
         dag.AgGrid(id=ids.GRID, rowData=grid_rows(rows), columnDefs=_columns(scope.sector),
                    defaultColDef=DEFAULT_COLUMN, getRowId="params.data.cbs_code", getRowStyle=ROW_STYLE,
-                   dashGridOptions=grid_options(domLayout="autoHeight", suppressColumnVirtualisation=True),
-                   style={"height": None},
+                   dashGridOptions=grid_options(suppressColumnVirtualisation=True,
+                                                **({} if len(rows) > ROWS_IN_VIEW else {"domLayout": "autoHeight"})),
+                   style={"height": "640px"} if len(rows) > ROWS_IN_VIEW else {"height": None},
                    csvExportParams=csv_export_params(f"gemeenten-{scope.as_of.isoformat()}.csv", all_columns=True)),
     ])
 

@@ -14,7 +14,7 @@ from pages._compare_date import compare_picker
 from pages._report_download import report_button
 from pages.municipalities import _ids as ids
 from pages.municipalities._changes import what_changed
-from pages.municipalities._charts import chart_data, charts
+from pages.municipalities._charts import chart_data, charts, drill_search
 from pages.municipalities._map import map_section
 from pages.municipalities._meetings import meetings_card
 from pages.municipalities._table import municipality_table, peer_controls
@@ -22,7 +22,8 @@ from services.municipality_comparison import comparison, panel_names
 from services.permissions import is_admin
 from web.request_context import Request, page_layout
 
-dash.register_page(__name__, path="/gemeenten", name="Gemeenten", order=40,
+PATH = "/gemeenten"
+dash.register_page(__name__, path=PATH, name="Gemeenten", order=40,
                    title="Gemeenten – Veilig in en om School")
 
 warm()   # Dash runs this module once per worker, at its start
@@ -51,7 +52,8 @@ def layout(request: Request) -> html.Div:
         peer_controls(data.infos),
         dcc.Store(id=ids.CHART_DATA, data=chart_data(data, groups)),
         municipality_table(data.municipalities, scope, compare_with),
-        charts(data, groups),
+        charts(data, groups, {a.area_key: f"{PATH}{search}" for a in data.areas
+                              if (search := drill_search(request, a.area_key)) is not None}),
         html.H3("Kaart", className="h5 mt-3"),
         map_section(is_admin(request.principal), {m.cbs_code for m in data.municipalities}),
     ])
