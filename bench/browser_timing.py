@@ -24,6 +24,9 @@ that start after it):
 - JSON kB: the callbacks' answers of the page together and the largest one (decoded size).
 
 --keep DIR seeds each national set once into DIR/browser-<schools>/ and reuses it on the next run.
+--profile samples the browser's CPU (Chrome DevTools' profiler) during every row and prints, per row,
+where its main thread's time went, by script (plotly, AG Grid, Dash's renderer and React, the app's own
+assets, garbage collection): which part of the drawing to look at.
 
 The table gives the ratio to the budget of issue 16: 100 ms per callback (p95 of server time) and 1 s
 until a page's data is complete. Nothing is asserted: rerun after a change and compare.
@@ -122,6 +125,33 @@ class Row:
     drawn_s: float          # until the browser's last long task ended (drawing), or data_s when later
     json_kb: float          # the callbacks' answers together (decoded JSON)
     json_max_kb: float      # the largest single answer
+    cpu_ms: dict[str, float] | None = None   # --profile: the main thread's time per script
+
+
+# --profile: a script's URL (part) -> the name it is reported under; the rest by file name
+_SCRIPTS = (("plotly", "plotly"), ("dash_ag_grid", "AG Grid"), ("dash-renderer", "Dash"), ("react", "React"),
+            ("dash_core_components", "Dash components"), ("dash_bootstrap", "Dash components"),
+            ("/assets/", "app assets"))
+
+
+def profile_start(driver: Any) -> None:
+    driver.execute_cdp_cmd("Profiler.enable", {})
+    driver.execute_cdp_cmd("Profiler.setSamplingInterval", {"interval": 1000})
+    driver.execute_cdp_cmd("Profiler.start", {})
+
+
+def profile_stop(driver: Any) -> dict[str, float]:
+    """The sampled time (ms) per script since profile_start, busiest first; idle time left out."""
+    profile = driver.execute_cdp_cmd("Profiler.stop", {})["profile"]
+    frames = {n["id"]: n["callFrame"] for n in profile["nodes"]}
+    spent: dict[str, float] = {}
+    for node, delta in zip(profile.get("samples", []), profile.get("timeDeltas", [])[1:] + [0], strict=True):
+        url, function = frames[node]["url"], frames[node]["functionName"]
+        name = next((label for part, label in _SCRIPTS if part in url), url.rsplit("/", 1)[-1].split("?")[0]) \
+            if url else function or "(anonymous)"
+        if name != "(idle)":
+            spent[name] = spent.get(name, 0.0) + delta / 1000
+    return dict(sorted(spent.items(), key=lambda kv: -kv[1]))
 
 
 def _vios(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
@@ -280,21 +310,38 @@ def _row(page: str, scope: str, area: Area, dataset: int, found: list[dict[str, 
 
 
 def measure(driver: Any, base: str, dataset: int, scopes: dict[str, Area], pages: list[str],
-            quiet: float, timeout: float) -> list[Row]:
+            quiet: float, timeout: float, profile: bool = False) -> list[Row]:
     rows = []
     for path in pages:
         name = PAGES.get(path, path)
         for label, area in scopes.items():
+            if profile:
+                profile_start(driver)
             entries = open_page(driver, f"{base}{path}?gebied={area.key}&peildatum={TODAY}", quiet, timeout)
             rows.append(_row(name, label, area, dataset, entries, 0.0))
+            if profile:
+                rows[-1].cpu_ms = profile_stop(driver)
             for action, page, script in INTERACTIONS:
                 if page not in (None, path):
                     continue
+                if profile:
+                    profile_start(driver)
                 done = interact(driver, script % {"municipality": area.municipality, "school": area.school,
                                                   "date": OTHER_DATE}, quiet, timeout)
+                cpu = profile_stop(driver) if profile else None
                 if done is not None and any("busy" not in e for e in done[1]):
                     rows.append(_row(f"{name}: {action}", label, area, dataset, done[1], done[0]))
+                    rows[-1].cpu_ms = cpu
     return rows
+
+
+def print_profiles(rows: list[Row], top: int = 6) -> None:
+    """--profile: per row, the main thread's busiest scripts (ms) while the row was measured."""
+    print("\n## the browser's main thread per row (CPU profile, ms; the quiet wait at the end included)")
+    for r in rows:
+        if r.cpu_ms is not None:
+            busiest = ", ".join(f"{name} {ms:.0f}" for name, ms in list(r.cpu_ms.items())[:top])
+            print(f"{r.page[:32]:<32}  {r.scope[:24]:<24}  {busiest}")
 
 
 def print_table(rows: list[Row]) -> None:
@@ -347,6 +394,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="also write the rows as JSON here")
     parser.add_argument("--log", type=Path, default=None,
                         help="write the server's request log here and print the time per callback")
+    parser.add_argument("--profile", action="store_true",
+                        help="print where the browser's main thread spent its time per row (CPU profile)")
     parser.add_argument("--keep", type=Path, default=None,
                         help="seed each national set once into KEEP/browser-<schools>/ and reuse it (writes stay)")
     args = parser.parse_args(argv)
@@ -365,11 +414,13 @@ def main(argv: list[str] | None = None) -> int:
                 open_page(driver, f"{base}/?gebied=nl&peildatum={TODAY}", args.quiet, args.timeout)  # warm-up
                 rows: list[Row] = []
                 for _ in range(args.rounds):
-                    rows = measure(driver, base, n, scopes, args.pages, args.quiet, args.timeout)
+                    rows = measure(driver, base, n, scopes, args.pages, args.quiet, args.timeout, args.profile)
                 all_rows += rows
                 print(f"\n## national set of {n} schools (server: {args.server_cmd or 'vios serve'}); "
                       f"load average {Path('/proc/loadavg').read_text().split()[:3]}")
                 print_table(rows)
+                if args.profile:
+                    print_profiles(rows)
                 if args.log is not None:
                     print_callbacks(args.log)
                 sys.stdout.flush()

@@ -1,6 +1,8 @@
 """dash-ag-grid defaults with Dutch texts (ag-grid's own texts are English)."""
 from __future__ import annotations
 
+from typing import Any
+
 LOCALE_NL = {
     "page": "Pagina", "of": "van", "to": "t/m", "more": "meer", "next": "Volgende", "last": "Laatste",
     "first": "Eerste", "previous": "Vorige", "pageSizeSelectorLabel": "Rijen per pagina:",
@@ -60,6 +62,19 @@ def fit_columns(columns: list[dict]) -> list[dict]:
                 column["maxWidth"] = width
         fitted.append(column)
     return fitted
+
+
+# More rows than this: a grid scrolls within a fixed height, so the browser draws only the rows in view
+# (hundreds of rows of many columns at their full height took it seconds, again on every resize).
+ROWS_IN_VIEW = 25
+
+
+def sized(rows: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(dashGridOptions, style) for a grid of `rows` rows: as high as its rows up to ROWS_IN_VIEW, else a
+    fixed height that scrolls."""
+    if rows > ROWS_IN_VIEW:
+        return {}, {"height": "640px"}
+    return {"domLayout": "autoHeight"}, {"height": None}
 
 
 def grid_options(**extra) -> dict:

@@ -19,6 +19,7 @@ from components.grid import (
     csv_export_params,
     fit_columns,
     grid_options,
+    sized,
 )
 from components.kpi import kpi_card
 from components.theme import pct, signed
@@ -80,6 +81,7 @@ def layout(request: Request) -> html.Div:
             "Er zijn geen actieve scholen in deze selectie op deze peildatum. Kies een ander gebied of een "
             "andere sector, of laad gegevens via 'Gegevens'.", color="info", id="ov-empty")])
     rows = _grid_rows(report, changes)
+    grid_size = sized(len(rows))
     whose = whose_schools(request.session, request.principal)   # a board's figures say so
     return html.Div([
         heading,
@@ -96,7 +98,7 @@ def layout(request: Request) -> html.Div:
         html.H3(f"Per gemeente{whose}", className="h5 mt-3", id="ov-per-municipality"),
         dag.AgGrid(id="ov-municipality-grid", rowData=rows, columnDefs=GRID_COLUMNS,
                    defaultColDef=DEFAULT_COLUMN,
-                   dashGridOptions=grid_options(domLayout="autoHeight"), style={"height": None},
+                   dashGridOptions=grid_options(**grid_size[0]), style=grid_size[1],
                    csvExportParams=csv_export_params(f"overzicht-{scope.as_of.isoformat()}.csv")),
     ])
 

@@ -269,3 +269,31 @@ def test_cert004_school_page_shows_data_history_certificate_and_network_gaps(duo
     duo.wait_for_page(f"{duo.server_url}/school/..%2Fetc")
     duo.wait_for_element("#access-denied")
     assert duo.get_logs() == []
+
+
+def test_cert010_one_tranche_is_drawn_open_and_another_is_drawn_when_opened(duo):
+    """The region's tranches as an accordion: the latest started one open with its charts, the others with
+    their schools and stalls in the heading and no chart until opened; opening one draws its funnel, the
+    tranche's own counts."""
+    from pages.certification._tranches import first_open
+
+    area = region_key("Maastricht-Heuvelland")
+    tranches = _tranches(area)
+    with_schools = [t for t in tranches if t.schools]
+    assert len(with_schools) >= 2
+    opened = first_open(tranches, DEMO_TODAY)
+    assert opened == [t for t in with_schools if t.start_on <= DEMO_TODAY][-1].tranche_id
+    duo.wait_for_page(f"{duo.server_url}/certificering?gebied={area}&peildatum={DEMO_TODAY.isoformat()}")
+    wait_until(lambda: _funnel(duo, opened) == {label: n for _, label, n in next(
+        t for t in tranches if t.tranche_id == opened).funnel})
+    other = next(t for t in with_schools if t.tranche_id != opened)
+    assert _funnel(duo, other.tranche_id) == {}   # not drawn
+    headings = duo.find_elements("#cert-tranche-list .accordion-button")
+    assert len(headings) == len(tranches)
+    heading = next(h for h in headings if h.text.startswith(other.name))
+    assert f"{len(other.schools)} scholen" in heading.text or len(other.schools) == 1
+    assert (f"{other.stalled_count} vastgelopen" in heading.text) == bool(other.stalled_count)
+    duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", heading)
+    wait_until(lambda: _funnel(duo, other.tranche_id) == {label: n for _, label, n in other.funnel})
+    assert _funnel(duo, opened)   # the first stays drawn
+    assert duo.get_logs() == []

@@ -9,7 +9,7 @@ from dash import Input, Output, State, callback, no_update
 from domain.dates import parse_date
 from domain.lifecycle import TransitionRefused
 from pages.certification import _ids as ids
-from pages.certification._layout import reads_of
+from pages.certification._reads import reads_of
 from pages.certification._recorder import CHOOSE_SCHOOL, SEEN, apply, done_message, selected_school
 from pages.certification._table import grid_rows
 from pages.certification._tranches import tranche_section
@@ -38,9 +38,10 @@ def _error(message: str) -> tuple[Any, ...]:
 def record(request: Request, _n: Any, selected: Any, action: Any, phase: Any, tranche: Any, on: Any,
            note: Any, seen: Any) -> tuple[Any, ...]:
     """Carry out the chosen action for the selected school; then its row of the table (a transaction of
-    that one row: at country scope the whole table is thousands of rows) and the tranches again, and
-    the form reset: no school, no action, phase or note, the button disabled until a new choice
-    (so a second click records nothing; the server refuses a replay of what the form saw)."""
+    that one row: at country scope the whole table is thousands of rows) and the tranches again (the
+    school's own tranche open), and the form reset: no school, no action, phase or note, the button
+    disabled until a new choice (so a second click records nothing; the server refuses a replay of what
+    the form saw)."""
     try:
         on_date = parse_date(str(on or ""))
     except ValueError as exc:
@@ -57,7 +58,7 @@ def record(request: Request, _n: Any, selected: Any, action: Any, phase: Any, tr
     request.session.flush()
     after = school_row(request.session, row.code, request.scope.as_of, request.principal)
     return (done_message(request, row, done, on_date), {"update": grid_rows([after])},
-            tranche_section(reads_of(request)), CHOOSE_SCHOOL, [], True, None, None, "", None, [])
+            tranche_section(reads_of(request), after.tranche_id), CHOOSE_SCHOOL, [], True, None, None, "", None, [])
 
 
 @callback(Output(ids.GRID, "exportDataAsCsv"), Input(ids.EXPORT, "n_clicks"), prevent_initial_call=True)

@@ -5,19 +5,14 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from pages.certification import _ids as ids
+from pages.certification._reads import reads_of
 from pages.certification._recorder import recorder
 from pages.certification._table import expiry_tabs, grid
 from pages.certification._tranches import tranche_section
-from services.certification_reads import CertificationReads
 from services.permissions import can_write_anything
 from web.request_context import Request, page_layout
 
 TITLE = "Certificering"
-
-
-def reads_of(request: Request) -> CertificationReads:
-    """The certification reads of the request's selection and user (each part loaded once)."""
-    return CertificationReads(request.session, request.scope, request.principal)
 
 
 def build(request: Request) -> html.Div:

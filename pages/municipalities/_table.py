@@ -18,6 +18,7 @@ from components.grid import (
     csv_export_params,
     fit_columns,
     grid_options,
+    sized,
 )
 from components.inputs import dropdown
 from components.municipality_charts import NONE, role_of
@@ -40,9 +41,6 @@ ROW_STYLE = {"styleConditions": [
     {"condition": "params.data.role == 'peer'", "style": {"backgroundColor": "#fff3e0"}},
 ]}
 COUNTS = ("schools", "taking_part", "valid_certificates", "in_trajectory", "expiring_soon", "expired")
-# More rows than this (a province, the country): the table scrolls within a fixed height, so the browser
-# draws only the rows in view (hundreds of rows of 22 columns took it seconds on every resize).
-ROWS_IN_VIEW = 25
 
 
 def peer_set(infos: Sequence[MunicipalityInfo], target: object, kind: object) -> set[str]:
@@ -115,6 +113,7 @@ def grid_rows(rows: Sequence[MunicipalityRow], target: str | None = None,
 
 def municipality_table(rows: Sequence[MunicipalityRow], scope: Scope, compare_with: date) -> html.Div:
     sector = SECTORS[scope.sector].lower() if scope.sector else None
+    options, style = sized(len(rows))
     return html.Div([
         html.Div([html.H3("Per gemeente", className="h5 mb-0"),
                   dbc.Button("Exporteren (CSV)", id=ids.EXPORT, color="secondary", outline=True, size="sm")],
@@ -124,9 +123,7 @@ def municipality_table(rows: Sequence[MunicipalityRow], scope: Scope, compare_wi
                f"{format_nl(compare_with)}.", className="small text-muted"),
         dag.AgGrid(id=ids.GRID, rowData=grid_rows(rows), columnDefs=_columns(scope.sector),
                    defaultColDef=DEFAULT_COLUMN, getRowId="params.data.cbs_code", getRowStyle=ROW_STYLE,
-                   dashGridOptions=grid_options(suppressColumnVirtualisation=True,
-                                                **({} if len(rows) > ROWS_IN_VIEW else {"domLayout": "autoHeight"})),
-                   style={"height": "640px"} if len(rows) > ROWS_IN_VIEW else {"height": None},
+                   dashGridOptions=grid_options(suppressColumnVirtualisation=True, **options), style=style,
                    csvExportParams=csv_export_params(f"gemeenten-{scope.as_of.isoformat()}.csv", all_columns=True)),
     ])
 
