@@ -75,6 +75,10 @@ ATTRS: dict[str, dict[str, str | None]] = {
 
 
 BATCH = 2_000  # rows per INSERT executemany (SQLite) or COPY (PostgreSQL), ids given (Writer._new_ids)
+# SQLite: the new rows' ids start this far above the highest, so the rows other writers add while the import
+# prepares (a phase recorded on the web, a few a second at most) take none of them; else the import would
+# have to prepare again under its write lock, which others then wait for (3.6 s of a national import).
+ID_ROOM = 10_000
 # Changed rows of these sheets are written by the forms' commands (services.partnerships), row by row.
 COMMAND_SHEETS = ("organisaties", "contactpersonen", "samenwerkingen")
 # The commands' field names (FormError) as exchange columns.
@@ -346,11 +350,11 @@ class Writer:
             progress.advance(len(chunk))
 
     def _new_ids(self, table: Table, n: int, sqlite: bool) -> list[int]:
-        """Ids for n new rows, taken before they are written, under the import's write lock (exchange_lock).
-        SQLite: after the highest id (the database's one write lock). PostgreSQL: n numbers of the column's
-        own sequence at once, as n default ids would take them (nobody else inserts into the locked table)."""
+        """Ids for n new rows, taken before they are written (checked again under the write lock). SQLite:
+        ID_ROOM above the highest id (the rows after the import's take the ids after its highest). PostgreSQL:
+        n numbers of the column's own sequence at once, as n default ids would take them."""
         if sqlite:
-            first = (self.session.scalar(select(func.max(table.c.id))) or 0) + 1
+            first = (self.session.scalar(select(func.max(table.c.id))) or 0) + 1 + ID_ROOM
             return list(range(first, first + n))
         sequence = func.pg_get_serial_sequence(table.name, "id")
         last = int(self.session.execute(select(func.setval(sequence, func.nextval(sequence) + n - 1))).scalar_one())

@@ -343,10 +343,12 @@ def test_a_second_preparation_under_the_lock_still_creates_the_new_province_and_
                                                                                      monkeypatch):
     from models import Board, Municipality, Province, Region, School, Trajectory
 
-    """The phase recorded meanwhile takes the id the import's new phase was given: it prepares again, with
-    the same new province and board (not taken for existing ones because the first preparation named them)."""
+    """The phase recorded meanwhile takes the id the import's new phase was given (no room left between the
+    highest id and the import's): it prepares again, with the same new province and board (not taken for
+    existing ones because the first preparation named them)."""
     import dataio.exchange_apply as apply
 
+    monkeypatch.setattr(apply, "ID_ROOM", 0)
     make_demo(engine)
     with Session(engine) as s:
         school = s.exec(select(School).where(col(School.code) == "05VO00")).one()
@@ -378,13 +380,21 @@ def test_a_second_preparation_under_the_lock_still_creates_the_new_province_and_
                                                          "Testprovincie (fictief)")
 
 
-def test_a_phase_recorded_between_preparing_and_the_lock_gets_its_own_id(engine, tmp_path, monkeypatch):
-    """SQLite: the import takes the ids of its new rows before the lock, after the highest. A phase another
-    user records in between, for a school outside the file (the plan still holds), takes that next id first:
-    under the lock the import sees it and prepares again, so both phases are stored, each audited under its
-    own id."""
+@pytest.mark.parametrize("room", [0, None], ids=["no room: prepared again", "room: prepared once"])
+def test_a_phase_recorded_between_preparing_and_the_lock_gets_its_own_id(engine, tmp_path, monkeypatch, room):
+    """SQLite: the import takes the ids of its new rows before the lock, ID_ROOM after the highest. A phase
+    another user records in between, for a school outside the file (the plan still holds), takes the next id:
+    with room, not one of the import's, which prepared once; without room, the import's first, so under the
+    lock it sees that and prepares again. Either way both phases are stored, each audited under its own id."""
+    import dataio.exchange_apply as apply
     from models import School, Trajectory
     from services.uploads import audited_import
+
+    if room is not None:
+        monkeypatch.setattr(apply, "ID_ROOM", room)
+    prepared: list[int] = []
+    real_prepare = apply.Writer.prepare
+    monkeypatch.setattr(apply.Writer, "prepare", lambda self, *a: (prepared.append(1), real_prepare(self, *a))[1])
 
     make_demo(engine)
     with Session(engine) as s:
@@ -409,3 +419,6 @@ def test_a_phase_recorded_between_preparing_and_the_lock_gets_its_own_id(engine,
                                                   col(AuditEntry.action) == "create")).all()
     assert web.id != imported.id and [e.entity_id for e in audited] == [str(imported.id)]
     assert dict((f, new) for e in audited for f, _, new in audit.expand(e))["phase"] == "postponed"
+    assert len(prepared) == (2 if room == 0 else 1)
+    if room is None:
+        assert imported.id > web.id + apply.ID_ROOM - 1   # the web's phase took the next id, below the import's

@@ -316,7 +316,7 @@ def test_cmp106_the_country_per_province_and_a_click_opens_the_province(duo, mon
     for bar_id, x, custom in zip(bars["ids"], bars["x"], bars["customdata"], strict=True):
         area = by_id[bar_id]
         assert (x, custom) == (area.figures["coverage"], [area.figures["valid_certificates"], area.schools])
-    from components.grid import ROWS_IN_VIEW   # the table scrolls past this many rows
+    from components.grid import ROWS_IN_VIEW  # the table scrolls past this many rows
     assert ("640px" in duo.find_element("#cmp-grid").get_attribute("style")) == (
         len(data.municipalities) > ROWS_IN_VIEW)
     phase_rows = set(_plot(duo, "cmp-phase-chart")[0]["y"])
