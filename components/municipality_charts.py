@@ -73,9 +73,14 @@ B = TypeVar("B", bound=Bar)
 PER_AREA_ABOVE = 60
 
 
+def shows_areas(municipalities: int) -> bool:
+    """Whether the charts show provinces instead of `municipalities` municipalities."""
+    return municipalities > PER_AREA_ABOVE
+
+
 def per_area(municipalities: int, areas: Sequence[AreaRow]) -> list[AreaRow]:
     """The areas the charts show instead of `municipalities` municipalities (none: per municipality)."""
-    return list(areas) if municipalities > PER_AREA_ABOVE else []
+    return list(areas) if shows_areas(municipalities) else []
 
 
 def role_of(code: str, target: str | None, peer_codes: Set[str]) -> str:
@@ -133,7 +138,7 @@ def heatmap_names(infos: Sequence[MunicipalityInfo], target: str | None, peer_co
 
 
 def coverage_bars(rows: Sequence[Bar], target: str | None = None, peer_codes: Set[str] = NONE,
-                  areas: Sequence[AreaRow] = ()) -> Figure:
+                  areas: Sequence[AreaRow] = (), whose: str = "") -> Figure:
     """The overview's coverage chart (components.charts.coverage_chart), with each change since the compare
     date and the highlight (bar_highlight gives the highlight alone). With `areas` (per_area): one bar per
     province, and the chosen municipality and its peers among them."""
@@ -151,7 +156,7 @@ def coverage_bars(rows: Sequence[Bar], target: str | None = None, peer_codes: Se
     layout: dict[str, Any] = {"xaxis": {"tickformat": ".0%", "range": [0, 1.2], "tickvals": [0, 0.2, 0.4, 0.6, 0.8, 1]}}
     what = ("Dekking per provincie" + (", met de gekozen gemeenten" if target else "")) if areas \
         else "Dekking per gemeente"
-    chart_layout(layout, f"{what} (tussen haakjes: verandering sinds de vergelijkdatum)", "Dekking", "",
+    chart_layout(layout, f"{what}{whose} (tussen haakjes: verandering sinds de vergelijkdatum)", "Dekking", "",
                  height=max(320, 26 * len(shown) + 90))
     return figure([bars], layout)
 

@@ -2,12 +2,13 @@
 each with its change since the compare date (?vergelijk=, default three months earlier)."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import Input, Output, dcc, html
 
 from components.chart_table import with_table
 from components.charts import GRAPH_CONFIG, coverage_chart, expiring_chart, status_phase_chart
@@ -22,17 +23,21 @@ from components.grid import (
     sized,
 )
 from components.kpi import kpi_card
+from components.municipality_charts import coverage_bars, per_area, shows_areas
 from components.theme import pct, signed
 from domain.dates import format_nl
 from domain.scope import COMPARE_PARAM, scope_query
+from pages._area_drill import area_clicked, drill_links
 from pages._changes_download import changes_button
 from pages._compare_date import compare_picker
 from pages._report_download import report_button
 from services.areas import whose_schools
+from services.municipality_comparison import AreaRow, comparison
 from services.report import OverviewChanges, OverviewReport, overview_since
-from web.request_context import Request, page_layout
+from web.request_context import Request, page_callback, page_layout
 
-dash.register_page(__name__, path="/", name="Overzicht", order=0, title="Overzicht – Veilig in en om School")
+PATH = "/"
+dash.register_page(__name__, path=PATH, name="Overzicht", order=0, title="Overzicht – Veilig in en om School")
 
 TITLE = "Overzicht"
 GRID_COLUMNS: list[dict[str, Any]] = [
@@ -83,6 +88,7 @@ def layout(request: Request) -> html.Div:
     rows = _grid_rows(report, changes)
     grid_size = sized(len(rows))
     whose = whose_schools(request.session, request.principal)   # a board's figures say so
+    areas = _areas(request, compare_with, len(rows))
     return html.Div([
         heading,
         _cards(report, changes, f"sinds {format_nl(compare_with)}"),
@@ -93,14 +99,33 @@ def layout(request: Request) -> html.Div:
                 expiring_chart, report["expiring_per_quarter"], changes.expiring_per_quarter), config=GRAPH_CONFIG)),
                 lg=6),
         ]),
-        dbc.Row(dbc.Col(with_table(dcc.Graph(id="ov-coverage-chart", figure=remembered(coverage_chart, rows, whose),
-                                             config=GRAPH_CONFIG)))),
+        dbc.Row(dbc.Col([with_table(dcc.Graph(
+            id="ov-coverage-chart", config=GRAPH_CONFIG,
+            figure=coverage_bars([], areas=areas, whose=whose) if areas else remembered(coverage_chart, rows, whose))),
+            drill_links(request, areas, PATH, "ov-drill-links")])),
         html.H3(f"Per gemeente{whose}", className="h5 mt-3", id="ov-per-municipality"),
         dag.AgGrid(id="ov-municipality-grid", rowData=rows, columnDefs=GRID_COLUMNS,
                    defaultColDef=DEFAULT_COLUMN,
                    dashGridOptions=grid_options(**grid_size[0]), style=grid_size[1],
                    csvExportParams=csv_export_params(f"overzicht-{scope.as_of.isoformat()}.csv")),
     ])
+
+
+def _areas(request: Request, compare_with: date, municipalities: int) -> list[AreaRow]:
+    """The provinces the coverage chart shows instead of `municipalities` municipalities (the whole
+    country), with their changes since compare_with; none: per municipality."""
+    if request.scope.area_key != "nl" or not shows_areas(municipalities):
+        return []
+    data = comparison(request.session, request.scope, compare_with, request.principal, quarters=0,
+                      with_points=False, with_changes=False)   # the Gemeenten page's figures, cached as there
+    return per_area(municipalities, data.areas)
+
+
+@page_callback(Output("url", "search", allow_duplicate=True), Input("ov-coverage-chart", "clickData"),
+               prevent_initial_call=True)
+def open_area(request: Request, click: object) -> str:
+    """A click on a province's bar opens the overview of that province (what its link under the chart does)."""
+    return area_clicked(request, click)
 
 
 def _cards(report: OverviewReport, changes: OverviewChanges, since: str) -> dbc.Row:

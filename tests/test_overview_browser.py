@@ -9,7 +9,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from conftest import DEMO_TODAY, choose, region_key
+from conftest import DEMO_TODAY, choose, region_key, wait_until
 
 from components.theme import pct
 from domain import clock
@@ -149,3 +149,42 @@ def test_ov005_printing_gives_the_content_without_navigation(duo):
     finally:
         duo.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
     assert duo.get_logs() == []
+
+
+def test_ov010_the_country_shows_coverage_per_province_and_a_province_opens_its_overview(duo, monkeypatch):
+    """Many municipalities (the whole country; the limit lowered to the demo's size): the coverage chart has
+    one bar per province, each the coverage of `vios report --province` (its valid certificates over its
+    schools); its link opens the overview of that province, per municipality."""
+    from components import municipality_charts
+    from domain.changes import default_compare_date
+    from services.municipality_comparison import comparison
+
+    monkeypatch.setattr(municipality_charts, "PER_AREA_ABOVE", 5)
+    with session_scope() as session:
+        areas = comparison(session, Scope(as_of=DEMO_TODAY), default_compare_date(DEMO_TODAY), None, quarters=0,
+                           with_points=False, with_changes=False).areas
+    duo.wait_for_page(f"{duo.server_url}/?gebied=nl&peildatum={DEMO_TODAY.isoformat()}")
+    duo.wait_for_element("#ov-coverage-chart .main-svg", timeout=30)
+
+    def bars() -> dict:
+        trace = duo.driver.execute_script(
+            "return document.querySelector('#ov-coverage-chart .js-plotly-plot').data[0];")
+        return dict(zip(trace["ids"], trace["x"], strict=True))
+
+    assert bars() == {a.cbs_code: a.figures["coverage"] for a in areas if a.schools}
+    limburg = next(a for a in areas if a.name == "Limburg")
+    assert limburg.figures == _report_totals_of_province("Limburg")
+    link = duo.find_element(f'#ov-drill-links a[href*="gebied={limburg.area_key}"]')
+    duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", link)
+    wait_until(lambda: f"gebied={limburg.area_key}" in duo.driver.current_url)
+    _assert_kpis(duo, _expected(limburg.area_key, DEMO_TODAY))
+    wait_until(lambda: not any(str(code).startswith("gebied:") for code in bars()))
+    assert duo.get_logs() == []
+
+
+def _report_totals_of_province(name: str) -> dict:
+    cli = subprocess.run([shutil.which("vios") or str(Path(sys.executable).parent / "vios"), "report", "--json",
+                          "--province", name, "--as-of", DEMO_TODAY.isoformat()],
+                         capture_output=True, text=True, env=dict(os.environ), timeout=120)
+    assert cli.returncode == 0, cli.stderr
+    return json.loads(cli.stdout)["totals"]

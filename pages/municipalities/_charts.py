@@ -21,7 +21,6 @@ from dash.exceptions import PreventUpdate
 
 from components.chart_table import with_table
 from components.charts import GRAPH_CONFIG
-from components.links import selection_query
 from components.municipality_charts import (
     approach_heatmap,
     bar_highlight,
@@ -34,6 +33,7 @@ from components.municipality_charts import (
 )
 from components.plain_figure import Figure
 from domain.municipality_comparison import PEER_KINDS, CoverageSeries, MunicipalityInfo, SeriesPoint
+from pages._area_drill import area_clicked
 from pages.municipalities import _ids as ids
 from pages.municipalities._table import PEER_HINT, peer_set
 from services.municipality_comparison import AreaRow, FiguredRow, MunicipalityComparison
@@ -103,17 +103,14 @@ def _point(p: Any) -> SeriesPoint:
     return str(label), None if coverage is None else float(coverage), int(valid), int(schools)
 
 
-def charts(data: MunicipalityComparison, groups: dict[str, str], drill: dict[str, str]) -> html.Div:
+def charts(data: MunicipalityComparison, groups: dict[str, str], links: html.Div) -> html.Div:
     """The charts, drawn with nothing highlighted (the callbacks below answer a choice); per province with
-    the links to each province's page (drill: area key -> its page's address, the areas the user may read)."""
+    `links` (pages._area_drill.drill_links) under the coverage chart."""
     areas = per_area(len(data.municipalities), data.areas)
-    links = [dcc.Link(a.name, href=drill[a.area_key], className="me-3 text-nowrap") for a in areas
-             if a.area_key in drill]
     return html.Div([
         with_table(dcc.Graph(id=ids.COVERAGE_CHART, figure=coverage_bars(data.municipalities, areas=areas),
-                             config=GRAPH_CONFIG, className="vios-drill" if links else None)),
-        html.Div([html.Span("Per gemeente bekijken (klik ook op een balk): ", className="text-muted me-2"), *links],
-                 id=ids.DRILL_LINKS, className="small mt-1") if links else html.Div(id=ids.DRILL_LINKS),
+                             config=GRAPH_CONFIG)),
+        links,
         dbc.RadioItems(id=ids.PHASE_MODE, value="absolute", inline=True, className="mt-3",
                        options=[{"label": "Aantallen", "value": "absolute"},
                                 {"label": "Procenten", "value": "percent"}]),
@@ -125,11 +122,6 @@ def charts(data: MunicipalityComparison, groups: dict[str, str], drill: dict[str
     ])
 
 
-def drill_search(request: Request, area_key: str) -> str | None:
-    """The URL query of this page for one area (the selection otherwise kept), when the user may read it."""
-    if area_key not in {o["value"] for o in request.area_options}:
-        return None
-    return selection_query({**request.query, "gebied": area_key})
 
 
 def _target(data: ChartData, target: object) -> str | None:
@@ -194,13 +186,4 @@ def draw_phase_chart(request: Request, mode: object, target: object, kind: objec
                prevent_initial_call=True)
 def open_area(request: Request, click: object) -> str:
     """A click on a province's bar opens the page for that province (what its link under the chart does)."""
-    try:
-        bar_id = click["points"][0]["id"]  # type: ignore[index]
-    except (KeyError, IndexError, TypeError):
-        raise PreventUpdate from None
-    prefix = AreaRow.ID_PREFIX
-    search = drill_search(request, bar_id[len(prefix):]) if isinstance(bar_id, str) and bar_id.startswith(prefix) \
-        else None
-    if search is None:   # a municipality's bar, or an area the user may not read
-        raise PreventUpdate
-    return search
+    return area_clicked(request, click)

@@ -9,12 +9,14 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from components.municipality_charts import per_area
 from components.plain_figure import warm
+from pages._area_drill import drill_links
 from pages._compare_date import compare_picker
 from pages._report_download import report_button
 from pages.municipalities import _ids as ids
 from pages.municipalities._changes import what_changed
-from pages.municipalities._charts import chart_data, charts, drill_search
+from pages.municipalities._charts import chart_data, charts
 from pages.municipalities._map import map_section
 from pages.municipalities._meetings import meetings_card
 from pages.municipalities._table import municipality_table, peer_controls
@@ -52,8 +54,8 @@ def layout(request: Request) -> html.Div:
         peer_controls(data.infos),
         dcc.Store(id=ids.CHART_DATA, data=chart_data(data, groups)),
         municipality_table(data.municipalities, scope, compare_with),
-        charts(data, groups, {a.area_key: f"{PATH}{search}" for a in data.areas
-                              if (search := drill_search(request, a.area_key)) is not None}),
+        charts(data, groups, drill_links(request, per_area(len(data.municipalities), data.areas), PATH,
+                                         ids.DRILL_LINKS)),
         html.H3("Kaart", className="h5 mt-3"),
         map_section(is_admin(request.principal), {m.cbs_code for m in data.municipalities}),
     ])
