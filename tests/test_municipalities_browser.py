@@ -354,16 +354,33 @@ def test_cmp106_the_country_per_province_and_a_click_opens_the_province(duo, mon
     assert duo.find_element("#cmp-drill-links").text == ""
     assert sum(m.schools for m in province.municipalities) == limburg.schools
 
-    # back to the country; a click on a province's bar opens that province
+    def bar_ids() -> set:
+        return set(duo.driver.execute_script(
+            "const p = document.querySelector('#cmp-coverage-chart .js-plotly-plot');"
+            "return p && p.data ? p.data[0].ids : [];"))
+
+    # the back button shows the country again
     duo.driver.back()
     wait_until(lambda: "gebied=nl" in duo.driver.current_url)
-    wait_until(lambda: set(_plot(duo, "cmp-coverage-chart")[0]["ids"]) == shown)
+    wait_until(lambda: shown <= bar_ids())
+    # a click on a province's bar (the country opened afresh: nothing chosen) opens that province
+    duo.wait_for_page(f"{duo.server_url}/gemeenten?gebied=nl&peildatum={DEMO_TODAY.isoformat()}")
+    wait_until(lambda: bar_ids() == shown)
     other = next(a for a in data.areas if a.schools and a.name != "Limburg")
-    index = _plot(duo, "cmp-coverage-chart")[0]["ids"].index(other.cbs_code)
-    bar = duo.driver.find_elements(By.CSS_SELECTOR, "#cmp-coverage-chart .trace.bars .point")[index]
-    duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", bar)
     from selenium.webdriver.common.action_chains import ActionChains
-    ActionChains(duo.driver).move_to_element(bar).click().perform()
-    wait_until(lambda: f"gebied={other.area_key}" in duo.driver.current_url)
+
+    def click_its_bar() -> bool:
+        """Click the province's bar like a user; again when the chart was drawn anew under the pointer."""
+        index = _plot(duo, "cmp-coverage-chart")[0]["ids"].index(other.cbs_code)
+        bar = duo.driver.find_elements(By.CSS_SELECTOR, "#cmp-coverage-chart .trace.bars .point")[index]
+        duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", bar)
+        ActionChains(duo.driver).move_to_element(bar).click().perform()
+        try:
+            wait_until(lambda: f"gebied={other.area_key}" in duo.driver.current_url, timeout=5)
+            return True
+        except AssertionError:
+            return False
+
+    assert any(click_its_bar() for _ in range(3))
     wait_until(lambda: other.name in duo.find_element("#scope-area").text)   # the scope bar follows
     assert duo.get_logs() == []
