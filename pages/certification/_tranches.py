@@ -39,13 +39,17 @@ def first_open(tranches: Sequence[TrancheOverview], as_of: date) -> int | None:
 
 
 def _title(tranche: TrancheOverview, reads: CertificationReads) -> str:
+    """'Tranche 3 (voorjaar 2025) · start 01-06-2025 · 8 scholen · 1 vastgelopen' (names carry brackets)."""
+    parts = [tranche.name, f"start {format_nl(tranche.start_on)}"]
     if not tranche.schools:
         # a board's schools are not compared with the region's capacity
-        capacity = "" if reads.principal and board_limited(reads.principal) else f", capaciteit {tranche.capacity}"
-        return f"{tranche.name} (start {format_nl(tranche.start_on)}{capacity}): nog geen scholen"
-    stalled = f", {tranche.stalled_count} vastgelopen" if tranche.stalled_count else ""
-    schools = "1 school" if tranche.schools_count == 1 else f"{tranche.schools_count} scholen"
-    return f"{tranche.name} (start {format_nl(tranche.start_on)}): {schools}{stalled}"
+        if not (reads.principal and board_limited(reads.principal)):
+            parts.append(f"capaciteit {tranche.capacity}")
+        return " · ".join([*parts, "nog geen scholen"])
+    parts.append("1 school" if tranche.schools_count == 1 else f"{tranche.schools_count} scholen")
+    if tranche.stalled_count:
+        parts.append(f"{tranche.stalled_count} vastgelopen")
+    return " · ".join(parts)
 
 
 def _charts(tranche: TrancheOverview, as_of: date) -> dbc.Row:
