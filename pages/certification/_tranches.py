@@ -13,6 +13,7 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, html, no_update
+from dash.exceptions import PreventUpdate
 
 from components.certification_charts import forecast_chart, funnel_chart, gantt_chart, graph
 from domain.dates import format_nl
@@ -107,17 +108,20 @@ def tranche_section(reads: CertificationReads, opened: int | None = None) -> lis
                State({"type": ids.TRANCHE_BODY, "tranche": ALL}, "className"), prevent_initial_call=True)
 def draw_opened(request: Request, active: object, bodies: list[Any], drawn: list[Any]) -> tuple[list[Any], list[Any]]:
     """Opening a tranche: its charts, drawn once (a tranche drawn before keeps them; the rest is left)."""
-    opened = set(active) if isinstance(active, list) else {active} if isinstance(active, str) else set()
-    wanted = {i for i, body in enumerate(bodies) if isinstance(body, dict) and drawn[i] != DRAWN
-              and _item_id(body.get("tranche")) in opened}  # type: ignore[arg-type]
+    if not isinstance(bodies, list) or not isinstance(drawn, list) or len(drawn) != len(bodies):
+        raise PreventUpdate   # not what the page sent
+    opened = {a for a in (active if isinstance(active, list) else [active]) if isinstance(a, str)}
+    wanted = {i: body["tranche"] for i, body in enumerate(bodies)
+              if isinstance(body, dict) and isinstance(body.get("tranche"), int) and drawn[i] != DRAWN
+              and _item_id(body["tranche"]) in opened}
     if not wanted:
-        return [no_update] * len(bodies), [no_update] * len(bodies)
+        raise PreventUpdate
     reads = reads_of(request)
     by_id = {t.tranche_id: t for t in reads.tranches}
     children: list[Any] = [no_update] * len(bodies)
     classes: list[Any] = [no_update] * len(bodies)
-    for i in wanted:
-        tranche = by_id.get(bodies[i].get("tranche"))
+    for i, tranche_id in wanted.items():
+        tranche = by_id.get(tranche_id)
         if tranche is not None and tranche.schools:
             children[i], classes[i] = _charts(tranche, reads.scope.as_of), DRAWN
     return children, classes
