@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from components.map import NETHERLANDS_CENTRE
-from components.municipality_charts import NONE, PEER_COLOUR, PER_AREA_ABOVE, TARGET_COLOUR, role_of
+from components.municipality_charts import NONE, PEER_COLOUR, TARGET_COLOUR, role_of, shows_areas
 from components.plain_figure import Figure, figure
 from components.safe_text import plot_text
 from components.theme import FONT, pct
@@ -31,8 +31,8 @@ COVERAGE_CLASSES: tuple[tuple[float, str, str], ...] = (
 )
 NO_SCHOOLS = ("geen scholen", "#eceff1")
 OUTLINE = "#546e7a"
-# More municipalities than PER_AREA_ABOVE (the whole country): only the largest ones and the chosen ones
-# carry their name on the map, the others only on hover (hundreds of names over each other are unreadable).
+# Where the charts show provinces (shows_areas: the whole country), only the largest and the chosen
+# municipalities carry their name on the map, the others only on hover (hundreds of names are unreadable).
 NAMED_LARGEST = 20
 
 
@@ -80,9 +80,9 @@ def _name(name: str, code: str, target: str | None, named: Set[str] | None = Non
 
 
 def _named(by_size: Sequence[tuple[str, int]], target: str | None, peer_codes: Set[str]) -> set[str] | None:
-    """The codes whose name the map shows: all (None) up to PER_AREA_ABOVE municipalities, else the
+    """The codes whose name the map shows: all (None) where the charts show every municipality, else the
     NAMED_LARGEST largest and the chosen ones (by_size: code and schools)."""
-    if len(by_size) <= PER_AREA_ABOVE:
+    if not shows_areas(len(by_size)):
         return None
     largest = sorted(by_size, key=lambda c: -c[1])[:NAMED_LARGEST]
     return {c for c, _ in largest} | {c for c, _ in by_size if role_of(c, target, peer_codes) in ("target", "peer")}

@@ -25,11 +25,16 @@ class Scope:
     @property
     def area_key(self) -> str:
         """Compact form used in URLs: r<id>, p<id> or 'nl'."""
-        if self.region_id is not None:
-            return f"r{self.region_id}"
-        if self.province_id is not None:
-            return f"p{self.province_id}"
-        return "nl"
+        return area_key_of(self.region_id, self.province_id)
+
+
+def area_key_of(region_id: int | None, province_id: int | None) -> str:
+    """The area key of a region or province (parse_area_key's inverse): r<id>, p<id> or 'nl'."""
+    if region_id is not None:
+        return f"r{region_id}"
+    if province_id is not None:
+        return f"p{province_id}"
+    return "nl"
 
 
 def parse_area_key(key: str | None) -> tuple[int | None, int | None]:

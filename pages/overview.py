@@ -116,8 +116,8 @@ def _areas(request: Request, compare_with: date, municipalities: int) -> list[Ar
     country), with their changes since compare_with; none: per municipality."""
     if request.scope.area_key != "nl" or not shows_areas(municipalities):
         return []
-    data = comparison(request.session, request.scope, compare_with, request.principal, quarters=0,
-                      with_points=False, with_changes=False)   # the Gemeenten page's figures, cached as there
+    data = comparison(request.session, request.scope, compare_with, request.principal, with_points=False,
+                      with_changes=False, with_series=False)   # the Gemeenten page's figures, cached as there
     return per_area(municipalities, data.areas)
 
 

@@ -52,7 +52,7 @@ from domain.overview import (
     remember,
     school_status,
 )
-from domain.scope import Scope
+from domain.scope import Scope, area_key_of
 from domain.status_phase import StatusPhase, matrix_delta, status_by_phase
 from domain.vocab import APPROACH_ELEMENTS
 from models import Municipality, Organisation, Partnership, Province, Region, School
@@ -247,8 +247,14 @@ def _map_data(session: Session, scope: Scope, principal: Principal | None) -> Ma
                                             {m["cbs_code"]: m["schools"] for m in rows}))
 
 
+# The coverage series' quarters (the Gemeenten page): also the facts' first date, so part of the cache key of
+# the figures; Overzicht asks for the same (without the series) and finds them cached.
+QUARTERS = 8
+
+
 def comparison(session: Session, scope: Scope, compare_with: date, principal: Principal | None, *,
-               quarters: int = 8, with_points: bool = True, with_changes: bool = True) -> MunicipalityComparison:
+               quarters: int = QUARTERS, with_points: bool = True, with_changes: bool = True,
+               with_series: bool = True) -> MunicipalityComparison:
     """The municipalities in scope compared, for the schools the principal may read.
 
     Each row's figures are exactly those of `vios report` (figures_per_municipality), with the
@@ -277,7 +283,7 @@ def comparison(session: Session, scope: Scope, compare_with: date, principal: Pr
         as_of=scope.as_of, compare_with=compare_with, totals=part.totals, totals_then=part.totals_then,
         total_changes=part.total_changes, taking_part=part.taking_part, municipalities=part.municipalities,
         infos=part.infos, areas=part.areas, changes=changes, change_summary=change_summary(changes),
-        series=_series(session, scope, principal, facts, points, earliest) if points else {},
+        series=_series(session, scope, principal, facts, points, earliest) if points and with_series else {},
         points=school_points(session, scope, principal, [school_status(f, scope.as_of) for f in facts()
                                                          if active_on(f, scope.as_of)]) if with_points else [],
         status_phase=part.status_phase, status_phase_changes=part.status_phase_changes)
@@ -350,7 +356,7 @@ def _areas(session: Session, now: list[SchoolStatus], then: list[SchoolStatus],
         in_area = [m for m in infos if m.province_id == province_id]
         area_now, area_then = figures(members), figures(by_area_then.get(province_id, []))
         rows.append(AreaRow(
-            area_key=Scope(as_of=date.min, province_id=province_id).area_key if province_id is not None else "",
+            area_key=area_key_of(None, province_id) if province_id is not None else "",
             name=names.get(province_id, "Overig") if province_id is not None else "Overig",
             figures=area_now, changes=figure_deltas(area_now, area_then), municipalities=len(in_area),
             elements_in_use={e: sum(1 for m in in_area if e in m.elements) for e in APPROACH_ELEMENTS}))

@@ -130,3 +130,21 @@ def test_a_page_that_cannot_be_drawn_leaves_the_worker_cold_but_running(demo_db,
     from web import warm_up
 
     assert warm_up.warm_pages(dash_app.server, ("/bestaat-niet", "/certificering")) == ["/certificering"]
+
+
+def test_overzicht_finds_the_figures_gemeenten_computed(demo_db, monkeypatch):
+    """Overzicht's provinces come from the comparison Gemeenten computes (the same cache key: the same
+    quarters, so the same facts' first date), not from a computation of their own; without the series."""
+    from services import municipality_comparison as service
+
+    compare = DEMO_TODAY - timedelta(days=91)
+    scope = Scope(as_of=DEMO_TODAY)
+    computed: list[int] = []
+    real = service._figures_part
+    monkeypatch.setattr(service, "_figures_part", lambda *a: (computed.append(1), real(*a))[1])
+    with session_scope() as session:
+        gemeenten = service.comparison(session, scope, compare, None, with_points=False, with_changes=False)
+        overzicht = service.comparison(session, scope, compare, None, with_points=False, with_changes=False,
+                                       with_series=False)
+    assert computed == [1] and overzicht.areas == gemeenten.areas and overzicht.series == {}
+    assert gemeenten.series

@@ -122,8 +122,6 @@ def charts(data: MunicipalityComparison, groups: dict[str, str], links: html.Div
     ])
 
 
-
-
 def _target(data: ChartData, target: object) -> str | None:
     return target if isinstance(target, str) and any(m.cbs_code == target for m in data.infos) else None
 

@@ -20,7 +20,7 @@ from pages.municipalities._charts import chart_data, charts
 from pages.municipalities._map import map_section
 from pages.municipalities._meetings import meetings_card
 from pages.municipalities._table import municipality_table, peer_controls
-from services.municipality_comparison import comparison, panel_names
+from services.municipality_comparison import QUARTERS, comparison, panel_names
 from services.permissions import is_admin
 from web.request_context import Request, page_layout
 
@@ -31,7 +31,6 @@ dash.register_page(__name__, path=PATH, name="Gemeenten", order=40,
 warm()   # Dash runs this module once per worker, at its start
 
 TITLE = "Gemeenten vergelijken"
-QUARTERS = 8
 
 
 @page_layout(TITLE)
