@@ -6,8 +6,8 @@ REDIS_URL        Redis for the shared cache and the background jobs (Celery); un
                  (instance/cache) and local processes (diskcache in instance/background).
 VIOS_WORKERS     gunicorn worker processes (default: 2 x CPU cores + 1, at most 8); `vios serve --workers`.
 VIOS_THREADS     threads per worker (default 4); `vios serve --threads`.
-VIOS_DB_BUSY_TIMEOUT  seconds a SQLite write waits for another writer before the user is told the
-                 database is busy (default 15).
+VIOS_DB_BUSY_TIMEOUT  seconds a write waits for another writer (SQLite's busy timeout, PostgreSQL's
+                 lock_timeout) before the user is told the database is busy (default 15).
 VIOS_LOG_FORMAT  request log lines on stderr: "json" (default) or "logfmt"; "off" logs nothing.
 (The secret key, VIOS_SECRET_KEY, is read by services/secret_key.py; VIOS_HTTPS=1 by web/login.py;
 VIOS_TODAY by domain/clock.py.)
@@ -44,7 +44,7 @@ def sqlalchemy_url(url: str) -> str:
     return url
 
 
-def sqlite_busy_timeout() -> float:
+def db_busy_timeout() -> float:
     try:
         return max(0.0, float(os.environ.get("VIOS_DB_BUSY_TIMEOUT", "15")))
     except ValueError:

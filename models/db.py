@@ -1,4 +1,4 @@
-"""Engine and sessions. SQLite gets WAL and foreign keys; PostgreSQL works unchanged."""
+"""Engine and sessions. SQLite gets WAL and foreign keys; both wait the same busy timeout for a lock."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
@@ -16,7 +16,7 @@ import settings
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False,
-                                                  "timeout": settings.sqlite_busy_timeout()})
+                                                  "timeout": settings.db_busy_timeout()})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):
@@ -27,7 +27,11 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # A writer waiting for another's lock (an import's write phase) gives up after the same time as on
+    # SQLite, so the user gets the Dutch busy answer instead of a request the server's timeout kills.
+    # (lock_timeout=0 would mean: wait for ever.)
+    lock_ms = max(1, round(settings.db_busy_timeout() * 1000))
+    return create_engine(url, pool_pre_ping=True, connect_args={"options": f"-c lock_timeout={lock_ms}"})
 
 
 @lru_cache(maxsize=4)

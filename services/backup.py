@@ -203,7 +203,7 @@ def _backup_sqlite(engine: Engine, path: Path) -> BackupSummary:
         raise BackupError("Een database in het geheugen kan niet worden geback-upt.")
     with tempfile.TemporaryDirectory(prefix="vios-backup-") as folder:
         copy = Path(folder) / "snapshot.db"
-        source = sqlite3.connect(database, timeout=settings.sqlite_busy_timeout())
+        source = sqlite3.connect(database, timeout=settings.db_busy_timeout())
         target = sqlite3.connect(copy)
         try:
             source.backup(target)  # the online backup API: one consistent copy, WAL content included

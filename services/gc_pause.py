@@ -11,7 +11,9 @@ when the last pausing thread leaves.
 The web app keeps large caches, and a full run of the collector walks them all: opening pages one after
 another in a warm process at 8,000 schools took median 115 ms, p90 255 ms with Python's default thresholds,
 72 / 94 ms with full runs ten times rarer (collect_less_often; the young generations are collected as
-always, so cycles are still found, later).
+always, so cycles are still found, later). What a worker loaded as it started (web.warm_up: every school's
+facts and the heaviest pages' results) is then kept out of those runs (freeze_kept): at 32,000 schools, twelve
+new peildatums at country scope in a row took at most 1.7 s each instead of 2.1 s (median 1.13 / 1.18 s).
 """
 from __future__ import annotations
 
@@ -47,3 +49,9 @@ THRESHOLDS = (700, 10, 100)
 def collect_less_often() -> None:
     """Full runs of the collector ten times rarer (THRESHOLDS), for a process with large caches."""
     gc.set_threshold(*THRESHOLDS)
+
+
+def freeze_kept() -> None:
+    """Keep every object the process holds now out of the collector's runs (gc.freeze): for what stays
+    loaded for the process's life (a worker's warm-up). They are still freed by reference counting."""
+    gc.freeze()

@@ -94,6 +94,16 @@ def _status_computations(monkeypatch) -> list[int]:
     return calls
 
 
+def _new_data_version() -> None:
+    """Nothing cached for it, here or in the store all workers share."""
+    from services import school_facts
+
+    with session_scope() as session:
+        tranche = session.exec(select(Tranche).order_by(col(Tranche.id))).first()
+        tranche.name = tranche.name + " "
+    school_facts.clear_cache()
+
+
 def test_a_warmed_up_worker_draws_its_first_country_pages_without_computing_a_status(demo_db, dash_app,
                                                                                      monkeypatch):
     """web.warm_up (gunicorn's post_worker_init): a starting worker draws Overzicht, Certificering and
@@ -101,23 +111,16 @@ def test_a_warmed_up_worker_draws_its_first_country_pages_without_computing_a_st
     status already computed; without the warm-up the same visit computes them."""
     from pages.certification import _layout as certification
     from pages.municipalities import page as municipalities
-    from services import school_facts
     from web import warm_up
 
-    def new_data_version() -> None:   # nothing cached for it, here or in the store all workers share
-        with session_scope() as session:
-            tranche = session.exec(select(Tranche).order_by(col(Tranche.id))).first()
-            tranche.name = tranche.name + " "
-        school_facts.clear_cache()
-
     pages = (certification.layout, municipalities.layout)
-    new_data_version()
+    _new_data_version()
     calls = _status_computations(monkeypatch)
     with _as_beheerder(dash_app):
         pages[0](gebied="nl")
     assert calls, "a cold worker computes the statuses for its first page"
 
-    new_data_version()
+    _new_data_version()
     assert warm_up.warm_pages(dash_app.server) == list(warm_up.PAGES)
     calls.clear()
     with _as_beheerder(dash_app):
@@ -148,3 +151,25 @@ def test_overzicht_finds_the_figures_gemeenten_computed(demo_db, monkeypatch):
                                        with_series=False)
     assert computed == [1] and overzicht.areas == gemeenten.areas and overzicht.series == {}
     assert gemeenten.series
+
+
+def test_a_warmed_up_worker_keeps_what_it_loaded_out_of_the_collectors_runs(demo_db, dash_app):
+    """web.warm_up.start: after drawing the pages the warm-up freezes what the worker holds (gc.freeze), so
+    the collector's full runs no longer walk every school's facts (services.gc_pause.freeze_kept)."""
+    import gc
+
+    from domain import clock
+    from services import school_facts
+    from web import warm_up
+
+    _new_data_version()   # the pages' results are not in the shared store: the warm-up loads the facts
+    gc.unfreeze()
+    try:
+        warm_up.start(dash_app.server).join(120)
+        with session_scope() as session:
+            # the facts the warm-up loaded (for its pages at today)
+            loaded = school_facts.school_facts(session, Scope(as_of=clock.today()))
+        walked = {id(o) for o in gc.get_objects()}
+    finally:
+        gc.unfreeze()   # the test process's own objects go back to the collector
+    assert loaded and not any(id(f) in walked for f in loaded)

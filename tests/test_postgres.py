@@ -442,3 +442,60 @@ def test_pg012_an_audited_import_into_postgres_copies_rows_and_audit_in_batches(
             raised = session.execute(text("SELECT version FROM data_version WHERE id = 1")).scalar_one() - version
         assert {code: fields["name"] for code, fields in shown.items()} == schools
         assert 0 < raised < len(schools)
+
+
+# ---------------------------------------------------------------- a writer that waits for an import
+
+def test_pg013_a_write_waiting_for_an_imports_lock_gets_the_busy_answer(pg_demo, tmp_path, monkeypatch):
+    """An import's write phase holds its tables (LOCK TABLE ... SHARE ROW EXCLUSIVE): a phase recorded
+    meanwhile, and a second import, wait VIOS_DB_BUSY_TIMEOUT as on SQLite and are then refused with the
+    Dutch busy answer, nothing half-done; without a lock timeout they waited until the server killed them."""
+    import threading
+
+    from sqlalchemy.exc import OperationalError
+
+    from services import trajectories, transactions
+    from services.permissions import Principal
+
+    url, engine, _ = pg_demo
+    monkeypatch.setenv("VIOS_DB_BUSY_TIMEOUT", "0.5")
+    waiter = make_engine(settings.sqlalchemy_url(url))  # the web app's engine, made with that timeout
+    admin = Principal(user_id=0, username="pg013", role="beheerder")
+    with Session(engine) as session:
+        latest = dict(session.execute(select(PhaseEvent.trajectory_id, PhaseEvent.phase)
+                                      .order_by(PhaseEvent.on, PhaseEvent.id)).all())
+        tid = min(t for t, phase in latest.items() if phase == "intake")
+        before = session.scalar(select(func.count()).select_from(PhaseEvent))
+    export = tmp_path / "export.xlsx"
+    assert vios(url, "export", str(export)).returncode == 0
+    outcome: list[BaseException | None] = []
+
+    def record() -> None:
+        try:
+            with session_scope(waiter) as session:
+                trajectories.record_transition(session, admin, tid, "improvement", TODAY)
+            outcome.append(None)
+        except BaseException as exc:  # the test looks at what it was
+            outcome.append(exc)
+
+    holder = engine.connect()
+    try:
+        holder.exec_driver_sql('LOCK TABLE "phaseevent", "school" IN SHARE ROW EXCLUSIVE MODE')
+        writer = threading.Thread(target=record)
+        writer.start()
+        writer.join(10)
+        waited = writer.is_alive()
+        second = subprocess.run([VIOS, "import", str(export)], capture_output=True, text=True, timeout=60,
+                                env={**os.environ, "DATABASE_URL": url, "VIOS_DB_BUSY_TIMEOUT": "1"})
+    finally:
+        holder.rollback()
+        holder.close()
+        writer.join(30)
+        waiter.dispose()
+    assert not waited, "the phase record still waited for the lock after 10 s"
+    assert len(outcome) == 1 and isinstance(outcome[0], OperationalError), outcome
+    assert transactions.is_busy(outcome[0])
+    assert second.returncode == 1, second.stderr
+    assert "De database is op dit moment bezig" in second.stderr and "Traceback" not in second.stderr
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(PhaseEvent)) == before

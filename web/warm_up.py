@@ -19,6 +19,7 @@ import dash
 import flask
 
 from domain import clock
+from services.gc_pause import freeze_kept
 from services.permissions import Principal
 
 # The pages whose first layout at country scope is heavy (Netwerk and Planning draw little there).
@@ -45,8 +46,14 @@ def warm_pages(server: flask.Flask, paths: tuple[str, ...] = PAGES) -> list[str]
     return drawn
 
 
+def warm_and_freeze(server: flask.Flask) -> None:
+    """warm_pages, then what they loaded is kept out of the collector's full runs (services.gc_pause)."""
+    warm_pages(server)
+    freeze_kept()
+
+
 def start(server: flask.Flask) -> threading.Thread:
-    """warm_pages in a thread of its own: the worker answers requests meanwhile."""
-    thread = threading.Thread(target=warm_pages, args=(server,), name="warm-up", daemon=True)
+    """warm_and_freeze in a thread of its own: the worker answers requests meanwhile."""
+    thread = threading.Thread(target=warm_and_freeze, args=(server,), name="warm-up", daemon=True)
     thread.start()
     return thread
