@@ -23,6 +23,9 @@ that start after it):
   grids) ended, when that is later than the data: what the user still waits for;
 - JSON kB: the callbacks' answers of the page together and the largest one (decoded size).
 
+--rounds N (N > 1): the first round warms every worker up (first layouts of each scope), the table
+combines the other rounds: the p95 is then taken over all their callbacks, data and drawn s are the
+slowest round's.
 --keep DIR seeds each national set once into DIR/browser-<schools>/ and reuses it on the next run.
 --profile samples the browser's CPU (Chrome DevTools' profiler) during every row and prints, per row,
 where its main thread's time went, by script (plotly, AG Grid, Dash's renderer and React, the app's own
@@ -36,6 +39,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import math
 import os
 import socket
 import sqlite3
@@ -46,7 +50,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +130,7 @@ class Row:
     json_kb: float          # the callbacks' answers together (decoded JSON)
     json_max_kb: float      # the largest single answer
     cpu_ms: dict[str, float] | None = None   # --profile: the main thread's time per script
+    server_ms: list[float] = field(default_factory=list)   # every callback's server time (for combined)
 
 
 # --profile: a script's URL (part) -> the name it is reported under; the rest by file name
@@ -294,8 +299,9 @@ def interact(driver: Any, script: str, quiet: float, timeout: float) -> tuple[fl
 
 
 def _p95(values: list[float]) -> float:
+    """Nearest rank: the ceil(0.95 n)-th smallest (of 20 values the 19th; round() rounded 19.5 up to the 20th)."""
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, int(round(0.95 * len(ordered) + 0.5)) - 1))]
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(0.95 * len(ordered) - 1e-9) - 1))]
 
 
 def _row(page: str, scope: str, area: Area, dataset: int, found: list[dict[str, float]], since: float) -> Row:
@@ -306,7 +312,26 @@ def _row(page: str, scope: str, area: Area, dataset: int, found: list[dict[str, 
     return Row(page, scope, area.schools, dataset, len(entries), statistics.median(server), _p95(server),
                max(server), max((e["duration"] for e in entries), default=0.0), data_s, drawn_s,
                sum(e.get("size") or 0 for e in entries) / 1024,
-               max((e.get("size") or 0 for e in entries), default=0) / 1024)
+               max((e.get("size") or 0 for e in entries), default=0) / 1024, server_ms=server)
+
+
+def combined(rounds: list[list[Row]]) -> list[Row]:
+    """One row per page, scope and interaction over several rounds: the server times' median and p95 over
+    every callback of every round (with two rounds of nine callbacks the p95 is simply the slowest one),
+    the slowest data and drawing time of any round; the sizes and profile of the last round."""
+    earlier: dict[tuple[str, str, int], list[Row]] = {}
+    for rows in rounds:
+        for row in rows:
+            earlier.setdefault((row.page, row.scope, row.dataset), []).append(row)
+    out = []
+    for last in rounds[-1]:
+        same = earlier[(last.page, last.scope, last.dataset)]
+        server = [ms for row in same for ms in row.server_ms] or [0.0]
+        out.append(replace(last, server_median_ms=statistics.median(server), server_p95_ms=_p95(server),
+                           server_worst_ms=max(server), total_worst_ms=max(r.total_worst_ms for r in same),
+                           data_s=max(r.data_s for r in same), drawn_s=max(r.drawn_s for r in same),
+                           server_ms=server))
+    return out
 
 
 def measure(driver: Any, base: str, dataset: int, scopes: dict[str, Area], pages: list[str],
@@ -387,7 +412,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--schools", type=int, nargs="+", default=[8000], help="national set sizes (8000 16000 32000)")
     parser.add_argument("--pages", nargs="+", default=list(PAGES), help="page paths")
-    parser.add_argument("--rounds", type=int, default=1, help="open every page this often (after one warm-up)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="open every page this often (after one warm-up); with more than one round the "
+                             "first is a warm-up too and the table combines the others (combined)")
     parser.add_argument("--quiet", type=float, default=1.5, help="seconds without a new answer: the page is done")
     parser.add_argument("--timeout", type=float, default=180, help="seconds per page at most")
     parser.add_argument("--server-cmd", default=None, help="serve with this command ({port}, {python} filled in)")
@@ -412,9 +439,9 @@ def main(argv: list[str] | None = None) -> int:
                 base = f"http://127.0.0.1:{port}"
                 login(driver, base)
                 open_page(driver, f"{base}/?gebied=nl&peildatum={TODAY}", args.quiet, args.timeout)  # warm-up
-                rows: list[Row] = []
-                for _ in range(args.rounds):
-                    rows = measure(driver, base, n, scopes, args.pages, args.quiet, args.timeout, args.profile)
+                measured = [measure(driver, base, n, scopes, args.pages, args.quiet, args.timeout, args.profile)
+                            for _ in range(args.rounds)]
+                rows = combined(measured[1:] or measured)   # the first round of several warms every worker
                 all_rows += rows
                 print(f"\n## national set of {n} schools (server: {args.server_cmd or 'vios serve'}); "
                       f"load average {Path('/proc/loadavg').read_text().split()[:3]}")

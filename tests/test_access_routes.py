@@ -659,8 +659,9 @@ def test_only_a_beheerder_loads_boundaries_and_it_is_audited(dash_app):
 def test_gemeenten_callbacks_survive_every_role_and_junk_input(dash_app):
     """Every callback of the Gemeenten page and the compare date, as every role, with empty and junk
     values: an answer or 'nothing to do', never a server error."""
-    keys = [k for k, spec in dash_app.callback_map.items()
-            if "cmp-" in k or any("compare-date" in str(i["id"]) for i in spec["inputs"])]
+    keys = [k for k, spec in dash_app.callback_map.items()   # a clientside callback never reaches the server
+            if spec.get("callback") is not None
+            and ("cmp-" in k or any("compare-date" in str(i["id"]) for i in spec["inputs"]))]
     assert len(keys) >= 5
     junk = {"cmp-data.data": {"rows": [{"x": 1}], "infos": "nope"},
             "cmp-target.value": {"a": 1}, "cmp-peer-kind.value": "colour", "cmp-map-style.value": "http://x",

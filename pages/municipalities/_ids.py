@@ -41,6 +41,7 @@ EXPORT = "cmp-export"
 
 # the charts, drawn from the aggregated figures the page sent (CHART_DATA)
 CHART_DATA = "cmp-data"
+CHART_FIGURES = "cmp-figures"          # the charts' first figures, handed to the graphs in the browser
 COVERAGE_CHART = "cmp-coverage-chart"
 DRILL_LINKS = "cmp-drill-links"       # per province: a link to each province's page
 PHASE_MODE = "cmp-phase-mode"
