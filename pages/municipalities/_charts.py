@@ -7,9 +7,8 @@ The page's layout sends their first figures (nothing highlighted) in a store (CH
 clientside callback hands to the graphs once the page is on screen: so the map's and the event list's
 requests go out first, instead of after the most of a second the browser spends drawing these charts (a
 province's peildatum change: data complete after 0.35 s instead of 0.9 s). The callbacks answer a user's
-choice only. They work
-only on the aggregated figures per municipality the page itself sent (CHART_DATA: what this user was
-shown, no school rows), so they read nothing from the database; a target outside those figures is
+choice only. They work only on the aggregated figures per municipality the page itself sent (CHART_DATA:
+what this user was shown, no school rows), so they read nothing from the database; a target outside those figures is
 ignored and a crafted store draws nothing. A highlight changes only colours and names: the table, the
 coverage and the approach charts get a Patch() with just those (not the whole figure again); per
 province the chosen ones are bars of their own, so those small charts are drawn again.
@@ -108,8 +107,9 @@ def _point(p: Any) -> SeriesPoint:
 
 
 def charts(data: MunicipalityComparison, groups: dict[str, str], links: html.Div) -> html.Div:
-    """The charts, drawn with nothing highlighted (the callbacks below answer a choice); per province with
-    `links` (pages._area_drill.drill_links) under the coverage chart."""
+    """The charts with nothing highlighted: their figures in CHART_FIGURES, the graphs empty until draw_stored
+    hands them over (the callbacks below answer a choice); per province with `links`
+    (pages._area_drill.drill_links) under the coverage chart."""
     areas = per_area(len(data.municipalities), data.areas)
     figures = {"coverage": coverage_bars(data.municipalities, areas=areas),
                "phase": phase_bars(data.municipalities, areas=areas),
