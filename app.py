@@ -19,7 +19,7 @@ from flask import Response, send_from_directory
 from pages import accessibility_statement
 from services import uploads
 from services.gc_pause import collect_less_often
-from web import background, cache, errors, health, ical_route, login, request_log, shell
+from web import background, cache, errors, health, ical_route, login, request_log, row_data, shell
 
 _BOOTSTRAP_DIR = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5" / "css"
 BOOTSTRAP_URL = "/vendor/bootstrap/bootstrap.min.css"
@@ -49,6 +49,7 @@ def create_app() -> Dash:
     health.install(app.server)
     errors.install(app.server)
     ical_route.install(app.server)  # /ical/<token>.ics: the calendar feed, its token the credential
+    row_data.install(app.server)  # /_rijen/<name>: a large grid's rows, fetched after its page
     accessibility_statement.install(app.server)  # public: /toegankelijkheid
     cache.install(app.server)
     app.server.config["MAX_CONTENT_LENGTH"] = uploads.MAX_REQUEST_BYTES  # every request; a Dutch 413 below

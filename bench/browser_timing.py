@@ -10,8 +10,8 @@ headless Chromium (selenium + Debian chromium, as tests/conftest.py), opens ever
 (heel Nederland), province (Zuid-Holland) and region (Haaglanden) scope, then does the page's main
 interactions there (Gemeenten: highlight a municipality; Netwerk: pick a school; Planning: make a proposal;
 every page: change the peildatum, through the scope bar's date as a user would), and reads each callback's
-timing from the browser's Resource Timing (entries for /_dash-update-component; for an interaction, those
-that start after it):
+timing from the browser's Resource Timing (entries for /_dash-update-component and for a grid's rows,
+/_rijen/..., which a page fetches after its layout; for an interaction, those that start after it):
 
 - server ms: responseStart - requestStart of one callback request (on loopback: the server's time
   to answer, without the browser's queueing of requests);
@@ -54,6 +54,10 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from web import row_data  # after the path: the grids' rows are fetched under its PREFIX
+
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = "2026-11-23"
 PAGES = {"/": "Overzicht", "/certificering": "Certificering", "/gemeenten": "Gemeenten", "/netwerk": "Netwerk",
@@ -71,7 +75,8 @@ new PerformanceObserver(list => list.getEntries().forEach(t => window.__viosBusy
 """
 # Callback entries of this navigation, the long tasks so far, and whether any component still waits.
 _STATE_JS = """
-const e = performance.getEntriesByType('resource').filter(r => r.name.includes('_dash-update-component'));
+const e = performance.getEntriesByType('resource')
+  .filter(r => r.name.includes('_dash-update-component') || r.name.includes('ROWS_PREFIX'));
 return {
   count: e.length + (window.__viosBusy || []).length,
   busy: (window.__viosBusy || []).map(([start, duration]) => start + duration),
@@ -80,7 +85,7 @@ return {
   entries: e.map(r => ({start: r.startTime, requestStart: r.requestStart, responseStart: r.responseStart,
                         end: r.responseEnd, duration: r.duration, size: r.decodedBodySize})),
 };
-"""
+""".replace("ROWS_PREFIX", row_data.PREFIX)
 
 
 @dataclass(frozen=True)
@@ -394,7 +399,8 @@ def _folder(keep: Path | None, schools: int) -> Iterator[str]:
 
 
 def print_callbacks(log: Path) -> None:
-    """Per callback (its outputs, from the request log): requests, median and worst server ms."""
+    """Per callback (its outputs, from the request log; the page router per page): requests, median and
+    worst server ms."""
     times: dict[str, list[float]] = {}
     for line in log.read_text(errors="replace").splitlines():
         try:
@@ -402,7 +408,8 @@ def print_callbacks(log: Path) -> None:
         except ValueError:
             continue
         if isinstance(entry, dict) and entry.get("callback") and isinstance(entry.get("ms"), (int, float)):
-            times.setdefault(str(entry["callback"])[:70], []).append(float(entry["ms"]))
+            page = f" {entry['page']}" if entry.get("page") else ""  # the router: per page drawn
+            times.setdefault(str(entry["callback"])[:70 - len(page)] + page, []).append(float(entry["ms"]))
     print(f"\n{'callback (outputs), from the request log':<72}{'n':>4}{'median ms':>10}{'worst ms':>9}")
     for name, values in sorted(times.items(), key=lambda kv: -max(kv[1])):
         print(f"{name:<72}{len(values):>4}{statistics.median(values):>10.0f}{max(values):>9.0f}")

@@ -6,11 +6,12 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 
 import flask
-from conftest import DEMO_TODAY, USERS
+import pytest
+from conftest import DEMO_TODAY, USERS, region_key
 from sqlmodel import col, select
 
 from domain.scope import Scope
-from models import Organisation, Partnership, School, Tranche
+from models import Organisation, Partnership, Region, School, Tranche
 from models.db import session_scope
 from services import certification_reads
 from services.municipality_comparison import changes_since
@@ -69,13 +70,13 @@ def test_a_starting_worker_loads_every_schools_facts_in_advance(demo_db, dash_ap
 
 
 @contextmanager
-def _as_beheerder(dash_app):
+def _as_beheerder(dash_app, path: str = "/", query: dict[str, str] | None = None):
     """A request of the demo's beheerder (a user of the database, not the warm-up's)."""
     from services import auth, permissions
 
     with session_scope() as session:
         principal = permissions.principal_for(session, auth.get_user(session, USERS["beheerder"][0]))
-    with dash_app.server.test_request_context("/"):
+    with dash_app.server.test_request_context(path, query_string=query):
         flask.g.principal = principal
         yield
 
@@ -108,10 +109,11 @@ def test_a_warmed_up_worker_draws_its_first_country_pages_without_computing_a_st
                                                                                      monkeypatch):
     """web.warm_up (gunicorn's post_worker_init): a starting worker draws Overzicht, Certificering and
     Gemeenten once for the whole country, so a beheerder's first visit of each finds every school's
-    status already computed; without the warm-up the same visit computes them."""
+    status already computed, and the certification table's rows (fetched after its layout) encoded;
+    without the warm-up the same visit computes them."""
     from pages.certification import _layout as certification
     from pages.municipalities import page as municipalities
-    from web import warm_up
+    from web import row_data, warm_up
 
     pages = (certification.layout, municipalities.layout)
     _new_data_version()
@@ -121,18 +123,24 @@ def test_a_warmed_up_worker_draws_its_first_country_pages_without_computing_a_st
     assert calls, "a cold worker computes the statuses for its first page"
 
     _new_data_version()
-    assert warm_up.warm_pages(dash_app.server) == list(warm_up.PAGES)
+    assert warm_up.warm_pages(dash_app.server) == [*warm_up.PAGES, "/_rijen/certificering"]
     calls.clear()
     with _as_beheerder(dash_app):
         for layout in pages:
             layout(gebied="nl")
-    assert calls == []
+    with _as_beheerder(dash_app, "/_rijen/certificering", {"gebied": "nl"}):
+        encodings: list[int] = []
+        encode = row_data.encoded
+        monkeypatch.setattr(row_data, "encoded", lambda rows: encodings.append(len(rows)) or encode(rows))
+        assert row_data.rows("certificering").status_code == 200
+    assert calls == [] and encodings == []
 
 
 def test_a_page_that_cannot_be_drawn_leaves_the_worker_cold_but_running(demo_db, dash_app):
     from web import warm_up
 
-    assert warm_up.warm_pages(dash_app.server, ("/bestaat-niet", "/certificering")) == ["/certificering"]
+    assert warm_up.warm_pages(dash_app.server, ("/bestaat-niet", "/certificering")) == \
+        ["/certificering", "/_rijen/certificering"]
 
 
 def test_overzicht_finds_the_figures_gemeenten_computed(demo_db, monkeypatch):
@@ -173,3 +181,35 @@ def test_a_warmed_up_worker_keeps_what_it_loaded_out_of_the_collectors_runs(demo
     finally:
         gc.unfreeze()   # the test process's own objects go back to the collector
     assert loaded and not any(id(f) in walked for f in loaded)
+
+
+def test_a_regions_tranches_and_forecast_are_kept_but_follow_a_changed_tranche(demo_db):
+    """The tranche overviews and the forecast's inputs are kept per data version (a region's page drew
+    them for every view); a renamed or moved tranche is in the next read, and a coordinator is still
+    refused another region's, although the result is cached."""
+    from services import auth, permissions
+    from services.permissions import PermissionDenied
+
+    region = int(region_key("Maastricht-Heuvelland")[1:])
+    scope = Scope(as_of=DEMO_TODAY, region_id=region)
+    with session_scope() as session:
+        reads = certification_reads.CertificationReads(session, scope)
+        before, inputs = reads.tranches, reads.forecast_inputs
+        assert certification_reads.CertificationReads(session, scope).tranches is before  # kept
+    planned = next(t for t in before if any(s.phase in ("registered", "intake", "improvement") for s in t.schools))
+    with session_scope() as session:
+        tranche = session.get(Tranche, planned.tranche_id)
+        tranche.name, tranche.start_on = "Verplaatste tranche (fictief)", tranche.start_on + timedelta(days=91)
+    with session_scope() as session:
+        reads = certification_reads.CertificationReads(session, scope)
+        assert next(t for t in reads.tranches if t.tranche_id == planned.tranche_id).name == \
+            "Verplaatste tranche (fictief)"
+        assert reads.forecast_inputs.planned_tranches != inputs.planned_tranches
+        assert planned.start_on + timedelta(days=91) in {start for start, _n in reads.forecast_inputs.planned_tranches}
+    with session_scope() as session:
+        coordinator = permissions.principal_for(session, auth.get_user(session, USERS["coordinator"][0]))
+        foreign = Scope(as_of=DEMO_TODAY, region_id=session.exec(
+            select(Region.id).where(Region.id != region).order_by(col(Region.id))).first())
+        certification_reads.CertificationReads(session, foreign).tranches  # noqa: B018 - cached for a beheerder
+        with pytest.raises(PermissionDenied):
+            certification_reads.CertificationReads(session, foreign, coordinator).tranches  # noqa: B018

@@ -297,3 +297,20 @@ def test_cert010_one_tranche_is_drawn_open_and_another_is_drawn_when_opened(duo)
     wait_until(lambda: _funnel(duo, other.tranche_id) == {label: n for _, label, n in other.funnel})
     assert _funnel(duo, opened)   # the first stays drawn
     assert duo.get_logs() == []
+
+
+def test_cert011_a_refused_table_fetch_leaves_the_table_empty_with_the_servers_dutch_message(duo):
+    """The table's rows come after the layout (assets/grid_rows_fetch.js, web/row_data.py): what the
+    fetch does with a refusal, in the browser, through the same function the page uses."""
+    duo.wait_for_page(f"{duo.server_url}/certificering?gebied={region_key('Maastricht-Heuvelland')}")
+    duo.wait_for_element("#cert-grid .ag-row")
+    assert duo.find_element("#cert-grid-rijen-fout").text == ""
+    fetch = ("const done = arguments[arguments.length - 1];"
+             "window.dash_clientside.vios_rows.fetch_rows(arguments[0]).then(done);")
+    assert duo.driver.execute_async_script(fetch, "/_rijen/bestaat-niet") == [[], "Deze tabel bestaat niet."]
+    other = region_key("Haaglanden")
+    rows, message = duo.driver.execute_async_script(fetch, f"/_rijen/certificering?gebied={other}")
+    assert len(rows) > 0 and message == ""  # the beheerder may read every region
+    duo.driver.delete_all_cookies()  # the session is gone: the next fetch is a stranger's
+    rows, message = duo.driver.execute_async_script(fetch, f"/_rijen/certificering?gebied={other}")
+    assert rows == [] and message == "Niet ingelogd."

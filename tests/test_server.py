@@ -50,6 +50,7 @@ def test_gunicorn_serves_pages_and_callbacks_logs_each_request_and_stops_gracefu
         line = callbacks[0]
         assert line["method"] == "POST" and line["status"] == 200 and line["user"] == ADMIN
         assert isinstance(line["ms"], float) and line["ms"] >= 0 and "_pages_content" in line["callback"]
+        assert line["page"] == "/netwerk"  # which page's layout took that long
         assert any(entry["path"] == "/login" and entry["user"] == "-" for entry in logged)
         assert any(entry["path"] == "/netwerk" and entry["user"] == ADMIN for entry in logged)
         assert "Using worker: gthread" in server.log()

@@ -194,14 +194,14 @@ def page_callback(*dependencies: Any, on_refusal: Callable[[str], Any] | None = 
         @functools.wraps(fn)
         def run(*values: Any) -> Any:
             *inputs, search = values
-            return _answer(lambda: request_context(search), lambda request: fn(request, *inputs), on_refusal)
+            return answer(lambda: request_context(search), lambda request: fn(request, *inputs), on_refusal)
         dash.callback(*dependencies, State("url", "search"), **kwargs)(run)
         return run  # callable directly (benchmarks, tests): run(*inputs, url_search)
     return decorate
 
 
-def _answer(open_request: Callable[[], Any], call: Callable[[Request], Any],
-            on_refusal: Callable[[str], Any] | None) -> Any:
+def answer(open_request: Callable[[], Any], call: Callable[[Request], Any],
+           on_refusal: Callable[[str], Any] | None) -> Any:
     """`call(request)` in the opened context; a refusal or a busy database becomes `on_refusal(message)`."""
     try:
         with open_request() as request:
@@ -308,7 +308,7 @@ def page_background_callback(*dependencies: Any, on_refusal: Callable[[str], Any
             *inputs, search = values[1:] if has_progress else values
             identity = _job_identity(search)
             _fresh_connections()
-            return _answer(lambda: background_request(identity),
+            return answer(lambda: background_request(identity),
                            lambda request: fn(request, set_progress, *inputs), on_refusal)
         dash.callback(*dependencies, State("url", "search"), background=True, **kwargs)(job)
         return job

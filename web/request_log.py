@@ -1,6 +1,6 @@
 """The request log: one line per request on stderr, as JSON (default) or logfmt (VIOS_LOG_FORMAT), with
 the time, method, path, status, milliseconds, the user (or "-") and, for Dash callbacks, which outputs the
-callback sets: a format a log collector reads.
+callback sets (for the page router also the page it draws): a format a log collector reads.
 """
 from __future__ import annotations
 
@@ -52,11 +52,24 @@ def install_request_log(server: Flask) -> None:
                 body = None
             if isinstance(body, dict) and isinstance(body.get("output"), str):
                 fields["callback"] = body["output"][:160]
+                page = _page_of(body)
+                if page:
+                    fields["page"] = page
         _log.info(format_line(fields, fmt))
         return response
 
     server.before_request(started)
     server.after_request(finished)
+
+
+def _page_of(body: dict[str, Any]) -> str | None:
+    """The page a callback draws (Dash pages' router: its pathname input), for which layout took how long."""
+    inputs = body.get("inputs")
+    for item in inputs if isinstance(inputs, list) else []:
+        if isinstance(item, dict) and item.get("id") == "_pages_location" and item.get("property") == "pathname":
+            value = item.get("value")
+            return value[:80] if isinstance(value, str) else None
+    return None
 
 
 def _logged_path(path: str) -> str:

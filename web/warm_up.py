@@ -21,6 +21,7 @@ import flask
 from domain import clock
 from services.gc_pause import freeze_kept
 from services.permissions import Principal
+from web import row_data
 
 # The pages whose first layout at country scope is heavy (Netwerk and Planning draw little there).
 PAGES = ("/", "/certificering", "/gemeenten")
@@ -31,18 +32,31 @@ log = logging.getLogger(__name__)
 
 
 def warm_pages(server: flask.Flask, paths: tuple[str, ...] = PAGES) -> list[str]:
-    """Draw each page of paths at country scope at today; the paths drawn (a failure is logged, not raised)."""
+    """Draw each page of paths and load each grid's rows (web.row_data) at country scope at today; the paths
+    drawn (a failure is logged, not raised)."""
     layouts = {page["path"]: page["layout"] for page in dash.page_registry.values()}
+    query = {"gebied": "nl", "peildatum": clock.today().isoformat()}
     drawn = []
     with server.test_request_context("/"):
         flask.g.principal = WARM_UP_PRINCIPAL
         for path in paths:
             try:
-                layouts[path](gebied="nl", peildatum=clock.today().isoformat())
+                layouts[path](**query)
             except Exception:  # a worker starts also when the database is not there (yet)
                 log.warning("page %s not drawn in advance", path, exc_info=True)
                 continue
             drawn.append(path)
+    for name in row_data.names():  # the grids' rows, which their pages fetch after the layout
+        with server.test_request_context(row_data.PREFIX + name, query_string=query):
+            flask.g.principal = WARM_UP_PRINCIPAL
+            try:
+                loaded = row_data.rows(name).status_code == 200
+            except Exception:
+                loaded = False
+            if loaded:
+                drawn.append(row_data.PREFIX + name)
+            else:
+                log.warning("rows %s not loaded in advance", name, exc_info=True)
     return drawn
 
 

@@ -21,7 +21,7 @@ def build(request: Request) -> html.Div:
         request.heading(TITLE),
         # the recorder form only for a role that may write (read-only roles would learn it on saving)
         recorder() if can_write_anything(request.principal) else None,
-        grid(reads, request.query.get("school")),
+        grid(request, request.query.get("school")),
         dbc.Button("Exporteer tabel (CSV)", id=ids.EXPORT, color="secondary", outline=True, size="sm",
                    className="mt-2"),
         html.H3("Verloopt binnenkort: heraudit nodig", className="h5 mt-4"),

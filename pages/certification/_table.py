@@ -1,5 +1,5 @@
 """The certification table and the expiry lists (ag-grids: at country scope thousands of rows, sent as
-plain row data, not as components)."""
+plain row data, not as components; the table's rows come after the layout, from web.row_data)."""
 from __future__ import annotations
 
 from datetime import date
@@ -7,6 +7,7 @@ from typing import Any
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
+from dash import html
 
 from components.grid import (
     DEFAULT_COLUMN,
@@ -18,7 +19,12 @@ from components.grid import (
     school_column,
 )
 from pages.certification import _ids as ids
+from pages.certification._reads import reads_of
 from services.certification_reads import CertificationReads, CertificationRow, ExpiryRow
+from web import row_data
+from web.request_context import Request
+
+ROWS = "certificering"  # GET /_rijen/certificering: the table's rows
 
 STATUS_STYLE = {
     "styleConditions": [
@@ -73,23 +79,29 @@ def grid_rows(rows: list[CertificationRow]) -> list[dict[str, Any]]:
             for r in rows]
 
 
-def scope_grid_rows(reads: CertificationReads) -> list[dict[str, Any]]:
-    """grid_rows of the scope's table, made once per data version (the same for every request)."""
-    return reads.cached("certification-grid", None, lambda: grid_rows(reads.rows))
+@row_data.source(ROWS)
+def encoded_grid_rows(request: Request) -> bytes:
+    """The table's rows for GET /_rijen/certificering: encoded once per data version, for all workers."""
+    reads = reads_of(request)
+    return reads.cached("certification-grid-json", None, lambda: row_data.encoded(grid_rows(reads.rows)))
 
 
-def grid(reads: CertificationReads, selected: str | None = None) -> dag.AgGrid:
-    """The schools' grid; selected: a school (DUO code) chosen by the address (?school=), so a link from
-    elsewhere (the Actielijst) opens the record form on it."""
-    rows = scope_grid_rows(reads)
-    chosen = {"selectedRows": {"ids": [selected]}} if selected and any(r["code"] == selected for r in rows) else {}
-    return dag.AgGrid(id=ids.GRID, rowData=rows, columnDefs=COLUMNS, getRowId="params.data.code", **chosen,
-                      defaultColDef=DEFAULT_COLUMN,
-                      dashGridOptions=grid_options(rowSelection={"mode": "singleRow", "checkboxes": False,
-                                                                 "enableClickSelection": True},
-                                                   pagination=True, paginationPageSize=20),
-                      csvExportParams=csv_export_params(f"certificering-{reads.scope.as_of.isoformat()}.csv"),
-                      style={"height": "560px"})
+row_data.fetch_callback(ids.GRID)
+
+
+def grid(request: Request, selected: str | None = None) -> html.Div:
+    """The schools' grid, its rows fetched after the layout; selected: a school (DUO code) chosen by the
+    address (?school=), so a link from elsewhere (the Actielijst) opens the record form on it (the grid
+    selects it when its rows arrive; an unknown code selects nothing)."""
+    chosen = {"selectedRows": {"ids": [selected[:6]]}} if selected else {}
+    return row_data.fetched_grid(
+        row_data.url(ROWS, request),
+        id=ids.GRID, columnDefs=COLUMNS, getRowId="params.data.code", **chosen, defaultColDef=DEFAULT_COLUMN,
+        dashGridOptions=grid_options(rowSelection={"mode": "singleRow", "checkboxes": False,
+                                                   "enableClickSelection": True},
+                                     pagination=True, paginationPageSize=20),
+        csvExportParams=csv_export_params(f"certificering-{request.scope.as_of.isoformat()}.csv"),
+        style={"height": "560px"})
 
 
 def expiry_rows(rows: list[ExpiryRow]) -> list[dict[str, Any]]:

@@ -1,0 +1,87 @@
+"""GET /_rijen/certificering (web/row_data.py): the certification table's rows, fetched by the page after its
+layout, are the rows of the user's selection, follow every write, and refuse what the page refuses."""
+from __future__ import annotations
+
+import gzip
+import json
+
+from conftest import DEMO_TODAY, USERS, client_login, region_key
+from sqlalchemy import func, select
+
+from models import Municipality, Region, School, Tranche, User
+from models.db import session_scope
+from services import certification_reads, permissions
+
+PEILDATUM = DEMO_TODAY.isoformat()
+
+
+def _rows(client, query: str, **headers: str):
+    return client.get(f"/_rijen/certificering?{query}", headers=headers)
+
+
+def _own_schools(region: str) -> list[str]:
+    with session_scope() as session:
+        return sorted(session.scalars(
+            select(School.code).join(Municipality, School.municipality_id == Municipality.id)
+            .join(Region, Municipality.region_id == Region.id).where(Region.name == region, School.active)))
+
+
+def test_the_rows_are_the_selections_schools_each_as_computed_for_that_school_alone(dash_app, client):
+    client_login(client, USERS["coordinator"][0])
+    own = region_key("Maastricht-Heuvelland")
+    response = _rows(client, f"gebied={own}&peildatum={PEILDATUM}")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    rows = response.get_json()
+    assert [r["code"] for r in rows] == _own_schools("Maastricht-Heuvelland")
+    with session_scope() as session:
+        user = session.scalars(select(User).where(User.username == "t-coord")).one()
+        principal = permissions.principal_for(session, user)
+        for shown in rows:  # each row as the one-school read (the record form's) computes it
+            one = certification_reads.school_row(session, shown["code"], DEMO_TODAY, principal)
+            assert (shown["status"], shown["phase"], shown["tranche"], shown["days_in_phase"]) == \
+                (one.status, one.phase, one.tranche, one.days_in_phase), shown["code"]
+            assert shown["expires"] == (one.expires_on.isoformat() if one.expires_on else None)
+
+
+def test_gzip_when_the_browser_accepts_it_plain_json_otherwise(dash_app, client):
+    client_login(client, USERS["coordinator"][0])
+    query = f"gebied={region_key('Maastricht-Heuvelland')}&peildatum={PEILDATUM}"
+    zipped = _rows(client, query, **{"Accept-Encoding": "gzip, deflate"})
+    plain = _rows(client, query, **{"Accept-Encoding": "identity"})
+    assert zipped.headers["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain.headers
+    assert json.loads(gzip.decompress(zipped.get_data())) == plain.get_json() != []
+    assert zipped.headers["Cache-Control"] == "no-store"  # data of a logged-in user: never in a shared cache
+
+
+def test_a_renamed_tranche_is_in_the_next_fetch(dash_app, client):
+    """The encoded rows are kept per data version: a write raises it, the next fetch has the new name."""
+    client_login(client, USERS["beheerder"][0])
+    query = f"gebied={region_key('Maastricht-Heuvelland')}&peildatum={PEILDATUM}"
+    before = _rows(client, query).get_json()
+    named = next(r for r in before if r["tranche"])
+    with session_scope() as session:
+        tranche = session.scalars(select(Tranche).where(Tranche.name == named["tranche"])).first()
+        old, tranche.name = tranche.name, "Hernoemde tranche (fictief)"
+    try:
+        after = {r["code"]: r for r in _rows(client, query).get_json()}
+        assert after[named["code"]]["tranche"] == "Hernoemde tranche (fictief)"
+    finally:
+        with session_scope() as session:
+            session.scalars(select(Tranche).where(Tranche.name == "Hernoemde tranche (fictief)")).first().name = old
+
+
+def test_another_region_the_country_and_strangers_get_no_rows(dash_app, client):
+    with session_scope() as session:
+        names = set(session.scalars(select(School.name)))
+        other = f"r{session.scalar(select(func.min(Region.id)).where(Region.name != 'Maastricht-Heuvelland'))}"
+    anonymous = _rows(client, f"gebied={other}")
+    assert anonymous.status_code == 401
+    client_login(client, USERS["coordinator"][0])
+    for query in (f"gebied={other}", "gebied=nl"):
+        refused = _rows(client, query)
+        body = refused.get_data(as_text=True)
+        assert refused.status_code == 403, query
+        assert "Geen toegang" in refused.get_json()["error"], body
+        assert not any(name in body for name in names)
+    unknown = client.get("/_rijen/bestaat-niet")
+    assert unknown.status_code == 404 and unknown.get_json() == {"error": "Deze tabel bestaat niet."}
