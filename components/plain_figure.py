@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
+from components.figure_memo import shared_json
 from components.theme import FONT
 
 Figure = dict[str, Any]
@@ -79,19 +80,23 @@ def chart_layout(layout: dict[str, Any], title: str, x_title: str, y_title: str,
 @lru_cache(maxsize=64)
 def _grid_json(rows: int, cols: int, titles: tuple[str, ...] | None, vertical_spacing: float,
                horizontal_spacing: float) -> str:
-    from plotly.subplots import make_subplots
+    def make() -> str:
+        from plotly.subplots import make_subplots
 
-    layout = make_subplots(rows=rows, cols=cols, subplot_titles=titles, shared_yaxes=True,
-                           vertical_spacing=vertical_spacing, horizontal_spacing=horizontal_spacing
-                           ).to_plotly_json()["layout"]
-    layout.pop("template", None)
-    return json.dumps(layout)
+        layout = make_subplots(rows=rows, cols=cols, subplot_titles=titles, shared_yaxes=True,
+                               vertical_spacing=vertical_spacing, horizontal_spacing=horizontal_spacing
+                               ).to_plotly_json()["layout"]
+        layout.pop("template", None)
+        return json.dumps(layout)
+    # plotly takes 100-200 ms for a grid of a new shape: one worker computes it for all
+    return shared_json("plain_figure.grid", json.dumps([rows, cols, titles, vertical_spacing, horizontal_spacing]),
+                       make)
 
 
 def subplots(rows: int, cols: int, titles: tuple[str, ...] | None, vertical_spacing: float,
              horizontal_spacing: float) -> dict[str, Any]:
     """The layout of make_subplots(..., shared_yaxes=True) without its template (a fresh copy; the grid of
-    a given shape is computed once per process)."""
+    a given shape is computed once per process, and kept for every worker: components.figure_memo)."""
     return dict(json.loads(_grid_json(rows, cols, titles, vertical_spacing, horizontal_spacing)))
 
 

@@ -36,6 +36,7 @@ from domain.certification import Event
 from domain.overview import SchoolFacts, status_timeline, timeline_of
 from domain.scope import Scope
 from models import DataVersion, FactsChange, Municipality, PhaseEvent, Region, School, Trajectory
+from services.code_version import code_version
 from services.gc_pause import paused_collection
 from services.permissions import Principal, school_filter_for
 
@@ -235,7 +236,9 @@ def derived(session: Session, scope: Scope, principal: Principal | None, name: s
             _DERIVED.move_to_end(key)
             return cast(T, _DERIVED[key])
     store = _SHARED if shared else None
-    shared_key = "derived:" + hashlib.sha256(repr(key).encode()).hexdigest() if store is not None else ""
+    # with the code's version: the shared store outlives a restart, and an upgrade may compute it differently
+    shared_key = ("derived:" + hashlib.sha256(repr((code_version(), key)).encode()).hexdigest()
+                  if store is not None else "")
     found = store.get(shared_key) if store is not None else None
     if found is not None:
         value = cast(T, found)
@@ -259,6 +262,11 @@ class SharedStore(Protocol):
 
 
 _SHARED: SharedStore | None = None
+
+
+def shared_store() -> SharedStore | None:
+    """The store every worker shares (None outside the web app)."""
+    return _SHARED
 
 
 def share_with(store: SharedStore | None) -> None:

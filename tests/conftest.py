@@ -385,3 +385,18 @@ def schools_workbook(path, schools: list[dict]):
         sheet.append([school.get(column) for column in header])
     wb.save(path)
     return path
+
+
+class MemoryStore:
+    """A shared store as the workers share Flask-Caching's (web.cache installs that one), in memory."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, object] = {}
+
+    def get(self, key: str) -> object | None:
+        return self.values.get(key)
+
+    def set(self, key: str, value: object) -> None:
+        import pickle
+
+        self.values[key] = pickle.loads(pickle.dumps(value))  # what another process would read back

@@ -213,3 +213,24 @@ def test_a_regions_tranches_and_forecast_are_kept_but_follow_a_changed_tranche(d
         certification_reads.CertificationReads(session, foreign).tranches  # noqa: B018 - cached for a beheerder
         with pytest.raises(PermissionDenied):
             certification_reads.CertificationReads(session, foreign, coordinator).tranches  # noqa: B018
+
+
+def test_a_result_the_older_code_put_in_the_shared_store_is_not_read_after_an_upgrade(demo_db, monkeypatch):
+    """The shared store (files or Redis) outlives a restart: its keys hold the code's version, so what a
+    previous version of the code computed is computed again, not read."""
+    from services import school_facts
+
+    values: dict[str, object] = {}
+    store = type("Store", (), {"get": lambda self, k: values.get(k), "set": lambda self, k, v: values.update({k: v})})
+    monkeypatch.setattr(school_facts, "_SHARED", store())
+    computed: list[int] = []
+    scope = Scope(as_of=DEMO_TODAY)
+
+    def read() -> object:
+        school_facts.clear_cache()  # a fresh worker: only the shared store remembers
+        with session_scope() as session:
+            return school_facts.derived(session, scope, None, "test-result", None,
+                                        lambda: computed.append(1) or len(computed))
+    assert read() == 1 and read() == 1 and len(values) == 1
+    monkeypatch.setattr(school_facts, "code_version", lambda: "the next version")
+    assert read() == 2 and len(values) == 2

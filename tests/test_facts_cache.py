@@ -9,13 +9,13 @@ process, and check that writes of every kind (ORM, Core, raw SQL) change the fig
 from __future__ import annotations
 
 import json
-import pickle
 import sqlite3
 from datetime import date
 from pathlib import Path
 
 import pytest
 import vios_cli
+from conftest import MemoryStore
 from sqlalchemy import func, select, text
 from sqlmodel import Session, col
 
@@ -228,23 +228,10 @@ def test_fc004_a_rolled_back_write_leaves_nothing_behind_in_the_cache(session):
     assert after == _cold(session, scope)
 
 
-class _Store:
-    """A shared store as the workers share Flask-Caching's (web.cache installs that one)."""
-
-    def __init__(self) -> None:
-        self.values: dict[str, object] = {}
-
-    def get(self, key: str) -> object | None:
-        return self.values.get(key)
-
-    def set(self, key: str, value: object) -> None:
-        self.values[key] = pickle.loads(pickle.dumps(value))  # what another process would read back
-
-
 def test_fc005_a_derived_result_is_computed_once_for_every_worker(session):
     region_id, _ = _region(session)
     scope = Scope(as_of=TODAY, region_id=region_id)
-    store, before = _Store(), facts_module._SHARED
+    store, before = MemoryStore(), facts_module._SHARED
     facts_module.share_with(store)
     try:
         calls: list[int] = []

@@ -6,6 +6,7 @@ from datetime import date
 
 import plotly.graph_objects as go
 import pytest
+from conftest import MemoryStore
 from plotly.io.json import to_json_plotly
 
 from components.charts import coverage_chart, expiring_chart, status_phase_chart
@@ -49,3 +50,27 @@ def test_arguments_that_are_not_plain_json_are_built_every_time():
     for _ in range(2):
         assert _plain(remembered(dated, date(2026, 11, 23)))["data"][0]["x"] == ["2026-11-23"]
     assert len(calls) == 2
+
+
+def test_a_chart_one_worker_built_is_read_by_the_others_until_the_code_changes(monkeypatch):
+    """The shared store: a second process (its own memory empty) reads the figure instead of building it; a
+    new version of the code builds it again (the store outlives a restart)."""
+    from components import figure_memo
+    from services import code_version, school_facts
+
+    store = MemoryStore()
+    monkeypatch.setattr(school_facts, "_SHARED", store)
+    calls: list[dict[str, int]] = []
+
+    def counted(order: dict[str, int]) -> go.Figure:
+        calls.append(order)
+        return go.Figure(go.Bar(x=list(order), y=list(order.values())))
+    order = {"b": 2, "a": 1}  # the order of the arguments is the chart's: it is built from them, not their key
+    first = remembered(counted, order)
+    assert first["data"][0]["x"] == ["b", "a"] and len(store.values) == 1
+    monkeypatch.setattr(figure_memo, "_FIGURES", type(figure_memo._FIGURES)())  # another worker
+    assert remembered(counted, order) == first and len(calls) == 1
+    monkeypatch.setattr(figure_memo, "_FIGURES", type(figure_memo._FIGURES)())
+    monkeypatch.setattr(figure_memo, "code_version", lambda: "an upgrade")
+    assert remembered(counted, order) == first and len(calls) == 2 and len(store.values) == 2
+    assert len(code_version.code_version()) == 16
