@@ -48,7 +48,7 @@ def measure(session: Session, add: Add) -> None:
         store = _charts.chart_data(full, panel_names(session, scope, full.infos))
         target = full.municipalities[0].cbs_code
         add(f"highlight callback, {label}", size,
-            lambda: _charts.highlighted(target, "province", store))  # noqa: B023
+            lambda: _charts.highlighted(target, "province", "absolute", store))  # noqa: B023
         add(f"map data (points, coverage), {label}", size, lambda: map_data(session, scope, None))  # noqa: B023
         add(f"map callback (boundaries cached), {label}", size,
             lambda: _map.draw_map(target, "province", "white-bg", None, search))  # noqa: B023

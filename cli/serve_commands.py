@@ -20,7 +20,7 @@ def add_parsers(sub: Subcommands) -> None:
     p.add_argument("--host", default="127.0.0.1", help="adres om op te luisteren (standaard 127.0.0.1)")
     p.add_argument("--port", type=int, default=8050)
     p.add_argument("--workers", type=int, default=None,
-                   help=f"aantal workerprocessen (standaard VIOS_WORKERS of 2 x processorkernen + 1, "
+                   help=f"aantal workerprocessen (standaard VIOS_WORKERS of processorkernen + 1, "
                         f"nu {settings.default_workers()})")
     p.add_argument("--threads", type=int, default=None, help="threads per worker (standaard VIOS_THREADS of 4)")
     p.add_argument("--dev", action="store_true",

@@ -143,6 +143,21 @@ def test_cmp102_picking_a_peer_highlights_it_in_every_chart(duo):
     duo.wait_for_contains_text("#cmp-peer-text", "vergelijkbaar aantal scholen")
     colours = colours_by_code()
     assert {c for c, colour in colours.items() if colour == PEER_COLOUR} == by_size & set(colours)
+
+    # percentages: the phase chart alone is drawn again, its bars shares of the schools, Maastricht still bold
+    from selenium.webdriver.common.by import By
+
+    percent = duo.driver.find_element(By.XPATH, "//*[@id='cmp-phase-mode']//label[normalize-space()='Procenten']")
+    duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", percent)
+    wait_until(lambda: "procenten" in duo.driver.execute_script(
+        "return document.querySelector('#cmp-phase-chart .js-plotly-plot').layout.title.text;"), timeout=10)
+    phases = _plot(duo, "cmp-phase-chart")
+    assert "<b>Maastricht</b>" in phases[0]["y"]
+    index = phases[0]["y"].index("<b>Maastricht</b>")
+    for dimension in ("status", "phase"):
+        shares = [t["x"][index] for t in phases if t["meta"].startswith(dimension + ":")]
+        assert abs(sum(shares) - 1) < 1e-9, dimension
+    assert colours_by_code() == colours   # the other charts keep their highlight
     assert duo.get_logs() == []
 
 

@@ -120,3 +120,15 @@ def test_gunicorn_options_from_the_command_line():
     assert options["worker_class"] == "gthread" and options["graceful_timeout"] > 0
     assert options["keepalive"] > 60  # longer than the proxy keeps idle connections: no resets
     assert options["post_worker_init"] is web_server.warm_worker   # every school's facts loaded as it starts
+
+
+@pytest.mark.parametrize(("cores", "workers"), [(1, 2), (2, 3), (4, 5), (16, 8)])
+def test_as_many_workers_as_cores_and_one(monkeypatch, cores, workers):
+    """They compute in Python and each warms its own caches: more than one per core only takes turns."""
+    import settings
+
+    monkeypatch.delenv("VIOS_WORKERS", raising=False)
+    monkeypatch.setattr(settings.os, "cpu_count", lambda: cores)
+    assert settings.default_workers() == workers
+    monkeypatch.setenv("VIOS_WORKERS", "6")
+    assert settings.default_workers() == 6

@@ -19,7 +19,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import ClientsideFunction, Input, Output, Patch, State, clientside_callback, dcc, html
+from dash import ClientsideFunction, Input, Output, Patch, State, clientside_callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from components.chart_table import with_table
@@ -144,11 +144,14 @@ def _target(data: ChartData, target: object) -> str | None:
     return target if isinstance(target, str) and any(m.cbs_code == target for m in data.infos) else None
 
 
-def highlighted(target: object, kind: object, stored: Any) -> tuple[Patch, Patch | Figure, Patch | Figure, Figure,
-                                                                  str]:
+Highlighted = tuple[Patch, Patch | Figure, Patch | Figure, Figure, str, Figure]
+
+
+def highlighted(target: object, kind: object, mode: object, stored: Any) -> Highlighted:
     """The table rows' roles, the coverage and approach charts' colours and names (Patches of what the page
-    drew; per province the charts themselves), the series chart and the sentence naming the peers, with
-    `target` and its peers of `kind` highlighted."""
+    drew; per province the charts themselves), the series chart, the sentence naming the peers and the phase
+    chart (in numbers, or percentages when mode is "percent"), with `target` and its peers of `kind`
+    highlighted."""
     data = read_chart_data(stored)
     names = {m.cbs_code: m.name for m in data.infos}
     chosen = _target(data, target)
@@ -161,41 +164,33 @@ def highlighted(target: object, kind: object, stored: Any) -> tuple[Patch, Patch
     for index, m in enumerate(data.rows):   # the table's rows, in the order the page sent them
         table[index]["role"] = role_of(m.cbs_code, chosen, peer_codes)
     series = coverage_lines(data.series, data.groups, chosen, peer_codes)
+    phases = phase_bars(data.rows, mode == "percent", chosen, peer_codes, data.areas)
     if data.areas:
         return (table, coverage_bars(data.rows, chosen, peer_codes, data.areas),
-                approach_heatmap(data.infos, chosen, peer_codes, data.areas), series, text)
+                approach_heatmap(data.infos, chosen, peer_codes, data.areas), series, text, phases)
     bars = Patch()
     bars["data"][0]["marker"]["color"], bars["data"][0]["y"] = bar_highlight(data.rows, chosen, peer_codes)
     approach = Patch()
     approach["data"][0]["y"] = heatmap_names(data.infos, chosen, peer_codes)
-    return table, bars, approach, series, text
+    return table, bars, approach, series, text, phases
 
 
+# One request per choice: the chart data (at country scope ~290 kB) goes up once, not once per chart.
 @page_callback(Output(ids.GRID, "rowData"), Output(ids.COVERAGE_CHART, "figure"),
                Output(ids.APPROACH_CHART, "figure"), Output(ids.SERIES_CHART, "figure"),
-               Output(ids.PEER_TEXT, "children"),
-               Input(ids.TARGET, "value"), Input(ids.PEER_KIND, "value"), State(ids.CHART_DATA, "data"),
-               prevent_initial_call=True)
-def highlight_peers(request: Request, target: object, kind: object,
-                    stored: Any) -> tuple[Patch, Patch | Figure, Patch | Figure, Figure, str]:
-    """Choosing a municipality or peer group: the table and the charts highlight them."""
-    try:
-        return highlighted(target, kind, stored)
-    except (KeyError, TypeError, ValueError, AttributeError):   # a crafted store: nothing to draw
-        raise PreventUpdate from None
-
-
-@page_callback(Output(ids.PHASE_CHART, "figure"),
-               Input(ids.PHASE_MODE, "value"), Input(ids.TARGET, "value"), Input(ids.PEER_KIND, "value"),
+               Output(ids.PEER_TEXT, "children"), Output(ids.PHASE_CHART, "figure"),
+               Input(ids.TARGET, "value"), Input(ids.PEER_KIND, "value"), Input(ids.PHASE_MODE, "value"),
                State(ids.CHART_DATA, "data"), prevent_initial_call=True)
-def draw_phase_chart(request: Request, mode: object, target: object, kind: object, stored: Any) -> Figure:
-    """The phases per municipality in numbers or percentages, the chosen municipality and peers highlighted."""
+def highlight_peers(request: Request, target: object, kind: object, mode: object, stored: Any) -> tuple[Any, ...]:
+    """Choosing a municipality or peer group: the table and the charts highlight them; choosing numbers or
+    percentages redraws the phase chart only."""
     try:
-        data = read_chart_data(stored)
-        chosen = _target(data, target)
-        return phase_bars(data.rows, mode == "percent", chosen, peer_set(data.infos, chosen, kind), data.areas)
+        drawn = highlighted(target, kind, mode, stored)
     except (KeyError, TypeError, ValueError, AttributeError):   # a crafted store: nothing to draw
         raise PreventUpdate from None
+    if ctx.triggered_id == ids.PHASE_MODE:
+        return (no_update,) * 5 + (drawn[5],)
+    return drawn
 
 
 @page_callback(Output("url", "search", allow_duplicate=True), Input(ids.COVERAGE_CHART, "clickData"),
