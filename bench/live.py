@@ -107,10 +107,10 @@ class User:
         self._dependencies: list[dict[str, Any]] | None = None
 
     def login(self, username: str, password: str) -> requests.Response:
-        page = self.http.get(self.base_url + "/login", timeout=self.timeout).text
-        match = re.search(r'name="csrf_token" value="([^"]+)"', page)
-        if match is None:
-            raise RuntimeError("no CSRF token in the login form")
+        answer = self.http.get(self.base_url + "/login", timeout=self.timeout)
+        match = re.search(r'name="csrf_token" value="([^"]+)"', answer.text)
+        if match is None:   # what came instead, so that a failure under load can be told apart
+            raise RuntimeError(f"no CSRF token in the login form ({answer.status_code}: {answer.text[:120]!r})")
         response = self.http.post(self.base_url + "/login", timeout=self.timeout, allow_redirects=False,
                                   data={"csrf_token": match.group(1), "username": username, "password": password})
         if response.status_code != 302 or "/login" in response.headers.get("Location", ""):
