@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 import dash
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, dcc, html
 
@@ -34,12 +33,16 @@ from pages._report_download import report_button
 from services.areas import whose_schools
 from services.municipality_comparison import AreaRow, comparison
 from services.report import OverviewChanges, OverviewReport, overview_since
+from services.school_facts import derived
+from web import row_data
 from web.request_context import Request, page_callback, page_layout
 
 PATH = "/"
 dash.register_page(__name__, path=PATH, name="Overzicht", order=0, title="Overzicht – Veilig in en om School")
 
 TITLE = "Overzicht"
+ROWS = "overzicht"  # GET /_rijen/overzicht: the table's rows (at country scope 340 municipalities, ~160 kB)
+GRID = "ov-municipality-grid"
 GRID_COLUMNS: list[dict[str, Any]] = [
     {"field": "name", "headerName": "Gemeente", "pinned": "left", "minWidth": 180},
     {"field": "cbs_code", "headerName": "CBS", "headerTooltip": "CBS-code van de gemeente", "minWidth": 100,
@@ -104,11 +107,25 @@ def layout(request: Request) -> html.Div:
             figure=coverage_bars([], areas=areas, whose=whose) if areas else remembered(coverage_chart, rows, whose))),
             drill_links(request, areas, PATH, "ov-drill-links")])),
         html.H3(f"Per gemeente{whose}", className="h5 mt-3", id="ov-per-municipality"),
-        dag.AgGrid(id="ov-municipality-grid", rowData=rows, columnDefs=GRID_COLUMNS,
-                   defaultColDef=DEFAULT_COLUMN,
-                   dashGridOptions=grid_options(**grid_size[0]), style=grid_size[1],
-                   csvExportParams=csv_export_params(f"overzicht-{scope.as_of.isoformat()}.csv")),
+        row_data.fetched_grid(row_data.url(ROWS, request), id=GRID, columnDefs=GRID_COLUMNS,
+                              defaultColDef=DEFAULT_COLUMN, getRowId="params.data.cbs_code",
+                              dashGridOptions=grid_options(**grid_size[0]), style=grid_size[1],
+                              csvExportParams=csv_export_params(f"overzicht-{scope.as_of.isoformat()}.csv")),
     ])
+
+
+@row_data.source(ROWS)
+def encoded_grid_rows(request: Request) -> bytes:
+    """The table's rows for GET /_rijen/overzicht, from the same figures as the page's (overview_since):
+    encoded once per data version, selection and compare date, for all workers."""
+    scope, compare_with = request.scope, request.compare_choice.on
+    return derived(request.session, scope, request.principal, "overview-grid-json", compare_with,
+                   lambda: row_data.encoded(_grid_rows(*overview_since(request.session, scope, compare_with,
+                                                                       request.principal))),
+                   active_from=min(compare_with, scope.as_of))
+
+
+row_data.fetch_callback(GRID)
 
 
 def _areas(request: Request, compare_with: date, municipalities: int) -> list[AreaRow]:

@@ -123,24 +123,26 @@ def test_a_warmed_up_worker_draws_its_first_country_pages_without_computing_a_st
     assert calls, "a cold worker computes the statuses for its first page"
 
     _new_data_version()
-    assert warm_up.warm_pages(dash_app.server) == [*warm_up.PAGES, "/_rijen/certificering"]
+    assert sorted(row_data.names()) == ["certificering", "overzicht"]
+    assert warm_up.warm_pages(dash_app.server) == [*warm_up.PAGES, *(row_data.PREFIX + n for n in row_data.names())]
     calls.clear()
     with _as_beheerder(dash_app):
         for layout in pages:
             layout(gebied="nl")
-    with _as_beheerder(dash_app, "/_rijen/certificering", {"gebied": "nl"}):
-        encodings: list[int] = []
-        encode = row_data.encoded
-        monkeypatch.setattr(row_data, "encoded", lambda rows: encodings.append(len(rows)) or encode(rows))
-        assert row_data.rows("certificering").status_code == 200
+    encodings: list[int] = []
+    encode = row_data.encoded
+    monkeypatch.setattr(row_data, "encoded", lambda rows: encodings.append(len(rows)) or encode(rows))
+    for name in row_data.names():
+        with _as_beheerder(dash_app, row_data.PREFIX + name, {"gebied": "nl"}):
+            assert row_data.rows(name).status_code == 200
     assert calls == [] and encodings == []
 
 
 def test_a_page_that_cannot_be_drawn_leaves_the_worker_cold_but_running(demo_db, dash_app):
-    from web import warm_up
+    from web import row_data, warm_up
 
     assert warm_up.warm_pages(dash_app.server, ("/bestaat-niet", "/certificering")) == \
-        ["/certificering", "/_rijen/certificering"]
+        ["/certificering", *(row_data.PREFIX + n for n in row_data.names())]
 
 
 def test_overzicht_finds_the_figures_gemeenten_computed(demo_db, monkeypatch):

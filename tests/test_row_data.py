@@ -85,3 +85,44 @@ def test_another_region_the_country_and_strangers_get_no_rows(dash_app, client):
         assert not any(name in body for name in names)
     unknown = client.get("/_rijen/bestaat-niet")
     assert unknown.status_code == 404 and unknown.get_json() == {"error": "Deze tabel bestaat niet."}
+
+
+def test_the_overview_rows_are_the_reports_municipalities_with_their_changes_since_the_compare_date(
+        dash_app, client):
+    """GET /_rijen/overzicht (Overzicht's table): each municipality's figures and changes as `vios report
+    --since` computes them, for the compare date in the address; another region or the country is refused."""
+    from datetime import date
+
+    from domain.scope import Scope
+    from services.report import report_since
+
+    client_login(client, USERS["coordinator"][0])
+    own = region_key("Maastricht-Heuvelland")
+    with session_scope() as session:
+        user = session.scalars(select(User).where(User.username == "t-coord")).one()
+        principal = permissions.principal_for(session, user)
+        expected = {}
+        for since in (date(2025, 6, 30), date(2026, 3, 31)):
+            now, _then, _events = report_since(session, Scope(as_of=DEMO_TODAY, region_id=int(own[1:])), since,
+                                               principal)
+            expected[since] = now
+    shown = {}
+    for since, now in expected.items():
+        response = client.get(f"/_rijen/overzicht?gebied={own}&peildatum={PEILDATUM}&vergelijk={since.isoformat()}")
+        assert response.status_code == 200, response.get_data(as_text=True)
+        rows = response.get_json()
+        assert [r["cbs_code"] for r in rows] == [m["cbs_code"] for m in now["municipalities"]] != []
+        deltas = {d["cbs_code"]: d for d in now["changes"]["municipalities"]}
+        for row, m in zip(rows, now["municipalities"], strict=True):
+            for field in ("schools", "valid_certificates", "in_trajectory", "expiring_soon", "expired",
+                          "never_certified"):
+                assert row[field] == m[field], (m["name"], field)
+                assert row[f"{field}_change"] == deltas[m["cbs_code"]][field], (m["name"], field, since)
+            assert row["coverage_pct"] == (None if m["coverage"] is None else round(m["coverage"] * 100, 1))
+        shown[since] = rows
+    assert shown[date(2025, 6, 30)] != shown[date(2026, 3, 31)]   # the compare date is the address's
+    with session_scope() as session:
+        other = f"r{session.scalar(select(func.min(Region.id)).where(Region.name != 'Maastricht-Heuvelland'))}"
+    for query in (f"gebied={other}", "gebied=nl"):
+        refused = client.get(f"/_rijen/overzicht?{query}")
+        assert refused.status_code == 403 and "Geen toegang" in refused.get_json()["error"], query
