@@ -17,6 +17,22 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       } catch (error) {
         return [[], failed];
       }
+    },
+    // Gemeenten: the highlight's roles (pages/municipalities/_table.roles: the role of each row, decided
+    // on the server) set on the rows, whether they arrived before or after the highlight; only changed
+    // rows are new objects, so the grid redraws those rows only.
+    apply_roles: function (roles, rows) {
+      const none = window.dash_clientside.no_update;
+      if (!roles || !Array.isArray(rows)) { return none; }
+      const of = roles.of || {};
+      let changed = false;
+      const out = rows.map(function (row) {
+        const role = Object.prototype.hasOwnProperty.call(of, row.cbs_code) ? of[row.cbs_code] : roles.rest;
+        if (row.role === role) { return row; }
+        changed = true;
+        return Object.assign({}, row, {role: role});
+      });
+      return changed ? out : none;
     }
   }
 });

@@ -656,6 +656,56 @@ def test_only_a_beheerder_loads_boundaries_and_it_is_audited(dash_app):
         path.unlink(missing_ok=True)   # the browser tests start without boundaries
 
 
+def test_a_gemeenten_highlight_reads_the_drawn_figures_and_refuses_changed_ones(dash_app):
+    """A highlight uploads only the data version and compare date the page drew (not its figures): the
+    server reads the user's own comparison, gives the chosen municipality's and its peers' rows their roles
+    and names the peers; after a write (another user, an import) or for another compare date the page is
+    told its figures changed, and nothing is patched."""
+    from datetime import timedelta
+
+    from domain.dates import format_nl
+    from domain.scope import Scope
+    from models import Province
+    from pages.municipalities import _charts
+    from services import auth, permissions
+    from services.municipality_comparison import comparison
+
+    since = clock.today() - timedelta(days=90)
+    with session_scope() as session:
+        shown = _charts.drawn(session, since)
+        principal = permissions.principal_for(session, auth.get_user(session, USERS["stuurgroeplid"][0]))
+        limburg = session.scalars(select(Province.id).where(Province.name == "Limburg")).one()
+        rows = comparison(session, Scope(as_of=clock.today(), province_id=limburg), since, principal,
+                          with_points=False, with_changes=False).municipalities
+    client = dash_app.server.test_client()
+    client_login(client, USERS["stuurgroeplid"][0])
+    values = {"cmp-target.value": "GM0935", "cmp-peer-kind.value": "region", "cmp-phase-mode.value": "absolute",
+              "cmp-drawn.data": shown, "url.search": f"?vergelijk={format_nl(since)}"}
+
+    def highlight(changed: dict) -> dict:
+        response = _call(client, dash_app, "cmp-peer-text.children", {**values, **changed})
+        assert response.status_code == 200
+        return response.get_json()["response"]
+
+    answer = highlight({})
+    assert answer["cmp-peer-text"]["children"].startswith("Maastricht (blauw) met zelfde regio (oranje): ")
+    roles = answer["cmp-roles"]["data"]
+    peers = sorted(code for code, role in roles["of"].items() if role == "peer")
+    assert roles["rest"] == "other" and roles["of"]["GM0935"] == "target" and peers
+    assert set(roles["of"]) <= {m.cbs_code for m in rows}
+    names = {m.cbs_code: m.name for m in rows}
+    assert answer["cmp-peer-text"]["children"].endswith(", ".join(sorted(names[c] for c in peers)) + ".")
+
+    with session_scope() as session:
+        other_date = _charts.drawn(session, since - timedelta(days=1))
+    stale = highlight({"cmp-drawn.data": other_date})
+    assert stale == {"cmp-peer-text": {"children": _charts.STALE}}
+    with session_scope() as session:
+        school = session.scalars(select(School).order_by(School.id)).first()
+        school.name = school.name + " "   # any write raises the data version
+    assert highlight({}) == {"cmp-peer-text": {"children": _charts.STALE}}
+
+
 def test_gemeenten_callbacks_survive_every_role_and_junk_input(dash_app):
     """Every callback of the Gemeenten page and the compare date, as every role, with empty and junk
     values: an answer or 'nothing to do', never a server error."""
@@ -663,7 +713,7 @@ def test_gemeenten_callbacks_survive_every_role_and_junk_input(dash_app):
             if spec.get("callback") is not None
             and ("cmp-" in k or any("compare-date" in str(i["id"]) for i in spec["inputs"]))]
     assert len(keys) >= 5
-    junk = {"cmp-data.data": {"rows": [{"x": 1}], "infos": "nope"},
+    junk = {"cmp-drawn.data": {"version": [1], "compare_with": "nope"},
             "cmp-target.value": {"a": 1}, "cmp-peer-kind.value": "colour", "cmp-map-style.value": "http://x",
             "cmp-boundaries-upload.contents": "garbage", "url.search": "?vergelijk=31-02-2026"}
     for role, (username, _scope) in USERS.items():

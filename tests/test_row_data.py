@@ -126,3 +126,41 @@ def test_the_overview_rows_are_the_reports_municipalities_with_their_changes_sin
     for query in (f"gebied={other}", "gebied=nl"):
         refused = client.get(f"/_rijen/overzicht?{query}")
         assert refused.status_code == 403 and "Geen toegang" in refused.get_json()["error"], query
+
+
+def test_the_gemeenten_rows_are_the_reports_municipalities_with_their_changes_and_phases(dash_app, client):
+    """GET /_rijen/gemeenten (Gemeenten's table): each municipality's figures, phases and changes as `vios
+    report --since` computes them, for the compare date in the address, nothing highlighted; another
+    region or the country is refused."""
+    from datetime import date
+
+    from domain.certification import ACTIVE_PHASES
+    from domain.scope import Scope
+    from services.report import report_since
+
+    client_login(client, USERS["coordinator"][0])
+    own = region_key("Maastricht-Heuvelland")
+    since = date(2025, 6, 30)
+    with session_scope() as session:
+        user = session.scalars(select(User).where(User.username == "t-coord")).one()
+        now, _then, _events = report_since(session, Scope(as_of=DEMO_TODAY, region_id=int(own[1:])), since,
+                                           permissions.principal_for(session, user))
+    response = client.get(f"/_rijen/gemeenten?gebied={own}&peildatum={PEILDATUM}&vergelijk={since.isoformat()}")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    rows = response.get_json()
+    assert sorted(r["cbs_code"] for r in rows) == sorted(m["cbs_code"] for m in now["municipalities"]) != []
+    report = {m["cbs_code"]: m for m in now["municipalities"]}
+    deltas = {d["cbs_code"]: d for d in now["changes"]["municipalities"]}
+    for row in rows:
+        m, delta = report[row["cbs_code"]], deltas[row["cbs_code"]]
+        for field in ("schools", "valid_certificates", "in_trajectory", "expiring_soon", "expired"):
+            assert (row[field], row[f"{field}_delta"]) == (m[field], delta[field]), (m["name"], field)
+        for phase in ACTIVE_PHASES:
+            assert row[f"phase_{phase}"] == m["in_trajectory_by_phase"][phase], (m["name"], phase)
+        assert row["coverage_pct"] == (None if m["coverage"] is None else round(m["coverage"] * 100, 1))
+        assert row["role"] == "all"
+    with session_scope() as session:
+        other = f"r{session.scalar(select(func.min(Region.id)).where(Region.name != 'Maastricht-Heuvelland'))}"
+    for query in (f"gebied={other}", "gebied=nl"):
+        refused = client.get(f"/_rijen/gemeenten?{query}")
+        assert refused.status_code == 403 and "Geen toegang" in refused.get_json()["error"], query

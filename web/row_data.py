@@ -60,12 +60,14 @@ def _error_id(grid_id: str) -> str:
     return f"{grid_id}-rijen-fout"
 
 
-def fetched_grid(rows_url: str, *, id: str, **props: Any) -> html.Div:
+def fetched_grid(rows_url: str, *, id: str, inline: list[dict[str, Any]] | None = None, **props: Any) -> html.Div:
     """An ag-grid without rows, with the address of its rows beside it (fetch_callback loads them); until
-    they arrive the grid shows its loading overlay, a failure gets its Dutch message below the grid."""
+    they arrive the grid shows its loading overlay, a failure gets its Dutch message below the grid.
+    With `inline` the grid has those rows at once and fetches none: for a grid as high as its few rows
+    (components.grid.sized), whose rows arriving later would push everything below it down."""
     return html.Div([
-        dcc.Store(id=_url_id(id), data=rows_url),
-        dag.AgGrid(id=id, rowData=None, **props),
+        dcc.Store(id=_url_id(id), data=rows_url if inline is None else None),
+        dag.AgGrid(id=id, rowData=inline, **props),
         html.Div(id=_error_id(id), role="alert", className="text-danger small"),
     ])
 

@@ -93,7 +93,7 @@ def grid(request: Request, selected: str | None = None) -> html.Div:
     """The schools' grid, its rows fetched after the layout; selected: a school (DUO code) chosen by the
     address (?school=), so a link from elsewhere (the Actielijst) opens the record form on it (the grid
     selects it when its rows arrive; an unknown code selects nothing)."""
-    chosen = {"selectedRows": {"ids": [selected[:6]]}} if selected else {}
+    chosen: dict[str, Any] = {"selectedRows": {"ids": [selected[:6]]}} if selected else {}
     return row_data.fetched_grid(
         row_data.url(ROWS, request),
         id=ids.GRID, columnDefs=COLUMNS, getRowId="params.data.code", **chosen, defaultColDef=DEFAULT_COLUMN,

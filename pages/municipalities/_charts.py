@@ -7,20 +7,22 @@ The page's layout sends their first figures (nothing highlighted) in a store (CH
 clientside callback hands to the graphs once the page is on screen: so the map's and the event list's
 requests go out first, instead of after the most of a second the browser spends drawing these charts (a
 province's peildatum change: data complete after 0.35 s instead of 0.9 s). The callbacks answer a user's
-choice only. They work only on the aggregated figures per municipality the page itself sent (CHART_DATA:
-what this user was shown, no school rows), so they read nothing from the database; a target outside those figures is
-ignored and a crafted store draws nothing. A highlight changes only colours and names: the table, the
-coverage and the approach charts get a Patch() with just those (not the whole figure again); per
-province the chosen ones are bars of their own, so those small charts are drawn again.
+choice only. They read the figures on the server, from the comparison kept per data version (the same
+the layout drew, for every worker: a lookup, not a computation), for the selection in the URL; the page
+holds the data version and compare date it drew (DRAWN), and a highlight after the figures changed is
+refused with a message (its Patches would colour rows and bars of other figures); a target outside the
+figures is ignored. A highlight changes only colours and names: the table, the coverage and the approach
+charts get a Patch() with just those (not the whole figure again); per province the chosen ones are
+bars of their own, so those small charts are drawn again.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from datetime import date
 from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, Patch, State, clientside_callback, ctx, dcc, html, no_update
-from dash.exceptions import PreventUpdate
+from sqlmodel import Session
 
 from components.chart_table import with_table
 from components.charts import GRAPH_CONFIG
@@ -32,88 +34,41 @@ from components.municipality_charts import (
     heatmap_names,
     per_area,
     phase_bars,
-    role_of,
 )
 from components.plain_figure import Figure
-from domain.municipality_comparison import PEER_KINDS, CoverageSeries, MunicipalityInfo, SeriesPoint
+from domain.municipality_comparison import PEER_KINDS
 from pages._area_drill import area_clicked
 from pages.municipalities import _ids as ids
-from pages.municipalities._table import PEER_HINT, peer_set
-from services.municipality_comparison import AreaRow, FiguredRow, MunicipalityComparison
+from pages.municipalities._table import PEER_HINT, peer_set, roles
+from services.municipality_comparison import QUARTERS, MunicipalityComparison, comparison, panel_names
+from services.school_facts import data_version, derived
 from web.request_context import Request, page_callback
 
 
-@dataclass(frozen=True)
-class ChartRow(FiguredRow):
-    """A municipality's figures as the page sent them, with its coverage's change (the bar's text)."""
-    coverage_change: float | None
+def drawn(session: Session, compare_with: date) -> dict[str, str | None]:
+    """DRAWN's content: the data version and compare date the page's figures are of (a highlight of
+    other figures is refused: its Patches would colour bars and rows the page does not show)."""
+    return {"version": data_version(session.connection()), "compare_with": compare_with.isoformat()}
 
 
-@dataclass(frozen=True)
-class ChartData:
-    """The figures the charts are drawn from, as the page sent them (read back from CHART_DATA)."""
-    rows: list[ChartRow]           # in the table's order
-    infos: list[MunicipalityInfo]
-    series: dict[str, CoverageSeries]
-    groups: dict[str, str]        # cbs_code -> panel of the small multiples (province or region)
-    areas: list[AreaRow]          # per_area: the provinces the charts show (else empty)
-
-
-def chart_data(data: MunicipalityComparison, groups: dict[str, str]) -> dict[str, Any]:
-    """CHART_DATA's content: the aggregated figures per municipality (and province) only (JSON); only what
-    the callbacks redraw from (of each figure's change only the coverage's: the bars' text)."""
-    # _shallow, not dataclasses.asdict: the same JSON without asdict's deep copy (a second at country scope)
-    return {"rows": [m.figures for m in data.municipalities],
-            "coverage_changes": [m.coverage_change for m in data.municipalities],
-            "infos": [_shallow(m) for m in data.infos],
-            "series": {code: _shallow(s) for code, s in data.series.items()}, "groups": groups,
-            "areas": [_shallow(a) for a in per_area(len(data.municipalities), data.areas)]}
-
-
-def _shallow(value: Any) -> dict[str, Any]:
-    """A dataclass's fields as a dict (its values shared, not copied): for JSON only."""
-    return {f.name: getattr(value, f.name) for f in fields(value)}
-
-
-def read_chart_data(stored: Any) -> ChartData:
-    """CHART_DATA back as typed figures; TypeError, KeyError or ValueError when it is not what the page sent."""
-    if not isinstance(stored, dict):
-        raise TypeError("no chart data")
-    groups = stored.get("groups") or {}
-    if not isinstance(groups, dict):
-        raise TypeError("groups")
-    changes = stored.get("coverage_changes") or [None] * len(stored["rows"])
-    rows = [ChartRow(m, None if c is None else float(c)) for m, c in zip(stored["rows"], changes, strict=True)]
-    if not all(isinstance(m.figures, dict) and isinstance(m.cbs_code, str) and isinstance(m.name, str)
-               for m in rows):
-        raise TypeError("rows")
-    areas = [AreaRow(area_key=str(a["area_key"]), name=str(a["name"]), figures=a["figures"], changes=a["changes"],
-                     municipalities=int(a["municipalities"]),
-                     elements_in_use={str(k): int(v) for k, v in a["elements_in_use"].items()})
-             for a in stored.get("areas") or []]
-    if not all(isinstance(a.figures, dict) and isinstance(a.changes, dict) for a in areas):
-        raise TypeError("areas")
-    return ChartData(
-        rows=rows, areas=areas,
-        infos=[MunicipalityInfo(**{**m, "elements": tuple(m["elements"])}) for m in stored.get("infos") or []],
-        series={str(code): CoverageSeries(str(s["name"]), [_point(p) for p in s["points"]])
-                for code, s in (stored.get("series") or {}).items()},
-        groups={str(k): str(v) for k, v in groups.items()})
-
-
-def _point(p: Any) -> SeriesPoint:
-    label, coverage, valid, schools = p
-    return str(label), None if coverage is None else float(coverage), int(valid), int(schools)
-
-
-def charts(data: MunicipalityComparison, groups: dict[str, str], links: html.Div) -> html.Div:
-    """The charts with nothing highlighted: their figures in CHART_FIGURES, the graphs empty until draw_stored
-    hands them over (the callbacks below answer a choice); per province with `links`
-    (pages._area_drill.drill_links) under the coverage chart."""
+def first_figures(request: Request, data: MunicipalityComparison, groups: dict[str, str]) -> dict[str, Figure]:
+    """The charts' figures with nothing highlighted, drawn once per data version, selection and compare date
+    for every worker (at country scope ~15 ms a layout otherwise). Read them, never change them."""
     areas = per_area(len(data.municipalities), data.areas)
-    figures = {"coverage": coverage_bars(data.municipalities, areas=areas),
-               "phase": phase_bars(data.municipalities, areas=areas),
-               "approach": approach_heatmap(data.infos, areas=areas), "series": coverage_lines(data.series, groups)}
+
+    def draw() -> dict[str, Figure]:
+        return {"coverage": coverage_bars(data.municipalities, areas=areas),
+                "phase": phase_bars(data.municipalities, areas=areas),
+                "approach": approach_heatmap(data.infos, areas=areas), "series": coverage_lines(data.series, groups)}
+    # the groups in the key: the province and region names come from tables the data version does not cover
+    return derived(request.session, request.scope, request.principal, "gemeenten-figures",
+                   (data.compare_with, tuple(sorted(groups.items())), bool(areas)), draw)
+
+
+def charts(figures: dict[str, Figure], links: html.Div) -> html.Div:
+    """The charts with nothing highlighted: their figures (first_figures) in CHART_FIGURES, the graphs empty
+    until draw_stored hands them over (the callbacks below answer a choice); per province with `links`
+    (pages._area_drill.drill_links) under the coverage chart."""
     return html.Div([
         dcc.Store(id=ids.CHART_FIGURES, data=figures),   # drawn by draw_stored (assets/charts_after_layout.js)
         with_table(dcc.Graph(id=ids.COVERAGE_CHART, figure=_waiting(figures["coverage"]), config=GRAPH_CONFIG)),
@@ -140,19 +95,19 @@ clientside_callback(ClientsideFunction("vios_charts", "draw_stored"),
                     Input(ids.CHART_FIGURES, "data"), prevent_initial_call="initial_duplicate")
 
 
-def _target(data: ChartData, target: object) -> str | None:
+def _target(data: MunicipalityComparison, target: object) -> str | None:
     return target if isinstance(target, str) and any(m.cbs_code == target for m in data.infos) else None
 
 
-Highlighted = tuple[Patch, Patch | Figure, Patch | Figure, Figure, str, Figure]
+Highlighted = tuple[dict[str, Any], Patch | Figure, Patch | Figure, Figure, str, Figure]
 
 
-def highlighted(target: object, kind: object, mode: object, stored: Any) -> Highlighted:
-    """The table rows' roles, the coverage and approach charts' colours and names (Patches of what the page
+def highlighted(data: MunicipalityComparison, groups: dict[str, str], target: object, kind: object,
+                mode: object) -> Highlighted:
+    """The table rows' roles (ROLES), the coverage and approach charts' colours and names (Patches of what the page
     drew; per province the charts themselves), the series chart, the sentence naming the peers and the phase
     chart (in numbers, or percentages when mode is "percent"), with `target` and its peers of `kind`
     highlighted."""
-    data = read_chart_data(stored)
     names = {m.cbs_code: m.name for m in data.infos}
     chosen = _target(data, target)
     peer_codes = peer_set(data.infos, chosen, kind)
@@ -160,37 +115,53 @@ def highlighted(target: object, kind: object, mode: object, stored: Any) -> High
     if chosen:
         listed = ", ".join(sorted(names[c] for c in peer_codes)) or "geen (binnen dit gebied)"
         text = f"{names[chosen]} (blauw) met {PEER_KINDS[str(kind)].lower()} (oranje): {listed}."
-    table = Patch()
-    for index, m in enumerate(data.rows):   # the table's rows, in the order the page sent them
-        table[index]["role"] = role_of(m.cbs_code, chosen, peer_codes)
-    series = coverage_lines(data.series, data.groups, chosen, peer_codes)
-    phases = phase_bars(data.rows, mode == "percent", chosen, peer_codes, data.areas)
-    if data.areas:
-        return (table, coverage_bars(data.rows, chosen, peer_codes, data.areas),
-                approach_heatmap(data.infos, chosen, peer_codes, data.areas), series, text, phases)
+    rows = data.municipalities
+    areas = per_area(len(rows), data.areas)
+    table = roles(rows, chosen, peer_codes)
+    series = coverage_lines(data.series, groups, chosen, peer_codes)
+    phases = phase_bars(rows, mode == "percent", chosen, peer_codes, areas)
+    if areas:
+        return (table, coverage_bars(rows, chosen, peer_codes, areas),
+                approach_heatmap(data.infos, chosen, peer_codes, areas), series, text, phases)
     bars = Patch()
-    bars["data"][0]["marker"]["color"], bars["data"][0]["y"] = bar_highlight(data.rows, chosen, peer_codes)
+    bars["data"][0]["marker"]["color"], bars["data"][0]["y"] = bar_highlight(rows, chosen, peer_codes)
     approach = Patch()
     approach["data"][0]["y"] = heatmap_names(data.infos, chosen, peer_codes)
     return table, bars, approach, series, text, phases
 
 
-# One request per choice: the chart data (at country scope ~290 kB) goes up once, not once per chart.
-@page_callback(Output(ids.GRID, "rowData"), Output(ids.COVERAGE_CHART, "figure"),
+STALE = ("De cijfers zijn gewijzigd sinds deze pagina werd geopend (door een andere gebruiker of een import). "
+         "Laad de pagina opnieuw om te markeren.")
+
+
+def served_highlight(request: Request, target: object, kind: object, mode: object,
+                     shown: object) -> Highlighted | None:
+    """`highlighted` for the request's selection, from the comparison kept per data version (what the layout
+    computed, for every worker: a lookup); None when `shown` (DRAWN) is not what the figures are now."""
+    compare_with = request.compare_choice.on
+    data = comparison(request.session, request.scope, compare_with, request.principal, quarters=QUARTERS,
+                      with_points=False, with_changes=False)
+    if shown != drawn(request.session, compare_with):   # after the figures: no write came in between
+        return None
+    return highlighted(data, panel_names(request.session, request.scope, data.infos), target, kind, mode)
+
+
+# One small request per choice: the figures are read on the server, not uploaded from the browser (~290 kB
+# at country scope).
+@page_callback(Output(ids.ROLES, "data"), Output(ids.COVERAGE_CHART, "figure"),
                Output(ids.APPROACH_CHART, "figure"), Output(ids.SERIES_CHART, "figure"),
                Output(ids.PEER_TEXT, "children"), Output(ids.PHASE_CHART, "figure"),
                Input(ids.TARGET, "value"), Input(ids.PEER_KIND, "value"), Input(ids.PHASE_MODE, "value"),
-               State(ids.CHART_DATA, "data"), prevent_initial_call=True)
-def highlight_peers(request: Request, target: object, kind: object, mode: object, stored: Any) -> tuple[Any, ...]:
+               State(ids.DRAWN, "data"), prevent_initial_call=True)
+def highlight_peers(request: Request, target: object, kind: object, mode: object, shown: object) -> tuple[Any, ...]:
     """Choosing a municipality or peer group: the table and the charts highlight them; choosing numbers or
-    percentages redraws the phase chart only."""
-    try:
-        drawn = highlighted(target, kind, mode, stored)
-    except (KeyError, TypeError, ValueError, AttributeError):   # a crafted store: nothing to draw
-        raise PreventUpdate from None
+    percentages redraws the phase chart only. Figures changed since the page was drawn: it says so."""
+    answer = served_highlight(request, target, kind, mode, shown)
+    if answer is None:
+        return (no_update,) * 4 + (STALE, no_update)
     if ctx.triggered_id == ids.PHASE_MODE:
-        return (no_update,) * 5 + (drawn[5],)
-    return drawn
+        return (no_update,) * 5 + (answer[5],)
+    return answer
 
 
 @page_callback(Output("url", "search", allow_duplicate=True), Input(ids.COVERAGE_CHART, "clickData"),

@@ -37,10 +37,11 @@ PEER_TEXT = "cmp-peer-text"
 
 # the table per municipality
 GRID = "cmp-grid"
+ROLES = "cmp-roles"                   # the highlight's role of each row (the rows come after the layout)
 EXPORT = "cmp-export"
 
-# the charts, drawn from the aggregated figures the page sent (CHART_DATA)
-CHART_DATA = "cmp-data"
+# the charts; DRAWN: the data version and compare date of the figures the page drew
+DRAWN = "cmp-drawn"
 CHART_FIGURES = "cmp-figures"          # the charts' first figures, handed to the graphs in the browser
 COVERAGE_CHART = "cmp-coverage-chart"
 DRILL_LINKS = "cmp-drill-links"       # per province: a link to each province's page

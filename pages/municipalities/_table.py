@@ -1,19 +1,20 @@
 """Gemeenten, section 'Per gemeente': the municipality and peer group to highlight, and the table
-(the figures of `vios report` with their changes since the compare date)."""
+(the figures of `vios report` with their changes since the compare date), its rows fetched after the
+layout (web/row_data.py; at country scope 340 municipalities, ~230 kB)."""
 from __future__ import annotations
 
 from collections.abc import Sequence, Set
 from datetime import date
 from typing import Any
 
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-from dash import Input, Output, html
+from dash import ClientsideFunction, Input, Output, clientside_callback, dcc, html
 from dash.exceptions import PreventUpdate
 
 from components.grid import (
     DECIMAL_FORMATTER,
     DEFAULT_COLUMN,
+    ROWS_IN_VIEW,
     change_column,
     csv_export_params,
     fit_columns,
@@ -25,10 +26,11 @@ from components.municipality_charts import NONE, role_of
 from domain.certification import ACTIVE_PHASES, PHASES
 from domain.dates import format_nl
 from domain.municipality_comparison import PEER_KINDS, MunicipalityInfo, peers
-from domain.scope import Scope
 from domain.vocab import APPROACH_MODELS, APPROACH_PHASES, SECTORS, label
 from pages.municipalities import _ids as ids
-from services.municipality_comparison import MunicipalityRow
+from services.municipality_comparison import QUARTERS, MunicipalityRow, comparison
+from services.school_facts import derived
+from web import row_data
 from web.request_context import Request, page_callback
 
 PEER_HINT = ("Kies een gemeente om haar en haar vergelijkingsgroep in elke grafiek te markeren "
@@ -40,6 +42,7 @@ ROW_STYLE = {"styleConditions": [
     {"condition": "params.data.role == 'target'", "style": {"backgroundColor": "#e3f2fd", "fontWeight": "bold"}},
     {"condition": "params.data.role == 'peer'", "style": {"backgroundColor": "#fff3e0"}},
 ]}
+ROWS = "gemeenten"   # GET /_rijen/gemeenten
 COUNTS = ("schools", "taking_part", "valid_certificates", "in_trajectory", "expiring_soon", "expired")
 
 
@@ -90,8 +93,8 @@ def _columns(sector: str | None) -> list[dict[str, Any]]:
     ])
 
 
-def grid_rows(rows: Sequence[MunicipalityRow], target: str | None = None,
-              peer_codes: Set[str] = NONE) -> list[dict[str, Any]]:
+def grid_rows(rows: Sequence[MunicipalityRow]) -> list[dict[str, Any]]:
+    """The table's rows, nothing highlighted (the role: what ROLES and vios_rows.apply_roles change)."""
     out = []
     for m in rows:
         figures, changes = m.figures, m.changes
@@ -106,12 +109,15 @@ def grid_rows(rows: Sequence[MunicipalityRow], target: str | None = None,
         row.update({f"phase_{p}_delta": changes["in_trajectory_by_phase"][p] for p in ACTIVE_PHASES})
         row["approach_model_label"] = label(APPROACH_MODELS, m.approach_model)
         row["approach_phase_label"] = label(APPROACH_PHASES, m.approach_phase)
-        row["role"] = role_of(m.cbs_code, target, peer_codes)
+        row["role"] = role_of(m.cbs_code, None, NONE)
         out.append(row)
     return out
 
 
-def municipality_table(rows: Sequence[MunicipalityRow], scope: Scope, compare_with: date) -> html.Div:
+def municipality_table(request: Request, rows: Sequence[MunicipalityRow], compare_with: date) -> html.Div:
+    """The table; more rows than fit in its fixed height come after the layout from GET /_rijen/gemeenten
+    (encoded_grid_rows)."""
+    scope = request.scope
     sector = SECTORS[scope.sector].lower() if scope.sector else None
     options, style = sized(len(rows))
     return html.Div([
@@ -121,11 +127,43 @@ def municipality_table(rows: Sequence[MunicipalityRow], scope: Scope, compare_wi
         html.P(f"Scholen: actieve vestigingen in het DUO-register{' (' + sector + ')' if sector else ''}. "
                "Dekking = geldige certificaten / alle actieve scholen. Δ = verandering sinds "
                f"{format_nl(compare_with)}.", className="small text-muted"),
-        dag.AgGrid(id=ids.GRID, rowData=grid_rows(rows), columnDefs=_columns(scope.sector),
-                   defaultColDef=DEFAULT_COLUMN, getRowId="params.data.cbs_code", getRowStyle=ROW_STYLE,
-                   dashGridOptions=grid_options(suppressColumnVirtualisation=True, **options), style=style,
-                   csvExportParams=csv_export_params(f"gemeenten-{scope.as_of.isoformat()}.csv", all_columns=True)),
+        dcc.Store(id=ids.ROLES),
+        row_data.fetched_grid(   # a few rows: with the layout (the charts below do not move when they come)
+            row_data.url(ROWS, request), id=ids.GRID, inline=grid_rows(rows) if len(rows) <= ROWS_IN_VIEW else None,
+            columnDefs=_columns(scope.sector), defaultColDef=DEFAULT_COLUMN,
+            getRowId="params.data.cbs_code", getRowStyle=ROW_STYLE,
+            dashGridOptions=grid_options(suppressColumnVirtualisation=True, **options), style=style,
+            csvExportParams=csv_export_params(f"gemeenten-{scope.as_of.isoformat()}.csv", all_columns=True)),
     ])
+
+
+@row_data.source(ROWS)
+def encoded_grid_rows(request: Request) -> bytes:
+    """The table's rows for GET /_rijen/gemeenten, from the comparison the layout drew (kept per data
+    version): encoded once per data version, selection and compare date, for all workers."""
+    scope, compare_with = request.scope, request.compare_choice.on
+    return derived(request.session, scope, request.principal, "gemeenten-grid-json", compare_with,
+                   lambda: row_data.encoded(grid_rows(comparison(
+                       request.session, scope, compare_with, request.principal, quarters=QUARTERS,
+                       with_points=False, with_changes=False).municipalities)),
+                   active_from=min(compare_with, scope.as_of))
+
+
+row_data.fetch_callback(ids.GRID)
+
+
+def roles(rows: Sequence[MunicipalityRow], target: str | None, peer_codes: Set[str]) -> dict[str, Any]:
+    """ROLES: each row's role (components.municipality_charts.role_of) as vios_rows.apply_roles sets them,
+    the common one as "rest", the others by code; the rows themselves need not have arrived yet."""
+    rest = role_of("", target, NONE)
+    of = {m.cbs_code: role for m in rows if (role := role_of(m.cbs_code, target, peer_codes)) != rest}
+    return {"rest": rest, "of": of}
+
+
+# The highlight's roles reach the rows in the browser, also when they arrive after it (assets/grid_rows_fetch.js).
+clientside_callback(ClientsideFunction("vios_rows", "apply_roles"),
+                    Output(ids.GRID, "rowData", allow_duplicate=True),
+                    Input(ids.ROLES, "data"), Input(ids.GRID, "rowData"), prevent_initial_call=True)
 
 
 @page_callback(Output(ids.GRID, "exportDataAsCsv"), Input(ids.EXPORT, "n_clicks"), prevent_initial_call=True)

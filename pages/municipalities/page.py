@@ -16,7 +16,7 @@ from pages._compare_date import compare_picker
 from pages._report_download import report_button
 from pages.municipalities import _ids as ids
 from pages.municipalities._changes import what_changed
-from pages.municipalities._charts import chart_data, charts
+from pages.municipalities._charts import charts, drawn, first_figures
 from pages.municipalities._map import map_section
 from pages.municipalities._meetings import meetings_card
 from pages.municipalities._table import municipality_table, peer_controls
@@ -38,6 +38,7 @@ def layout(request: Request) -> html.Div:
     scope = request.scope
     choice = request.compare_choice
     compare_with = choice.on
+    shown = drawn(request.session, compare_with)   # before the figures: a write in between makes it stale
     data = comparison(request.session, scope, compare_with, request.principal, quarters=QUARTERS, with_points=False,
                       with_changes=False)   # the events: _changes.list_changes
     parts = [request.heading(TITLE),
@@ -51,10 +52,10 @@ def layout(request: Request) -> html.Div:
     return html.Div(parts + [
         what_changed(data),
         peer_controls(data.infos),
-        dcc.Store(id=ids.CHART_DATA, data=chart_data(data, groups)),
-        municipality_table(data.municipalities, scope, compare_with),
-        charts(data, groups, drill_links(request, per_area(len(data.municipalities), data.areas), PATH,
-                                         ids.DRILL_LINKS)),
+        dcc.Store(id=ids.DRAWN, data=shown),
+        municipality_table(request, data.municipalities, compare_with),
+        charts(first_figures(request, data, groups),
+               drill_links(request, per_area(len(data.municipalities), data.areas), PATH, ids.DRILL_LINKS)),
         html.H3("Kaart", className="h5 mt-3"),
         map_section(is_admin(request.principal), {m.cbs_code for m in data.municipalities}),
     ])
