@@ -69,10 +69,15 @@ def fit_columns(columns: list[dict]) -> list[dict]:
 ROWS_IN_VIEW = 25
 
 
+def grows_with_rows(rows: int) -> bool:
+    """Whether a grid of `rows` rows is as high as its rows (sized), not of a fixed height that scrolls."""
+    return rows <= ROWS_IN_VIEW
+
+
 def sized(rows: int) -> tuple[dict[str, Any], dict[str, Any]]:
     """(dashGridOptions, style) for a grid of `rows` rows: as high as its rows up to ROWS_IN_VIEW, else a
     fixed height that scrolls."""
-    if rows > ROWS_IN_VIEW:
+    if not grows_with_rows(rows):
         return {}, {"height": "640px"}
     return {"domLayout": "autoHeight"}, {"height": None}
 

@@ -19,6 +19,7 @@ from components.grid import (
     csv_export_params,
     fit_columns,
     grid_options,
+    grows_with_rows,
     sized,
 )
 from components.kpi import kpi_card
@@ -33,7 +34,6 @@ from pages._report_download import report_button
 from services.areas import whose_schools
 from services.municipality_comparison import AreaRow, comparison
 from services.report import OverviewChanges, OverviewReport, overview_since
-from services.school_facts import derived
 from web import row_data
 from web.request_context import Request, page_callback, page_layout
 
@@ -107,7 +107,8 @@ def layout(request: Request) -> html.Div:
             figure=coverage_bars([], areas=areas, whose=whose) if areas else remembered(coverage_chart, rows, whose))),
             drill_links(request, areas, PATH, "ov-drill-links")])),
         html.H3(f"Per gemeente{whose}", className="h5 mt-3", id="ov-per-municipality"),
-        row_data.fetched_grid(row_data.url(ROWS, request), id=GRID, columnDefs=GRID_COLUMNS,
+        row_data.fetched_grid(row_data.url(ROWS, request), id=GRID, inline=rows if grows_with_rows(len(rows)) else None,
+                              columnDefs=GRID_COLUMNS,
                               defaultColDef=DEFAULT_COLUMN, getRowId="params.data.cbs_code",
                               dashGridOptions=grid_options(**grid_size[0]), style=grid_size[1],
                               csvExportParams=csv_export_params(f"overzicht-{scope.as_of.isoformat()}.csv")),
@@ -118,11 +119,8 @@ def layout(request: Request) -> html.Div:
 def encoded_grid_rows(request: Request) -> bytes:
     """The table's rows for GET /_rijen/overzicht, from the same figures as the page's (overview_since):
     encoded once per data version, selection and compare date, for all workers."""
-    scope, compare_with = request.scope, request.compare_choice.on
-    return derived(request.session, scope, request.principal, "overview-grid-json", compare_with,
-                   lambda: row_data.encoded(_grid_rows(*overview_since(request.session, scope, compare_with,
-                                                                       request.principal))),
-                   active_from=min(compare_with, scope.as_of))
+    return row_data.since_compare_date(request, "overview-grid-json", lambda compare_with: _grid_rows(
+        *overview_since(request.session, request.scope, compare_with, request.principal)))
 
 
 row_data.fetch_callback(GRID)

@@ -115,9 +115,9 @@ def test_cmp107_a_highlight_chosen_before_the_rows_arrive_marks_them_when_they_c
     """More rows than the table shows at once come after the layout (web/row_data.py; here the limit lowered
     to the demo region's size); a municipality chosen while they are still on their way is marked in the
     table once they arrive, its peers too, and the rows are all there."""
-    from pages.municipalities import _table
+    from components import grid
 
-    monkeypatch.setattr(_table, "ROWS_IN_VIEW", 2)
+    monkeypatch.setattr(grid, "ROWS_IN_VIEW", 2)
     area = region_key("Maastricht-Heuvelland")
     script = duo.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": HOLD_ROWS})
     try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,6 +23,7 @@ import dash_ag_grid as dag
 import flask
 from dash import ClientsideFunction, Input, Output, dcc, html
 
+from services.school_facts import derived
 from web.request_context import BUSY, SELECTION_PARAMS, Request, answer, request_context
 
 PREFIX = "/_rijen/"  # under /_: the login guard answers 401 JSON, not the login page
@@ -46,6 +48,14 @@ def encoded(rows: list[dict[str, Any]]) -> bytes:
     return gzip.compress(json.dumps(rows, separators=(",", ":"), ensure_ascii=False).encode(), compresslevel=1)
 
 
+def since_compare_date(request: Request, name: str, build: Callable[[date], list[dict[str, Any]]]) -> bytes:
+    """build(compare date)'s rows encoded, kept per data version, selection and the request's compare date
+    (services.school_facts.derived, for all workers): for a source whose rows show changes since then."""
+    scope, compare_with = request.scope, request.compare_choice.on
+    return derived(request.session, scope, request.principal, name, compare_with,
+                   lambda: encoded(build(compare_with)), active_from=min(compare_with, scope.as_of))
+
+
 def url(name: str, request: Request) -> str:
     """The address of `name`'s rows for the request's selection (the page's own query)."""
     query = {k: request.query[k] for k in SELECTION_PARAMS if request.query.get(k)}
@@ -64,7 +74,7 @@ def fetched_grid(rows_url: str, *, id: str, inline: list[dict[str, Any]] | None 
     """An ag-grid without rows, with the address of its rows beside it (fetch_callback loads them); until
     they arrive the grid shows its loading overlay, a failure gets its Dutch message below the grid.
     With `inline` the grid has those rows at once and fetches none: for a grid as high as its few rows
-    (components.grid.sized), whose rows arriving later would push everything below it down."""
+    (components.grid.grows_with_rows), whose rows arriving later would push everything below it down."""
     return html.Div([
         dcc.Store(id=_url_id(id), data=rows_url if inline is None else None),
         dag.AgGrid(id=id, rowData=inline, **props),

@@ -14,11 +14,11 @@ from dash.exceptions import PreventUpdate
 from components.grid import (
     DECIMAL_FORMATTER,
     DEFAULT_COLUMN,
-    ROWS_IN_VIEW,
     change_column,
     csv_export_params,
     fit_columns,
     grid_options,
+    grows_with_rows,
     sized,
 )
 from components.inputs import dropdown
@@ -29,7 +29,6 @@ from domain.municipality_comparison import PEER_KINDS, MunicipalityInfo, peers
 from domain.vocab import APPROACH_MODELS, APPROACH_PHASES, SECTORS, label
 from pages.municipalities import _ids as ids
 from services.municipality_comparison import QUARTERS, MunicipalityRow, comparison
-from services.school_facts import derived
 from web import row_data
 from web.request_context import Request, page_callback
 
@@ -129,7 +128,7 @@ def municipality_table(request: Request, rows: Sequence[MunicipalityRow], compar
                f"{format_nl(compare_with)}.", className="small text-muted"),
         dcc.Store(id=ids.ROLES),
         row_data.fetched_grid(   # a few rows: with the layout (the charts below do not move when they come)
-            row_data.url(ROWS, request), id=ids.GRID, inline=grid_rows(rows) if len(rows) <= ROWS_IN_VIEW else None,
+            row_data.url(ROWS, request), id=ids.GRID, inline=grid_rows(rows) if grows_with_rows(len(rows)) else None,
             columnDefs=_columns(scope.sector), defaultColDef=DEFAULT_COLUMN,
             getRowId="params.data.cbs_code", getRowStyle=ROW_STYLE,
             dashGridOptions=grid_options(suppressColumnVirtualisation=True, **options), style=style,
@@ -141,12 +140,9 @@ def municipality_table(request: Request, rows: Sequence[MunicipalityRow], compar
 def encoded_grid_rows(request: Request) -> bytes:
     """The table's rows for GET /_rijen/gemeenten, from the comparison the layout drew (kept per data
     version): encoded once per data version, selection and compare date, for all workers."""
-    scope, compare_with = request.scope, request.compare_choice.on
-    return derived(request.session, scope, request.principal, "gemeenten-grid-json", compare_with,
-                   lambda: row_data.encoded(grid_rows(comparison(
-                       request.session, scope, compare_with, request.principal, quarters=QUARTERS,
-                       with_points=False, with_changes=False).municipalities)),
-                   active_from=min(compare_with, scope.as_of))
+    return row_data.since_compare_date(request, "gemeenten-grid-json", lambda compare_with: grid_rows(comparison(
+        request.session, request.scope, compare_with, request.principal, quarters=QUARTERS, with_points=False,
+        with_changes=False).municipalities))
 
 
 row_data.fetch_callback(ids.GRID)
