@@ -9,7 +9,6 @@ go.Figure, without plotly.py's validation of 342 municipalities).
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +18,7 @@ from components.municipality_charts import NONE, PEER_COLOUR, TARGET_COLOUR, rol
 from components.plain_figure import Figure, figure
 from components.safe_text import plot_text
 from components.theme import FONT, pct
-from services.municipality_comparison import SchoolPoint
+from services.municipality_comparison import Centre
 
 # Coverage classes (upper bound, exclusive; the last includes 100%), the same on bubbles and shaded areas.
 COVERAGE_CLASSES: tuple[tuple[float, str, str], ...] = (
@@ -54,16 +53,13 @@ def coverage_class(coverage: float | None) -> tuple[str, str]:
     return next((label, colour) for bound, label, colour in COVERAGE_CLASSES if coverage < bound)
 
 
-def bubbles(points: Sequence[SchoolPoint], coverage: Mapping[str, tuple[str, float | None]],
+def bubbles(centres: Mapping[str, Centre], coverage: Mapping[str, tuple[str, float | None]],
             schools: Mapping[str, int]) -> list[Bubble]:
-    """One bubble per municipality of `coverage` with schools on the map, at the mean of their coordinates;
-    its size is the municipality's number of schools (schools, else the points), largest first."""
-    by_code: dict[str, list[SchoolPoint]] = defaultdict(list)
-    for p in points:
-        by_code[p.municipality_code].append(p)
-    out = [Bubble(code, coverage[code][0], sum(p.lat for p in members) / len(members),
-                  sum(p.lon for p in members) / len(members), schools.get(code) or len(members), coverage[code][1])
-           for code, members in by_code.items() if code in coverage]
+    """One bubble per municipality of `coverage` with schools on the map, at their centre
+    (services.municipality_comparison.centres_of); its size is the municipality's number of schools
+    (schools, else its points), largest first."""
+    out = [Bubble(code, coverage[code][0], c.lat, c.lon, schools.get(code) or c.points, coverage[code][1])
+           for code, c in centres.items() if code in coverage]
     return sorted(out, key=lambda b: (-b.schools, b.name))
 
 
@@ -167,7 +163,7 @@ def _shaded_traces(data: list[dict[str, Any]], boundaries: dict[str, Any],
         "x": [s[0] for s in spots], "y": [s[1] for s in spots], "type": "scatter"})
 
 
-def meeting_map(points: Sequence[SchoolPoint], boundaries: dict[str, Any] | None,
+def meeting_map(centres: Mapping[str, Centre], boundaries: dict[str, Any] | None,
                 coverage: Mapping[str, tuple[str, float | None]], schools: Mapping[str, int],
                 target: str | None = None, peer_codes: Set[str] = NONE) -> Figure:
     """The municipalities by coverage, with their names: shaded areas with boundaries (GeoJSON with
@@ -178,7 +174,7 @@ def meeting_map(points: Sequence[SchoolPoint], boundaries: dict[str, Any] | None
     if boundaries and shaded:
         _shaded_traces(data, boundaries, coverage, schools, target, peer_codes)
     else:
-        _bubble_traces(data, bubbles(points, coverage, schools), target, peer_codes)
+        _bubble_traces(data, bubbles(centres, coverage, schools), target, peer_codes)
     lats = [y for t in data for y in (t["y"] or ()) if y is not None]
     lons = [x for t in data for x in (t["x"] or ()) if x is not None]
     mid = (max(lats) + min(lats)) / 2 if lats else NETHERLANDS_CENTRE["lat"]

@@ -5,6 +5,7 @@ the definitions are implemented once and used by the UI, the CLI and reports.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -73,6 +74,10 @@ class Certificate:
 
     def is_valid(self, d: date) -> bool:
         return self.issued_on <= d < self.expires_on
+
+    def valid_among(self, days: Sequence[date]) -> range:
+        """The indices of the ascending days on which it is valid: is_valid for many days at once."""
+        return range(bisect_left(days, self.issued_on), bisect_left(days, self.expires_on))
 
 
 def certificate(issued_on: date, validity_months: int) -> Certificate:

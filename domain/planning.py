@@ -350,19 +350,26 @@ def coverage_projection(schools: Sequence[ProjectedSchool], *, as_of: date, vali
     each quarter's last day, from as_of's quarter on."""
     wanted = next_quarters(as_of, quarters)
     ends = [quarter_end(y, q) for y, q in wanted]
-    groups: dict[tuple[str, str], list[list[Certificate]]] = defaultdict(list)
+    # per municipality, the number of its schools covered at each quarter's end
+    counts: dict[tuple[str, str], list[int]] = {}
+    sizes: dict[tuple[str, str], int] = defaultdict(int)
     for s in schools:
-        groups[(s.municipality_code, s.municipality_name)].append(
-            projected_certificates(s, as_of=as_of, validity_months=validity_months))
+        key = (s.municipality_code, s.municipality_name)
+        covered = counts.setdefault(key, [0] * len(ends))
+        sizes[key] += 1
+        at: set[int] = set()
+        for cert in projected_certificates(s, as_of=as_of, validity_months=validity_months):
+            at.update(cert.valid_among(ends))
+        for i in at:
+            covered[i] += 1
 
-    def row(code: str, name: str, members: list[list[Certificate]]) -> CoverageRow:
-        covered = [sum(1 for certs in members if any(c.is_valid(e) for c in certs)) for e in ends]
-        n = len(members)
+    def row(code: str, name: str, n: int, covered: list[int]) -> CoverageRow:
         return CoverageRow(code, name, n, covered, [round(k / n, 4) if n else None for k in covered])
 
-    rows = [row(code, name, members) for (code, name), members in sorted(groups.items(), key=lambda kv: kv[0][1])]
-    everything = [certs for members in groups.values() for certs in members]
-    return [quarter_label(y, q) for y, q in wanted], rows, row("", "Hele regio", everything)
+    rows = [row(code, name, sizes[(code, name)], covered)
+            for (code, name), covered in sorted(counts.items(), key=lambda kv: kv[0][1])]
+    total = [sum(r.covered[i] for r in rows) for i in range(len(ends))]
+    return [quarter_label(y, q) for y, q in wanted], rows, row("", "Hele regio", sum(sizes.values()), total)
 
 
 def remove_dates(dates: Iterable[date], to_remove: Iterable[date]) -> list[date]:

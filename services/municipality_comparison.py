@@ -8,7 +8,7 @@ typed data (MunicipalityComparison, MapData).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import ClassVar
@@ -158,11 +158,30 @@ class MunicipalityComparison:
 
 
 @dataclass(frozen=True)
+class Centre:
+    """A municipality's schools on the map: the mean of their coordinates, and how many they are."""
+    lat: float
+    lon: float
+    points: int
+
+
+def centres_of(points: Iterable[SchoolPoint]) -> dict[str, Centre]:
+    """Each municipality's centre (cbs_code -> Centre) of the given points."""
+    groups: dict[str, list[SchoolPoint]] = defaultdict(list)
+    for p in points:
+        groups[p.municipality_code].append(p)
+    return {code: Centre(sum(p.lat for p in members) / len(members), sum(p.lon for p in members) / len(members),
+                         len(members)) for code, members in groups.items()}
+
+
+@dataclass(frozen=True)
 class MapData:
     """The map at the as-of date: school points, coverage per municipality, the municipalities (for peers)."""
     points: list[SchoolPoint]
     coverage: dict[str, tuple[str, float | None]]     # cbs_code -> (name, coverage)
     infos: list[MunicipalityInfo]
+    # per municipality with points: computed once here, not on every highlight (a country's 16,000 points)
+    centres: dict[str, Centre]
 
 
 def _in_scope(scope: Scope, principal: Principal | None) -> list[ColumnElement[bool]]:
@@ -241,7 +260,8 @@ def map_data(session: Session, scope: Scope, principal: Principal | None) -> Map
 def _map_data(session: Session, scope: Scope, principal: Principal | None) -> MapData:
     statuses = [school_status(f, scope.as_of) for f in school_facts(session, scope, principal)]
     rows = figures_per_municipality(statuses)
-    return MapData(points=school_points(session, scope, principal, statuses),
+    points = school_points(session, scope, principal, statuses)
+    return MapData(points=points, centres=centres_of(points),
                    coverage={m["cbs_code"]: (m["name"], m["coverage"]) for m in rows},
                    infos=municipality_infos(session, {m["cbs_code"] for m in rows},
                                             {m["cbs_code"]: m["schools"] for m in rows}))

@@ -123,7 +123,7 @@ def test_a_warmed_up_worker_draws_its_first_country_pages_without_computing_a_st
     assert calls, "a cold worker computes the statuses for its first page"
 
     _new_data_version()
-    assert sorted(row_data.names()) == ["certificering", "gemeenten", "overzicht"]
+    assert sorted(row_data.names()) == ["certificering", "gemeenten", "overzicht", "verloopt-12", "verloopt-6"]
     assert warm_up.warm_pages(dash_app.server) == [*warm_up.PAGES, *(row_data.PREFIX + n for n in row_data.names())]
     calls.clear()
     with _as_beheerder(dash_app):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pytest
 from conftest import DEMO_TODAY, click, region_key, wait_until
 from sqlmodel import func, select
 
@@ -51,10 +52,14 @@ def test_cert001_table_shows_every_school_with_its_status(duo):
     assert duo.get_logs() == []
 
 
-def test_cert009_dates_sort_as_dates_and_the_expiry_list_is_the_computed_one(duo):
+@pytest.mark.parametrize("page", [10, 1], ids=["rows-with-the-layout", "rows-fetched-after-it"])
+def test_cert009_dates_sort_as_dates_and_the_expiry_list_is_the_computed_one(duo, monkeypatch, page):
     """'Geldig tot' is shown dd-mm-jjjj and sorted by date (not as text, where 01-02-2027 would come
     before 02-01-2026); the 6-month expiry list shows the computed schools, soonest first, with the
-    re-audit status and a link to each school."""
+    re-audit status and a link to each school: its few rows in the layout, or (more than a page of
+    them, here a page of 1) fetched after it from /_rijen/verloopt-6."""
+    from pages.certification import _table
+    monkeypatch.setattr(_table, "EXPIRY_PAGE", page)
     area = region_key("Maastricht-Heuvelland")
     duo.wait_for_page(f"{duo.server_url}/certificering?gebied={area}&peildatum={DEMO_TODAY.isoformat()}")
     duo.wait_for_element("#cert-grid .ag-row")
@@ -73,14 +78,15 @@ def test_cert009_dates_sort_as_dates_and_the_expiry_list_is_the_computed_one(duo
         due = certification_reads.expiry_list(session, Scope(as_of=DEMO_TODAY, region_id=region_id,
                                                              province_id=province_id), 6)
     assert due
-    grid = duo.wait_for_element("#cert-expiry-6")
+    assert len(due) > 1, "more rows than a page of 1: fetched"
+    duo.wait_for_element("#cert-expiry-6 .ag-row")
     listed = duo.driver.execute_script(
         "const api = dash_ag_grid.getApi('cert-expiry-6'); const out = [];"
         "api.forEachNodeAfterFilterAndSort(n => out.push([n.data.code, api.getCellValue("
         "{rowNode: n, colKey: 'expires', useFormatter: true}), n.data.reaudit])); return out;")
     assert listed == [[r.code, r.expires_on.strftime("%d-%m-%Y"), r.planned_in or "nog niet gepland"] for r in due]
     assert duo.find_element("#cert-expiry-tabs").text.count(f"Komende 6 maanden ({len(due)})") == 1
-    link = grid.find_element("css selector", "a.school-link")
+    link = duo.find_element("#cert-expiry-6 a.school-link")
     assert link.get_attribute("href").split("?")[0].endswith(f"/school/{due[0].code}")
     assert duo.get_logs() == []
 

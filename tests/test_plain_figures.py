@@ -17,7 +17,7 @@ from components.plain_figure import merge, update_axes
 from domain.lifecycle import QuarterDemand, Segment
 from domain.municipality_comparison import CoverageSeries, MunicipalityInfo
 from domain.planning import CoverageRow
-from services.municipality_comparison import AreaRow, MunicipalityRow, SchoolPoint
+from services.municipality_comparison import AreaRow, MunicipalityRow, SchoolPoint, centres_of
 from services.planning.queries import Projection
 
 pytestmark = pytest.mark.unit
@@ -79,9 +79,9 @@ def _figures() -> dict[str, dict]:
         "lines, small multiples": charts.coverage_lines(SERIES, GROUPS, "GM0001", PEERS),
         "lines, none": charts.coverage_lines({}),
         "school map": school_map.school_map(POINTS, None, COVERAGE),
-        "meeting map": meeting_map.meeting_map(POINTS, None, COVERAGE, SCHOOLS, "GM0001", PEERS),
-        "meeting map shaded": meeting_map.meeting_map(POINTS, SHAPES, COVERAGE, SCHOOLS, "GM0001", PEERS),
-        "meeting map, nothing": meeting_map.meeting_map([], None, {}, {}),
+        "meeting map": meeting_map.meeting_map(centres_of(POINTS), None, COVERAGE, SCHOOLS, "GM0001", PEERS),
+        "meeting map shaded": meeting_map.meeting_map(centres_of(POINTS), SHAPES, COVERAGE, SCHOOLS, "GM0001", PEERS),
+        "meeting map, nothing": meeting_map.meeting_map(centres_of([]), None, {}, {}),
         "tranche funnel": certification_charts.funnel_chart((("intake", "Intake", 3), ("audit", "Audit", 0)), AS_OF),
         "tranche gantt": certification_charts.gantt_chart(GANTT, AS_OF),
         "tranche gantt, no schools": certification_charts.gantt_chart([], AS_OF),
@@ -210,9 +210,24 @@ def test_pf012_the_map_names_every_municipality_of_a_region_but_only_the_largest
         return {c[0]: c[4] for trace in figure["data"] if trace.get("meta") == "gemeente" for c in trace["customdata"]}
 
     few = dict(list(coverage.items())[:charts.PER_AREA_ABOVE])
-    assert all(names(meeting_map.meeting_map(points, None, few, schools))[c] == few[c][0] for c in few)
-    shown = names(meeting_map.meeting_map(points, None, coverage, schools, "GM0000", {"GM0001"}))
+    assert all(names(meeting_map.meeting_map(centres_of(points), None, few, schools))[c] == few[c][0] for c in few)
+    shown = names(meeting_map.meeting_map(centres_of(points), None, coverage, schools, "GM0000", {"GM0001"}))
     largest = {f"GM{i:04d}" for i in range(count - meeting_map.NAMED_LARGEST, count)}
     assert {c for c, t in shown.items() if t} == largest | {"GM0000", "GM0001"}
     assert shown["GM0000"] == "<b>Gemeente 0</b>"
-    assert hovers(meeting_map.meeting_map(points, None, coverage, schools)) == {c: n for c, (n, _) in coverage.items()}
+    assert (hovers(meeting_map.meeting_map(centres_of(points), None, coverage, schools))
+            == {c: n for c, (n, _) in coverage.items()})
+
+
+def test_pf013_each_bubble_sits_at_the_mean_of_its_schools_coordinates():
+    """The meeting map's bubble of a municipality: at the mean latitude and longitude of its schools on the map,
+    sized by its number of schools (the points where the number is not known)."""
+    figure = meeting_map.meeting_map(centres_of(POINTS), None, COVERAGE, {})
+    drawn = {c[0]: (y, x) for trace in figure["data"] if trace.get("meta") == "gemeente"
+             for c, x, y in zip(trace["customdata"], trace["x"], trace["y"], strict=True)}
+    for code in {p.municipality_code for p in POINTS}:
+        members = [p for p in POINTS if p.municipality_code == code]
+        assert drawn[code] == pytest.approx((sum(p.lat for p in members) / len(members),
+                                             sum(p.lon for p in members) / len(members)))
+    sizes = {c[0]: c[3] for trace in figure["data"] if trace.get("meta") == "gemeente" for c in trace["customdata"]}
+    assert sizes == {code: sum(p.municipality_code == code for p in POINTS) for code in sizes}

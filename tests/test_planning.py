@@ -5,8 +5,11 @@ import random
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from domain.certification import Certificate
+from domain.dates import add_months, next_quarters, quarter_end
 from domain.planning import (
     Candidate,
     PlanRefused,
@@ -17,6 +20,7 @@ from domain.planning import (
     coverage_projection,
     expected_certificate_date,
     plan_difference,
+    projected_certificates,
     propose,
     remove_dates,
     score_against,
@@ -24,6 +28,7 @@ from domain.planning import (
 )
 
 AS_OF = date(2026, 11, 23)
+DAYS = (date(2020, 1, 1), date(2032, 12, 31))
 
 
 def _cand(sid: int, *, kind: str = "never", sector: str = "vo", muni: str = "GM1", completeness: float | None = 0.5,
@@ -146,6 +151,30 @@ def test_pln008_projection_matches_a_hand_computed_case():
     # school 4 valid 31-12-2026 .. 31-12-2028 (exclusive): covered up to 2028 K3
     assert b.covered == [1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0]
     assert total.schools == 4 and total.covered == [x + y for x, y in zip(a.covered, b.covered, strict=True)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["GMA", "GMB", "GMC"]), st.one_of(st.none(), st.dates(*DAYS)),
+                          st.integers(1, 60), st.one_of(st.none(), st.dates(*DAYS))), max_size=25),
+       st.dates(*DAYS), st.integers(6, 48))
+def test_pln008b_projection_counts_each_quarter_end_by_the_certificates_validity(drawn, as_of, validity):
+    """Every covered count equals the direct definition: a school counts at a quarter's last day when
+    one of its (expected) certificates is valid that day (Certificate.is_valid)."""
+    schools = [ProjectedSchool(i, code, f"Gemeente {code}",
+                               Certificate(issued, add_months(issued, months)) if issued else None, expected)
+               for i, (code, issued, months, expected) in enumerate(drawn)]
+    _, rows, total = coverage_projection(schools, as_of=as_of, validity_months=validity)
+    ends = [quarter_end(y, q) for y, q in next_quarters(as_of, 12)]
+
+    def covered(members: list[ProjectedSchool]) -> list[int]:
+        certs = [projected_certificates(s, as_of=as_of, validity_months=validity) for s in members]
+        return [sum(any(c.is_valid(end) for c in cs) for cs in certs) for end in ends]
+
+    assert {r.code: (r.schools, r.covered) for r in rows} == {
+        code: (len(members), covered(members))
+        for code in {s.municipality_code for s in schools}
+        if (members := [s for s in schools if s.municipality_code == code])}
+    assert (total.schools, total.covered) == (len(schools), covered(schools))
 
 
 def test_pln009_helpers():

@@ -14,7 +14,7 @@ from components.safe_text import plot_text
 from domain.lifecycle import Segment
 from domain.municipality_comparison import CoverageSeries, MunicipalityInfo
 from domain.planning import CoverageRow
-from services.municipality_comparison import MunicipalityRow, SchoolPoint
+from services.municipality_comparison import MunicipalityRow, SchoolPoint, centres_of
 from services.planning.queries import Projection
 
 pytestmark = pytest.mark.unit
@@ -75,8 +75,10 @@ def _all_figures() -> dict[str, object]:
             {"type": "Feature", "id": "GM0001", "properties": {}, "geometry": {
                 "type": "Polygon", "coordinates": [[[5.6, 50.7], [5.8, 50.7], [5.8, 50.9], [5.6, 50.7]]]}}]},
             {"GM0001": (LINK, 0.5)}, target="GM0001", target_name=LINK),
-        "meeting map": meeting_map.meeting_map([point], None, {"GM0001": (LINK, 0.5)}, {"GM0001": 4}, "GM0001"),
-        "meeting map shaded": meeting_map.meeting_map([point], shapes, {"GM0001": (LINK, 0.5)}, {"GM0001": 4}),
+        "meeting map": meeting_map.meeting_map(centres_of([point]), None, {"GM0001": (LINK, 0.5)}, {"GM0001": 4},
+                                               "GM0001"),
+        "meeting map shaded": meeting_map.meeting_map(centres_of([point]), shapes, {"GM0001": (LINK, 0.5)},
+                                                      {"GM0001": 4}),
         "planning": planning_charts.coverage_projection_chart(projection),
         "network heat map": network_graph.heatmap_figure([LINK, "Gewoon"], ["politie"], [[1.0], [0.0]],
                                                          aggregated=False),

@@ -8,6 +8,7 @@ import json
 from conftest import DEMO_TODAY, USERS, client_login, region_key
 from sqlalchemy import func, select
 
+from domain.scope import Scope
 from models import Municipality, Region, School, Tranche, User
 from models.db import session_scope
 from services import certification_reads, permissions
@@ -164,3 +165,19 @@ def test_the_gemeenten_rows_are_the_reports_municipalities_with_their_changes_an
     for query in (f"gebied={other}", "gebied=nl"):
         refused = client.get(f"/_rijen/gemeenten?{query}")
         assert refused.status_code == 403 and "Geen toegang" in refused.get_json()["error"], query
+
+
+def test_the_expiry_lists_rows_are_the_computed_lists_for_the_users_own_selection(dash_app, client):
+    """/_rijen/verloopt-6 and -12 (the Certificering expiry lists, fetched when more than a page): the
+    schools of certification_reads.expiry_list, soonest first; the country is refused to a coordinator."""
+    client_login(client, USERS["beheerder"][0])
+    for months in (6, 12):
+        rows = client.get(f"/_rijen/verloopt-{months}?gebied=nl&peildatum={PEILDATUM}").get_json()
+        with session_scope() as session:
+            due = certification_reads.expiry_list(session, Scope(as_of=DEMO_TODAY), months)
+        assert due and [(r["code"], r["expires"], r["days_left"], r["planned"]) for r in rows] == [
+            (d.code, d.expires_on.isoformat(), d.days_left, d.reaudit_planned) for d in due]
+    coordinator = dash_app.server.test_client()
+    client_login(coordinator, USERS["coordinator"][0])
+    refused = coordinator.get(f"/_rijen/verloopt-6?gebied=nl&peildatum={PEILDATUM}")
+    assert refused.status_code == 403 and "Geen toegang" in refused.get_json()["error"]

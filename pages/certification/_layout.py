@@ -25,7 +25,7 @@ def build(request: Request) -> html.Div:
         dbc.Button("Exporteer tabel (CSV)", id=ids.EXPORT, color="secondary", outline=True, size="sm",
                    className="mt-2"),
         html.H3("Verloopt binnenkort: heraudit nodig", className="h5 mt-4"),
-        expiry_tabs(reads),
+        expiry_tabs(request, reads),
         html.H3("Tranches", className="h5 mt-4"),
         html.Div(tranche_section(reads), id=ids.TRANCHES),
     ])

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import html
 
@@ -25,6 +24,12 @@ from web import row_data
 from web.request_context import Request
 
 ROWS = "certificering"  # GET /_rijen/certificering: the table's rows
+# GET /_rijen/verloopt-6 and -12: the expiry lists' rows (at country scope thousands, half the layout's size)
+EXPIRY_MONTHS = {6: ids.EXPIRY_6, 12: ids.EXPIRY_12}
+
+
+def expiry_source(months: int) -> str:
+    return f"verloopt-{months}"
 
 STATUS_STYLE = {
     "styleConditions": [
@@ -54,6 +59,8 @@ REAUDIT_STYLE = {
     ]
 }
 NO_EXPIRIES = "Geen certificaten die in deze periode verlopen."
+EXPIRY_PAGE = 10
+EXPIRY_MIN_HEIGHT = "513px"  # a page of EXPIRY_PAGE rows with header and paging bar, as measured in Chromium
 EXPIRY_COLUMNS = fit_columns([
     {"field": "code", "headerName": "BRIN", "maxWidth": 100},
     school_column(minWidth=240),
@@ -110,23 +117,40 @@ def expiry_rows(rows: list[ExpiryRow]) -> list[dict[str, Any]]:
             for r in rows]
 
 
-def expiry_grid(rows: list[dict[str, Any]], months: int, grid_id: str, as_of: date) -> dag.AgGrid:
-    """The certificates expiring within `months`, soonest first (10 a page; sortable and filterable)."""
-    return dag.AgGrid(id=grid_id, rowData=rows, columnDefs=EXPIRY_COLUMNS, getRowId="params.data.code",
-                      defaultColDef=DEFAULT_COLUMN,
-                      dashGridOptions=grid_options(pagination=True, paginationPageSize=10,
-                                                   paginationPageSizeSelector=[10, 25, 50, 100], domLayout="autoHeight",
-                                                   localeText={**LOCALE_NL, "noRowsToShow": NO_EXPIRIES}),
-                      csvExportParams=csv_export_params(f"verloopt-{months}-maanden-{as_of.isoformat()}.csv"))
+def _expiry_rows_of(months: int) -> row_data.Source:
+    def encoded_expiry_rows(request: Request) -> bytes:
+        """An expiry list's rows for GET /_rijen/verloopt-<months>: encoded once per data version."""
+        reads = reads_of(request)
+        return reads.cached("expiry-json", months, lambda: row_data.encoded(expiry_rows(reads.expiring(months))))
+    return encoded_expiry_rows
 
 
-def expiry_tabs(reads: CertificationReads) -> dbc.Tabs:
+for _months, _grid_id in EXPIRY_MONTHS.items():
+    row_data.source(expiry_source(_months))(_expiry_rows_of(_months))
+    row_data.fetch_callback(_grid_id)
+
+
+def expiry_grid(request: Request, rows: list[ExpiryRow], months: int, grid_id: str) -> html.Div:
+    """The certificates expiring within `months`, soonest first (10 a page; sortable and filterable); the rows
+    after the layout, but a few (no more than a page) with it, as the grid grows with them."""
+    return row_data.fetched_grid(
+        row_data.url(expiry_source(months), request), id=grid_id,
+        inline=expiry_rows(rows) if len(rows) <= EXPIRY_PAGE else None,
+        columnDefs=EXPIRY_COLUMNS, getRowId="params.data.code", defaultColDef=DEFAULT_COLUMN,
+        dashGridOptions=grid_options(pagination=True, paginationPageSize=EXPIRY_PAGE,
+                                     paginationPageSizeSelector=[10, 25, 50, 100], domLayout="autoHeight",
+                                     localeText={**LOCALE_NL, "noRowsToShow": NO_EXPIRIES}),
+        csvExportParams=csv_export_params(f"verloopt-{months}-maanden-{request.scope.as_of.isoformat()}.csv"),
+        # a page of rows high from the start: the rows arriving do not push the tranches down
+        style={"minHeight": EXPIRY_MIN_HEIGHT} if len(rows) > EXPIRY_PAGE else None)
+
+
+def expiry_tabs(request: Request, reads: CertificationReads) -> dbc.Tabs:
     """The expiry lists of the next 6 and 12 months, one tab each; the first shown from the start
     (named tabs with an explicit active tab: the list is there on first view, not only after a click)."""
-    rows = {m: expiry_rows(reads.expiring(m)) for m in (6, 12)}   # the lists are kept per data version
-    as_of = reads.scope.as_of
+    lists = {m: reads.expiring(m) for m in EXPIRY_MONTHS}   # kept per data version
     return dbc.Tabs([
-        dbc.Tab(expiry_grid(rows[m], m, grid_id, as_of), label=f"Komende {m} maanden ({len(rows[m])})",
+        dbc.Tab(expiry_grid(request, lists[m], m, grid_id), label=f"Komende {m} maanden ({len(lists[m])})",
                 tab_id=f"expiry-{m}")
-        for m, grid_id in ((6, ids.EXPIRY_6), (12, ids.EXPIRY_12))
+        for m, grid_id in EXPIRY_MONTHS.items()
     ], active_tab="expiry-6", id=ids.EXPIRY_TABS)

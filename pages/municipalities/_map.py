@@ -81,9 +81,9 @@ def draw_map(request: Request, target: object, kind: object, style: object,
         figure = school_map(data.points, shapes, coverage, "open-street-map", chosen, peer_codes,
                             coverage[chosen][0] if chosen else None, {coverage[c][0] for c in peer_codes})
         return figure, note
-    figure = meeting_map(data.points, shapes, coverage, {m.cbs_code: m.schools for m in data.infos}, chosen,
+    figure = meeting_map(data.centres, shapes, coverage, {m.cbs_code: m.schools for m in data.infos}, chosen,
                          peer_codes)
-    placed = ({f["id"] for f in shapes["features"]} if shapes else {p.municipality_code for p in data.points})
+    placed = ({f["id"] for f in shapes["features"]} if shapes else set(data.centres))
     return figure, note + _unplaced(coverage, placed)
 
 
