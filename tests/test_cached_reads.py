@@ -109,7 +109,8 @@ def test_a_warmed_up_worker_draws_its_first_country_pages_without_computing_a_st
                                                                                      monkeypatch):
     """web.warm_up (gunicorn's post_worker_init): a starting worker draws Overzicht, Certificering and
     Gemeenten once for the whole country, so a beheerder's first visit of each finds every school's
-    status already computed, and the certification table's rows (fetched after its layout) encoded;
+    status already computed, Gemeenten's map and change list (its first callbacks) and the grids' rows
+    (fetched after their layouts) encoded;
     without the warm-up the same visit computes them."""
     from pages.certification import _layout as certification
     from pages.municipalities import page as municipalities
@@ -124,11 +125,24 @@ def test_a_warmed_up_worker_draws_its_first_country_pages_without_computing_a_st
 
     _new_data_version()
     assert sorted(row_data.names()) == ["certificering", "gemeenten", "overzicht", "verloopt-12", "verloopt-6"]
-    assert warm_up.warm_pages(dash_app.server) == [*warm_up.PAGES, *(row_data.PREFIX + n for n in row_data.names())]
+    assert warm_up.warm_pages(dash_app.server) == [*warm_up.PAGES, "gemeenten: gebeurtenissen", "gemeenten: kaart",
+                                                   *(row_data.PREFIX + n for n in row_data.names())]
     calls.clear()
+    from domain import clock
+    from pages.municipalities import _changes, _map
+    from services import municipality_comparison as comparison
+    computed: list[str] = []
+    for name in ("_map_data", "changes_between"):  # the map's data and the change list, as computed
+        real = getattr(comparison, name)
+        monkeypatch.setattr(comparison, name, lambda *a, _real=real, _name=name, **k: computed.append(_name)
+                            or _real(*a, **k))
     with _as_beheerder(dash_app):
         for layout in pages:
             layout(gebied="nl")
+        search = f"?gebied=nl&peildatum={clock.today().isoformat()}"
+        _map.draw_map(None, None, "white-bg", None, search)      # Gemeenten's first callbacks
+        _changes.list_changes("cmp-changes", search)
+    assert computed == []
     encodings: list[int] = []
     encode = row_data.encoded
     monkeypatch.setattr(row_data, "encoded", lambda rows: encodings.append(len(rows)) or encode(rows))

@@ -24,6 +24,7 @@ from domain.dates import format_nl
 from pages._changes_download import changes_button
 from pages.municipalities import _ids as ids
 from services.municipality_comparison import MunicipalityComparison, changes_since
+from web import warm_up
 from web.request_context import Request, page_callback
 
 # The list shows the most recent events (10 a page); the counts above and the CSV export cover them all.
@@ -119,3 +120,7 @@ def list_changes(request: Request, _grid: object) -> tuple[list[dict[str, str]],
     summary = change_summary(changes)
     return (change_rows(changes), _summary_sentence(summary),
             "Per fase (scholen die de fase in- en uitgingen): " + _phase_moves(summary), _listed(changes))
+
+
+# the change list as the page opens, in a starting worker
+warm_up.after_layout("/gemeenten", "gemeenten: gebeurtenissen", lambda search: list_changes(ids.CHANGES_GRID, search))

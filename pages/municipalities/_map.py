@@ -22,6 +22,7 @@ from services import boundaries
 from services.municipality_comparison import map_data
 from services.permissions import is_admin
 from services.uploads import decode_upload
+from web import warm_up
 from web.request_context import Request, page_callback
 
 NO_BOUNDARIES = ("Geen gemeentegrenzen geladen: elke gemeente staat als bol op het midden van haar scholen "
@@ -85,6 +86,10 @@ def draw_map(request: Request, target: object, kind: object, style: object,
                          peer_codes)
     placed = ({f["id"] for f in shapes["features"]} if shapes else set(data.centres))
     return figure, note + _unplaced(coverage, placed)
+
+
+# the map as the page opens (no municipality chosen, the meeting-room map), in a starting worker
+warm_up.after_layout("/gemeenten", "gemeenten: kaart", lambda search: draw_map(None, None, "white-bg", None, search))
 
 
 @page_callback(Output(ids.BOUNDARIES_RESULT, "children"), Input(ids.BOUNDARIES_UPLOAD, "contents"),
