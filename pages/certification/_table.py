@@ -1,5 +1,6 @@
 """The certification table and the expiry lists (ag-grids: at country scope thousands of rows, sent as
-plain row data, not as components; the table's rows come after the layout, from web.row_data)."""
+plain row data, not as components; their rows come after the layout, from web.row_data, except an expiry
+list of no more than a page)."""
 from __future__ import annotations
 
 from datetime import date
@@ -24,7 +25,8 @@ from web import row_data
 from web.request_context import Request
 
 ROWS = "certificering"  # GET /_rijen/certificering: the table's rows
-# GET /_rijen/verloopt-6 and -12: the expiry lists' rows (at country scope thousands, half the layout's size)
+# GET /_rijen/verloopt-6 and -12: the expiry lists' rows (at country scope thousands: inline they were 97% of
+# the layout, 556 kB at 16,000 schools)
 EXPIRY_MONTHS = {6: ids.EXPIRY_6, 12: ids.EXPIRY_12}
 
 
