@@ -105,6 +105,33 @@ def _new_data_version() -> None:
     school_facts.clear_cache()
 
 
+def test_another_worker_draws_the_meeting_room_map_without_loading_the_schools_points(demo_db, dash_app,
+                                                                                      monkeypatch):
+    """The map's areas (coverage, municipalities, centres) are kept apart from its school points: a worker that
+    finds them in the shared cache (here: this process with its own cache emptied) draws the default map
+    without the points; the map on OpenStreetMap loads them."""
+    from pages.municipalities import _map
+    from services import municipality_comparison as comparison
+    from services import school_facts
+    from web import cache
+
+    _new_data_version()
+    search = f"?gebied=nl&peildatum={DEMO_TODAY.isoformat()}"
+    with _as_beheerder(dash_app):
+        drawn = _map.draw_map(None, None, "white-bg", None, search)
+    cache.written()
+    school_facts.clear_cache()   # another worker: nothing of it in this process
+    loaded: list[int] = []
+    real = comparison.map_data
+    monkeypatch.setattr(comparison, "map_data", lambda *a: loaded.append(1) or real(*a))
+    monkeypatch.setattr(_map, "map_data", comparison.map_data)
+    with _as_beheerder(dash_app):
+        assert _map.draw_map(None, None, "white-bg", None, search) == drawn
+        assert loaded == []
+        _map.draw_map(None, None, "open-street-map", None, search)
+    assert loaded == [1]
+
+
 def test_a_warmed_up_worker_draws_its_first_country_pages_without_computing_a_status(demo_db, dash_app,
                                                                                      monkeypatch):
     """web.warm_up (gunicorn's post_worker_init): a starting worker draws Overzicht, Certificering and

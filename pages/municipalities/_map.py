@@ -19,7 +19,7 @@ from components.plain_figure import Figure
 from pages.municipalities import _ids as ids
 from pages.municipalities._table import peer_set
 from services import boundaries
-from services.municipality_comparison import map_data
+from services.municipality_comparison import MapAreas, MapData, map_areas, map_data
 from services.permissions import is_admin
 from services.uploads import decode_upload
 from web import warm_up
@@ -71,14 +71,16 @@ def map_section(admin: bool, codes: Iterable[str]) -> dbc.Card:
 def draw_map(request: Request, target: object, kind: object, style: object,
              _uploaded: Any) -> tuple[Figure, str]:
     """The map from the database, for the selection in the URL (checked: a refusal draws nothing)."""
-    data = map_data(request.session, request.scope, request.principal)
+    on_osm = style == "open-street-map"   # only that map shows the schools: the others need no points loaded
+    data: MapData | MapAreas = (map_data if on_osm else map_areas)(request.session, request.scope,
+                                                                    request.principal)
     coverage = data.coverage
     chosen = target if isinstance(target, str) and target in coverage else None
     peer_codes = peer_set(data.infos, chosen, kind)
     stored = boundaries.load(codes=set(coverage))
     shapes = stored if stored and stored["features"] else None
     note = map_note(stored, is_admin(request.principal))
-    if style == "open-street-map":
+    if isinstance(data, MapData):
         figure = school_map(data.points, shapes, coverage, "open-street-map", chosen, peer_codes,
                             coverage[chosen][0] if chosen else None, {coverage[c][0] for c in peer_codes})
         return figure, note
