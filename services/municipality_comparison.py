@@ -180,8 +180,6 @@ class MapData:
     points: list[SchoolPoint]
     coverage: dict[str, tuple[str, float | None]]     # cbs_code -> (name, coverage)
     infos: list[MunicipalityInfo]
-    # per municipality with points: computed once here, not on every highlight (a country's 16,000 points)
-    centres: dict[str, Centre]
 
 
 def _in_scope(scope: Scope, principal: Principal | None) -> list[ColumnElement[bool]]:
@@ -253,7 +251,8 @@ def school_points(session: Session, scope: Scope, principal: Principal | None,
 
 @dataclass(frozen=True)
 class MapAreas:
-    """The map's data without its school points: what the meeting-room map draws."""
+    """The map's data without its school points, but with each municipality's centre of them: what the
+    meeting-room map draws (computed once per data version, not on every highlight)."""
     coverage: dict[str, tuple[str, float | None]]     # cbs_code -> (name, coverage)
     infos: list[MunicipalityInfo]
     centres: dict[str, Centre]
@@ -264,7 +263,7 @@ def map_areas(session: Session, scope: Scope, principal: Principal | None) -> Ma
     country's 32,000 took 70 ms to unpickle, 4.5 MB); only the map on OpenStreetMap shows them."""
     def compute() -> MapAreas:
         data = map_data(session, scope, principal)
-        return MapAreas(data.coverage, data.infos, data.centres)
+        return MapAreas(data.coverage, data.infos, centres_of(data.points))
     return derived(session, scope, principal, "map areas", None, compute)
 
 
@@ -277,8 +276,7 @@ def map_data(session: Session, scope: Scope, principal: Principal | None) -> Map
 def _map_data(session: Session, scope: Scope, principal: Principal | None) -> MapData:
     statuses = [school_status(f, scope.as_of) for f in school_facts(session, scope, principal)]
     rows = figures_per_municipality(statuses)
-    points = school_points(session, scope, principal, statuses)
-    return MapData(points=points, centres=centres_of(points),
+    return MapData(points=school_points(session, scope, principal, statuses),
                    coverage={m["cbs_code"]: (m["name"], m["coverage"]) for m in rows},
                    infos=municipality_infos(session, {m["cbs_code"] for m in rows},
                                             {m["cbs_code"]: m["schools"] for m in rows}))

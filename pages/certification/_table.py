@@ -135,16 +135,16 @@ for _months, _grid_id in EXPIRY_MONTHS.items():
 def expiry_grid(request: Request, rows: list[ExpiryRow], months: int, grid_id: str) -> html.Div:
     """The certificates expiring within `months`, soonest first (10 a page; sortable and filterable); the rows
     after the layout, but a few (no more than a page) with it, as the grid grows with them."""
+    few = len(rows) <= EXPIRY_PAGE
     return row_data.fetched_grid(
-        row_data.url(expiry_source(months), request), id=grid_id,
-        inline=expiry_rows(rows) if len(rows) <= EXPIRY_PAGE else None,
+        row_data.url(expiry_source(months), request), id=grid_id, inline=expiry_rows(rows) if few else None,
         columnDefs=EXPIRY_COLUMNS, getRowId="params.data.code", defaultColDef=DEFAULT_COLUMN,
         dashGridOptions=grid_options(pagination=True, paginationPageSize=EXPIRY_PAGE,
                                      paginationPageSizeSelector=[10, 25, 50, 100], domLayout="autoHeight",
                                      localeText={**LOCALE_NL, "noRowsToShow": NO_EXPIRIES}),
         csvExportParams=csv_export_params(f"verloopt-{months}-maanden-{request.scope.as_of.isoformat()}.csv"),
         # a page of rows high from the start: the rows arriving do not push the tranches down
-        style={"minHeight": EXPIRY_MIN_HEIGHT} if len(rows) > EXPIRY_PAGE else None)
+        style=None if few else {"minHeight": EXPIRY_MIN_HEIGHT})
 
 
 def expiry_tabs(request: Request, reads: CertificationReads) -> dbc.Tabs:

@@ -71,9 +71,9 @@ def map_section(admin: bool, codes: Iterable[str]) -> dbc.Card:
 def draw_map(request: Request, target: object, kind: object, style: object,
              _uploaded: Any) -> tuple[Figure, str]:
     """The map from the database, for the selection in the URL (checked: a refusal draws nothing)."""
-    on_osm = style == "open-street-map"   # only that map shows the schools: the others need no points loaded
-    data: MapData | MapAreas = (map_data if on_osm else map_areas)(request.session, request.scope,
-                                                                    request.principal)
+    # only the map on OpenStreetMap shows the schools: the others need no points loaded
+    data: MapData | MapAreas = (map_data if style == "open-street-map" else map_areas)(
+        request.session, request.scope, request.principal)
     coverage = data.coverage
     chosen = target if isinstance(target, str) and target in coverage else None
     peer_codes = peer_set(data.infos, chosen, kind)
