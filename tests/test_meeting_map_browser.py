@@ -32,10 +32,9 @@ def _map_bubbles(duo) -> dict[str, dict]:
     out = {}
     for trace in _plot(duo, "cmp-map"):
         if trace.get("meta") == "gemeente":
-            for text, (code, coverage, shown, schools, _name) in zip(trace["text"], trace["customdata"], strict=True):
+            for code, coverage, shown, schools, name in trace["customdata"]:
                 assert code not in out, f"two bubbles for {code}"
-                out[code] = {"name": text.replace("<b>", "").replace("</b>", ""), "coverage": coverage,
-                             "shown": shown, "schools": schools}
+                out[code] = {"name": name, "coverage": coverage, "shown": shown, "schools": schools}
     return out
 
 
@@ -58,9 +57,16 @@ def test_mtg001_map_bubbles_per_municipality_and_no_command_for_a_steering_membe
     for code, bubble in drawn.items():
         name, coverage = data.coverage[code]
         assert bubble["name"] == name and bubble["coverage"] == coverage and bubble["schools"] == schools[code]
-    # the names are drawn as text on the figure (not only in the hover)
-    labels = {e.text for e in dash_duo.driver.find_elements("css selector", "#cmp-map .textpoint text")}
-    assert {data.coverage[c][0] for c in placed} <= labels
+    # the names are drawn as text on the figure, the largest municipality's among them, none covering another
+    # (those that would are left to the hover)
+    texts = dash_duo.driver.execute_script(
+        "return [...document.querySelectorAll('#cmp-map .textpoint text')].map(t => {"
+        "const r = t.getBoundingClientRect(); return [t.textContent, r.left, r.top, r.right, r.bottom]; })")
+    shown = [t[0] for t in texts]
+    assert data.coverage[max(placed, key=lambda c: schools[c])][0] in shown
+    assert len(shown) == len(set(shown)) and set(shown) <= {data.coverage[c][0] for c in placed}
+    for i, (_, left, top, right, bottom) in enumerate(texts):
+        assert not [t[0] for t in texts[i + 1:] if t[1] < right and left < t[3] and t[2] < bottom and top < t[4]]
     page = dash_duo.find_element("#_pages_content").text
     assert not [w for w in COMMAND_WORDS if w in page], page
     assert not dash_duo.driver.find_elements("css selector", "#cmp-boundaries-upload input[type=file]:enabled")

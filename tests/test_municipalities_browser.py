@@ -294,9 +294,10 @@ def test_cmp104_uploaded_boundaries_shade_the_map(duo, tmp_path):
         traces = _plot(duo, "cmp-map")
         shaded = [t for t in traces if t.get("meta") == "gebied"]
         assert len(shaded) == 1 and shaded[0]["fill"] == "toself"   # one area, filled with its coverage class
-        names = [t for t in traces if t.get("meta") == "gemeente"]
+        names = [t for t in traces if t.get("meta") == "namen"]
         assert len(names) == 1 and names[0]["text"] == ["Maastricht"]   # its name on the area
-        assert [d[:2] for d in names[0]["customdata"]] == [[maastricht.cbs_code, maastricht.figures["coverage"]]]
+        hover = [t for t in traces if t.get("meta") == "gemeente"]
+        assert [d[:2] for d in hover[0]["customdata"]] == [[maastricht.cbs_code, maastricht.figures["coverage"]]]
         assert duo.get_logs() == []
     finally:
         boundaries.boundaries_path().unlink(missing_ok=True)

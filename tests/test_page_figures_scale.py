@@ -4,7 +4,8 @@ The pages compute from the cached facts of every school (services.school_facts: 
 version, a view per as-of date, statuses remembered per school and date); `vios report --json` runs in
 a process of its own, so computes everything cold. Compared: Gemeenten (its totals, every municipality
 row, the map's coverage and the coverage series at every quarter end), Certificering (the table's
-certificate statuses and phases) and Overzicht (the report and its one load for two dates).
+certificate statuses and phases), Planning (a region's coverage per municipality) and Overzicht (the
+report and its one load for two dates).
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from models.db import make_engine
 from services import school_facts as facts_module
 from services.certification_reads import CertificationReads
 from services.municipality_comparison import comparison, map_data
+from services.planning import region_data
 from services.report import overview_since
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
@@ -105,6 +107,12 @@ def test_pf001_every_page_shows_the_figures_of_vios_report(national):
                     assert statuses["valid"] + statuses["expiring"] == totals["valid_certificates"]
                     assert (statuses["expiring"], statuses["expired"], statuses["never"]) == (
                         totals["expiring_soon"], totals["expired"], totals["never_certified"])
+
+                    # Planning (a region's page): the coverage per municipality its priorities start from
+                    if scope.region_id is not None:
+                        planned = region_data(session, session.get(Region, region_id), as_of)
+                        assert len(planned.statuses) == totals["schools"]
+                        assert planned.coverage == {c: m["coverage"] for c, m in by_code.items()}
     finally:
         engine.dispose()
 

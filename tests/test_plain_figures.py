@@ -192,6 +192,14 @@ def test_pf011_per_province_the_charts_show_the_provinces_with_the_chosen_munici
     assert chosen_rows["<b>Gemeente 2</b>"][column] == 1 and chosen_rows["<b>Gemeente 3</b>"][column] == 0
 
 
+def names(figure: dict) -> dict[str, str]:
+    """The name each municipality carries on the map ('' when only on hover)."""
+    shown = {c[0]: t for trace in figure["data"] if trace.get("meta") == "namen"
+             for t, c in zip(trace["text"], trace["customdata"], strict=True)}
+    return {c[0]: shown.get(c[0], "") for trace in figure["data"] if trace.get("meta") == "gemeente"
+            for c in trace["customdata"]}
+
+
 def test_pf012_the_map_names_every_municipality_of_a_region_but_only_the_largest_and_chosen_of_the_country():
     """Up to PER_AREA_ABOVE municipalities each bubble carries its name; more (the country): only the
     NAMED_LARGEST largest and the chosen ones, every bubble still naming itself on hover."""
@@ -199,12 +207,9 @@ def test_pf012_the_map_names_every_municipality_of_a_region_but_only_the_largest
     coverage = {f"GM{i:04d}": (f"Gemeente {i}", 0.5) for i in range(count)}
     schools = {code: 1 + i for i, code in enumerate(coverage)}   # the last codes are the largest
     points = [SchoolPoint(code=f"{i:02d}AB{i % 100:02d}", name=f"School {i}", municipality=name, status="valid",
-                          phase=None, in_trajectory=False, lat=51 + i / 50, lon=4 + i / 50, municipality_code=code)
+                          phase=None, in_trajectory=False, lat=51 + i // 10 / 2, lon=3 + i % 10,
+                          municipality_code=code)    # far enough apart for every name
               for i, (code, (name, _)) in enumerate(coverage.items())]
-
-    def names(figure: dict) -> dict[str, str]:
-        return {c[0]: t for trace in figure["data"] if trace.get("meta") == "gemeente"
-                for t, c in zip(trace["text"], trace["customdata"], strict=True)}
 
     def hovers(figure: dict) -> dict[str, str]:
         return {c[0]: c[4] for trace in figure["data"] if trace.get("meta") == "gemeente" for c in trace["customdata"]}
@@ -217,6 +222,27 @@ def test_pf012_the_map_names_every_municipality_of_a_region_but_only_the_largest
     assert shown["GM0000"] == "<b>Gemeente 0</b>"
     assert (hovers(meeting_map.meeting_map(centres_of(points), None, coverage, schools))
             == {c: n for c, (n, _) in coverage.items()})
+
+
+def _bubble_at(code: str, lat: float, lon: float) -> SchoolPoint:
+    return SchoolPoint(code=f"{code[2:]}AB00", name="School", municipality=code, status="valid", phase=None,
+                       in_trajectory=False, lat=lat, lon=lon, municipality_code=code)
+
+
+def test_pf014_a_name_that_would_cover_another_is_left_to_the_hover():
+    """Neighbours too close for both names (Zuid-Limburg): the one with more schools keeps its name, the other
+    names itself on hover only, unless it is the chosen municipality or a peer; names far apart all stay."""
+    coverage = {"GM0001": ("Gemeente Groot", 0.5), "GM0002": ("Gemeente Klein", 0.2), "GM0003": ("Verweg", 0.9)}
+    schools = {"GM0001": 40, "GM0002": 10, "GM0003": 20}
+    points = [_bubble_at("GM0001", 50.85, 5.70), _bubble_at("GM0002", 50.86, 5.71), _bubble_at("GM0003", 52.5, 6.5)]
+    shown = names(meeting_map.meeting_map(centres_of(points), None, coverage, schools))
+    assert shown == {"GM0001": "Gemeente Groot", "GM0002": "", "GM0003": "Verweg"}
+    chosen = names(meeting_map.meeting_map(centres_of(points), None, coverage, schools, "GM0002"))
+    assert chosen == {"GM0001": "", "GM0002": "<b>Gemeente Klein</b>", "GM0003": "Verweg"}
+    peers = names(meeting_map.meeting_map(centres_of(points), None, coverage, schools, "GM0003", {"GM0002"}))
+    assert peers["GM0002"] == "Gemeente Klein" and peers["GM0003"] == "<b>Verweg</b>"
+    apart = [_bubble_at("GM0001", 50.85, 5.70), _bubble_at("GM0002", 51.60, 4.40), points[2]]
+    assert all(names(meeting_map.meeting_map(centres_of(apart), None, coverage, schools)).values())
 
 
 def test_pf013_each_bubble_sits_at_the_mean_of_its_schools_coordinates():
