@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cached_property, partial
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, DateTime, select, type_coerce
 from sqlmodel import Session, col
 
 from domain.certification import ACTIVE_PHASES, STATUS_LABELS, Event, phase_at
@@ -52,8 +52,8 @@ DEFAULT_LIMITS = (8, 4)  # (expected_months_max: intake -> certificate, phase_li
 # ---------------------------------------------------------------- events
 
 def naive_utc(at: datetime | None) -> datetime | None:
-    # SQLite gives naive values back, PostgreSQL aware ones: compare them one way.
-    return at.replace(tzinfo=None) if at is not None and at.tzinfo is not None else at
+    # SQLite gives naive values back (UTC), PostgreSQL aware ones: compare them one way.
+    return at.astimezone(UTC).replace(tzinfo=None) if at is not None and at.tzinfo is not None else at
 
 
 def saved_id(row_id: int | None) -> int:
@@ -67,10 +67,14 @@ def events_of(session: Session, trajectory_ids: list[int]) -> dict[int, list[Eve
     """Domain events per trajectory (ties ordered by recording time, then id)."""
     events: dict[int, list[Event]] = defaultdict(list)
     if trajectory_ids:
-        for tid, phase, on, at, eid in session.execute(
-                select(col(PhaseEvent.trajectory_id), col(PhaseEvent.phase), col(PhaseEvent.on),
-                       col(PhaseEvent.recorded_at), col(PhaseEvent.id))
-                .where(col(PhaseEvent.trajectory_id).in_(trajectory_ids))).all():
+        # As services.school_facts loads them: Core on the connection, recorded_at as the plain DATETIME (the
+        # ORM's row loading and SQLModel's time-zone type were two thirds of a region's events, 16,000 schools).
+        # The flush the ORM's query would do first, so what this transaction wrote is there.
+        session.flush()
+        recorded = type_coerce(col(PhaseEvent.recorded_at), DateTime())
+        for tid, phase, on, at, eid in session.connection().execute(
+                select(col(PhaseEvent.trajectory_id), col(PhaseEvent.phase), col(PhaseEvent.on), recorded,
+                       col(PhaseEvent.id)).where(col(PhaseEvent.trajectory_id).in_(trajectory_ids))):
             events[tid].append(Event(phase, on, (naive_utc(at), eid)))
     return events
 

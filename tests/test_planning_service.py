@@ -3,7 +3,7 @@ confirmation (one transaction, through start_trajectory), projection and compari
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from conftest import DEMO_TODAY
@@ -266,3 +266,19 @@ def test_pls006_tranche_choices_and_saved_plans_are_typed_read_models(db):
         assert [(p.name, p.status, p.schools) for p in plans] == [("Y", "draft", 1), ("Z", "draft", 3)]
         with pytest.raises(PermissionDenied):
             planning.list_plans(session, people["board"], tranche_id)
+
+
+def test_pls007_events_are_read_with_what_this_transaction_added_and_their_recording_time_in_utc(db):
+    """certification_reads.events_of, through which the certification and planning reads get their events: also
+    an event this transaction added and did not flush yet, its recording time as naive UTC on either database
+    (it orders the events of one date)."""
+    with session_scope(db) as session:
+        tid = session.execute(select(Trajectory.id).order_by(Trajectory.id)).scalars().first()
+        before = certification_reads.events_of(session, [tid])[tid]
+        at = datetime(2026, 3, 1, 13, 30, tzinfo=timezone(timedelta(hours=2)))
+        session.add(PhaseEvent(trajectory_id=tid, phase="intake", on=date(2026, 3, 1), recorded_at=at))
+        after = certification_reads.events_of(session, [tid])[tid]
+        added = [e for e in after if e not in before]
+        assert [(e.phase, e.on, e.recorded_seq[0]) for e in added] == [
+            ("intake", date(2026, 3, 1), datetime(2026, 3, 1, 11, 30))]
+        session.rollback()
