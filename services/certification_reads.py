@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from functools import cached_property, partial
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, DateTime, select, type_coerce
+from sqlalchemy import ColumnElement, select
 from sqlmodel import Session, col
 
 from domain.certification import ACTIVE_PHASES, STATUS_LABELS, Event, phase_at
@@ -41,7 +41,7 @@ from services.permissions import (
     ensure_can_read_school,
     school_filter_for,
 )
-from services.school_facts import derived, school_facts
+from services.school_facts import RECORDED_AT, derived, school_facts
 
 T = TypeVar("T")
 
@@ -71,9 +71,8 @@ def events_of(session: Session, trajectory_ids: list[int]) -> dict[int, list[Eve
         # ORM's row loading and SQLModel's time-zone type were two thirds of a region's events, 16,000 schools).
         # The flush the ORM's query would do first, so what this transaction wrote is there.
         session.flush()
-        recorded = type_coerce(col(PhaseEvent.recorded_at), DateTime())
         for tid, phase, on, at, eid in session.connection().execute(
-                select(col(PhaseEvent.trajectory_id), col(PhaseEvent.phase), col(PhaseEvent.on), recorded,
+                select(col(PhaseEvent.trajectory_id), col(PhaseEvent.phase), col(PhaseEvent.on), RECORDED_AT,
                        col(PhaseEvent.id)).where(col(PhaseEvent.trajectory_id).in_(trajectory_ids))):
             events[tid].append(Event(phase, on, (naive_utc(at), eid)))
     return events

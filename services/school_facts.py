@@ -339,6 +339,12 @@ def _load(conn: Connection, filters: list[ColumnElement[bool]], as_of: date | No
         return _load_facts(conn, filters, as_of)
 
 
+# recorded_at only orders the events of one day: read as the database's plain DATETIME, not through
+# SQLModel's time-zone type (a Python call per value: half the load time at national scale); the values
+# of one database are all naive (SQLite) or all aware (PostgreSQL), so they compare alike.
+RECORDED_AT = type_coerce(col(PhaseEvent.recorded_at), DateTime())
+
+
 def _load_facts(conn: Connection, filters: list[ColumnElement[bool]], as_of: date | None) -> list[SchoolFacts]:
     school_rows = conn.execute(
         select(col(School.id), col(School.code), col(School.name), col(School.sector), col(Municipality.cbs_code),
@@ -354,12 +360,8 @@ def _load_facts(conn: Connection, filters: list[ColumnElement[bool]], as_of: dat
         assert sid is not None  # a primary key read from the database
         facts[sid] = SchoolFacts(sid, code, name, sector, cbs_code, municipality, validity_months=validity or 24,
                                  window_months=window or 6, active=bool(active), inactive_since=inactive_since)
-    # recorded_at only orders the events of one day: read as the database's plain DATETIME, not through
-    # SQLModel's time-zone type (a Python call per value: half the load time at national scale); the
-    # values of one database are all naive (SQLite) or all aware (PostgreSQL), so they compare alike.
-    recorded_column = type_coerce(col(PhaseEvent.recorded_at), DateTime())
     query = (select(col(Trajectory.school_id), col(PhaseEvent.trajectory_id), col(PhaseEvent.phase),
-                    col(PhaseEvent.on), recorded_column, col(PhaseEvent.id))
+                    col(PhaseEvent.on), RECORDED_AT, col(PhaseEvent.id))
              .join(Trajectory, col(PhaseEvent.trajectory_id) == col(Trajectory.id)))
     if filters:
         query = (query.join(School, col(Trajectory.school_id) == col(School.id))
