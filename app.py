@@ -19,7 +19,7 @@ from flask import Response, send_from_directory
 from pages import accessibility_statement
 from services import uploads
 from services.gc_pause import collect_less_often
-from web import background, cache, errors, health, ical_route, login, request_log, row_data, shell
+from web import background, cache, errors, first_request, health, ical_route, login, request_log, row_data, shell
 
 _BOOTSTRAP_DIR = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5" / "css"
 BOOTSTRAP_URL = "/vendor/bootstrap/bootstrap.min.css"
@@ -44,6 +44,7 @@ def create_app() -> Dash:
     def _bootstrap(filename: str):
         return send_from_directory(_BOOTSTRAP_DIR, filename, max_age=86400)
 
+    first_request.serialise_dash_set_up(app.server)  # Dash's own first-request set-up, one thread at a time
     request_log.install_request_log(app.server)  # first: it times the whole request, the guard included
     login.install(app.server, app.csp_hashes)  # the CSP allows Dash's inline scripts by their hashes
     health.install(app.server)

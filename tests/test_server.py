@@ -3,7 +3,11 @@ loopback port, against this module's demo database; users log in through the for
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 import vios_cli
@@ -132,3 +136,45 @@ def test_as_many_workers_as_cores_and_one(monkeypatch, cores, workers):
     assert settings.default_workers() == workers
     monkeypatch.setenv("VIOS_WORKERS", "6")
     assert settings.default_workers() == 6
+
+
+# A fresh worker's process: Dash's first-request set-up made slow (0.5 s, where it copies the callbacks),
+# one request starts it, a second comes in 0.1 s later; when is each answered, and with what?
+_FIRST_REQUESTS = """
+import json, os, sys, threading, time
+sys.path.insert(0, os.getcwd())
+import dash
+import app
+slow = dash.Dash._generate_scripts_html
+marks = {}
+def slowed(self):
+    time.sleep(0.5)
+    marks["set_up_done"] = time.monotonic()
+    return slow(self)
+dash.Dash._generate_scripts_html = slowed
+def get(name, path):
+    response = app.server.test_client().get(path)
+    marks[name] = time.monotonic()
+    marks[name + "_status"] = response.status_code
+first = threading.Thread(target=get, args=("first", "/login"))
+first.start()
+time.sleep(0.1)
+get("second", "/login")
+first.join()
+print(json.dumps(marks))
+"""
+
+
+@pytest.mark.slow
+def test_no_request_is_answered_while_dash_sets_itself_up_in_a_fresh_worker(tmp_path):
+    """A fresh gunicorn worker's first requests come in threads at once (a page's scripts): none may pass
+    Dash's first-request set-up while another thread is still in it (one got a 500, another could see half
+    the callbacks)."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}", "VIOS_INSTANCE": str(tmp_path),
+           "VIOS_LOG_FORMAT": "off"}
+    done = subprocess.run([sys.executable, "-c", _FIRST_REQUESTS], capture_output=True, text=True, timeout=120,
+                          env=env, cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0, done.stderr
+    marks = json.loads(done.stdout.strip().splitlines()[-1])
+    assert marks["first_status"] == 200 and marks["second_status"] == 200
+    assert marks["second"] >= marks["set_up_done"]
